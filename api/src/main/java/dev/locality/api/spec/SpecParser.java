@@ -1,0 +1,314 @@
+package dev.locality.api.spec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.locality.api.stage.StageRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a pipeline spec (YAML or JSON) into a {@link PipelineSpec} and validates it completely:
+ * structure, session settings, stage types and every stage's options against the stage's declared
+ * options. All problems are collected and thrown together in one {@link InvalidSpecException}.
+ * Thread-safe.
+ */
+public final class SpecParser {
+  private static final Set<String> TOP_KEYS = Set.of("name", "session", "stages");
+  private static final Set<String> SESSION_KEYS =
+      Set.of("heartbeatTimeout", "creationTimeout", "maxWorkerAttempts", "failoverBackoff");
+  private static final Set<String> TIMEOUT_KEYS =
+      Set.of("startToClose", "heartbeat", "scheduleToStart");
+  private static final String NAME_PATTERN = "[a-z0-9-]{1,63}";
+
+  private final ObjectMapper yaml;
+  private final StageRegistry registry;
+
+  public SpecParser(StageRegistry registry) {
+    this.registry = registry;
+    this.yaml = new ObjectMapper(new YAMLFactory());
+    this.yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
+
+  /** Parses and validates a spec file. */
+  public PipelineSpec parse(Path file) throws IOException {
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /**
+   * Parses and validates spec text (YAML; JSON is valid YAML).
+   *
+   * @param source a name for messages (a file name), or null
+   * @throws InvalidSpecException listing every problem found
+   */
+  public PipelineSpec parse(String text, String source) {
+    Object tree;
+    try {
+      tree = yaml.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw new InvalidSpecException(
+          source,
+          List.of(
+              Problem.global(
+                  "(syntax)", "not valid YAML/JSON" + where + ": " + e.getOriginalMessage())));
+    }
+    return fromTree(tree, source);
+  }
+
+  /** Validates an already-parsed tree (maps, lists, scalars) such as one a program built. */
+  public PipelineSpec fromTree(Object tree, String source) {
+    List<Problem> problems = new ArrayList<>();
+    if (!(tree instanceof Map<?, ?> top)) {
+      throw new InvalidSpecException(
+          source,
+          List.of(
+              Problem.global(
+                  "(document)", "the spec must be a mapping with name, session and stages")));
+    }
+    for (Object key : top.keySet()) {
+      if (!TOP_KEYS.contains(String.valueOf(key)))
+        problems.add(
+            Problem.global(String.valueOf(key), "unknown key (allowed: name, session, stages)"));
+    }
+    String name = parseName(top.get("name"), problems);
+    SessionSpec session = parseSession(top.get("session"), problems);
+    List<StageSpec> stages = parseStages(top.get("stages"), problems);
+    PipelineSpec spec = new PipelineSpec(name, session, stages);
+    problems.addAll(new SpecValidator(registry).validateStages(spec));
+    if (!problems.isEmpty()) throw new InvalidSpecException(source, problems);
+    return spec;
+  }
+
+  private static String parseName(Object raw, List<Problem> problems) {
+    if (raw == null) {
+      problems.add(
+          Problem.global("name", "required: the pipeline's name, matching " + NAME_PATTERN));
+      return null;
+    }
+    String name = String.valueOf(raw);
+    if (!(raw instanceof String) || !name.matches(NAME_PATTERN))
+      problems.add(Problem.global("name", "'" + name + "' must match " + NAME_PATTERN));
+    return name;
+  }
+
+  private static SessionSpec parseSession(Object raw, List<Problem> problems) {
+    SessionSpec d = SessionSpec.DEFAULTS;
+    if (raw == null) return d;
+    if (!(raw instanceof Map<?, ?> map)) {
+      problems.add(Problem.global("session", "expected a mapping"));
+      return d;
+    }
+    unknownKeys(map, SESSION_KEYS, problems, -1, null, "session.");
+    Duration hb =
+        duration(
+            map.get("heartbeatTimeout"),
+            d.heartbeatTimeout(),
+            problems,
+            -1,
+            null,
+            "session.heartbeatTimeout");
+    Duration ct =
+        duration(
+            map.get("creationTimeout"),
+            d.creationTimeout(),
+            problems,
+            -1,
+            null,
+            "session.creationTimeout");
+    Duration fb =
+        duration(
+            map.get("failoverBackoff"),
+            d.failoverBackoff(),
+            problems,
+            -1,
+            null,
+            "session.failoverBackoff");
+    int attempts =
+        integer(
+            map.get("maxWorkerAttempts"),
+            d.maxWorkerAttempts(),
+            1,
+            100,
+            problems,
+            -1,
+            null,
+            "session.maxWorkerAttempts");
+    if (hb.compareTo(Duration.ofSeconds(1)) < 0)
+      problems.add(Problem.global("session.heartbeatTimeout", "must be at least 1s"));
+    if (ct.isZero() || ct.isNegative())
+      problems.add(Problem.global("session.creationTimeout", "must be positive"));
+    if (fb.isNegative())
+      problems.add(Problem.global("session.failoverBackoff", "must not be negative"));
+    return new SessionSpec(hb, ct, attempts, fb);
+  }
+
+  private static List<StageSpec> parseStages(Object raw, List<Problem> problems) {
+    if (raw == null) {
+      problems.add(Problem.global("stages", "required: a list of at least one stage"));
+      return List.of();
+    }
+    if (!(raw instanceof List<?> list) || list.isEmpty()) {
+      problems.add(Problem.global("stages", "expected a non-empty list of stages"));
+      return List.of();
+    }
+    List<StageSpec> stages = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      stages.add(parseStage(i, list.get(i), problems));
+    }
+    return stages;
+  }
+
+  private static StageSpec parseStage(int index, Object raw, List<Problem> problems) {
+    if (!(raw instanceof Map<?, ?> map)) {
+      problems.add(Problem.stage(index, null, "", "expected a mapping with at least 'type'"));
+      return new StageSpec(null, Map.of(), StageTimeouts.DEFAULTS, StageSpec.DEFAULT_MAX_ATTEMPTS);
+    }
+    Object typeRaw = map.get("type");
+    String type = typeRaw instanceof String s ? s : null;
+    if (type == null) problems.add(Problem.stage(index, null, "type", "required: the stage type"));
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      if (!key.equals("type") && !key.equals("timeouts") && !key.equals("retry"))
+        options.put(key, e.getValue());
+    }
+    StageTimeouts timeouts = parseTimeouts(index, type, map.get("timeouts"), problems);
+    int maxAttempts = StageSpec.DEFAULT_MAX_ATTEMPTS;
+    Object retry = map.get("retry");
+    if (retry instanceof Map<?, ?> retryMap) {
+      unknownKeys(retryMap, Set.of("maxAttempts"), problems, index, type, "retry.");
+      maxAttempts =
+          integer(
+              retryMap.get("maxAttempts"),
+              maxAttempts,
+              1,
+              100,
+              problems,
+              index,
+              type,
+              "retry.maxAttempts");
+    } else if (retry != null) {
+      problems.add(Problem.stage(index, type, "retry", "expected a mapping like {maxAttempts: 3}"));
+    }
+    return new StageSpec(type, options, timeouts, maxAttempts);
+  }
+
+  private static StageTimeouts parseTimeouts(
+      int index, String type, Object raw, List<Problem> problems) {
+    StageTimeouts d = StageTimeouts.DEFAULTS;
+    if (raw == null) return d;
+    if (!(raw instanceof Map<?, ?> map)) {
+      problems.add(
+          Problem.stage(
+              index,
+              type,
+              "timeouts",
+              "expected a mapping like {startToClose: 30m, heartbeat: 30s, scheduleToStart: 1m}"));
+      return d;
+    }
+    unknownKeys(map, TIMEOUT_KEYS, problems, index, type, "timeouts.");
+    StageTimeouts t =
+        new StageTimeouts(
+            duration(
+                map.get("startToClose"),
+                d.startToClose(),
+                problems,
+                index,
+                type,
+                "timeouts.startToClose"),
+            duration(
+                map.get("heartbeat"), d.heartbeat(), problems, index, type, "timeouts.heartbeat"),
+            duration(
+                map.get("scheduleToStart"),
+                d.scheduleToStart(),
+                problems,
+                index,
+                type,
+                "timeouts.scheduleToStart"));
+    if (t.heartbeat().compareTo(Duration.ofSeconds(1)) < 0)
+      problems.add(Problem.stage(index, type, "timeouts.heartbeat", "must be at least 1s"));
+    if (t.scheduleToStart().compareTo(Duration.ofSeconds(1)) < 0)
+      problems.add(Problem.stage(index, type, "timeouts.scheduleToStart", "must be at least 1s"));
+    if (t.startToClose().compareTo(t.heartbeat()) < 0)
+      problems.add(
+          Problem.stage(
+              index, type, "timeouts.startToClose", "must not be shorter than timeouts.heartbeat"));
+    return t;
+  }
+
+  private static void unknownKeys(
+      Map<?, ?> map,
+      Set<String> allowed,
+      List<Problem> problems,
+      int index,
+      String type,
+      String prefix) {
+    for (Object key : map.keySet()) {
+      if (!allowed.contains(String.valueOf(key))) {
+        String message =
+            "unknown key (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")";
+        problems.add(
+            index < 0
+                ? Problem.global(prefix + key, message)
+                : Problem.stage(index, type, prefix + key, message));
+      }
+    }
+  }
+
+  private static Duration duration(
+      Object raw, Duration fallback, List<Problem> problems, int index, String type, String key) {
+    if (raw == null) return fallback;
+    try {
+      if (!(raw instanceof String s))
+        throw new IllegalArgumentException(
+            "'" + raw + "' is not a duration (use 500ms, 10s, 5m, 1h or PT10S)");
+      return Durations.parse(s);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          index < 0
+              ? Problem.global(key, e.getMessage())
+              : Problem.stage(index, type, key, e.getMessage()));
+      return fallback;
+    }
+  }
+
+  private static int integer(
+      Object raw,
+      int fallback,
+      int min,
+      int max,
+      List<Problem> problems,
+      int index,
+      String type,
+      String key) {
+    if (raw == null) return fallback;
+    String message = null;
+    int value = fallback;
+    if (raw instanceof Integer i) {
+      value = i;
+      if (i < min || i > max) message = "must be between " + min + " and " + max + ", got " + i;
+    } else {
+      message = "expected an integer between " + min + " and " + max + ", got '" + raw + "'";
+    }
+    if (message != null)
+      problems.add(
+          index < 0 ? Problem.global(key, message) : Problem.stage(index, type, key, message));
+    return message == null ? value : fallback;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.locality.api.workflow;
+
+/**
+ * Application failure types that carry meaning between workers and the workflow. A stage or lease
+ * failing with one of these is treated as the constant's comment says.
+ */
+public final class Failures {
+  /** Bad input or configuration: the pipeline fails at once, without failover. */
+  public static final String BAD_INPUT = "BadInput";
+
+  /** The worker no longer has the session (it restarted or closed it): fail over. */
+  public static final String SESSION_LOST = "SessionLost";
+
+  /** The worker is shutting down and gave the session up: fail over at once. */
+  public static final String WORKER_SHUTDOWN = "WorkerShutdown";
+
+  /** No worker with a free session slot appeared within the creation timeout. */
+  public static final String NO_WORKER = "NoWorkerAvailable";
+
+  /** Every session attempt failed. */
+  public static final String ATTEMPTS_EXHAUSTED = "WorkerAttemptsExhausted";
+
+  private Failures() {}
+}

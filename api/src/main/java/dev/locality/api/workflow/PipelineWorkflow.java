@@ -1,0 +1,30 @@
+package dev.locality.api.workflow;
+
+import dev.locality.api.session.SessionGrant;
+import dev.locality.api.spec.PipelineSpec;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * Runs a pipeline: opens a worker session, runs every stage on that worker's unique queue, and
+ * fails over to a new session (from the first stage) when the worker is lost. Started on the shared
+ * task queue; the workflow id identifies the pipeline run.
+ */
+@WorkflowInterface
+public interface PipelineWorkflow {
+  /** Workflow type name, as seen in the Temporal UI and CLI. */
+  String TYPE = "pipeline";
+
+  @WorkflowMethod(name = TYPE)
+  PipelineResult run(PipelineSpec spec);
+
+  /** Sent by a worker's session lease once it holds a slot for this pipeline. */
+  @SignalMethod(name = SessionGrant.SIGNAL)
+  void sessionReady(SessionGrant grant);
+
+  /** Live state: sessions tried and stage progress. Cheap; safe to poll. */
+  @QueryMethod(name = "status")
+  PipelineStatus status();
+}

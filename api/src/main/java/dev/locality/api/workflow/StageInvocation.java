@@ -1,0 +1,22 @@
+package dev.locality.api.workflow;
+
+import dev.locality.api.spec.StageSpec;
+import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.PipelineInfo;
+import java.util.List;
+
+/**
+ * Input of a stage activity (activity type = stage type) on a worker's unique queue.
+ *
+ * @param pipeline the run it belongs to
+ * @param sessionId the session whose directory holds the inputs
+ * @param stageIndex position in the pipeline (names the stage's output directory)
+ * @param stage the stage as written in the spec
+ * @param inputs the previous stage's outputs
+ */
+public record StageInvocation(
+    PipelineInfo pipeline,
+    String sessionId,
+    int stageIndex,
+    StageSpec stage,
+    List<Artifact> inputs) {}

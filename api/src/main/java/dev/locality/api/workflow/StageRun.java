@@ -1,0 +1,48 @@
+package dev.locality.api.workflow;
+
+import dev.locality.api.stage.StageMetrics;
+import java.util.List;
+
+/**
+ * One stage's run in the pipeline's current (or final) session.
+ *
+ * @param index position in the pipeline
+ * @param type stage type
+ * @param state PENDING, RUNNING, COMPLETED, FAILED or CANCELLED
+ * @param sessionId session the stage ran in
+ * @param workerId worker that ran it
+ * @param taskQueue the worker's unique queue it ran on
+ * @param startedAtMillis epoch millis when it was scheduled, 0 if not yet
+ * @param endedAtMillis epoch millis when it ended, 0 if not yet
+ * @param metrics what it moved, null until completed
+ * @param outputUris external URIs written (upload stages)
+ * @param failure the failure message when FAILED
+ */
+public record StageRun(
+    int index,
+    String type,
+    String state,
+    String sessionId,
+    String workerId,
+    String taskQueue,
+    long startedAtMillis,
+    long endedAtMillis,
+    StageMetrics metrics,
+    List<String> outputUris,
+    String failure) {
+
+  public StageRun withState(String newState) {
+    return new StageRun(
+        index,
+        type,
+        newState,
+        sessionId,
+        workerId,
+        taskQueue,
+        startedAtMillis,
+        endedAtMillis,
+        metrics,
+        outputUris,
+        failure);
+  }
+}
