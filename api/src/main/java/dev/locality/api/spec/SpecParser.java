@@ -39,9 +39,28 @@ public final class SpecParser {
     this.yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
-  /** Parses and validates a spec file. */
+  /**
+   * Parses and validates a spec file. Relative {@code file:} URLs in stage options ({@code
+   * file:data/in.csv.gz}, without a leading slash) are resolved against the spec file's directory,
+   * so a spec and its data can travel together.
+   */
   public PipelineSpec parse(Path file) throws IOException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    PipelineSpec spec = parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    Path base = file.toAbsolutePath().normalize().getParent();
+    List<StageSpec> stages = new ArrayList<>();
+    for (StageSpec stage : spec.stages()) {
+      Map<String, Object> options = new LinkedHashMap<>(stage.options());
+      options.replaceAll((key, value) -> resolveRelativeFileUrl(value, base));
+      stages.add(new StageSpec(stage.type(), options, stage.timeouts(), stage.maxAttempts()));
+    }
+    return new PipelineSpec(spec.name(), spec.session(), stages);
+  }
+
+  private static Object resolveRelativeFileUrl(Object value, Path base) {
+    if (value instanceof String s && s.startsWith("file:") && !s.startsWith("file:/")) {
+      return "file://" + base.resolve(s.substring("file:".length())).normalize();
+    }
+    return value;
   }
 
   /**
