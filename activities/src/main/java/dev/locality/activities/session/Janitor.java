@@ -1,0 +1,135 @@
+package dev.locality.activities.session;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes the incarnation directories of dead worker processes under a work root: at start-up and
+ * then every {@code period}. A directory is dead when its {@link WorkRoot#LOCK_FILE} can be locked
+ * (no live process holds it). It never deletes its own incarnation, a directory whose lock is held
+ * (by another process, or by another {@link WorkRoot} in this JVM, which Java reports as an {@link
+ * OverlappingFileLockException}), or a directory without a lock file younger than {@link
+ * #UNLOCKED_GRACE} (a process may be between creating the directory and locking it).
+ *
+ * <p>Sweeps are serialised; {@link #sweep()} may also be called directly. Thread-safe.
+ */
+public final class Janitor implements AutoCloseable {
+  /** Default time between sweeps. */
+  public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
+
+  /** How old a directory without a lock file must be before it counts as abandoned. */
+  public static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
+
+  private static final Logger log = LoggerFactory.getLogger(Janitor.class);
+
+  private final WorkRoot workRoot;
+  private final Duration period;
+  private ScheduledExecutorService scheduler;
+
+  public Janitor(WorkRoot workRoot, Duration period) {
+    if (period.isNegative() || period.isZero())
+      throw new IllegalArgumentException("janitor period must be positive, got " + period);
+    this.workRoot = workRoot;
+    this.period = period;
+  }
+
+  /** Sweeps once now, then every period on a daemon thread. Call once. */
+  public synchronized void start() {
+    if (scheduler != null) throw new IllegalStateException("janitor already started");
+    sweepQuietly();
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "locality-janitor");
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = period.toMillis();
+    scheduler.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweep();
+    } catch (IOException | RuntimeException e) {
+      log.warn("work root sweep of {} failed: {}", workRoot.root(), e.toString());
+    }
+  }
+
+  /**
+   * Deletes every dead incarnation directory under the work root once.
+   *
+   * @return the directories deleted
+   */
+  public synchronized List<Path> sweep() throws IOException {
+    List<Path> deleted = new ArrayList<>();
+    List<Path> candidates;
+    try (var entries = Files.list(workRoot.root())) {
+      candidates = entries.filter(Files::isDirectory).toList();
+    }
+    for (Path dir : candidates) {
+      if (dir.getFileName().toString().equals(workRoot.incarnation())) continue;
+      try {
+        if (deleteIfDead(dir)) {
+          deleted.add(dir);
+          log.info("deleted work directory {} of a stopped worker process", dir);
+        }
+      } catch (IOException e) {
+        log.warn("could not clean {}: {}", dir, e.toString());
+      }
+    }
+    return deleted;
+  }
+
+  private static boolean deleteIfDead(Path dir) throws IOException {
+    Path lockFile = dir.resolve(WorkRoot.LOCK_FILE);
+    if (!Files.exists(lockFile)) {
+      Instant modified = Files.getLastModifiedTime(dir).toInstant();
+      if (modified.isAfter(Instant.now().minus(UNLOCKED_GRACE))) return false;
+      FileTrees.deleteRecursively(dir);
+      return true;
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException vanished) {
+      return false; // its owner is closing it right now
+    }
+    try (channel) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldInThisJvm) {
+        return false;
+      }
+      if (lock == null) return false;
+      try {
+        FileTrees.deleteRecursively(dir);
+      } finally {
+        lock.release();
+      }
+      return true;
+    }
+  }
+
+  /** Stops the periodic sweeps. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (scheduler != null) scheduler.shutdownNow();
+  }
+}

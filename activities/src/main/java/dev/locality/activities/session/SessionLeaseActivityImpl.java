@@ -1,0 +1,207 @@
+package dev.locality.activities.session;
+
+import dev.locality.api.session.SessionGrant;
+import dev.locality.api.session.SessionLeaseActivity;
+import dev.locality.api.session.SessionRequest;
+import dev.locality.api.workflow.Failures;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.ActivityNotExistsException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of a session: registered only on the shared-queue worker, whose activity slots
+ * ({@code maxSessions}) are the session slots. Holding one lease activity = holding one slot.
+ *
+ * <p>On start the lease declines (retryable {@value #LEASE_DECLINED} failure) when the request asks
+ * to avoid this worker, after pausing shared-queue polling for {@link #DECLINE_COOL_DOWN} so that
+ * another worker picks the retry up, or when the worker is draining. Otherwise it creates the
+ * session directory, registers the session, signals {@link SessionGrant} to its workflow and then
+ * heartbeats every min(heartbeatTimeout/3, 500 ms), waking at once on cancellation. It ends when a
+ * heartbeat reports the session closed: {@link io.temporal.client.ActivityCanceledException} (and
+ * any other {@link ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException}
+ * (the workflow closed the session and already finished) ends the lease normally; or when the
+ * worker's drain expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the
+ * ending, the session directory is deleted and the session unregistered. Thread-safe: one instance
+ * serves every lease of the worker.
+ */
+public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
+  /** Failure type of a declined lease (retryable: the workflow asks again). */
+  public static final String LEASE_DECLINED = "LeaseDeclined";
+
+  /** How long a declining worker stops polling the shared queue. */
+  public static final Duration DECLINE_COOL_DOWN = Duration.ofMillis(1500);
+
+  /** Upper bound of the heartbeat interval; matches the worker's heartbeat throttle interval. */
+  public static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
+
+  private static final Logger log = LoggerFactory.getLogger(SessionLeaseActivityImpl.class);
+
+  private final String workerId;
+  private final String host;
+  private final String uniqueQueue;
+  private final WorkRoot workRoot;
+  private final SessionRegistry sessions;
+  private final GrantSender grants;
+  private final Drain drain;
+  private final SharedQueuePause pause;
+
+  public SessionLeaseActivityImpl(
+      String workerId,
+      String host,
+      String uniqueQueue,
+      WorkRoot workRoot,
+      SessionRegistry sessions,
+      WorkflowClient client,
+      Drain drain,
+      SharedQueuePause pause) {
+    this(workerId, host, uniqueQueue, workRoot, sessions, GrantSender.using(client), drain, pause);
+  }
+
+  /** As the public constructor, with the grant delivery replaceable (tests). */
+  public SessionLeaseActivityImpl(
+      String workerId,
+      String host,
+      String uniqueQueue,
+      WorkRoot workRoot,
+      SessionRegistry sessions,
+      GrantSender grants,
+      Drain drain,
+      SharedQueuePause pause) {
+    this.workerId = workerId;
+    this.host = host;
+    this.uniqueQueue = uniqueQueue;
+    this.workRoot = workRoot;
+    this.sessions = sessions;
+    this.grants = grants;
+    this.drain = drain;
+    this.pause = pause;
+  }
+
+  @Override
+  public void hold(SessionRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    ActivityInfo info = context.getInfo();
+    String sessionId = request.sessionId();
+    try (MdcScope ignored = MdcScope.of(info.getWorkflowId(), sessionId, workerId)) {
+      declineIfUnwanted(request);
+      sessions.register(
+          new OpenSession(
+              sessionId, info.getWorkflowId(), workRoot.sessionPath(sessionId), Instant.now()));
+      try {
+        Path dir = createDir(sessionId);
+        grants.send(
+            info.getWorkflowId(),
+            info.getRunId(),
+            new SessionGrant(sessionId, workerId, host, uniqueQueue));
+        log.info(
+            "session {} opened on worker {} for {} (attempt {}) in {}",
+            sessionId,
+            workerId,
+            info.getWorkflowId(),
+            request.attempt(),
+            dir);
+        holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()));
+      } catch (ActivityNotExistsException finished) {
+        // The workflow closed the session and finished before our heartbeat saw the cancel.
+        log.info(
+            "session {} closed on worker {} for {} (the workflow has finished)",
+            sessionId,
+            workerId,
+            info.getWorkflowId());
+      } catch (ActivityCompletionException closed) {
+        log.info(
+            "session {} closed on worker {} for {} ({})",
+            sessionId,
+            workerId,
+            info.getWorkflowId(),
+            closed.getClass().getSimpleName());
+        throw closed;
+      } catch (RuntimeException e) {
+        log.warn(
+            "session {} failed on worker {} for {}: {}",
+            sessionId,
+            workerId,
+            info.getWorkflowId(),
+            e.getMessage());
+        throw e;
+      } finally {
+        release(sessionId);
+      }
+    }
+  }
+
+  private void declineIfUnwanted(SessionRequest request) {
+    if (request.avoidWorkers() != null && request.avoidWorkers().contains(workerId)) {
+      log.info(
+          "declining session {}: worker {} failed this pipeline before",
+          request.sessionId(),
+          workerId);
+      pause.pauseFor(DECLINE_COOL_DOWN);
+      throw ApplicationFailure.newFailure(
+          "worker " + workerId + " declined: it failed this pipeline before", LEASE_DECLINED);
+    }
+    if (drain.isDraining()) {
+      throw ApplicationFailure.newFailure(
+          "worker " + workerId + " declined: it is shutting down", LEASE_DECLINED);
+    }
+  }
+
+  private Path createDir(String sessionId) {
+    try {
+      return workRoot.sessionDir(sessionId);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "worker " + workerId + " could not create the directory of session " + sessionId, e);
+    }
+  }
+
+  /** Heartbeats until the session is closed (exception) or the drain expires. */
+  private void holdUntilClosed(ActivityExecutionContext context, Duration interval) {
+    CountDownLatch wake = new CountDownLatch(1);
+    try (var onCancel = context.getCancellationToken().onCancel(wake::countDown);
+        var onExpire = drain.onExpire(wake::countDown)) {
+      while (true) {
+        context.heartbeat(null); // throws once the workflow closed the session
+        if (drain.isExpired()) throw workerShutdown();
+        wake.await(interval.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw workerShutdown();
+    }
+  }
+
+  private ApplicationFailure workerShutdown() {
+    return ApplicationFailure.newNonRetryableFailure(
+        "worker " + workerId + " shut down before the session closed", Failures.WORKER_SHUTDOWN);
+  }
+
+  private void release(String sessionId) {
+    sessions.unregister(sessionId);
+    try {
+      workRoot.deleteSessionDir(sessionId);
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not delete the directory of session {}: {}", sessionId, e.toString());
+    }
+  }
+
+  /** min(heartbeatTimeout / 3, 500 ms); 500 ms when the lease has no heartbeat timeout. */
+  static Duration heartbeatInterval(Duration heartbeatTimeout) {
+    if (heartbeatTimeout == null || heartbeatTimeout.isZero()) return MAX_HEARTBEAT_INTERVAL;
+    Duration third = heartbeatTimeout.dividedBy(3);
+    return third.compareTo(MAX_HEARTBEAT_INTERVAL) < 0 ? third : MAX_HEARTBEAT_INTERVAL;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.locality.activities.session;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sessions open on this worker, by session id. The session lease registers a session once its
+ * directory exists and unregisters it when the lease ends; the stage dispatcher looks sessions up
+ * (an unknown session means the worker lost it). Thread-safe.
+ */
+public final class SessionRegistry {
+  private final Map<String, OpenSession> open = new ConcurrentHashMap<>();
+  private final Object changed = new Object();
+
+  /**
+   * Records an open session.
+   *
+   * @throws IllegalStateException when a session with this id is already open here
+   */
+  public void register(OpenSession session) {
+    OpenSession previous = open.putIfAbsent(session.sessionId(), session);
+    if (previous != null)
+      throw new IllegalStateException("session " + session.sessionId() + " is already open");
+  }
+
+  /** Forgets a session; returns whether it was open. Idempotent. */
+  public boolean unregister(String sessionId) {
+    boolean removed = open.remove(sessionId) != null;
+    if (removed) {
+      synchronized (changed) {
+        changed.notifyAll();
+      }
+    }
+    return removed;
+  }
+
+  public Optional<OpenSession> find(String sessionId) {
+    return Optional.ofNullable(open.get(sessionId));
+  }
+
+  /** Number of open sessions (the session slots in use). */
+  public int size() {
+    return open.size();
+  }
+
+  /** A snapshot of the open sessions. */
+  public List<OpenSession> all() {
+    return List.copyOf(open.values());
+  }
+
+  /**
+   * Waits until no session is open or {@code timeout} passes.
+   *
+   * @return true when no session is open
+   */
+  public boolean awaitEmpty(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changed) {
+      while (!open.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        changed.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.locality.activities.session;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The part of a work root that belongs to this worker process: {@code workRoot/<incarnation>/},
+ * where the incarnation is a random id chosen at process start. The process holds an exclusive file
+ * lock on {@code <incarnation>/.lock} while alive, so a {@link Janitor} of any process can tell a
+ * live incarnation from the leftovers of a crashed one (the OS frees the lock when a process dies,
+ * even after {@code kill -9}).
+ *
+ * <p>Session directories live directly below the incarnation directory. Thread-safe. {@link
+ * #close()} releases the lock and deletes the incarnation directory; call it once, on shutdown.
+ */
+public final class WorkRoot implements AutoCloseable {
+  /** Name of the lock file inside every incarnation directory. */
+  public static final String LOCK_FILE = ".lock";
+
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path root;
+  private final String incarnation;
+  private final Path incarnationDir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private WorkRoot(Path root, String incarnation, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.incarnation = incarnation;
+    this.incarnationDir = root.resolve(incarnation);
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Creates a fresh incarnation directory under {@code root} (creating {@code root} if needed) and
+   * locks it for the lifetime of this object.
+   *
+   * @throws IOException when the directory cannot be created or locked
+   */
+  public static WorkRoot open(Path root) throws IOException {
+    Path absRoot = root.toAbsolutePath().normalize();
+    Files.createDirectories(absRoot);
+    String incarnation = newIncarnationId();
+    Path dir = Files.createDirectory(absRoot.resolve(incarnation));
+    FileChannel channel =
+        FileChannel.open(
+            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IOException("could not lock the fresh work directory " + dir);
+    }
+    String owner = ProcessHandle.current().pid() + "\n";
+    channel.write(java.nio.ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)));
+    return new WorkRoot(absRoot, incarnation, channel, lock);
+  }
+
+  private static String newIncarnationId() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return "inc-" + HexFormat.of().formatHex(bytes);
+  }
+
+  /** The shared work root that holds every process's incarnation directory. */
+  public Path root() {
+    return root;
+  }
+
+  /** This process's random incarnation id (the name of its directory). */
+  public String incarnation() {
+    return incarnation;
+  }
+
+  /** {@code root/<incarnation>}: everything this process writes lives below it. */
+  public Path incarnationDir() {
+    return incarnationDir;
+  }
+
+  /** Where a session's directory is (whether or not it exists). */
+  public Path sessionPath(String sessionId) {
+    return incarnationDir.resolve(safeName(sessionId));
+  }
+
+  /** Creates (if missing) and returns the session's directory. Idempotent. */
+  public Path sessionDir(String sessionId) throws IOException {
+    return Files.createDirectories(sessionPath(sessionId));
+  }
+
+  /** Deletes the session's directory and everything in it. Idempotent. */
+  public void deleteSessionDir(String sessionId) throws IOException {
+    FileTrees.deleteRecursively(sessionPath(sessionId));
+  }
+
+  /** Whether this object still holds its lock. */
+  public boolean isLocked() {
+    return lock.isValid();
+  }
+
+  /**
+   * A directory name for an id: the id itself when it is a plain file name, else the id with unsafe
+   * characters replaced plus a hash of the original, so distinct ids never share a name and no id
+   * can name a path outside the incarnation directory.
+   */
+  public static String safeName(String id) {
+    Objects.requireNonNull(id, "id");
+    if (SAFE.matcher(id).matches()) return id;
+    String cleaned = id.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "_");
+    if (cleaned.length() > 80) cleaned = cleaned.substring(0, 80);
+    return cleaned + "-" + shortHash(id);
+  }
+
+  private static String shortHash(String id) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Releases the lock and deletes the incarnation directory. Idempotent. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (!lockChannel.isOpen()) return;
+    try (var children = Files.list(incarnationDir)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (!child.getFileName().toString().equals(LOCK_FILE)) FileTrees.deleteRecursively(child);
+      }
+    }
+    try {
+      lock.release();
+    } finally {
+      lockChannel.close();
+    }
+    FileTrees.deleteRecursively(incarnationDir);
+  }
+
+  @Override
+  public String toString() {
+    return incarnationDir.toString();
+  }
+}

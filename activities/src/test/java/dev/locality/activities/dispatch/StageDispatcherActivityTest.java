@@ -1,0 +1,73 @@
+package dev.locality.activities.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locality.activities.session.OpenSession;
+import dev.locality.activities.session.SessionRegistry;
+import dev.locality.api.spec.StageSpec;
+import dev.locality.api.spec.StageTimeouts;
+import dev.locality.api.stage.PipelineInfo;
+import dev.locality.api.stage.StageRegistry;
+import dev.locality.api.stage.StageResult;
+import dev.locality.api.workflow.StageInvocation;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dispatcher as Temporal calls it: a dynamic activity picked by activity type. */
+class StageDispatcherActivityTest {
+  @ActivityInterface
+  public interface WriteActivity {
+    @ActivityMethod(name = "write")
+    StageResult run(StageInvocation invocation);
+  }
+
+  @TempDir Path sessionDir;
+
+  @Test
+  void dispatchesByActivityTypeAndReturnsTheStageResult() {
+    SessionRegistry sessions = new SessionRegistry();
+    sessions.register(new OpenSession("s-1", "wf-1", sessionDir, Instant.now()));
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      env.registerActivitiesImplementations(
+          new StageDispatcher(
+              "w1",
+              StageRegistry.of(List.of(new StageDispatcherTest.WriteStage())),
+              sessions,
+              Map.of()));
+      WriteActivity activity =
+          env.newActivityStub(
+              WriteActivity.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+
+      StageResult result =
+          activity.run(
+              new StageInvocation(
+                  new PipelineInfo("p", "wf-1", "run-1"),
+                  "s-1",
+                  0,
+                  new StageSpec("write", Map.of("text", "hi"), StageTimeouts.DEFAULTS, 3),
+                  List.of()));
+
+      assertThat(result.outputs())
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.path()).isEqualTo("0-write/out.txt");
+                assertThat(a.bytes()).isEqualTo(2);
+              });
+      assertThat(sessionDir.resolve("0-write/out.txt")).hasContent("hi");
+    } finally {
+      env.close();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.locality.activities.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JanitorTest {
+  @TempDir Path root;
+  @TempDir Path scratch;
+
+  /** An incarnation directory left by a crashed process: lock file present, nobody holds it. */
+  private Path deadIncarnation(String name) throws Exception {
+    Path dir = Files.createDirectories(root.resolve(name));
+    Files.writeString(dir.resolve(WorkRoot.LOCK_FILE), "123\n");
+    Files.writeString(Files.createDirectories(dir.resolve("s-1")).resolve("data.csv"), "a,b\n");
+    return dir;
+  }
+
+  @Test
+  void deletesDeadIncarnationsButNeverItsOwn() throws Exception {
+    Path dead = deadIncarnation("inc-dead");
+    try (WorkRoot own = WorkRoot.open(root)) {
+      own.sessionDir("mine");
+      Janitor janitor = new Janitor(own, Duration.ofMinutes(1));
+
+      assertThat(janitor.sweep()).containsExactly(dead);
+
+      assertThat(dead).doesNotExist();
+      assertThat(own.sessionPath("mine")).isDirectory();
+      assertThat(janitor.sweep()).isEmpty();
+    }
+  }
+
+  @Test
+  void keepsAnIncarnationLockedInThisJvm() throws Exception {
+    // Java file locks belong to the JVM: a second tryLock here throws
+    // OverlappingFileLockException, which the janitor must read as "held".
+    try (WorkRoot own = WorkRoot.open(root);
+        WorkRoot other = WorkRoot.open(root)) {
+      other.sessionDir("busy");
+
+      assertThat(new Janitor(own, Duration.ofMinutes(1)).sweep()).isEmpty();
+
+      assertThat(other.sessionPath("busy")).isDirectory();
+      assertThat(other.isLocked()).isTrue();
+    }
+  }
+
+  @Test
+  void keepsAnIncarnationLockedByAnotherProcessUntilItDies() throws Exception {
+    Path held = deadIncarnation("inc-held");
+    Process holder = startLockHolder(held.resolve(WorkRoot.LOCK_FILE));
+    try (WorkRoot own = WorkRoot.open(root)) {
+      Janitor janitor = new Janitor(own, Duration.ofMinutes(1));
+
+      assertThat(janitor.sweep()).isEmpty();
+      assertThat(held.resolve("s-1/data.csv")).exists();
+
+      holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      assertThat(janitor.sweep()).containsExactly(held);
+      assertThat(held).doesNotExist();
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
+  /** Starts a JVM that locks {@code lockFile} and returns once the lock is held. */
+  private Process startLockHolder(Path lockFile) throws Exception {
+    Path source = scratch.resolve("LockHolder.java");
+    Files.writeString(
+        source,
+        """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.*;
+        public class LockHolder {
+          public static void main(String[] args) throws Exception {
+            FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);
+            if (ch.tryLock() == null) System.exit(3);
+            System.out.println("locked");
+            System.out.flush();
+            Thread.sleep(600_000);
+          }
+        }
+        """);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process =
+        new ProcessBuilder(java, source.toString(), lockFile.toString())
+            .redirectErrorStream(true)
+            .start();
+    var reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(reader.readLine()).isEqualTo("locked");
+    return process;
+  }
+
+  @Test
+  void deletesADirectoryWithoutLockFileOnlyAfterAGracePeriod() throws Exception {
+    Path fresh = Files.createDirectories(root.resolve("inc-starting"));
+    Path stale = Files.createDirectories(root.resolve("inc-stale"));
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    try (WorkRoot own = WorkRoot.open(root)) {
+      assertThat(new Janitor(own, Duration.ofMinutes(1)).sweep()).containsExactly(stale);
+      assertThat(fresh).isDirectory();
+    }
+  }
+
+  @Test
+  void sweepsAtStartAndPeriodically() throws Exception {
+    Path first = deadIncarnation("inc-first");
+    try (WorkRoot own = WorkRoot.open(root);
+        Janitor janitor = new Janitor(own, Duration.ofMillis(100))) {
+      janitor.start();
+      assertThat(first).doesNotExist(); // the start-up sweep is synchronous
+
+      Path later = deadIncarnation("inc-later");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (Files.exists(later) && System.nanoTime() < deadline) Thread.sleep(20);
+      assertThat(later).doesNotExist();
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.locality.worker;
+
+import dev.locality.activities.session.Janitor;
+import dev.locality.api.session.TaskQueues;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link LocalityWorker} runs: its queues, identity, disk, capacity and shutdown behaviour.
+ * Immutable and thread-safe; build with {@link #newBuilder()}, whose {@link Builder#build()} fills
+ * in defaults and rejects values a worker cannot run with.
+ *
+ * <pre>{@code
+ * WorkerSettings settings =
+ *     WorkerSettings.newBuilder()
+ *         .setWorkRoot(Path.of("/var/lib/locality"))
+ *         .setMaxSessions(2)
+ *         .putStageSetting(WorkerSettings.ALLOWED_FILE_ROOTS, "/data")
+ *         .build();
+ * }</pre>
+ */
+public final class WorkerSettings {
+  /** Stage setting: absolute directories {@code file:} URLs may read from (comma-separated). */
+  public static final String ALLOWED_FILE_ROOTS = "allowedFileRoots";
+
+  public static final int DEFAULT_MAX_SESSIONS = 4;
+  public static final int DEFAULT_MAX_CONCURRENT_STAGES = 8;
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(5);
+
+  private final String sharedQueue;
+  private final String workerId;
+  private final Path workRoot;
+  private final int maxSessions;
+  private final int maxConcurrentStages;
+  private final Duration drainTimeout;
+  private final Duration janitorPeriod;
+  private final Map<String, String> stageSettings;
+
+  private WorkerSettings(Builder b, String workerId, Path workRoot) {
+    this.sharedQueue = b.sharedQueue;
+    this.workerId = workerId;
+    this.workRoot = workRoot;
+    this.maxSessions = b.maxSessions;
+    this.maxConcurrentStages = b.maxConcurrentStages;
+    this.drainTimeout = b.drainTimeout;
+    this.janitorPeriod = b.janitorPeriod;
+    this.stageSettings = Map.copyOf(b.stageSettings);
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Every setting at its default. */
+  public static WorkerSettings defaults() {
+    return newBuilder().build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The queue every worker polls for pipelines and session leases. Default {@code locality}. */
+  public String sharedQueue() {
+    return sharedQueue;
+  }
+
+  /** This worker's id in sessions, logs and metrics. Default: the host name. */
+  public String workerId() {
+    return workerId;
+  }
+
+  /** Directory holding the work directories of every worker process on this disk. */
+  public Path workRoot() {
+    return workRoot;
+  }
+
+  /** Sessions (pipelines) this worker holds at once: its slots on the shared queue. Default 4. */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /** Stage activities running at once across all sessions. Default 8. */
+  public int maxConcurrentStages() {
+    return maxConcurrentStages;
+  }
+
+  /**
+   * How long a stopping worker lets open sessions finish before giving them up with a {@code
+   * WorkerShutdown} failure (their pipelines fail over at once). Default 5 minutes.
+   */
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
+  /** Time between sweeps for work directories of dead worker processes. Default 60 s. */
+  public Duration janitorPeriod() {
+    return janitorPeriod;
+  }
+
+  /** Settings stages read through {@code StageContext.workerSetting(name)}. */
+  public Map<String, String> stageSettings() {
+    return stageSettings;
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerSettings{sharedQueue="
+        + sharedQueue
+        + ", workerId="
+        + workerId
+        + ", workRoot="
+        + workRoot
+        + ", maxSessions="
+        + maxSessions
+        + ", maxConcurrentStages="
+        + maxConcurrentStages
+        + ", drainTimeout="
+        + drainTimeout
+        + ", janitorPeriod="
+        + janitorPeriod
+        + ", stageSettings="
+        + stageSettings
+        + "}";
+  }
+
+  /** The local host name, or {@code localhost} when it cannot be determined. */
+  public static String hostName() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName();
+      if (name != null && !name.isBlank()) return name;
+    } catch (Exception e) {
+      // fall through to the environment
+    }
+    String env = System.getenv("HOSTNAME");
+    return env == null || env.isBlank() ? "localhost" : env;
+  }
+
+  /** Builds {@link WorkerSettings}; unset values take the documented defaults. Not thread-safe. */
+  public static final class Builder {
+    private String sharedQueue = TaskQueues.DEFAULT_SHARED;
+    private String workerId;
+    private Path workRoot;
+    private int maxSessions = DEFAULT_MAX_SESSIONS;
+    private int maxConcurrentStages = DEFAULT_MAX_CONCURRENT_STAGES;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private Duration janitorPeriod = Janitor.DEFAULT_PERIOD;
+    private final Map<String, String> stageSettings = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    private Builder(WorkerSettings s) {
+      sharedQueue = s.sharedQueue;
+      workerId = s.workerId;
+      workRoot = s.workRoot;
+      maxSessions = s.maxSessions;
+      maxConcurrentStages = s.maxConcurrentStages;
+      drainTimeout = s.drainTimeout;
+      janitorPeriod = s.janitorPeriod;
+      stageSettings.putAll(s.stageSettings);
+    }
+
+    public Builder setSharedQueue(String sharedQueue) {
+      this.sharedQueue = sharedQueue;
+      return this;
+    }
+
+    /** Null means the host name. */
+    public Builder setWorkerId(String workerId) {
+      this.workerId = workerId;
+      return this;
+    }
+
+    /** Null means {@code ${java.io.tmpdir}/locality-work}. */
+    public Builder setWorkRoot(Path workRoot) {
+      this.workRoot = workRoot;
+      return this;
+    }
+
+    public Builder setMaxSessions(int maxSessions) {
+      this.maxSessions = maxSessions;
+      return this;
+    }
+
+    public Builder setMaxConcurrentStages(int maxConcurrentStages) {
+      this.maxConcurrentStages = maxConcurrentStages;
+      return this;
+    }
+
+    public Builder setDrainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    public Builder setJanitorPeriod(Duration janitorPeriod) {
+      this.janitorPeriod = janitorPeriod;
+      return this;
+    }
+
+    /** Sets one stage setting; a null value removes it. */
+    public Builder putStageSetting(String name, String value) {
+      if (value == null) stageSettings.remove(name);
+      else stageSettings.put(name, value);
+      return this;
+    }
+
+    /** Replaces all stage settings. */
+    public Builder setStageSettings(Map<String, String> settings) {
+      stageSettings.clear();
+      stageSettings.putAll(settings);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting that cannot work
+     */
+    public WorkerSettings build() {
+      if (sharedQueue == null || sharedQueue.isBlank())
+        throw new IllegalArgumentException("shared queue must not be blank");
+      String id = workerId == null || workerId.isBlank() ? hostName() : workerId;
+      if (!id.matches("[A-Za-z0-9._-]+"))
+        throw new IllegalArgumentException(
+            "worker id '" + id + "' may only contain letters, digits, '.', '_' and '-'");
+      Path root =
+          workRoot != null
+              ? workRoot
+              : Path.of(System.getProperty("java.io.tmpdir"), "locality-work");
+      if (maxSessions < 1)
+        throw new IllegalArgumentException("max sessions must be at least 1, got " + maxSessions);
+      if (maxConcurrentStages < 1)
+        throw new IllegalArgumentException(
+            "max concurrent stages must be at least 1, got " + maxConcurrentStages);
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+      if (drainTimeout.isNegative())
+        throw new IllegalArgumentException("drain timeout must not be negative: " + drainTimeout);
+      Objects.requireNonNull(janitorPeriod, "janitorPeriod");
+      if (janitorPeriod.isNegative() || janitorPeriod.isZero())
+        throw new IllegalArgumentException("janitor period must be positive: " + janitorPeriod);
+      return new WorkerSettings(this, id, root);
+    }
+  }
+}
