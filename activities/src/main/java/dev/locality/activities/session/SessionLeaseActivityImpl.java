@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   /** Failure type of a declined lease (retryable: the workflow asks again). */
-  public static final String LEASE_DECLINED = "LeaseDeclined";
+  public static final String LEASE_DECLINED = Failures.LEASE_DECLINED;
 
   /** How long a declining worker stops polling the shared queue. */
   public static final Duration DECLINE_COOL_DOWN = Duration.ofMillis(1500);
@@ -116,6 +116,9 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
         holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()));
       } catch (ActivityNotExistsException finished) {
         // The workflow closed the session and finished before our heartbeat saw the cancel.
+        // Nothing is left to report to: skip the completion call, which would only fail with
+        // NOT_FOUND and log a warning on every normal pipeline end.
+        context.doNotCompleteOnReturn();
         log.info(
             "session {} closed on worker {} for {} (the workflow has finished)",
             sessionId,

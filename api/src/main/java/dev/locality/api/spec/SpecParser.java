@@ -41,26 +41,29 @@ public final class SpecParser {
 
   /**
    * Parses and validates a spec file. Relative {@code file:} URLs in stage options ({@code
-   * file:data/in.csv.gz}, without a leading slash) are resolved against the spec file's directory,
-   * so a spec and its data can travel together.
+   * file:data/in.csv.gz}, without a leading slash) are resolved against the spec file's directory
+   * before validation, so a spec and its data can travel together.
    */
   public PipelineSpec parse(Path file) throws IOException {
-    PipelineSpec spec = parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    String source = file.toString();
+    Object tree = readTree(Files.readString(file, StandardCharsets.UTF_8), source);
     Path base = file.toAbsolutePath().normalize().getParent();
-    List<StageSpec> stages = new ArrayList<>();
-    for (StageSpec stage : spec.stages()) {
-      Map<String, Object> options = new LinkedHashMap<>(stage.options());
-      options.replaceAll((key, value) -> resolveRelativeFileUrl(value, base));
-      stages.add(new StageSpec(stage.type(), options, stage.timeouts(), stage.maxAttempts()));
+    if (tree instanceof Map<?, ?> top && top.get("stages") instanceof List<?> stages) {
+      for (Object stage : stages) {
+        if (stage instanceof Map<?, ?> options) resolveRelativeFileUrls(options, base);
+      }
     }
-    return new PipelineSpec(spec.name(), spec.session(), stages);
+    return fromTree(tree, source);
   }
 
-  private static Object resolveRelativeFileUrl(Object value, Path base) {
-    if (value instanceof String s && s.startsWith("file:") && !s.startsWith("file:/")) {
-      return "file://" + base.resolve(s.substring("file:".length())).normalize();
-    }
-    return value;
+  @SuppressWarnings("unchecked")
+  private static void resolveRelativeFileUrls(Map<?, ?> options, Path base) {
+    ((Map<Object, Object>) options)
+        .replaceAll(
+            (key, value) ->
+                value instanceof String s && s.startsWith("file:") && !s.startsWith("file:/")
+                    ? "file://" + base.resolve(s.substring("file:".length())).normalize()
+                    : value);
   }
 
   /**
@@ -70,9 +73,12 @@ public final class SpecParser {
    * @throws InvalidSpecException listing every problem found
    */
   public PipelineSpec parse(String text, String source) {
-    Object tree;
+    return fromTree(readTree(text, source), source);
+  }
+
+  private Object readTree(String text, String source) {
     try {
-      tree = yaml.readValue(text, Object.class);
+      return yaml.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
       String where =
           e.getLocation() == null
@@ -87,7 +93,6 @@ public final class SpecParser {
               Problem.global(
                   "(syntax)", "not valid YAML/JSON" + where + ": " + e.getOriginalMessage())));
     }
-    return fromTree(tree, source);
   }
 
   /** Validates an already-parsed tree (maps, lists, scalars) such as one a program built. */

@@ -14,6 +14,12 @@ public final class Failures {
   /** The worker is shutting down and gave the session up: fail over at once. */
   public static final String WORKER_SHUTDOWN = "WorkerShutdown";
 
+  /**
+   * A worker declined a session lease (it failed this pipeline before, or it is draining); the
+   * workflow asks again, so another worker gets the session when one has room.
+   */
+  public static final String LEASE_DECLINED = "LeaseDeclined";
+
   /** No worker with a free session slot appeared within the creation timeout. */
   public static final String NO_WORKER = "NoWorkerAvailable";
 

@@ -1,0 +1,116 @@
+package dev.locality.workflows.internal;
+
+import dev.locality.api.spec.StageSpec;
+import dev.locality.api.stage.StageResult;
+import dev.locality.api.workflow.StageRun;
+import dev.locality.workflows.session.WorkerSession;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stage runs of one session attempt, as the {@code status} query and the result show them.
+ * Workflow state: timestamps come from {@link Workflow#currentTimeMillis()}.
+ */
+public final class StageProgress {
+  public static final String PENDING = "PENDING";
+  public static final String RUNNING = "RUNNING";
+  public static final String COMPLETED = "COMPLETED";
+  public static final String FAILED = "FAILED";
+  public static final String CANCELLED = "CANCELLED";
+
+  private final List<StageRun> runs = new ArrayList<>();
+
+  /** All stages PENDING in {@code session}. */
+  public StageProgress(List<StageSpec> stages, WorkerSession session) {
+    for (int i = 0; i < stages.size(); i++) {
+      runs.add(
+          new StageRun(
+              i,
+              stages.get(i).type(),
+              PENDING,
+              session.sessionId(),
+              session.workerId(),
+              session.taskQueue(),
+              0,
+              0,
+              null,
+              List.of(),
+              null));
+    }
+  }
+
+  /** No stages (before the first session opens). */
+  public StageProgress() {}
+
+  public void started(int index) {
+    StageRun r = runs.get(index);
+    runs.set(
+        index,
+        new StageRun(
+            index,
+            r.type(),
+            RUNNING,
+            r.sessionId(),
+            r.workerId(),
+            r.taskQueue(),
+            Workflow.currentTimeMillis(),
+            0,
+            null,
+            List.of(),
+            null));
+  }
+
+  public void completed(int index, StageResult result) {
+    StageRun r = runs.get(index);
+    runs.set(
+        index,
+        new StageRun(
+            index,
+            r.type(),
+            COMPLETED,
+            r.sessionId(),
+            r.workerId(),
+            r.taskQueue(),
+            r.startedAtMillis(),
+            Workflow.currentTimeMillis(),
+            result.metrics(),
+            result.outputUris(),
+            null));
+  }
+
+  /** FAILED with the failure's message, or CANCELLED when the session was lost under it. */
+  public void ended(int index, RuntimeException failure, boolean sessionLost) {
+    StageRun r = runs.get(index);
+    String message =
+        failure instanceof TemporalFailure f ? f.getOriginalMessage() : failure.getMessage();
+    runs.set(
+        index,
+        new StageRun(
+            index,
+            r.type(),
+            sessionLost ? CANCELLED : FAILED,
+            r.sessionId(),
+            r.workerId(),
+            r.taskQueue(),
+            r.startedAtMillis(),
+            Workflow.currentTimeMillis(),
+            null,
+            List.of(),
+            message));
+  }
+
+  public List<StageRun> runs() {
+    return List.copyOf(runs);
+  }
+
+  /** Every output URI of the completed stages, in stage order. */
+  public List<String> outputUris() {
+    List<String> uris = new ArrayList<>();
+    for (StageRun r : runs) {
+      if (r.outputUris() != null) uris.addAll(r.outputUris());
+    }
+    return uris;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.locality.workflows.session;
+
+import dev.locality.api.spec.SessionSpec;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How {@link Failover} retries a body on other workers: how many sessions at most, the pause
+ * between them, and how each session is opened. Immutable.
+ */
+public final class FailoverPolicy {
+  private final int maxWorkerAttempts;
+  private final Duration backoff;
+  private final SessionOptions session;
+
+  private FailoverPolicy(int maxWorkerAttempts, Duration backoff, SessionOptions session) {
+    if (maxWorkerAttempts < 1) {
+      throw new IllegalArgumentException(
+          "maxWorkerAttempts must be >= 1, was " + maxWorkerAttempts);
+    }
+    Objects.requireNonNull(backoff, "backoff");
+    if (backoff.isNegative()) throw new IllegalArgumentException("backoff must be >= 0");
+    this.maxWorkerAttempts = maxWorkerAttempts;
+    this.backoff = backoff;
+    this.session = Objects.requireNonNull(session, "session");
+  }
+
+  /**
+   * @param maxWorkerAttempts sessions tried before giving up (1 = no failover)
+   * @param backoff pause after a failed session before opening the next
+   * @param session how each session is opened (attempt and avoid list are filled in per attempt)
+   */
+  public static FailoverPolicy of(int maxWorkerAttempts, Duration backoff, SessionOptions session) {
+    return new FailoverPolicy(maxWorkerAttempts, backoff, session);
+  }
+
+  /** The policy a pipeline's session spec describes; null fields fall back to the defaults. */
+  public static FailoverPolicy from(SessionSpec spec) {
+    SessionSpec s = spec == null ? SessionSpec.DEFAULTS : spec;
+    int attempts =
+        s.maxWorkerAttempts() > 0
+            ? s.maxWorkerAttempts()
+            : SessionSpec.DEFAULTS.maxWorkerAttempts();
+    Duration backoff =
+        s.failoverBackoff() != null ? s.failoverBackoff() : SessionSpec.DEFAULTS.failoverBackoff();
+    return new FailoverPolicy(attempts, backoff, SessionOptions.from(s));
+  }
+
+  public int maxWorkerAttempts() {
+    return maxWorkerAttempts;
+  }
+
+  public Duration backoff() {
+    return backoff;
+  }
+
+  public SessionOptions session() {
+    return session;
+  }
+}

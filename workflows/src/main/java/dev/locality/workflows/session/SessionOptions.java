@@ -1,0 +1,184 @@
+package dev.locality.workflows.session;
+
+import dev.locality.api.spec.Durations;
+import dev.locality.api.spec.SessionSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How {@link WorkerSessions#open} asks for a worker session. Immutable; build with {@link
+ * #newBuilder()} or derive from a spec with {@link #from(SessionSpec)}.
+ *
+ * <p>The timeouts are what detects trouble: {@code heartbeatTimeout} bounds how long a dead worker
+ * goes unnoticed (during or between stages), {@code creationTimeout} bounds how long the workflow
+ * waits for any worker with a free session slot.
+ */
+public final class SessionOptions {
+  /** Lease declines after which the avoid list is dropped, so a lone worker still serves. */
+  public static final int DEFAULT_MAX_DECLINES = 2;
+
+  /** Upper bound on how long one session may stay open. */
+  public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofDays(30);
+
+  private final Duration heartbeatTimeout;
+  private final Duration creationTimeout;
+  private final Duration maxSessionDuration;
+  private final String leaseTaskQueue;
+  private final int attempt;
+  private final List<String> avoidWorkers;
+  private final int maxDeclines;
+
+  private SessionOptions(Builder b) {
+    this.heartbeatTimeout = b.heartbeatTimeout;
+    this.creationTimeout = b.creationTimeout;
+    this.maxSessionDuration = b.maxSessionDuration;
+    this.leaseTaskQueue = b.leaseTaskQueue;
+    this.attempt = b.attempt;
+    this.avoidWorkers = List.copyOf(b.avoidWorkers);
+    this.maxDeclines = b.maxDeclines;
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Options with the heartbeat and creation timeouts of a pipeline's session spec. */
+  public static SessionOptions from(SessionSpec spec) {
+    SessionSpec s = spec == null ? SessionSpec.DEFAULTS : spec;
+    Builder b = newBuilder();
+    if (s.heartbeatTimeout() != null) b.setHeartbeatTimeout(s.heartbeatTimeout());
+    if (s.creationTimeout() != null) b.setCreationTimeout(s.creationTimeout());
+    return b.build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Longest gap between lease heartbeats before the worker is declared lost. */
+  public Duration heartbeatTimeout() {
+    return heartbeatTimeout;
+  }
+
+  /** Longest wait for a worker with a free session slot (the lease's schedule-to-start). */
+  public Duration creationTimeout() {
+    return creationTimeout;
+  }
+
+  /** Longest a session may stay open (the lease's start-to-close). */
+  public Duration maxSessionDuration() {
+    return maxSessionDuration;
+  }
+
+  /** Queue the lease is scheduled on; null means the workflow's own task queue. */
+  public String leaseTaskQueue() {
+    return leaseTaskQueue;
+  }
+
+  /** 1-based session attempt, passed to the worker in the lease request. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** Workers that should decline the lease when another worker has room. */
+  public List<String> avoidWorkers() {
+    return avoidWorkers;
+  }
+
+  /** Declines after which the lease is requested without an avoid list. */
+  public int maxDeclines() {
+    return maxDeclines;
+  }
+
+  @Override
+  public String toString() {
+    return "SessionOptions{heartbeatTimeout="
+        + Durations.format(heartbeatTimeout)
+        + ", creationTimeout="
+        + Durations.format(creationTimeout)
+        + ", attempt="
+        + attempt
+        + ", avoidWorkers="
+        + avoidWorkers
+        + "}";
+  }
+
+  /** Builder with the defaults of {@link SessionSpec#DEFAULTS}. */
+  public static final class Builder {
+    private Duration heartbeatTimeout = SessionSpec.DEFAULTS.heartbeatTimeout();
+    private Duration creationTimeout = SessionSpec.DEFAULTS.creationTimeout();
+    private Duration maxSessionDuration = DEFAULT_MAX_SESSION_DURATION;
+    private String leaseTaskQueue;
+    private int attempt = 1;
+    private List<String> avoidWorkers = List.of();
+    private int maxDeclines = DEFAULT_MAX_DECLINES;
+
+    private Builder() {}
+
+    private Builder(SessionOptions o) {
+      heartbeatTimeout = o.heartbeatTimeout;
+      creationTimeout = o.creationTimeout;
+      maxSessionDuration = o.maxSessionDuration;
+      leaseTaskQueue = o.leaseTaskQueue;
+      attempt = o.attempt;
+      avoidWorkers = o.avoidWorkers;
+      maxDeclines = o.maxDeclines;
+    }
+
+    public Builder setHeartbeatTimeout(Duration heartbeatTimeout) {
+      this.heartbeatTimeout = heartbeatTimeout;
+      return this;
+    }
+
+    public Builder setCreationTimeout(Duration creationTimeout) {
+      this.creationTimeout = creationTimeout;
+      return this;
+    }
+
+    public Builder setMaxSessionDuration(Duration maxSessionDuration) {
+      this.maxSessionDuration = maxSessionDuration;
+      return this;
+    }
+
+    /** Where workers poll for leases; leave unset to use the workflow's own task queue. */
+    public Builder setLeaseTaskQueue(String leaseTaskQueue) {
+      this.leaseTaskQueue = leaseTaskQueue;
+      return this;
+    }
+
+    public Builder setAttempt(int attempt) {
+      this.attempt = attempt;
+      return this;
+    }
+
+    public Builder setAvoidWorkers(List<String> avoidWorkers) {
+      this.avoidWorkers = avoidWorkers == null ? List.of() : avoidWorkers;
+      return this;
+    }
+
+    public Builder setMaxDeclines(int maxDeclines) {
+      this.maxDeclines = maxDeclines;
+      return this;
+    }
+
+    /** Validates and builds; throws {@link IllegalArgumentException} naming the bad value. */
+    public SessionOptions build() {
+      requirePositive("heartbeatTimeout", heartbeatTimeout);
+      requirePositive("creationTimeout", creationTimeout);
+      requirePositive("maxSessionDuration", maxSessionDuration);
+      if (attempt < 1) throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
+      if (maxDeclines < 0) {
+        throw new IllegalArgumentException("maxDeclines must be >= 0, was " + maxDeclines);
+      }
+      return new SessionOptions(this);
+    }
+
+    private static void requirePositive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+    }
+  }
+}

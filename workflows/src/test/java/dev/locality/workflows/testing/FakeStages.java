@@ -1,0 +1,70 @@
+package dev.locality.workflows.testing;
+
+import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.stage.StageResult;
+import dev.locality.api.workflow.Failures;
+import dev.locality.api.workflow.StageInvocation;
+import io.temporal.activity.Activity;
+import io.temporal.activity.DynamicActivity;
+import io.temporal.common.converter.EncodedValues;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Test double of the stage dispatcher: any activity type, behaviour driven by the stage's options:
+ * {@code rows} (metrics), {@code uri} (an output URI), {@code fail: bad-input | transient}, and
+ * {@code dieOn: <workerId>} (kills that worker when the stage starts there).
+ */
+public final class FakeStages implements DynamicActivity {
+  private final FakeWorker worker;
+  private final List<StageInvocation> invocations = new CopyOnWriteArrayList<>();
+  private volatile Runnable onDeath = () -> {};
+
+  FakeStages(FakeWorker worker) {
+    this.worker = worker;
+  }
+
+  /** Runs when a {@code dieOn} stage kills this worker (e.g. to start a replacement worker). */
+  public void onDeath(Runnable onDeath) {
+    this.onDeath = onDeath;
+  }
+
+  @Override
+  public Object execute(EncodedValues args) {
+    StageInvocation invocation = args.get(0, StageInvocation.class);
+    String type = Activity.getExecutionContext().getInfo().getActivityType();
+    invocations.add(invocation);
+    Map<String, Object> options = invocation.stage().options();
+    if (worker.workerId().equals(options.get("dieOn"))) {
+      worker.kill();
+      onDeath.run();
+    }
+    if (worker.isDead()) {
+      worker.hangWhileDead();
+      throw new IllegalStateException("dead worker released at the end of the test");
+    }
+    Object fail = options.get("fail");
+    if ("bad-input".equals(fail)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "column 'stat' is unknown", Failures.BAD_INPUT);
+    }
+    if ("transient".equals(fail)) {
+      throw ApplicationFailure.newFailure("disk full", "java.io.IOException");
+    }
+    long rows = ((Number) options.getOrDefault("rows", 0)).longValue();
+    long bytesIn = invocation.inputs().stream().mapToLong(Artifact::bytes).sum();
+    long bytesOut = 100L * (invocation.stageIndex() + 1);
+    Artifact output =
+        new Artifact(invocation.stageIndex() + "-" + type + "/out.csv", bytesOut, null, rows);
+    List<String> uris = options.containsKey("uri") ? List.of((String) options.get("uri")) : null;
+    return new StageResult(
+        List.of(output), new StageMetrics(bytesIn, bytesOut, rows, rows, 0, 0), uris);
+  }
+
+  public List<StageInvocation> invocations() {
+    return List.copyOf(invocations);
+  }
+}

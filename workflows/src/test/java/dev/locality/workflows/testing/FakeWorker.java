@@ -1,0 +1,119 @@
+package dev.locality.workflows.testing;
+
+import dev.locality.api.session.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated Locality worker process: a lease worker on the shared queue with one session slot,
+ * and a stage worker on its own unique queue. {@link #kill()} makes it behave like a dead process:
+ * its lease stops heartbeating and its stages stop answering (both hang until {@link #close()}),
+ * and since the hung lease keeps its only slot, it polls the shared queue no more.
+ */
+public final class FakeWorker implements AutoCloseable {
+  public static final String SHARED_QUEUE = TaskQueues.DEFAULT_SHARED;
+
+  private final String workerId;
+  private final String taskQueue;
+  private final WorkerFactory factory;
+  private final Worker leaseWorker;
+  private final Worker stageWorker;
+  private final CountDownLatch released = new CountDownLatch(1);
+  private final FakeLease lease;
+  private final FakeStages stages;
+  private volatile boolean dead;
+  private volatile boolean draining;
+
+  public FakeWorker(WorkflowClient client, String workerId, String suffix) {
+    this.workerId = workerId;
+    this.taskQueue = TaskQueues.unique(SHARED_QUEUE, workerId, suffix);
+    this.factory = WorkerFactory.newInstance(client);
+    this.lease = new FakeLease(client, this);
+    this.stages = new FakeStages(this);
+    leaseWorker =
+        factory.newWorker(
+            SHARED_QUEUE,
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(1)
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
+                .build());
+    leaseWorker.registerActivitiesImplementations(lease);
+    stageWorker =
+        factory.newWorker(
+            taskQueue,
+            WorkerOptions.newBuilder()
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
+                .build());
+    stageWorker.registerActivitiesImplementations(stages);
+  }
+
+  /** Registers more activity implementations on the unique queue; call before {@link #start}. */
+  public FakeWorker withActivities(Object... implementations) {
+    stageWorker.registerActivitiesImplementations(implementations);
+    return this;
+  }
+
+  public FakeWorker start() {
+    factory.start();
+    return this;
+  }
+
+  /** From now on the lease stops heartbeating and stages hang. */
+  public void kill() {
+    dead = true;
+  }
+
+  /**
+   * Like a worker that got SIGTERM: stops polling the shared queue, declines leases it already
+   * polled for, and fails its open session's lease with WORKER_SHUTDOWN.
+   */
+  public void drain() {
+    draining = true;
+    leaseWorker.suspendPolling();
+  }
+
+  public boolean isDraining() {
+    return draining;
+  }
+
+  boolean isDead() {
+    return dead;
+  }
+
+  /** Blocks a "dead" activity thread until the test ends. */
+  void hangWhileDead() {
+    try {
+      released.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  public String taskQueue() {
+    return taskQueue;
+  }
+
+  public FakeLease lease() {
+    return lease;
+  }
+
+  public FakeStages stages() {
+    return stages;
+  }
+
+  @Override
+  public void close() {
+    released.countDown();
+    factory.shutdownNow();
+    factory.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
