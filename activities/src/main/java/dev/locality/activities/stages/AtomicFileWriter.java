@@ -1,0 +1,75 @@
+package dev.locality.activities.stages;
+
+import dev.locality.activities.stages.internal.StreamCopy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.LongConsumer;
+
+/**
+ * Publishes a file so readers see either the old target or the complete new one: the content is
+ * written to {@code .<file>.<random>.tmp} in the target's directory, forced to disk, then renamed
+ * over the target atomically (replacing it) and the directory is synced. On failure the temporary
+ * file is deleted. Thread-safe (stateless).
+ */
+final class AtomicFileWriter {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private AtomicFileWriter() {}
+
+  /**
+   * Copies {@code source} to {@code target}.
+   *
+   * @param progress called with bytes copied so far
+   * @return bytes written
+   */
+  static long publish(Path source, Path target, LongConsumer progress) throws IOException {
+    Path dir = target.getParent();
+    Files.createDirectories(dir);
+    byte[] random = new byte[6];
+    RANDOM.nextBytes(random);
+    Path temp =
+        dir.resolve("." + target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+    try {
+      long bytes;
+      try (InputStream in = Files.newInputStream(source);
+          FileChannel channel =
+              FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        bytes = StreamCopy.copy(in, Channels.newOutputStream(channel), null, progress);
+        channel.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException(
+            "cannot rename " + temp + " to " + target + " atomically: " + e.getMessage(), e);
+      }
+      syncDirectory(dir);
+      return bytes;
+    } catch (Throwable t) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
+      throw t;
+    }
+  }
+
+  /** Makes the rename durable; not every platform can open a directory, which is fine. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort: the rename itself is atomic
+    }
+  }
+}

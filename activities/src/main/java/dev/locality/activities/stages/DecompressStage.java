@@ -1,0 +1,111 @@
+package dev.locality.activities.stages;
+
+import dev.locality.activities.stages.internal.ArtifactNames;
+import dev.locality.activities.stages.internal.EntryGlobs;
+import dev.locality.activities.stages.internal.Options;
+import dev.locality.activities.stages.internal.OutputCleanup;
+import dev.locality.activities.stages.internal.ProgressReporter;
+import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.OptionSpec;
+import dev.locality.api.stage.OptionType;
+import dev.locality.api.stage.Stage;
+import dev.locality.api.stage.StageContext;
+import dev.locality.api.stage.StageInput;
+import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.stage.StageResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stage {@code decompress}: decompresses gzip, bzip2, xz or zstd files and extracts zip and tar
+ * archives (also compressed tars), streaming.
+ *
+ * <pre>{@code
+ * - type: decompress
+ *   format: auto          # detected from the content, not the file name
+ *   include: ["*.csv"]    # archive entries to extract; default all regular files
+ * }</pre>
+ *
+ * <p>Every input artifact is processed. A compressed single file gives one output named like the
+ * input without its compression suffix ({@code sales.csv.gz} gives {@code sales.csv}); an archive
+ * gives one output per included regular entry, at the entry's relative path. Multi-member gzip
+ * files are read to the end.
+ *
+ * <p>Bad input: content that is not a supported format (with {@code format: auto}), corrupt or
+ * truncated data, entries with absolute paths or {@code ..} escaping the output directory, symbolic
+ * and hard link entries (zip links are detected only in plain zip files, which are read through
+ * their central directory), and two entries extracting to the same path. Heartbeats carry
+ * compressed bytes read out of the inputs' total size. Thread-safe and stateless.
+ */
+public final class DecompressStage implements Stage {
+  public static final String TYPE = "decompress";
+
+  public static final OptionSpec<String> FORMAT =
+      OptionSpec.builder("format", OptionType.STRING)
+          .description("The inputs' format; auto detects compression and archive from the content")
+          .defaultValue(CompressionFormat.AUTO.optionValue)
+          .allowedValues(CompressionFormat.optionValues().toArray(String[]::new))
+          .build();
+
+  public static final OptionSpec<List<String>> INCLUDE =
+      OptionSpec.builder("include", OptionType.STRING_LIST)
+          .description(
+              "Glob(s) choosing which archive entries to extract: a pattern with '/' matches the"
+                  + " entry's path, one without matches its file name; default all regular files")
+          .validator(EntryGlobs::problemWith)
+          .build();
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "Decompresses gzip/bzip2/xz/zstd files and extracts zip and tar archives";
+  }
+
+  @Override
+  public List<OptionSpec<?>> options() {
+    return List.of(FORMAT, INCLUDE);
+  }
+
+  @Override
+  public StageResult run(StageInput input, StageContext context) throws Exception {
+    CompressionFormat format = CompressionFormat.fromOption(Options.read(input.config(), FORMAT));
+    EntryGlobs include = EntryGlobs.of(Options.read(input.config(), INCLUDE));
+    List<Artifact> artifacts = input.artifacts();
+    try {
+      List<Path> sources = new ArrayList<>();
+      long bytesIn = 0;
+      for (Artifact artifact : artifacts) {
+        Path source = context.resolve(artifact);
+        sources.add(source);
+        bytesIn += Files.size(source);
+      }
+      ProgressReporter progress = ProgressReporter.bytes(context, bytesIn);
+      progress.reportNow(0);
+      Extraction extraction =
+          new Extraction(context.outputDir(), include, progress, context.logger());
+      List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
+      for (int i = 0; i < artifacts.size(); i++) {
+        extraction.process(
+            sources.get(i),
+            artifacts.get(i).fileName(),
+            CompressionFormat.stripSuffix(names.get(i)),
+            format);
+      }
+      progress.reportNow(bytesIn);
+      List<Artifact> outputs = new ArrayList<>();
+      for (Path output : extraction.outputs()) {
+        outputs.add(context.artifact(output, -1));
+      }
+      return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
+    } catch (Throwable t) {
+      OutputCleanup.deleteContents(context.outputDir(), t);
+      throw t;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.locality.activities.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locality.api.stage.OptionSpec;
+import dev.locality.api.stage.Stage;
+import dev.locality.api.stage.StageRegistry;
+import org.junit.jupiter.api.Test;
+
+class BuiltInStagesTest {
+  @Test
+  void serviceLoaderFindsTheFourBuiltInStages() {
+    StageRegistry registry = StageRegistry.load(getClass().getClassLoader());
+    assertThat(registry.types()).contains("download", "decompress", "transform-csv", "upload");
+  }
+
+  @Test
+  void everyStageDescribesItselfAndItsOptions() {
+    for (Stage stage :
+        new Stage[] {
+          new DownloadStage(), new DecompressStage(), new TransformCsvStage(), new UploadStage()
+        }) {
+      assertThat(stage.description()).as(stage.type()).isNotBlank();
+      assertThat(stage.options()).as(stage.type()).isNotEmpty();
+      assertThat(stage.options().stream().map(OptionSpec::name)).doesNotHaveDuplicates();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.locality.activities.stages;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.UnixStat;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
+
+/** Compressed and archived test inputs, built in memory with Commons Compress. */
+final class Fixtures {
+  private Fixtures() {}
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] gzip(String content) {
+    return compress(content, GzipCompressorOutputStream::new);
+  }
+
+  static byte[] bzip2(String content) {
+    return compress(content, BZip2CompressorOutputStream::new);
+  }
+
+  static byte[] xz(String content) {
+    return compress(content, XZCompressorOutputStream::new);
+  }
+
+  static byte[] zstd(String content) {
+    return compress(content, ZstdCompressorOutputStream::new);
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) out.writeBytes(part);
+    return out.toByteArray();
+  }
+
+  static byte[] truncated(byte[] data, int keep) {
+    return Arrays.copyOf(data, keep);
+  }
+
+  /** A tar of regular files: name, content, name, content, ... */
+  static byte[] tar(String... namesAndContents) {
+    return tar(
+        tar -> {
+          for (int i = 0; i < namesAndContents.length; i += 2) {
+            file(tar, namesAndContents[i], namesAndContents[i + 1]);
+          }
+        });
+  }
+
+  static byte[] tar(TarWriter writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      writer.write(tar);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
+    byte[] data = utf8(content);
+    TarArchiveEntry entry = new TarArchiveEntry(name, name.startsWith("/"));
+    entry.setSize(data.length);
+    tar.putArchiveEntry(entry);
+    tar.write(data);
+    tar.closeArchiveEntry();
+  }
+
+  static void link(TarArchiveOutputStream tar, String name, String target, boolean symbolic)
+      throws IOException {
+    TarArchiveEntry entry =
+        new TarArchiveEntry(name, symbolic ? TarConstants.LF_SYMLINK : TarConstants.LF_LINK);
+    entry.setLinkName(target);
+    tar.putArchiveEntry(entry);
+    tar.closeArchiveEntry();
+  }
+
+  /** A zip of regular files: name, content, name, content, ... */
+  static byte[] zip(String... namesAndContents) {
+    return zip(false, namesAndContents);
+  }
+
+  /** A zip whose entries are all symbolic links: name, target, ... */
+  static byte[] zipOfSymlinks(String... namesAndTargets) {
+    return zip(true, namesAndTargets);
+  }
+
+  private static byte[] zip(boolean symlinks, String... namesAndContents) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+      for (int i = 0; i < namesAndContents.length; i += 2) {
+        ZipArchiveEntry entry = new ZipArchiveEntry(namesAndContents[i]);
+        if (symlinks) entry.setUnixMode(UnixStat.LINK_FLAG | 0777);
+        zip.putArchiveEntry(entry);
+        zip.write(utf8(namesAndContents[i + 1]));
+        zip.closeArchiveEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] gzip(byte[] content) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = new GzipCompressorOutputStream(bytes)) {
+      out.write(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] compress(String content, Compressor compressor) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = compressor.open(bytes)) {
+      out.write(utf8(content));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @FunctionalInterface
+  interface Compressor {
+    OutputStream open(OutputStream out) throws IOException;
+  }
+
+  @FunctionalInterface
+  interface TarWriter {
+    void write(TarArchiveOutputStream tar) throws IOException;
+  }
+}

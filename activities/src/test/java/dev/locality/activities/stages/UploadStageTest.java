@@ -1,0 +1,107 @@
+package dev.locality.activities.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locality.api.stage.PipelineInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UploadStageTest {
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-25T23:30:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path tmp;
+
+  private StageTestRunner upload(String to) {
+    return StageTestRunner.of(new UploadStage(CLOCK), tmp)
+        .option("to", to)
+        .pipeline(new PipelineInfo("daily sales", "wf/7", "run-9"));
+  }
+
+  private String out(String rest) {
+    return tmp.toUri() + "out/" + rest;
+  }
+
+  @Test
+  void writesEveryFileThroughTheTemplate() throws Exception {
+    var run =
+        upload(out("{name}/{date}/{workflowId}-{runId}/{file}"))
+            .input("a.csv", "a\n")
+            .input("b.csv", "b\n")
+            .run();
+    Path dir = tmp.resolve("out/daily sales/2026-11-25/wf_7-run-9");
+    assertThat(dir.resolve("a.csv")).hasContent("a\n");
+    assertThat(dir.resolve("b.csv")).hasContent("b\n");
+    assertThat(run.result().outputUris())
+        .containsExactly(
+            dir.resolve("a.csv").toUri().toString(), dir.resolve("b.csv").toUri().toString());
+    assertThat(StageTestRunner.filesIn(dir)).hasSize(2); // no temporary files left
+    assertThat(run.metrics().bytesOut()).isEqualTo(4);
+  }
+
+  @Test
+  void replacesAnExistingTargetByDefault() throws Exception {
+    Path target = Files.createDirectories(tmp.resolve("out")).resolve("x.csv");
+    Files.writeString(target, "old");
+    upload(out("x.csv")).input("a.csv", "new").run();
+    assertThat(target).hasContent("new");
+  }
+
+  @Test
+  void overwriteFalseRefusesAnExistingTarget() throws Exception {
+    Path target = Files.createDirectories(tmp.resolve("out")).resolve("x.csv");
+    Files.writeString(target, "old");
+    var error =
+        upload(out("x.csv"))
+            .option("overwrite", false)
+            .input("a.csv", "new")
+            .runExpectingBadInput();
+    assertThat(error).hasMessageContaining("exists").hasMessageContaining("overwrite");
+    assertThat(target).hasContent("old");
+  }
+
+  @Test
+  void overwriteFalseAcceptsTheSameContentFromARetriedAttempt() throws Exception {
+    Path target = Files.createDirectories(tmp.resolve("out")).resolve("x.csv");
+    Files.writeString(target, "same");
+    var run = upload(out("x.csv")).option("overwrite", false).input("a.csv", "same").run();
+    assertThat(run.result().outputUris()).containsExactly(target.toUri().toString());
+  }
+
+  @Test
+  void severalInputsNeedTheFilePlaceholder() throws Exception {
+    var error =
+        upload(out("all.csv")).input("a.csv", "a").input("b.csv", "b").runExpectingBadInput();
+    assertThat(error).hasMessageContaining("{file}").hasMessageContaining("a.csv, b.csv");
+  }
+
+  @Test
+  void aFailedRenameLeavesNoTemporaryFile() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("out"));
+    Files.createDirectories(dir.resolve("x.csv").resolve("occupied"));
+    upload(out("x.csv")).input("a.csv", "a").runExpectingFailure(IOException.class);
+    assertThat(StageTestRunner.filesIn(dir))
+        .containsExactly(dir.resolve("x.csv"), dir.resolve("x.csv/occupied"));
+  }
+
+  @Test
+  void s3AndUnknownPlaceholdersAreProblems() {
+    assertThat(upload("s3://bucket/{file}").validate())
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("s3 upload not supported yet"));
+    assertThat(upload("file:///tmp/{nmae}").validate())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.key()).isEqualTo("to");
+              assertThat(p.message()).contains("{nmae}");
+            });
+    assertThat(upload("out/{file}").validate()).hasSize(1);
+  }
+}
