@@ -47,7 +47,8 @@ final class CsvFileTransform {
       boolean usePlanner) {}
 
   /** What one file gave. */
-  record FileResult(Path output, long rowsOut) {}
+  /** One file's outcome; {@code rejects} is null when no row of the file was rejected. */
+  record FileResult(Path output, long rowsOut, Path rejects, long rowsRejected) {}
 
   private final Settings settings;
   private final CSVFormat inputFormat;
@@ -137,7 +138,7 @@ final class CsvFileTransform {
     }
     bytesOut += Files.size(target);
     progress.report(rowsIn);
-    return new FileResult(target, out);
+    return new FileResult(target, out, rejected > 0 ? RejectsFile.besides(target) : null, rejected);
   }
 
   long rowsIn() {

@@ -76,7 +76,7 @@ public final class DecompressStage implements Stage {
   public StageResult run(StageInput input, StageContext context) throws Exception {
     CompressionFormat format = CompressionFormat.fromOption(Options.read(input.config(), FORMAT));
     EntryGlobs include = EntryGlobs.of(Options.read(input.config(), INCLUDE));
-    List<Artifact> artifacts = input.artifacts();
+    List<Artifact> artifacts = input.artifacts().stream().filter(Artifact::isData).toList();
     try {
       List<Path> sources = new ArrayList<>();
       long bytesIn = 0;
@@ -102,6 +102,7 @@ public final class DecompressStage implements Stage {
       for (Path output : extraction.outputs()) {
         outputs.add(context.artifact(output, -1));
       }
+      input.artifacts().stream().filter(a -> !a.isData()).forEach(outputs::add);
       return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
     } catch (Throwable t) {
       OutputCleanup.deleteContents(context.outputDir(), t);

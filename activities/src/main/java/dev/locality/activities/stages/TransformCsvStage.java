@@ -43,12 +43,13 @@ import java.util.Map;
  *
  * <p>Rejects: a row with a different number of fields than the header, or whose filter fails to
  * evaluate (for example {@code double('abc')}), goes to {@code <name>.rejects.csv} in the output
- * directory (columns {@code line,reason,raw}; not an output artifact). More than {@code maxRejects}
- * rejects in the stage is bad input naming the first bad lines. Also bad input: an empty file, an
- * unknown column in {@code select} or {@code rename}, a filter that does not compile, malformed CSV
- * (an unbalanced quote) and invalid UTF-8, each naming the file and line. Metrics satisfy {@code
- * rowsIn == rowsOut + rowsFiltered + rowsRejected}; heartbeats carry rows read. Thread-safe and
- * stateless.
+ * directory (columns {@code line,reason,raw}), handed on as a {@code rejects} artifact so that
+ * {@code upload} publishes it next to the output. Artifacts that are not data pass through
+ * unchanged. More than {@code maxRejects} rejects in the stage is bad input naming the first bad
+ * lines. Also bad input: an empty file, an unknown column in {@code select} or {@code rename}, a
+ * filter that does not compile, malformed CSV (an unbalanced quote) and invalid UTF-8, each naming
+ * the file and line. Metrics satisfy {@code rowsIn == rowsOut + rowsFiltered + rowsRejected};
+ * heartbeats carry rows read. Thread-safe and stateless.
  */
 public final class TransformCsvStage implements Stage {
   public static final String TYPE = "transform-csv";
@@ -138,18 +139,24 @@ public final class TransformCsvStage implements Stage {
       ProgressReporter progress = ProgressReporter.rows(context);
       progress.reportNow(0);
       CsvFileTransform transform = new CsvFileTransform(settings, progress);
-      List<String> names = ArtifactNames.relativeToCommonParent(input.artifacts());
+      List<Artifact> data = input.artifacts().stream().filter(Artifact::isData).toList();
+      List<String> names = ArtifactNames.relativeToCommonParent(data);
       List<Artifact> outputs = new ArrayList<>();
       long bytesIn = 0;
       for (int i = 0; i < names.size(); i++) {
-        Artifact artifact = input.artifacts().get(i);
+        Artifact artifact = data.get(i);
         Path source = context.resolve(artifact);
         bytesIn += Files.size(source);
         Path target = SafePaths.resolveInside(context.outputDir(), names.get(i), "the inputs");
         CsvFileTransform.FileResult result =
             transform.transform(source, artifact.fileName(), target);
         outputs.add(context.artifact(result.output(), result.rowsOut()));
+        if (result.rejects() != null) {
+          outputs.add(
+              context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
+        }
       }
+      input.artifacts().stream().filter(a -> !a.isData()).forEach(outputs::add);
       progress.reportNow(transform.rowsIn());
       return StageResult.of(
           outputs,

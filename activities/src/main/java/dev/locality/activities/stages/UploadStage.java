@@ -111,14 +111,15 @@ public final class UploadStage implements Stage {
     if (artifacts.isEmpty()) {
       throw new BadInputException("nothing to upload: the previous stage produced no files");
     }
-    if (artifacts.size() > 1 && !template.hasPlaceholder("file")) {
+    List<Artifact> data = artifacts.stream().filter(Artifact::isData).toList();
+    if (data.size() > 1 && !template.hasPlaceholder("file")) {
       throw new BadInputException(
           "option 'to': "
               + template
               + " has no {file} placeholder but there are "
-              + artifacts.size()
+              + data.size()
               + " files to upload ("
-              + String.join(", ", artifacts.stream().map(Artifact::fileName).toList())
+              + String.join(", ", data.stream().map(Artifact::fileName).toList())
               + ")");
     }
     Map<Path, Artifact> targets = targets(template, artifacts, context.pipeline());
@@ -158,6 +159,7 @@ public final class UploadStage implements Stage {
     values.put("workflowId", pipeline.workflowId());
     values.put("date", LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
     Map<Path, Artifact> targets = new LinkedHashMap<>();
+    Path dataTarget = null;
     for (Artifact artifact : artifacts) {
       values.put("file", artifact.fileName());
       Path target;
@@ -165,6 +167,11 @@ public final class UploadStage implements Stage {
         target = template.expand(values);
       } catch (IllegalArgumentException e) {
         throw new BadInputException("option 'to': " + e.getMessage(), e);
+      }
+      if (artifact.isData()) {
+        dataTarget = target;
+      } else if (!template.hasPlaceholder("file") && dataTarget != null) {
+        target = dataTarget.resolveSibling(artifact.fileName()); // rejects next to the output
       }
       Artifact previous = targets.putIfAbsent(target, artifact);
       if (previous != null) {

@@ -2,7 +2,9 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.StageMetrics;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,24 @@ class TransformCsvStageTest {
             "line,reason,raw\n3,\"has 1 field, header has 2\",3\n"
                 + "4,\"has 3 fields, header has 2\",\"4,5,6\"\n");
     assertThat(run.metrics()).isEqualTo(new StageMetrics(csv.length(), 12, 4, 2, 0, 2));
-    assertThat(run.outputNames()).containsExactly("r.csv");
+    assertThat(run.outputNames()).containsExactly("r.csv", "r.rejects.csv");
+    assertThat(run.outputs()).extracting(Artifact::kind).containsExactly("data", "rejects");
+    assertThat(run.outputs().get(1).rows()).isEqualTo(2);
+  }
+
+  @Test
+  void rejectsTravelToTheUploadNextToTheOutput() throws Exception {
+    Path out = tmp.resolve("published");
+    var run =
+        runner()
+            .input("r.csv", "a,b\n1,2\n3\n")
+            .run()
+            .then(new UploadStage())
+            .option("to", out.toUri() + "/{name}.csv")
+            .run();
+    assertThat(out.resolve("test-pipeline.csv")).hasContent("a,b\n1,2\n");
+    assertThat(out.resolve("r.rejects.csv")).content().contains("has 1 field, header has 2");
+    assertThat(run.result().outputUris()).hasSize(2);
   }
 
   @Test
