@@ -9,6 +9,8 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -95,13 +97,36 @@ public final class WorkerMain implements Callable<Integer> {
               + " (env LOCALITY_ALLOWED_FILE_ROOTS).")
   String allowedFileRoots;
 
+  @Option(
+      names = "--stage-setting",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A setting for the built-in or plugin stages, e.g. maxDownloadBytes=10g; repeatable."
+              + " Env LOCALITY_STAGE_SETTINGS holds more, separated by ';'. See the README's stage"
+              + " reference for the keys.")
+  Map<String, String> stageSettings = new LinkedHashMap<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
   }
 
   /** The settings the options describe. */
   WorkerSettings settings() {
-    return WorkerSettings.newBuilder()
+    WorkerSettings.Builder builder = WorkerSettings.newBuilder();
+    String fromEnv = System.getenv("LOCALITY_STAGE_SETTINGS");
+    if (fromEnv != null) {
+      for (String pair : fromEnv.split(";")) {
+        if (pair.isBlank()) continue;
+        int eq = pair.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException(
+              "LOCALITY_STAGE_SETTINGS: '" + pair + "' is not KEY=VALUE");
+        }
+        builder.putStageSetting(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+    }
+    stageSettings.forEach(builder::putStageSetting);
+    return builder
         .setSharedQueue(sharedQueue)
         .setWorkerId(workerId)
         .setWorkRoot(workRoot)
