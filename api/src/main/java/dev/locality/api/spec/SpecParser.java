@@ -28,6 +28,7 @@ public final class SpecParser {
       Set.of("heartbeatTimeout", "creationTimeout", "maxWorkerAttempts", "failoverBackoff");
   private static final Set<String> TIMEOUT_KEYS =
       Set.of("startToClose", "heartbeat", "scheduleToStart");
+  private static final Set<String> STAGE_KEYS = Set.of("type", "timeouts", "retry");
   private static final String NAME_PATTERN = "[a-z0-9-]{1,63}";
 
   private final ObjectMapper yaml;
@@ -56,14 +57,25 @@ public final class SpecParser {
     return fromTree(tree, source);
   }
 
+  /** Makes relative {@code file:} URLs in a stage's options (also inside lists) absolute. */
   @SuppressWarnings("unchecked")
-  private static void resolveRelativeFileUrls(Map<?, ?> options, Path base) {
-    ((Map<Object, Object>) options)
+  private static void resolveRelativeFileUrls(Map<?, ?> stage, Path base) {
+    ((Map<Object, Object>) stage)
         .replaceAll(
             (key, value) ->
-                value instanceof String s && s.startsWith("file:") && !s.startsWith("file:/")
-                    ? "file://" + base.resolve(s.substring("file:".length())).normalize()
-                    : value);
+                STAGE_KEYS.contains(String.valueOf(key)) ? value : resolveFileUrl(value, base));
+  }
+
+  private static Object resolveFileUrl(Object value, Path base) {
+    if (value instanceof List<?> list)
+      return list.stream().map(v -> resolveFileUrl(v, base)).toList();
+    if (value instanceof String s
+        && s.startsWith("file:")
+        && !s.startsWith("file:/")
+        && s.length() > 5) {
+      return "file://" + base.resolve(s.substring("file:".length())).normalize();
+    }
+    return value;
   }
 
   /**

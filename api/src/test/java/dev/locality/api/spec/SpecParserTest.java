@@ -196,12 +196,19 @@ class SpecParserTest {
     Files.createDirectories(spec.getParent());
     Files.writeString(
         spec,
-        "name: p\nstages:\n  - {type: fetch, url: 'file:../data/in.csv.gz'}\n  - {type: fetch, url: 'file:///abs/x'}\n");
+        "name: p\nstages:\n  - {type: fetch, url: 'file:../data/in.csv.gz', columns: ['file:x', y]}\n"
+            + "  - {type: fetch, url: 'file:///abs/x'}\n  - {type: fetch, url: 'file:/abs/y'}\n");
 
     PipelineSpec parsed = parser.parse(spec);
 
     assertThat(parsed.stages().get(0).options())
-        .isEqualTo(Map.of("url", "file://" + dir.toAbsolutePath().resolve("data/in.csv.gz")));
+        .isEqualTo(
+            Map.of(
+                "url",
+                "file://" + dir.toAbsolutePath().resolve("data/in.csv.gz"),
+                "columns",
+                List.of("file://" + dir.toAbsolutePath().resolve("pipelines/x"), "y")));
     assertThat(parsed.stages().get(1).options()).isEqualTo(Map.of("url", "file:///abs/x"));
+    assertThat(parsed.stages().get(2).options()).isEqualTo(Map.of("url", "file:/abs/y"));
   }
 }

@@ -1,0 +1,20 @@
+package dev.locality.cli;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Daemon threads for blocking calls the CLI bounds with a timeout (a query no worker answers): an
+ * abandoned call must not keep the process alive.
+ */
+final class DaemonThreads {
+  static final ExecutorService EXECUTOR =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "locality-cli-call");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private DaemonThreads() {}
+}

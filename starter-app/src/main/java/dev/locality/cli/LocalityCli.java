@@ -1,0 +1,152 @@
+package dev.locality.cli;
+
+import dev.locality.api.stage.StageRegistry;
+import dev.locality.cli.connect.TemporalConnector;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code locality} command: validate and run pipelines, inspect them, and run a worker or a
+ * development server.
+ *
+ * <pre>
+ * locality run SPEC [--wait] [--json] [--id ID] [--queue Q] [--embedded]
+ * locality validate SPEC [--json]
+ * locality status ID [--json]
+ * locality worker [worker options]
+ * locality server [--port 7233]
+ * </pre>
+ *
+ * <p>Exit codes ({@link ExitCodes}): 0 success, 1 pipeline failed or Temporal unreachable, 2
+ * invalid spec or usage. Standard output carries only the command's output (one JSON object with
+ * {@code --json}); notes, progress and logs go to standard error.
+ *
+ * <p>The Temporal connection follows {@link TemporalConnector}: temporal-envconfig settings ({@code
+ * TEMPORAL_ADDRESS}, profiles), else a server on 127.0.0.1:7233, else (for {@code run}) an embedded
+ * server and worker inside this process.
+ */
+@Command(
+    name = "locality",
+    mixinStandardHelpOptions = true,
+    versionProvider = LocalityCli.Version.class,
+    description = "Data-local ETL pipelines on Temporal: every stage of a pipeline on one worker.",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      StatusCommand.class,
+      ServerCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class LocalityCli implements Callable<Integer> {
+  private final Map<String, String> env;
+  private final TemporalConnector connector;
+  private StageRegistry registry;
+
+  @Spec CommandSpec spec;
+
+  /**
+   * @param env the environment to read connection settings from (normally {@code System.getenv()})
+   */
+  public LocalityCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+    this.connector = TemporalConnector.fromEnvironment(this.env);
+  }
+
+  /**
+   * Logback reads this resource instead of any {@code logback.xml} (the worker's logs to stdout).
+   */
+  static final String LOGBACK_CONFIG = "locality-cli-logback.xml";
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int exitCode = execute(System.getenv(), out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(exitCode);
+  }
+
+  /**
+   * Runs one command line in this process and returns its exit code; nothing calls {@code
+   * System.exit}. Used by {@link #main} and by tests.
+   */
+  public static int execute(
+      Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    return commandLine(env, out, err).execute(args);
+  }
+
+  /** The configured picocli command line, with every subcommand and the exit code mapping. */
+  public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(new LocalityCli(env));
+    WorkerCommand.register(commandLine);
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    return commandLine;
+  }
+
+  /** {@code locality} without a subcommand: usage on stderr, exit 2. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  TemporalConnector connector() {
+    return connector;
+  }
+
+  /** The stages on the classpath (built-ins and plugins), loaded once. */
+  synchronized StageRegistry registry() {
+    if (registry == null) registry = StageRegistry.load(LocalityCli.class.getClassLoader());
+    return registry;
+  }
+
+  /** Maps exceptions that escape a command to a message on stderr and an exit code. */
+  static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(
+        Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      PrintWriter err = commandLine.getErr();
+      if (e instanceof PipelineInspector.UnknownPipelineException) {
+        err.println("locality: " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
+      if (e instanceof TemporalConnector.NoServerException) {
+        err.println("locality: " + e.getMessage());
+        return ExitCodes.PIPELINE_FAILED;
+      }
+      if (e instanceof io.grpc.StatusRuntimeException grpc) {
+        err.println("locality: Temporal call failed: " + grpc.getStatus());
+        return ExitCodes.PIPELINE_FAILED;
+      }
+      err.println("locality: " + e);
+      for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        err.println("  caused by: " + c);
+      }
+      return ExitCodes.PIPELINE_FAILED;
+    }
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LocalityCli.class.getPackage().getImplementationVersion();
+      return new String[] {"locality " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.locality.cli.connect;
+
+import dev.locality.worker.LocalityWorker;
+import dev.locality.worker.WorkerSettings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The embedded default: Temporal's Java test server on a free loopback port (time skipping locked
+ * off, so timers and timeouts run on the wall clock like a real server) plus one in-process
+ * Locality worker with a temporary work root. Lives as long as the {@link TemporalConnection} that
+ * owns it; everything it holds is gone after close (server state, work root).
+ */
+final class EmbeddedTemporal {
+  private static final int BIND_ATTEMPTS = 5;
+
+  private final TestServer.PortBoundTestServer server;
+  private final int port;
+  private final Path workRoot;
+  private LocalityWorker worker;
+
+  private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port, Path workRoot) {
+    this.server = server;
+    this.port = port;
+    this.workRoot = workRoot;
+  }
+
+  /**
+   * Starts the server and a worker polling {@code sharedQueue}.
+   *
+   * @return an open connection whose close stops the worker (graceful drain) and the server
+   */
+  static TemporalConnection start(String sharedQueue) {
+    EmbeddedTemporal embedded = startServer();
+    WorkflowServiceStubs stubs = null;
+    try {
+      String target = "127.0.0.1:" + embedded.port;
+      stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      embedded.worker =
+          LocalityWorker.start(
+              client,
+              WorkerSettings.newBuilder()
+                  .setWorkRoot(embedded.workRoot)
+                  .setSharedQueue(sharedQueue)
+                  .build());
+      return new TemporalConnection(stubs, client, target, embedded);
+    } catch (RuntimeException e) {
+      if (stubs != null) stubs.shutdownNow();
+      embedded.closeServer();
+      throw e;
+    }
+  }
+
+  private static EmbeddedTemporal startServer() {
+    Path workRoot;
+    try {
+      workRoot = Files.createTempDirectory("locality-embedded-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a work root for the embedded worker", e);
+    }
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      int port = Ports.freeLoopbackPort();
+      try {
+        // createPortBoundServer(port) locks time skipping: the server keeps real time.
+        return new EmbeddedTemporal(TestServer.createPortBoundServer(port), port, workRoot);
+      } catch (RuntimeException e) {
+        if (!(e.getCause() instanceof BindException)) throw e;
+        last = e; // someone took the port between probe and bind: pick another
+      }
+    }
+    throw last;
+  }
+
+  String workerDescription() {
+    return worker == null ? null : worker.workerId() + " (queue " + worker.uniqueQueue() + ")";
+  }
+
+  void closeWorker() {
+    if (worker != null) {
+      worker.close();
+      worker = null;
+    }
+  }
+
+  void closeServer() {
+    try {
+      server.close();
+    } finally {
+      deleteTree(workRoot);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) return;
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // best effort: a temp directory left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.locality.cli.connect;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Decides where the CLI's Temporal service is and connects to it, in this order:
+ *
+ * <ol>
+ *   <li>the address of the temporal-envconfig profile ({@code TEMPORAL_ADDRESS}, or the TOML
+ *       profile selected by {@code TEMPORAL_PROFILE} / {@code TEMPORAL_CONFIG_FILE}, with TLS and
+ *       API key settings), exactly like the Temporal CLI;
+ *   <li>a server listening on {@code 127.0.0.1:7233} (for example {@code locality server} or {@code
+ *       temporal server start-dev});
+ *   <li>for commands that allow it, the embedded default ({@link EmbeddedTemporal}).
+ * </ol>
+ *
+ * Thread-safe; each call opens a new connection the caller must close.
+ */
+public final class TemporalConnector {
+  /** Where a local development server listens. */
+  public static final String LOCAL_HOST = "127.0.0.1";
+
+  public static final int LOCAL_PORT = 7233;
+
+  private final Map<String, String> env;
+  private final BooleanSupplier localServerListening;
+
+  /**
+   * @param env environment variables to read the connection settings from (normally {@code
+   *     System.getenv()})
+   * @param localServerListening whether something listens on 127.0.0.1:7233
+   */
+  public TemporalConnector(Map<String, String> env, BooleanSupplier localServerListening) {
+    this.env = env;
+    this.localServerListening = localServerListening;
+  }
+
+  /** Reads the real environment and probes the local port. */
+  public static TemporalConnector fromEnvironment(Map<String, String> env) {
+    return new TemporalConnector(env, () -> Ports.isListening(LOCAL_HOST, LOCAL_PORT, 300));
+  }
+
+  /** Which server {@link #connect} would use, without connecting. */
+  public Mode mode() throws IOException {
+    return mode(profile());
+  }
+
+  /**
+   * Connects to a configured or local server.
+   *
+   * @param allowEmbedded when nothing is configured or listening: true starts the embedded server
+   *     and worker on {@code sharedQueue}; false throws {@link NoServerException}
+   * @throws IOException when the envconfig TOML file cannot be read
+   */
+  public TemporalConnection connect(boolean allowEmbedded, String sharedQueue) throws IOException {
+    ClientConfigProfile profile = profile();
+    switch (mode(profile)) {
+      case CONFIGURED:
+        return open(profile, profile.getAddress());
+      case LOCAL:
+        return open(
+            profile.toBuilder().setAddress(LOCAL_HOST + ":" + LOCAL_PORT).build(),
+            LOCAL_HOST + ":" + LOCAL_PORT);
+      default:
+        if (!allowEmbedded) throw new NoServerException();
+        return EmbeddedTemporal.start(sharedQueue);
+    }
+  }
+
+  /** Starts the embedded server and worker regardless of configuration. */
+  public TemporalConnection embedded(String sharedQueue) {
+    return EmbeddedTemporal.start(sharedQueue);
+  }
+
+  private Mode mode(ClientConfigProfile profile) {
+    if (profile.getAddress() != null && !profile.getAddress().isBlank()) return Mode.CONFIGURED;
+    return localServerListening.getAsBoolean() ? Mode.LOCAL : Mode.EMBEDDED;
+  }
+
+  private ClientConfigProfile profile() throws IOException {
+    return ClientConfigProfile.load(
+        LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
+  }
+
+  private static TemporalConnection open(ClientConfigProfile profile, String target) {
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(profile.toWorkflowServiceStubsOptions());
+    WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
+    return new TemporalConnection(stubs, client, target, null);
+  }
+
+  /** Where the connection goes. */
+  public enum Mode {
+    /** An address from temporal-envconfig (env vars or TOML profile). */
+    CONFIGURED,
+    /** A server listening on 127.0.0.1:7233. */
+    LOCAL,
+    /** Nothing found: the in-process test server and worker. */
+    EMBEDDED
+  }
+
+  /** Nothing is configured or listening, and the command cannot use the embedded default. */
+  public static final class NoServerException extends RuntimeException {
+    NoServerException() {
+      super(
+          "no Temporal server: TEMPORAL_ADDRESS (or a temporal-envconfig profile address) is not"
+              + " set and nothing listens on "
+              + LOCAL_HOST
+              + ":"
+              + LOCAL_PORT
+              + " (start one with 'locality server')");
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.locality.cli.report;
+
+import dev.locality.api.stage.Progress;
+
+/**
+ * A stage activity the server reports as pending for a running pipeline (from
+ * DescribeWorkflowExecution), with the progress from its last heartbeat.
+ *
+ * @param type activity type, which is the stage type (or the session lease)
+ * @param state SCHEDULED, STARTED or CANCEL_REQUESTED
+ * @param attempt 1-based attempt on the current worker
+ * @param progress the last heartbeat's progress, null when none was recorded or it is unreadable
+ * @param lastFailure the previous attempt's failure message, null when none
+ */
+public record PendingStage(
+    String type, String state, int attempt, Progress progress, String lastFailure) {}
