@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
  * locality run SPEC [--wait] [--json] [--id ID] [--queue Q] [--embedded]
  * locality validate SPEC [--json]
  * locality status ID [--json]
+ * locality cancel ID [--no-wait] [--json]
  * locality worker [worker options]
  * locality server [--port 7233]
  * </pre>
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
+      CancelCommand.class,
       ServerCommand.class,
       CommandLine.HelpCommand.class
     })
