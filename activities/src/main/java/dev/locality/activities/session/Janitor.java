@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +40,23 @@ public final class Janitor implements AutoCloseable {
 
   private final WorkRoot workRoot;
   private final Duration period;
+  private final Consumer<Path> onDeleted;
   private ScheduledExecutorService scheduler;
 
   public Janitor(WorkRoot workRoot, Duration period) {
+    this(workRoot, period, dir -> {});
+  }
+
+  /**
+   * @param onDeleted told of every directory a sweep deleted, on the sweeping thread (metrics);
+   *     must be quick and must not throw
+   */
+  public Janitor(WorkRoot workRoot, Duration period, Consumer<Path> onDeleted) {
     if (period.isNegative() || period.isZero())
       throw new IllegalArgumentException("janitor period must be positive, got " + period);
     this.workRoot = workRoot;
     this.period = period;
+    this.onDeleted = onDeleted;
   }
 
   /** Sweeps once now, then every period on a daemon thread. Call once. */
@@ -87,6 +98,7 @@ public final class Janitor implements AutoCloseable {
       try {
         if (deleteIfDead(dir)) {
           deleted.add(dir);
+          onDeleted.accept(dir);
           log.info("deleted work directory {} of a stopped worker process", dir);
         }
       } catch (IOException e) {

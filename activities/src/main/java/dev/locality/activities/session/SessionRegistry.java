@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The sessions open on this worker, by session id. The session lease registers a session once its
@@ -14,6 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
   private final Map<String, OpenSession> open = new ConcurrentHashMap<>();
   private final Object changed = new Object();
+  private final Consumer<OpenSession> onRegister;
+
+  public SessionRegistry() {
+    this(session -> {});
+  }
+
+  /**
+   * @param onRegister told of every session registered, on the registering thread, after it was
+   *     recorded (metrics); must be quick and must not throw
+   */
+  public SessionRegistry(Consumer<OpenSession> onRegister) {
+    this.onRegister = onRegister;
+  }
 
   /**
    * Records an open session.
@@ -24,6 +38,7 @@ public final class SessionRegistry {
     OpenSession previous = open.putIfAbsent(session.sessionId(), session);
     if (previous != null)
       throw new IllegalStateException("session " + session.sessionId() + " is already open");
+    onRegister.accept(session);
   }
 
   /** Forgets a session; returns whether it was open. Idempotent. */

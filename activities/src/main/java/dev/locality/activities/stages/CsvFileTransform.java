@@ -1,12 +1,16 @@
 package dev.locality.activities.stages;
 
-import dev.cel.runtime.CelEvaluationException;
+import dev.locality.activities.stages.csv.DuplicateFilter;
+import dev.locality.activities.stages.csv.NumericText;
+import dev.locality.activities.stages.csv.RejectLimit;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.api.stage.BadInputException;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -17,57 +21,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVException;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
 
 /**
- * Transforms CSV files one after another for one run of {@link TransformCsvStage}: header, column
- * plan, filter, output, rejects. Keeps the counts across files (the {@code maxRejects} budget is
- * for the whole stage). Streams row by row. Not thread-safe.
+ * Transforms CSV files one after another for one run of {@link TransformCsvStage}: reading (skip
+ * lines, header, encoding), the per-row steps of {@link RowProcessor}, dedupe, output and rejects.
+ * Keeps the counts across files (the {@code maxRejects} budget is for the whole stage). Streams row
+ * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Not thread-safe.
  */
 final class CsvFileTransform {
-  /** Output format: RFC 4180 quoting (only where needed), comma, '\n' line ends. */
-  static final CSVFormat OUTPUT_FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+  /** Kept for callers that print CSV like the stage's default output. */
+  static final org.apache.commons.csv.CSVFormat OUTPUT_FORMAT =
+      org.apache.commons.csv.CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
 
   private static final char BOM = '\uFEFF';
+  private static final int REMEMBERED_REJECTS = 5;
 
-  /** The stage's options, read and checked. */
-  record Settings(
-      List<String> select,
-      Map<String, String> rename,
-      String filter,
-      char delimiter,
-      long maxRejects,
-      boolean usePlanner) {}
-
-  /** What one file gave. */
   /** One file's outcome; {@code rejects} is null when no row of the file was rejected. */
   record FileResult(Path output, long rowsOut, Path rejects, long rowsRejected) {}
 
-  private final Settings settings;
-  private final CSVFormat inputFormat;
+  private final CsvSettings settings;
+  private final int dedupeMemoryKeys;
   private final ProgressReporter progress;
+  private final Logger log;
+  private final List<String> firstRejects = new ArrayList<>();
   private long rowsIn;
   private long rowsOut;
   private long rowsFiltered;
+  private long rowsDeduplicated;
   private long rowsRejected;
   private long bytesOut;
 
-  CsvFileTransform(Settings settings, ProgressReporter progress) {
+  CsvFileTransform(
+      CsvSettings settings, int dedupeMemoryKeys, ProgressReporter progress, Logger log) {
     this.settings = settings;
-    this.inputFormat = CSVFormat.DEFAULT.builder().setDelimiter(settings.delimiter()).get();
+    this.dedupeMemoryKeys = dedupeMemoryKeys;
     this.progress = progress;
+    this.log = log;
   }
 
   /**
-   * Transforms {@code source} into {@code target} (and {@code <target>.rejects.csv} when rows are
-   * rejected).
+   * Transforms {@code source} into {@code target} plus the output compression's suffix (and {@code
+   * <target>.rejects.csv} when rows are rejected).
    *
    * @param name the input's name for messages
    */
@@ -76,22 +79,37 @@ final class CsvFileTransform {
     long fileOut = rowsOut;
     long fileFiltered = rowsFiltered;
     long fileRejected = rowsRejected;
+    Path output = target.resolveSibling(target.getFileName() + settings.compression().suffix);
+    Path rejectsPath = RejectsFile.besides(target);
     Files.createDirectories(target.getParent());
-    try (Reader reader = utf8Reader(source);
-        CSVParser parser = inputFormat.parse(reader);
-        RejectsFile rejects = new RejectsFile(RejectsFile.besides(target))) {
+    long lineOffset = settings.skipLines();
+    try (Reader reader = reader(source, name);
+        CSVParser parser = settings.inputFormat().parse(reader);
+        RejectsFile rejects = new RejectsFile(rejectsPath)) {
       Iterator<CSVRecord> records = parser.iterator();
-      CSVRecord headerRecord = next(records, parser, name, 1);
-      if (headerRecord == null) {
-        throw new BadInputException("empty file: " + name + " has no header row");
+      List<String> header = settings.header();
+      if (header == null) {
+        CSVRecord headerRecord = next(records, parser, name, lineOffset + 1);
+        if (headerRecord == null) {
+          throw new BadInputException(
+              "empty file: "
+                  + name
+                  + " has no header row"
+                  + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
+        }
+        header = headerRecord.toList();
+        checkUniqueNames(header, name);
       }
-      List<String> header = header(headerRecord);
-      ColumnPlan plan = ColumnPlan.of(header, settings.select(), settings.rename(), name);
-      CelRowFilter filter = compileFilter(plan, name);
-      try (CSVPrinter out = new CSVPrinter(utf8Writer(target), OUTPUT_FORMAT)) {
-        out.printRecord(plan.outputNames());
+      RowProcessor rows = RowProcessor.of(header, settings, name);
+      try (CSVPrinter out = new CSVPrinter(writer(output), settings.outputFormat());
+          DuplicateFilter dedupe =
+              rows.dedupes()
+                  ? new DuplicateFilter(
+                      dedupeMemoryKeys, target.resolveSibling(".dedupe-" + target.getFileName()))
+                  : null) {
+        if (settings.outputHeader()) out.printRecord(rows.outputNames());
         while (true) {
-          long line = parser.getCurrentLineNumber() + 1;
+          long line = lineOffset + parser.getCurrentLineNumber() + 1;
           CSVRecord row = next(records, parser, name, line);
           if (row == null) break;
           rowsIn++;
@@ -100,22 +118,40 @@ final class CsvFileTransform {
             reject(rejects, name, line, fieldCountReason(row.size(), header.size()), row);
             continue;
           }
-          if (filter != null) {
-            boolean keep;
-            try {
-              keep = filter.test(row);
-            } catch (CelEvaluationException e) {
-              reject(rejects, name, line, "filter: " + e.getMessage(), row);
-              continue;
-            }
-            if (!keep) {
-              rowsFiltered++;
-              continue;
-            }
+          String[] result;
+          try {
+            result = rows.process(row);
+          } catch (RowProcessor.Rejected e) {
+            reject(rejects, name, line, e.getMessage(), row);
+            continue;
           }
-          for (int index : plan.sourceIndexes()) out.print(row.get(index));
-          out.println();
+          if (result == null) {
+            rowsFiltered++;
+            continue;
+          }
+          if (dedupe != null) {
+            DuplicateFilter.Verdict verdict = dedupe.offer(rows.key(result), result);
+            if (verdict != DuplicateFilter.Verdict.FIRST) continue; // counted after the file
+          }
+          print(out, result);
           rowsOut++;
+        }
+        if (dedupe != null) {
+          long before = rowsOut;
+          dedupe.drainSpilled(
+              kept -> {
+                print(out, kept);
+                rowsOut++;
+              });
+          rowsFiltered += dedupe.duplicates();
+          rowsDeduplicated += dedupe.duplicates();
+          log.info(
+              "{}: {} duplicate rows dropped by dedupe (counted as filtered), {} rows spilled to"
+                  + " disk, {} of them kept",
+              name,
+              dedupe.duplicates(),
+              dedupe.spilled(),
+              rowsOut - before);
         }
       }
     }
@@ -136,9 +172,18 @@ final class CsvFileTransform {
               + " + rejected "
               + rejected);
     }
-    bytesOut += Files.size(target);
+    bytesOut += Files.size(output);
     progress.report(rowsIn);
-    return new FileResult(target, out, rejected > 0 ? RejectsFile.besides(target) : null, rejected);
+    return new FileResult(output, out, rejected > 0 ? rejectsPath : null, rejected);
+  }
+
+  /**
+   * Checks the fractional reject budget over all files, once all are read.
+   *
+   * @throws BadInputException naming the first bad rows
+   */
+  void checkRejectsAtEnd() {
+    if (settings.maxRejects().exceededAtEnd(rowsRejected, rowsIn)) throw tooManyRejects();
   }
 
   long rowsIn() {
@@ -153,6 +198,10 @@ final class CsvFileTransform {
     return rowsFiltered;
   }
 
+  long rowsDeduplicated() {
+    return rowsDeduplicated;
+  }
+
   long rowsRejected() {
     return rowsRejected;
   }
@@ -161,60 +210,67 @@ final class CsvFileTransform {
     return bytesOut;
   }
 
-  private CelRowFilter compileFilter(ColumnPlan plan, String name) {
-    if (settings.filter() == null) return null;
-    try {
-      int[] identity = new int[plan.variableNames().size()];
-      for (int i = 0; i < identity.length; i++) identity[i] = i;
-      return CelRowFilter.compile(
-          settings.filter(), plan.variableNames(), identity, settings.usePlanner());
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(
-          "option 'filter' does not compile against the columns of "
-              + name
-              + " ("
-              + String.join(", ", plan.variableNames())
-              + "): "
-              + e.getMessage(),
-          e);
+  private void print(CSVPrinter out, String[] row) throws IOException {
+    if (settings.nonNumericQuoting()) {
+      for (String value : row) out.print(NumericText.of(value));
+      out.println();
+    } else {
+      out.printRecord((Object[]) row);
     }
   }
 
   private void reject(RejectsFile rejects, String name, long line, String reason, CSVRecord row)
       throws IOException {
     rowsRejected++;
-    rejects.add(line, reason, inputFormat.format(row.values()));
-    if (rowsRejected > settings.maxRejects()) {
-      throw new BadInputException(
-          "too many bad rows: more than maxRejects="
-              + settings.maxRejects()
-              + " rows rejected, the last in "
-              + name
-              + "; first bad rows of "
-              + name
-              + ": "
-              + String.join("; ", rejects.first()));
+    rejects.add(line, reason, settings.inputFormat().format((Object[]) row.values()));
+    if (firstRejects.size() < REMEMBERED_REJECTS) {
+      firstRejects.add(name + " line " + line + ": " + reason);
     }
+    if (settings.maxRejects().exceededSoFar(rowsRejected, rowsIn)) throw tooManyRejects();
+  }
+
+  private BadInputException tooManyRejects() {
+    RejectLimit limit = settings.maxRejects();
+    return new BadInputException(
+        "too many bad rows: "
+            + rowsRejected
+            + " of "
+            + rowsIn
+            + " rows read were rejected, more than maxRejects="
+            + limit
+            + "; first bad rows: "
+            + String.join("; ", firstRejects));
   }
 
   private static String fieldCountReason(int fields, int headerFields) {
     return "has " + fields + " field" + (fields == 1 ? "" : "s") + ", header has " + headerFields;
   }
 
-  private static List<String> header(CSVRecord record) {
-    List<String> header = new ArrayList<>(record.toList());
-    if (!header.isEmpty() && !header.get(0).isEmpty() && header.get(0).charAt(0) == BOM) {
-      header.set(0, header.get(0).substring(1));
+  private static void checkUniqueNames(List<String> header, String name) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      Integer first = seen.putIfAbsent(header.get(i), i);
+      if (first != null) {
+        throw new BadInputException(
+            "the header of "
+                + name
+                + " names column '"
+                + header.get(i)
+                + "' twice (columns "
+                + (first + 1)
+                + " and "
+                + (i + 1)
+                + "); give unique names with header: [...] and skipLines: 1");
+      }
     }
-    return List.copyOf(header);
   }
 
   /**
    * The next record, or null at the end; parse errors become bad input naming the file and line,
    * other I/O errors stay transient.
    */
-  private static CSVRecord next(
-      Iterator<CSVRecord> records, CSVParser parser, String name, long line) throws IOException {
+  private CSVRecord next(Iterator<CSVRecord> records, CSVParser parser, String name, long line)
+      throws IOException {
     try {
       return records.hasNext() ? records.next() : null;
     } catch (UncheckedIOException e) {
@@ -227,12 +283,14 @@ final class CsvFileTransform {
                 + ": malformed CSV (an unbalanced quote?): "
                 + cause.getMessage()
                 + " (parser stopped at line "
-                + parser.getCurrentLineNumber()
+                + (settings.skipLines() + parser.getCurrentLineNumber())
                 + ")",
             cause);
       }
       if (cause instanceof CharacterCodingException) {
-        throw new BadInputException(name + " near line " + line + ": not valid UTF-8 text", cause);
+        throw new BadInputException(
+            name + " near line " + line + ": not valid " + settings.encoding().name() + " text",
+            cause);
       }
       throw cause;
     } catch (IllegalStateException | IllegalArgumentException e) {
@@ -240,20 +298,51 @@ final class CsvFileTransform {
     }
   }
 
-  private static Reader utf8Reader(Path source) throws IOException {
-    return new InputStreamReader(
-        Files.newInputStream(source),
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT));
+  /**
+   * A strict decoder of the input's encoding, past a byte order mark and the skipped lines.
+   *
+   * @throws BadInputException when the file ends within the skipped lines' decoding errors
+   */
+  private Reader reader(Path source, String name) throws IOException {
+    BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                Files.newInputStream(source),
+                settings
+                    .encoding()
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)),
+            Buffers.SIZE);
+    try {
+      reader.mark(1);
+      if (reader.read() != BOM) reader.reset();
+      for (long skipped = 0; skipped < settings.skipLines(); ) {
+        int c = reader.read();
+        if (c < 0) break;
+        if (c == '\n') skipped++;
+      }
+    } catch (CharacterCodingException e) {
+      reader.close();
+      throw new BadInputException(
+          name + " within the skipped lines: not valid " + settings.encoding().name() + " text", e);
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+    return reader;
   }
 
-  private static BufferedWriter utf8Writer(Path target) throws IOException {
-    return new BufferedWriter(
-        new OutputStreamWriter(
-            Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            StandardCharsets.UTF_8),
-        Buffers.SIZE);
+  private BufferedWriter writer(Path target) throws IOException {
+    OutputStream file =
+        Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      return new BufferedWriter(
+          new OutputStreamWriter(settings.compression().wrap(file), StandardCharsets.UTF_8),
+          Buffers.SIZE);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
   }
 }

@@ -28,15 +28,35 @@ import java.util.List;
  *   include: ["*.csv"]    # archive entries to extract; default all regular files
  * }</pre>
  *
- * <p>Every input artifact is processed. A compressed single file gives one output named like the
- * input without its compression suffix ({@code sales.csv.gz} gives {@code sales.csv}); an archive
- * gives one output per included regular entry, at the entry's relative path. Multi-member gzip
- * files are read to the end.
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>type</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code format}</td><td>string</td><td>{@code auto}</td><td>{@code auto} detects
+ *       compression and archive from the content; or one of {@code gzip}, {@code bzip2}, {@code
+ *       xz}, {@code zstd}, {@code zip}, {@code tar}, {@code tar.gz}, {@code tar.bz2}, {@code
+ *       tar.xz}, {@code tar.zst} forces it (then {@code gzip} on a tar.gz gives the tar)</td></tr>
+ *   <tr><td>{@code include}</td><td>list&lt;string&gt;</td><td>all regular files</td><td>globs
+ *       choosing archive entries: a pattern with {@code /} matches the entry's path, one without
+ *       its file name</td></tr>
+ * </table>
  *
- * <p>Bad input: content that is not a supported format (with {@code format: auto}), corrupt or
- * truncated data, entries with absolute paths or {@code ..} escaping the output directory, symbolic
- * and hard link entries (zip links are detected only in plain zip files, which are read through
- * their central directory), and two entries extracting to the same path. Heartbeats carry
+ * <p>Worker settings (see {@link DecompressionLimits}): {@code maxUncompressedBytes} (size, default
+ * {@code 100g}: bytes the stage may write in total), {@code maxCompressionRatio} (number, default
+ * 1000: output bytes per compressed byte read, per input, enforced once the input has written 1
+ * MiB), {@code maxArchiveEntries} (integer, default 100000: archive entries read in total). They
+ * are checked while streaming, so a decompression bomb stops early.
+ *
+ * <p>Every data input artifact is processed; others (rejects) pass through. A compressed single
+ * file gives one output named like the input without its compression suffix ({@code sales.csv.gz}
+ * gives {@code sales.csv}); an archive gives one output per included regular entry, at the entry's
+ * relative path. Multi-member gzip files are read to the end.
+ *
+ * <p>Bad input ({@link dev.locality.api.stage.BadInputException}, never retried): content that is
+ * not a supported format (with {@code format: auto}); corrupt or truncated data, naming the format,
+ * the input, the entry and the compressed offset reached; entries with absolute paths or {@code ..}
+ * escaping the output directory; symbolic and hard link entries (zip links are detected only in
+ * plain zip files, which are read through their central directory); two entries extracting to the
+ * same path; a limit above hit. Whatever the stage wrote is deleted on failure. Heartbeats carry
  * compressed bytes read out of the inputs' total size. Thread-safe and stateless.
  */
 public final class DecompressStage implements Stage {
@@ -88,7 +108,12 @@ public final class DecompressStage implements Stage {
       ProgressReporter progress = ProgressReporter.bytes(context, bytesIn);
       progress.reportNow(0);
       Extraction extraction =
-          new Extraction(context.outputDir(), include, progress, context.logger());
+          new Extraction(
+              context.outputDir(),
+              include,
+              DecompressionLimits.from(context),
+              progress,
+              context.logger());
       List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
       for (int i = 0; i < artifacts.size(); i++) {
         extraction.process(

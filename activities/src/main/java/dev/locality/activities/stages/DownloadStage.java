@@ -6,6 +6,8 @@ import dev.locality.activities.stages.internal.OutputCleanup;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
+import dev.locality.activities.stages.net.HostPolicy;
+import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.api.spec.Problem;
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.BadInputException;
@@ -31,31 +33,69 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Stage {@code download}: fetches one file from an http(s) or {@code file:} URL into the stage's
- * output directory, optionally checking its SHA-256.
+ * Stage {@code download}: fetches one file from an http(s), {@code file:} or {@code s3:} URL into
+ * the stage's output directory, optionally checking its SHA-256.
  *
  * <pre>{@code
  * - type: download
- *   url: https://example.org/data/sales.csv.gz
+ *   url: https://example.org/data/sales.csv.gz     # or s3://bucket/data/sales.csv.gz
  *   sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
  * }</pre>
  *
  * <p>The file is stored under the last segment of the URL's path ({@code sales.csv.gz}), or {@code
- * download} when the path has none. Redirects are followed (not from https to http). Input
- * artifacts are ignored.
+ * download} when the path has none. Input artifacts are ignored. Metrics: bytes in = bytes this
+ * attempt transferred from the source, bytes out = size of the file.
  *
- * <p>Errors: HTTP 4xx (other than 408 and 429), a missing local file, a {@code file:} path outside
- * the worker setting {@code allowedFileRoots} and a checksum mismatch are bad input; HTTP 5xx, 408,
- * 429, connection failures, a body shorter than its Content-Length and a stall longer than {@code
- * idleTimeout} are transient and retried. Heartbeats carry bytes done out of Content-Length (or the
- * file size). Thread-safe: one instance (and one {@link HttpClient}) serves all sessions.
+ * <p><b>Resuming.</b> Network downloads are written to {@code <session>/.partial/} (see {@link
+ * PartialDownload}) and moved into the output directory when complete and verified. A retried
+ * attempt on the same worker continues after the bytes the previous one received: over HTTP with
+ * {@code Range} and {@code If-Range} (strong ETag or Last-Modified; a server that answers 200
+ * restarts the file), on S3 with a ranged GET conditioned on the ETag. The SHA-256 always covers
+ * the whole file; a mismatch after a resume discards the partial file and is retried from zero, a
+ * mismatch of a fresh download is bad input. Heartbeats carry bytes done out of the total.
+ *
+ * <p><b>Errors.</b> Bad input (fails the pipeline at once): HTTP 4xx other than 408 and 429, a
+ * missing S3 object or bucket, S3 access denied, a missing local file, a {@code file:} path outside
+ * {@code allowedFileRoots}, a refused host, a redirect loop or more than {@value
+ * HttpFetcher#MAX_REDIRECTS} redirects, a redirect from https to http, a file larger than {@code
+ * maxDownloadBytes}, a checksum mismatch. Transient (retried on this worker): HTTP 5xx, 408, 429,
+ * S3 5xx and throttling, connection failures, DNS failures, a body shorter than its Content-Length,
+ * a stall longer than {@code idleTimeout}.
+ *
+ * <p><b>Worker settings</b> (see {@code --stage-setting}):
+ *
+ * <ul>
+ *   <li>{@value #MAX_BYTES_SETTING} (default {@code 100g}): the largest file a download may
+ *       produce, e.g. {@code 500m}, {@code 2t}; checked against the announced size before the
+ *       transfer and against the bytes while streaming.
+ *   <li>{@value HostPolicy#ALLOW_SETTING} (default unset: any host not denied) and {@value
+ *       HostPolicy#DENY_SETTING} (default unset): host names, {@code *.domain} suffixes, IPs and
+ *       CIDRs http(s) downloads may or may not reach, checked for the URL and every redirect target
+ *       against every address the host resolves to. Link-local addresses ({@code 169.254.0.0/16},
+ *       {@code fe80::/10}) and cloud metadata services ({@code 169.254.169.254}, {@code
+ *       fd00:ec2::254}, {@code metadata.google.internal}) are always refused unless an IP/CIDR
+ *       allow entry covers them. See {@link HostPolicy}.
+ *   <li>{@value AllowedFileRoots#SETTING} (default unset: any path): directories {@code file:} URLs
+ *       may read from.
+ *   <li>{@value S3Clients#ENDPOINT_SETTING}, {@value S3Clients#PATH_STYLE_SETTING}, {@value
+ *       S3Clients#REGION_SETTING}: where {@code s3:} URLs go; see {@link S3Clients}. S3 credentials
+ *       come only from the worker's environment (default credentials chain).
+ * </ul>
+ *
+ * <p>Thread-safe: one instance (one {@link HttpClient}, one S3 client per configuration) serves all
+ * sessions.
  */
 public final class DownloadStage implements Stage {
   public static final String TYPE = "download";
 
+  /** Worker setting: the largest download in bytes (suffixes k, m, g, t); default 100g. */
+  public static final String MAX_BYTES_SETTING = "maxDownloadBytes";
+
+  static final long DEFAULT_MAX_BYTES = 100L << 30;
+
   public static final OptionSpec<String> URL =
       OptionSpec.builder("url", OptionType.STRING)
-          .description("Where to fetch the file: an http, https or file:/// URL")
+          .description("Where to fetch the file: an http, https, file:/// or s3://bucket/key URL")
           .required()
           .build();
 
@@ -68,7 +108,7 @@ public final class DownloadStage implements Stage {
   public static final OptionSpec<Duration> IDLE_TIMEOUT =
       OptionSpec.builder("idleTimeout", OptionType.DURATION)
           .description(
-              "Give up (and retry) when an HTTP server sends nothing for this long, also while"
+              "Give up (and retry) when the server sends nothing for this long, also while"
                   + " waiting for the response headers")
           .defaultValue(Duration.ofSeconds(60))
           .validator(d -> d.isNegative() || d.isZero() ? "must be positive" : null)
@@ -76,6 +116,7 @@ public final class DownloadStage implements Stage {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
+  private final S3Clients s3Clients = new S3Clients();
   private volatile HttpClient httpClient;
 
   @Override
@@ -85,7 +126,8 @@ public final class DownloadStage implements Stage {
 
   @Override
   public String description() {
-    return "Fetches a file from an http(s) or file URL, verifying its SHA-256 when given";
+    return "Fetches a file from an http(s), file or s3 URL, resuming retries and verifying its"
+        + " SHA-256 when given";
   }
 
   @Override
@@ -113,64 +155,92 @@ public final class DownloadStage implements Stage {
       throw new BadInputException("option 'url': " + e.getMessage(), e);
     }
     String expectedSha = Options.read(config, SHA256);
+    Duration idleTimeout = Options.read(config, IDLE_TIMEOUT);
     Path target = context.outputDir().resolve(source.fileName());
     try {
-      MessageDigest digest = Sha256.newDigest();
-      long bytes;
-      try (OutputStream out =
-          Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        bytes =
-            source.local()
-                ? copyLocal(source, out, digest, context)
-                : fetchHttp(source, out, digest, context, Options.read(config, IDLE_TIMEOUT));
-      }
-      String actualSha = Sha256.hex(digest);
-      if (expectedSha != null && !expectedSha.toLowerCase(Locale.ROOT).equals(actualSha)) {
-        throw new BadInputException(
-            "SHA-256 mismatch for "
-                + source
-                + ": expected "
-                + expectedSha.toLowerCase(Locale.ROOT)
-                + ", actual "
-                + actualSha
-                + " ("
-                + bytes
-                + " bytes)");
-      }
-      Artifact artifact = context.artifact(target, -1);
-      return StageResult.of(List.of(artifact), StageMetrics.bytes(bytes, bytes));
+      return source.kind() == SourceUrl.Kind.FILE
+          ? copyLocal(source, target, expectedSha, context)
+          : fetchRemote(source, target, expectedSha, idleTimeout, context);
     } catch (Throwable t) {
       OutputCleanup.deleteContents(context.outputDir(), t);
       throw t;
     }
   }
 
-  private long fetchHttp(
-      SourceUrl source,
-      OutputStream out,
-      MessageDigest digest,
-      StageContext context,
-      Duration idleTimeout)
-      throws IOException, InterruptedException {
-    ProgressReporter[] progress = new ProgressReporter[1];
-    long bytes =
-        new HttpFetcher(client(), idleTimeout)
-            .fetch(
-                source.uri(),
-                out,
-                digest,
-                length -> {
-                  progress[0] = ProgressReporter.bytes(context, length);
-                  progress[0].reportNow(0);
-                },
-                done -> progress[0].report(done));
-    progress[0].reportNow(bytes);
-    return bytes;
+  private StageResult fetchRemote(
+      SourceUrl source, Path target, String expectedSha, Duration idleTimeout, StageContext context)
+      throws Exception {
+    long maxBytes =
+        ByteSize.setting(
+            context.workerSetting(MAX_BYTES_SETTING), MAX_BYTES_SETTING, DEFAULT_MAX_BYTES);
+    PartialDownload partial = PartialDownload.of(context, source.toString());
+    boolean retry = context.attempt() > 1 || context.previousProgress().isPresent();
+    long resumeFrom = partial.resumable(retry);
+    if (resumeFrom > 0) {
+      context
+          .logger()
+          .info(
+              "attempt {} continues {} after {} bytes (previous attempt reported {})",
+              context.attempt(),
+              source,
+              resumeFrom,
+              context.previousProgress().map(p -> p.done() + " of " + p.total()).orElse("nothing"));
+    }
+    String actualSha;
+    long size;
+    long transferred;
+    try (DownloadSink sink =
+        DownloadSink.open(partial, resumeFrom, maxBytes, source.toString(), context)) {
+      if (source.kind() == SourceUrl.Kind.S3) {
+        new S3Fetcher(s3Clients.client(context::workerSetting), idleTimeout, context.logger())
+            .fetch(source.s3Location(), partial, sink);
+      } else {
+        HostPolicy hosts = HostPolicy.fromSettings(context::workerSetting);
+        new HttpFetcher(httpClient(), idleTimeout, hosts, context.logger())
+            .fetch(source.uri(), partial, sink);
+      }
+      sink.finish();
+      actualSha = sink.sha256();
+      size = sink.size();
+      transferred = sink.transferred();
+    } catch (BadInputException e) {
+      partial.discardQuietly(e);
+      throw e;
+    }
+    boolean resumed = transferred < size;
+    if (expectedSha != null && !expectedSha.toLowerCase(Locale.ROOT).equals(actualSha)) {
+      partial.discard();
+      if (resumed) {
+        throw new IOException(
+            "SHA-256 mismatch for "
+                + source
+                + " after resuming at byte "
+                + (size - transferred)
+                + " (the source may have changed); retrying from the first byte");
+      }
+      throw mismatch(source, expectedSha, actualSha, size);
+    }
+    partial.completeTo(target);
+    Artifact artifact = context.artifact(target, -1);
+    return StageResult.of(List.of(artifact), StageMetrics.bytes(transferred, size));
   }
 
-  private long copyLocal(
-      SourceUrl source, OutputStream out, MessageDigest digest, StageContext context)
-      throws IOException {
+  private static BadInputException mismatch(
+      SourceUrl source, String expectedSha, String actualSha, long bytes) {
+    return new BadInputException(
+        "SHA-256 mismatch for "
+            + source
+            + ": expected "
+            + expectedSha.toLowerCase(Locale.ROOT)
+            + ", actual "
+            + actualSha
+            + " ("
+            + bytes
+            + " bytes)");
+  }
+
+  private StageResult copyLocal(
+      SourceUrl source, Path target, String expectedSha, StageContext context) throws IOException {
     Path path = source.localPath();
     AllowedFileRoots roots =
         AllowedFileRoots.parse(context.workerSetting(AllowedFileRoots.SETTING));
@@ -189,18 +259,27 @@ public final class DownloadStage implements Stage {
     if (Files.isDirectory(path)) {
       throw new BadInputException("file " + path + " (from url " + source + ") is a directory");
     }
-    try (InputStream in = Files.newInputStream(path)) {
+    MessageDigest digest = Sha256.newDigest();
+    long bytes;
+    try (InputStream in = Files.newInputStream(path);
+        OutputStream out =
+            Files.newOutputStream(
+                target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ProgressReporter progress = ProgressReporter.bytes(context, Files.size(path));
       progress.reportNow(0);
-      long bytes = StreamCopy.copy(in, out, digest, progress::report);
+      bytes = StreamCopy.copy(in, out, digest, progress::report);
       progress.reportNow(bytes);
-      return bytes;
     } catch (NoSuchFileException e) {
       throw new BadInputException("file not found: " + path + " (from url " + source + ")", e);
     }
+    String actualSha = Sha256.hex(digest);
+    if (expectedSha != null && !expectedSha.toLowerCase(Locale.ROOT).equals(actualSha)) {
+      throw mismatch(source, expectedSha, actualSha, bytes);
+    }
+    return StageResult.of(List.of(context.artifact(target, -1)), StageMetrics.bytes(bytes, bytes));
   }
 
-  private HttpClient client() {
+  private HttpClient httpClient() {
     HttpClient client = httpClient;
     if (client == null) {
       synchronized (this) {
@@ -208,7 +287,8 @@ public final class DownloadStage implements Stage {
         if (client == null) {
           client =
               HttpClient.newBuilder()
-                  .followRedirects(HttpClient.Redirect.NORMAL)
+                  .followRedirects(HttpClient.Redirect.NEVER) // HttpFetcher checks every hop
+                  .version(HttpClient.Version.HTTP_1_1)
                   .connectTimeout(CONNECT_TIMEOUT)
                   .build();
           httpClient = client;

@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.ArchiveException;
 import org.apache.commons.compress.archivers.ArchiveStreamFactory;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -45,15 +47,24 @@ final class Extraction {
 
   private final Path outputDir;
   private final EntryGlobs include;
+  private final DecompressionLimits limits;
   private final ProgressReporter progress;
   private final Logger log;
   private final List<Path> outputs = new ArrayList<>();
   private long bytesDoneBefore;
   private long bytesOut;
+  private long inputOut;
+  private long entries;
 
-  Extraction(Path outputDir, EntryGlobs include, ProgressReporter progress, Logger log) {
+  Extraction(
+      Path outputDir,
+      EntryGlobs include,
+      DecompressionLimits limits,
+      ProgressReporter progress,
+      Logger log) {
     this.outputDir = outputDir;
     this.include = include;
+    this.limits = limits;
     this.progress = progress;
     this.log = log;
   }
@@ -76,16 +87,21 @@ final class Extraction {
       throws IOException {
     long size = Files.size(source);
     boolean zipFromFile = false;
+    inputOut = 0;
     try (SourceStream raw = new SourceStream(Files.newInputStream(source));
         InputStream buffered = new BufferedInputStream(raw, Buffers.SIZE)) {
       String compressor =
           format == CompressionFormat.AUTO ? detectCompressor(buffered) : format.compressor;
       InputStream data = buffered;
       if (compressor != null) {
-        data = new BufferedInputStream(openCompressor(compressor, buffered, name), Buffers.SIZE);
+        Reading opening =
+            new Reading(raw::count, size, CompressionFormat.describe(compressor, null), name);
+        data = new BufferedInputStream(openCompressor(compressor, buffered, opening), Buffers.SIZE);
       }
       Archive archive =
-          format == CompressionFormat.AUTO ? detectArchive(data, name, compressor) : format.archive;
+          format == CompressionFormat.AUTO
+              ? detectArchive(data, name, compressor, raw, size)
+              : format.archive;
       if (compressor == null && archive == null) {
         throw new BadInputException(
             name
@@ -93,7 +109,7 @@ final class Extraction {
                 + " zstd, zip, tar and tar combined with a compression)");
       }
       String what = CompressionFormat.describe(compressor, archive);
-      Reading reading = new Reading(raw, what, name);
+      Reading reading = new Reading(raw::count, size, what, name);
       if (archive == null) {
         writeSingle(data, singleOutputName, reading);
       } else if (archive == Archive.TAR) {
@@ -119,13 +135,19 @@ final class Extraction {
     }
   }
 
-  private Archive detectArchive(InputStream data, String name, String compressor)
+  private Archive detectArchive(
+      InputStream data, String name, String compressor, SourceStream raw, long size)
       throws IOException {
     String detected;
     try {
       detected = ArchiveStreamFactory.detect(data);
     } catch (ArchiveException e) {
       rethrowReadFailure(e);
+      if (compressor != null && e.getCause() != null) {
+        // the decompressor failed while the archive detector peeked at its output
+        throw new Reading(raw::count, size, CompressionFormat.describe(compressor, null), name)
+            .corrupt(e.getCause(), null);
+      }
       return null;
     }
     switch (detected) {
@@ -147,12 +169,12 @@ final class Extraction {
     }
   }
 
-  private InputStream openCompressor(String compressor, InputStream in, String name)
+  private static InputStream openCompressor(String compressor, InputStream in, Reading reading)
       throws IOException {
     try {
       return COMPRESSORS.createCompressorInputStream(compressor, in, true);
     } catch (IOException | RuntimeException e) {
-      throw corrupt(e, CompressionFormat.describe(compressor, null), name, null);
+      throw reading.corrupt(e, null);
     }
   }
 
@@ -165,6 +187,7 @@ final class Extraction {
   private void extractTar(TarArchiveInputStream tar, Reading reading) throws IOException {
     TarArchiveEntry entry;
     while ((entry = reading.next(tar::getNextEntry)) != null) {
+      limits.checkEntries(++entries, reading.input);
       String entryName = entry.getName();
       if (entry.isDirectory()) continue;
       if (entry.isSymbolicLink() || entry.isLink()) {
@@ -182,49 +205,73 @@ final class Extraction {
   private void extractZipStream(ZipArchiveInputStream zip, Reading reading) throws IOException {
     ZipArchiveEntry entry;
     while ((entry = reading.next(zip::getNextEntry)) != null) {
+      limits.checkEntries(++entries, reading.input);
       if (entry.isDirectory()) continue;
       Path target = SafePaths.resolveInside(outputDir, entry.getName(), reading.input);
-      if (include.includes(entry.getName())) write(zip, target, reading, entry.getName());
+      if (include.includes(entry.getName())) write(zip, target, reading, entry.getName(), entry);
     }
   }
 
   private void extractZipFile(Path source, String name, long size) throws IOException {
-    String what = "zip";
-    try (ZipFile zip = openZip(source, name)) {
-      List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
+    try (ZipFile zip = openZip(source, name, size)) {
+      List<ZipArchiveEntry> zipEntries = Collections.list(zip.getEntriesInPhysicalOrder());
+      limits.checkEntries(entries + zipEntries.size(), name);
+      entries += zipEntries.size();
       long compressedDone = 0;
-      for (ZipArchiveEntry entry : entries) {
+      for (ZipArchiveEntry entry : zipEntries) {
         String entryName = entry.getName();
         if (entry.isDirectory()) continue;
         if (entry.isUnixSymlink()) throw link(entryName, true, null, name);
         Path target = SafePaths.resolveInside(outputDir, entryName, name);
         if (!include.includes(entryName)) continue;
+        long entryEnd = Math.min(size, compressedDone + Math.max(0, entry.getCompressedSize()));
+        Reading reading = new ZipEntryReading(entryEnd, size, name, entry.getLocalHeaderOffset());
         InputStream in;
         try {
           in = zip.getInputStream(entry);
         } catch (IOException | RuntimeException e) {
-          throw corrupt(e, what, name, entryName);
+          throw reading.corrupt(e, entryName);
         }
         try (InputStream entryIn = in) {
-          write(entryIn, target, new Reading(null, what, name), entryName);
+          write(entryIn, target, reading, entryName, entry);
         }
-        compressedDone += Math.max(0, entry.getCompressedSize());
-        progress.report(bytesDoneBefore + Math.min(compressedDone, size));
+        compressedDone = entryEnd;
+        progress.report(bytesDoneBefore + compressedDone);
       }
     }
   }
 
-  private static ZipFile openZip(Path source, String name) throws IOException {
+  private ZipFile openZip(Path source, String name, long size) throws IOException {
     try {
       return ZipFile.builder().setPath(source).get();
     } catch (IOException | RuntimeException e) {
-      throw corrupt(e, "zip", name, null);
+      rethrowReadFailure(e);
+      String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new BadInputException(
+          "corrupt or truncated zip data in "
+              + name
+              + " ("
+              + size
+              + " bytes): its central directory cannot be read: "
+              + detail,
+          e);
     }
   }
 
   private void write(InputStream in, Path target, Reading reading, String entryName)
       throws IOException {
+    write(in, target, reading, entryName, null);
+  }
+
+  /**
+   * Writes one output; for a zip entry ({@code zipEntry} not null) also checks the CRC-32 of what
+   * was written against the archive's (zip readers do not).
+   */
+  private void write(
+      InputStream in, Path target, Reading reading, String entryName, ZipArchiveEntry zipEntry)
+      throws IOException {
     byte[] buffer = new byte[Buffers.SIZE];
+    CRC32 crc = zipEntry == null ? null : new CRC32();
     try {
       Files.createDirectories(target.getParent());
       try (OutputStream out =
@@ -232,9 +279,24 @@ final class Extraction {
         int n;
         while ((n = reading.read(in, buffer, entryName)) != -1) {
           out.write(buffer, 0, n);
+          if (crc != null) crc.update(buffer, 0, n);
           bytesOut += n;
+          inputOut += n;
+          limits.checkOutput(
+              bytesOut,
+              inputOut,
+              reading.consumed(),
+              entryName == null ? reading.input : "entry '" + entryName + "' of " + reading.input);
           reading.reportProgress();
         }
+      }
+      if (crc != null && zipEntry.getCrc() != -1 && crc.getValue() != zipEntry.getCrc()) {
+        throw reading.corrupt(
+            new IOException(
+                String.format(
+                    "CRC-32 of the extracted data is %08x, the archive says %08x",
+                    crc.getValue(), zipEntry.getCrc())),
+            entryName);
       }
     } catch (FileAlreadyExistsException e) {
       throw new BadInputException(
@@ -262,47 +324,39 @@ final class Extraction {
             + "; links are not extracted");
   }
 
-  private static void rethrowReadFailure(Exception e) throws IOException {
+  private static void rethrowReadFailure(Throwable e) throws IOException {
     IOException failure = SourceStream.readFailureIn(e);
     if (failure != null) throw failure;
   }
 
   /**
-   * Classifies an exception from a decompressor: a read failure of the input file is rethrown as
-   * transient; anything else is corrupt or truncated content.
+   * Reads from a decompressor or archive stream, classifying its failures: a read failure of the
+   * input file is rethrown as transient; anything else is corrupt or truncated content, reported
+   * with the compressed offset reached.
    */
-  private static BadInputException corrupt(
-      Exception e, String format, String input, String entryName) throws IOException {
-    rethrowReadFailure(e);
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new BadInputException(
-        "corrupt or truncated "
-            + format
-            + " data in "
-            + input
-            + (entryName == null ? "" : " (entry '" + entryName + "')")
-            + ": "
-            + detail,
-        e);
-  }
+  private class Reading {
+    private final LongSupplier consumed;
+    final long size;
+    final String format;
+    final String input;
 
-  /** Reads from a decompressor or archive stream, classifying its failures. */
-  private final class Reading {
-    private final SourceStream raw;
-    private final String format;
-    private final String input;
-
-    Reading(SourceStream raw, String format, String input) {
-      this.raw = raw;
+    Reading(LongSupplier consumed, long size, String format, String input) {
+      this.consumed = consumed;
+      this.size = size;
       this.format = format;
       this.input = input;
+    }
+
+    /** Compressed bytes of the input read so far (the decoders read ahead by one buffer). */
+    long consumed() {
+      return consumed.getAsLong();
     }
 
     int read(InputStream in, byte[] buffer, String entryName) throws IOException {
       try {
         return in.read(buffer);
       } catch (IOException | RuntimeException e) {
-        throw corrupt(e, format, input, entryName);
+        throw corrupt(e, entryName);
       }
     }
 
@@ -311,12 +365,55 @@ final class Extraction {
         return next.get();
       } catch (IOException | RuntimeException e) {
         if (e instanceof BadInputException bad) throw bad;
-        throw corrupt(e, format, input, null);
+        throw corrupt(e, null);
       }
     }
 
     void reportProgress() {
-      if (raw != null) progress.report(bytesDoneBefore + raw.count());
+      progress.report(bytesDoneBefore + consumed());
+    }
+
+    BadInputException corrupt(Throwable e, String entryName) throws IOException {
+      rethrowReadFailure(e);
+      String detail =
+          e instanceof java.io.EOFException
+              ? "unexpected end of data (the input is truncated)"
+                  + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new BadInputException(
+          "corrupt or truncated "
+              + format
+              + " data in "
+              + input
+              + (entryName == null ? "" : " (entry '" + entryName + "')")
+              + " "
+              + where()
+              + ": "
+              + detail,
+          e);
+    }
+
+    String where() {
+      return "at compressed offset " + consumed() + " of " + size + " bytes";
+    }
+  }
+
+  /** Reading one entry of a zip file opened through its central directory. */
+  private final class ZipEntryReading extends Reading {
+    private final long localHeaderOffset;
+
+    ZipEntryReading(long consumedAtEnd, long size, String input, long localHeaderOffset) {
+      super(() -> consumedAtEnd, size, "zip", input);
+      this.localHeaderOffset = localHeaderOffset;
+    }
+
+    @Override
+    String where() {
+      return "in the entry whose header is at offset "
+          + localHeaderOffset
+          + " of "
+          + size
+          + " bytes";
     }
   }
 

@@ -2,94 +2,250 @@ package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.StallGuard;
+import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.api.stage.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.function.LongConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
 
 /**
- * Streams an http(s) URL's body into a stream and classifies failures: a client error (4xx other
- * than 408 and 429) is bad input; server errors, 408, 429, cut-short bodies and stalls are
- * transient {@link IOException}s. Thread-safe (the {@link HttpClient} is shared).
+ * Downloads an http(s) URL into a {@link DownloadSink}, resuming a previous attempt's bytes.
+ *
+ * <p><b>Redirects</b> are followed here, not by the {@link HttpClient} (which must be built with
+ * {@link HttpClient.Redirect#NEVER}), so that every hop's host passes the worker's {@link
+ * HostPolicy}: at most {@value #MAX_REDIRECTS}, never from https to http; a loop or a longer chain
+ * is bad input naming the URL.
+ *
+ * <p><b>Resuming:</b> when the sink already holds bytes and the previous response had a strong ETag
+ * or a Last-Modified date, the request carries {@code Range: bytes=<n>-} and {@code If-Range}. A
+ * {@code 206} whose Content-Range starts at n is appended; a {@code 200} (the server ignores
+ * ranges, or the file changed) replaces the partial bytes with its body; a {@code 416} or a range
+ * starting elsewhere restarts with a plain request.
+ *
+ * <p><b>Failures:</b> 4xx other than 408 and 429 are bad input; 5xx, 408, 429, connection errors, a
+ * body shorter than its Content-Length and a stall longer than the idle timeout are transient
+ * {@link IOException}s (the partial file stays for the next attempt). Thread-safe: the client is
+ * shared, state lives in the call.
  */
 final class HttpFetcher {
+  static final int MAX_REDIRECTS = 10;
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
+
   private final HttpClient client;
   private final Duration idleTimeout;
+  private final HostPolicy hosts;
+  private final Logger log;
 
-  HttpFetcher(HttpClient client, Duration idleTimeout) {
+  HttpFetcher(HttpClient client, Duration idleTimeout, HostPolicy hosts, Logger log) {
     this.client = client;
     this.idleTimeout = idleTimeout;
+    this.hosts = hosts;
+    this.log = log;
   }
 
   /**
-   * Downloads {@code uri} into {@code out}.
+   * Downloads {@code uri} into {@code sink}, continuing after the bytes it holds when {@code
+   * partial}'s validators allow.
    *
-   * @param onLength receives the announced Content-Length (or -1) before any body byte
-   * @param progress called with the bytes received so far after every buffer
-   * @return bytes received
-   * @throws BadInputException for a client error status
-   * @throws IOException for a server error, 408, 429, a short body or a stall (retryable)
+   * @throws BadInputException for a client error, a refused host, a redirect loop or an oversize
+   *     file
+   * @throws IOException for transient failures
    */
-  long fetch(
-      URI uri, OutputStream out, MessageDigest digest, LongConsumer onLength, LongConsumer progress)
+  void fetch(URI uri, PartialDownload partial, DownloadSink sink)
       throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .GET()
-            .timeout(idleTimeout)
-            .header("User-Agent", "locality-download")
-            .build();
-    HttpResponse<InputStream> response =
-        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream body = response.body()) {
-      checkStatus(response.statusCode(), uri);
-      long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      onLength.accept(length);
-      long received = copy(body, out, digest, progress, uri);
+    long offset = sink.size();
+    String validator = offset > 0 ? validator(partial) : null;
+    if (offset > 0 && validator == null) {
+      sink.restart();
+      offset = 0;
+    }
+    Exchange exchange = open(uri, offset, validator);
+    long total;
+    try {
+      total = startingAt(exchange, offset);
+    } catch (RestartException e) {
+      exchange.close();
+      log.info("{}; downloading {} again from the first byte", e.getMessage(), uri);
+      sink.restart();
+      exchange = open(uri, 0, null);
+      total = startingAtOrClose(exchange);
+    } catch (IOException | RuntimeException e) {
+      exchange.close();
+      throw e;
+    }
+    try (Exchange ex = exchange) {
+      if (ex.response.statusCode() != 206 && sink.size() > 0) {
+        log.info(
+            "{} sent the whole file instead of the range after byte {} (it changed, or the server"
+                + " ignores ranges); starting over",
+            ex.uri,
+            sink.size());
+        sink.restart();
+      }
+      if (sink.size() == 0) {
+        partial.recordValidators(strongEtag(ex.response), header(ex.response, "Last-Modified"));
+      } else {
+        log.info("resuming {} at byte {} of {}", uri, sink.size(), total);
+      }
+      sink.expectTotal(total);
+      long length = ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      long received = copy(ex.response.body(), sink, ex.uri);
       if (length >= 0 && received != length) {
         throw new IOException(
             "received "
                 + received
                 + " bytes from "
-                + uri
+                + ex.uri
                 + " but Content-Length announced "
                 + length
                 + " (connection cut short?)");
       }
-      return received;
+      if (total >= 0 && sink.size() != total) {
+        throw new IOException(
+            "have " + sink.size() + " bytes of " + ex.uri + " but its size is " + total);
+      }
     }
   }
 
-  private long copy(
-      InputStream body, OutputStream out, MessageDigest digest, LongConsumer progress, URI uri)
-      throws IOException {
+  private static long startingAtOrClose(Exchange exchange) throws IOException {
+    try {
+      return startingAt(exchange, 0);
+    } catch (IOException | RuntimeException e) {
+      exchange.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the final response against the resume point.
+   *
+   * @return the whole file's size, or -1 when unknown
+   * @throws RestartException when the bytes do not continue at {@code offset}
+   */
+  private static long startingAt(Exchange ex, long offset) throws IOException {
+    int status = ex.response.statusCode();
+    if (status == 416 && offset > 0) {
+      throw new RestartException("the server cannot serve the range from byte " + offset);
+    }
+    checkStatus(status, ex.describe());
+    if (status == 206) {
+      String range = header(ex.response, "Content-Range");
+      Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.trim());
+      if (m == null || !m.matches()) {
+        throw new IOException("HTTP 206 from " + ex.uri + " without a usable Content-Range");
+      }
+      if (Long.parseLong(m.group(1)) != offset) {
+        throw new RestartException(
+            "the server sent a range starting at " + m.group(1) + " instead of " + offset);
+      }
+      return m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+    }
+    return ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
+  }
+
+  /** Sends the request, following redirects after checking each hop's host. */
+  private Exchange open(URI start, long offset, String validator)
+      throws IOException, InterruptedException {
+    List<URI> chain = new ArrayList<>();
+    URI uri = start;
+    while (true) {
+      chain.add(uri);
+      hosts.check(uri.getHost(), uri.toString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(idleTimeout)
+              .header("User-Agent", "locality-download");
+      if (offset > 0) {
+        request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
+      }
+      HttpResponse<InputStream> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      Exchange exchange = new Exchange(start, uri, response);
+      if (!isRedirect(response.statusCode())) return exchange;
+      exchange.close();
+      URI next = redirectTarget(exchange, chain);
+      if (chain.size() > MAX_REDIRECTS) {
+        throw new BadInputException(
+            "more than "
+                + MAX_REDIRECTS
+                + " redirects starting at "
+                + start
+                + ": "
+                + describeChain(chain, next));
+      }
+      uri = next;
+    }
+  }
+
+  private static URI redirectTarget(Exchange ex, List<URI> chain) {
+    String location =
+        header(ex.response, "Location") == null ? null : header(ex.response, "Location").trim();
+    if (location == null || location.isEmpty()) {
+      throw new BadInputException(
+          "HTTP " + ex.response.statusCode() + " redirect without a Location from " + ex.uri);
+    }
+    URI next;
+    try {
+      next = ex.uri.resolve(new URI(location));
+      next = new URI(next.getScheme(), next.getRawSchemeSpecificPart(), null);
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      throw new BadInputException(
+          "redirect from " + ex.uri + " to an invalid location '" + location + "'", e);
+    }
+    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
+      throw new BadInputException(
+          "redirect from " + ex.uri + " to '" + location + "', which is not an http(s) URL");
+    }
+    if (scheme.equals("http") && ex.uri.getScheme().equalsIgnoreCase("https")) {
+      throw new BadInputException(
+          "redirect from " + ex.uri + " to " + next + " downgrades https to http; refused");
+    }
+    if (chain.contains(next)) {
+      throw new BadInputException(
+          "redirect loop starting at " + chain.get(0) + ": " + describeChain(chain, next));
+    }
+    return next;
+  }
+
+  private static String describeChain(List<URI> chain, URI next) {
+    return chain.stream().map(URI::toString).collect(Collectors.joining(" -> ")) + " -> " + next;
+  }
+
+  private long copy(InputStream body, DownloadSink sink, URI uri) throws IOException {
     byte[] buffer = new byte[Buffers.SIZE];
-    long total = 0;
+    long received = 0;
     try (StallGuard guard = StallGuard.start(body, idleTimeout)) {
-      int n;
       while (true) {
+        int n;
         try {
           n = body.read(buffer);
         } catch (IOException e) {
-          if (guard.stalled()) throw stalled(uri, total, e);
-          throw e;
+          if (guard.stalled()) throw stalled(uri, received, e);
+          throw new IOException(
+              "connection to " + uri + " failed after " + received + " bytes: " + e, e);
         }
         if (n == -1) break;
         guard.progressed();
-        out.write(buffer, 0, n);
-        digest.update(buffer, 0, n);
-        total += n;
-        progress.accept(total);
+        sink.write(buffer, 0, n);
+        received += n;
       }
     }
-    return total;
+    return received;
   }
 
   private IOException stalled(URI uri, long received, IOException cause) {
@@ -104,14 +260,56 @@ final class HttpFetcher {
         cause);
   }
 
-  static void checkStatus(int status, URI uri) throws IOException {
+  private static String validator(PartialDownload partial) {
+    return partial.etag().or(partial::lastModified).orElse(null);
+  }
+
+  private static String strongEtag(HttpResponse<?> response) {
+    String etag = header(response, "ETag");
+    return etag == null || etag.startsWith("W/") ? null : etag;
+  }
+
+  private static String header(HttpResponse<?> response, String name) {
+    Optional<String> value = response.headers().firstValue(name);
+    return value.orElse(null);
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  static void checkStatus(int status, String url) throws IOException {
     if (status >= 200 && status < 300) return;
     if (status == 408 || status == 429 || status >= 500) {
-      throw new IOException("HTTP " + status + " from " + uri + " (transient; will retry)");
+      throw new IOException("HTTP " + status + " from " + url + " (transient; will retry)");
     }
     if (status >= 400) {
-      throw new BadInputException("HTTP " + status + " from " + uri + " (client error)");
+      throw new BadInputException("HTTP " + status + " from " + url + " (client error)");
     }
-    throw new BadInputException("unexpected HTTP status " + status + " from " + uri);
+    throw new BadInputException("unexpected HTTP status " + status + " from " + url);
+  }
+
+  /** The bytes offered do not continue the partial file: start over. */
+  private static final class RestartException extends IOException {
+    RestartException(String message) {
+      super(message);
+    }
+  }
+
+  /** One response and the URL it came from. */
+  private record Exchange(URI start, URI uri, HttpResponse<InputStream> response)
+      implements AutoCloseable {
+    String describe() {
+      return uri.equals(start) ? uri.toString() : uri + " (redirected from " + start + ")";
+    }
+
+    @Override
+    public void close() {
+      try {
+        response.body().close();
+      } catch (IOException e) {
+        // the connection is discarded either way
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.locality.activities.stages;
 
+import dev.locality.activities.stages.s3.S3Location;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,11 +12,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code to} option of {@link UploadStage}: a {@code file:///} URI with placeholders {@code
- * {name}} (pipeline name), {@code {runId}}, {@code {workflowId}}, {@code {file}} (the artifact's
- * file name) and {@code {date}} (yyyy-MM-dd, UTC). Values are inserted after the URI is decoded,
- * with {@code /}, {@code \} and NUL replaced by {@code _} (and {@code .}/{@code ..} values
- * refused), so a value never adds directories. Immutable.
+ * The {@code to} option of {@link UploadStage}: a {@code file:///path} or {@code s3://bucket/key}
+ * URI with placeholders {@code {name}} (pipeline name), {@code {runId}}, {@code {workflowId}},
+ * {@code {file}} (the artifact's file name) and {@code {date}} (yyyy-MM-dd, UTC) in the path or key
+ * (never in the bucket). Values are inserted after the URI is decoded, with {@code /}, {@code \}
+ * and NUL replaced by {@code _} (and {@code .}/{@code ..} values refused), so a value never adds
+ * directories or key segments. Immutable.
  */
 final class TargetTemplate {
   static final List<String> PLACEHOLDERS = List.of("name", "runId", "workflowId", "file", "date");
@@ -23,10 +25,12 @@ final class TargetTemplate {
   private static final String MARKER = "LOCALITYPLACEHOLDER";
 
   private final String template;
+  private final String bucket;
   private final String decodedPath;
 
-  private TargetTemplate(String template, String decodedPath) {
+  private TargetTemplate(String template, String bucket, String decodedPath) {
     this.template = template;
+    this.bucket = bucket;
     this.decodedPath = decodedPath;
   }
 
@@ -63,28 +67,54 @@ final class TargetTemplate {
           "'" + template + "' is not a valid URI (encode spaces as %20): " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.equals("s3")) {
-      throw new IllegalArgumentException("s3 upload not supported yet ('" + template + "')");
-    }
-    if (!scheme.equals("file")) {
-      throw new IllegalArgumentException(
-          "'"
-              + template
-              + "' is not a file URI; write file:///absolute/path/{file}"
-              + (scheme.isEmpty() ? "" : " (scheme '" + scheme + "' is not supported)"));
-    }
-    String authority = uri.getAuthority();
-    if (authority != null && !authority.isEmpty() && !authority.equals("localhost")) {
-      throw new IllegalArgumentException(
-          "'" + template + "' names host '" + authority + "'; file URIs must be local");
-    }
+    String authority = uri.getRawAuthority();
     String path = uri.getPath();
-    if (path == null || !path.startsWith("/") || path.endsWith("/")) {
+    String bucket = null;
+    if (scheme.equals("s3")) {
+      if (authority == null || authority.isEmpty()) {
+        throw new IllegalArgumentException(
+            "'" + template + "' has no bucket; write s3://bucket/prefix/{file}");
+      }
+      if (authority.contains(MARKER)) {
+        throw new IllegalArgumentException(
+            "'" + template + "': placeholders are not allowed in the bucket name");
+      }
+      if (uri.getRawUserInfo() != null) {
+        throw new IllegalArgumentException(
+            "'"
+                + template
+                + "' contains credentials; S3 credentials come only from the worker's environment");
+      }
+      S3Location.checkBucket(authority, template);
+      if (path == null || path.length() <= 1 || path.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "'"
+                + template
+                + "' must name an object key ending in a file name, like s3://"
+                + authority
+                + "/out/{file}");
+      }
+      bucket = authority;
+      path = path.substring(1);
+    } else if (scheme.equals("file")) {
+      if (authority != null && !authority.isEmpty() && !authority.equals("localhost")) {
+        throw new IllegalArgumentException(
+            "'" + template + "' names host '" + authority + "'; file URIs must be local");
+      }
+      if (path == null || !path.startsWith("/") || path.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "'"
+                + template
+                + "' must be an absolute file path ending in a file name, like"
+                + " file:///data/out/{file}");
+      }
+    } else {
       throw new IllegalArgumentException(
           "'"
               + template
-              + "' must be an absolute file path ending in a file name, like"
-              + " file:///data/out/{file}");
+              + "' is not a file or s3 URI; write file:///absolute/path/{file} or"
+              + " s3://bucket/prefix/{file}"
+              + (scheme.isEmpty() ? "" : " (scheme '" + scheme + "' is not supported)"));
     }
     StringBuilder decoded = new StringBuilder();
     Matcher markers = Pattern.compile(MARKER + "(\\d+)X").matcher(path);
@@ -94,7 +124,17 @@ final class TargetTemplate {
           Matcher.quoteReplacement("{" + found.get(Integer.parseInt(markers.group(1))) + "}"));
     }
     markers.appendTail(decoded);
-    return new TargetTemplate(template, decoded.toString());
+    return new TargetTemplate(template, bucket, decoded.toString());
+  }
+
+  /** Whether the target is an S3 object (else a local file). */
+  boolean isS3() {
+    return bucket != null;
+  }
+
+  /** The bucket of an S3 target. */
+  String bucket() {
+    return bucket;
   }
 
   boolean hasPlaceholder(String name) {
@@ -102,11 +142,12 @@ final class TargetTemplate {
   }
 
   /**
-   * The target path for the given placeholder values.
+   * The target for the given placeholder values: a normalized absolute path for a file target, the
+   * object key for an S3 target.
    *
    * @throws IllegalArgumentException when a value is empty, {@code .} or {@code ..}
    */
-  Path expand(Map<String, String> values) {
+  String expand(Map<String, String> values) {
     Matcher m = PLACEHOLDER.matcher(decodedPath);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -114,7 +155,18 @@ final class TargetTemplate {
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);
-    return Path.of(out.toString()).normalize();
+    return isS3() ? out.toString() : Path.of(out.toString()).normalize().toString();
+  }
+
+  /** The target named {@code fileName} next to {@code target} (same directory or key prefix). */
+  String sibling(String target, String fileName) {
+    if (!isS3()) return Path.of(target).resolveSibling(fileName).toString();
+    return target.substring(0, target.lastIndexOf('/') + 1) + fileName;
+  }
+
+  /** The URI a reader finds the target at. */
+  String uri(String target) {
+    return isS3() ? new S3Location(bucket, target).toString() : Path.of(target).toUri().toString();
   }
 
   private static String safe(String placeholder, String value) {

@@ -1,7 +1,10 @@
 package dev.locality.activities.stages;
 
+import dev.locality.activities.stages.csv.ColumnType;
+import dev.locality.activities.stages.csv.DuplicateFilter;
+import dev.locality.activities.stages.csv.OutputCompression;
+import dev.locality.activities.stages.csv.RejectLimit;
 import dev.locality.activities.stages.internal.ArtifactNames;
-import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.OutputCleanup;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
@@ -15,6 +18,7 @@ import dev.locality.api.stage.StageContext;
 import dev.locality.api.stage.StageInput;
 import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.stage.StageResult;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,37 +26,188 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stage {@code transform-csv}: keeps, orders and renames columns and filters rows of CSV files with
- * a CEL expression, streaming row by row.
+ * Stage {@code transform-csv}: reads CSV files and, row by row, selects, renames, types, trims,
+ * filters (CEL), derives (CEL) and deduplicates, writing one CSV file per input.
  *
  * <pre>{@code
  * - type: transform-csv
+ *   delimiter: ";"
  *   select: [region, amount, day]
  *   rename: {day: date}
- *   filter: region == "EU" && double(amount) > 10.0
- *   delimiter: ","
- *   maxRejects: 1000
+ *   types: {amount: decimal, date: "date:dd.MM.yyyy"}
+ *   trim: true
+ *   filter: region == "EU" && amount > 10.0
+ *   derive: {amount_cents: "int(amount * 100.0)"}
+ *   dedupe: [region, date]
+ *   maxRejects: "1%"
+ *   outputCompression: gzip
  * }</pre>
  *
- * <p>Input: UTF-8 CSV files whose first row is the header. Each input gives one output of the same
- * name (relative to the inputs' common directory), written with RFC 4180 quoting, comma-separated,
- * with {@code \n} line ends. The filter sees every column of the row (selected or not, so rows can
- * be filtered on a column that is dropped), each as a CEL {@code string} variable named after the
- * column, renamed where {@code rename} renames it; it must return a bool. It is compiled once the
- * header is known; validation checks its syntax and types beforehand.
+ * <h2>Input options</h2>
  *
- * <p>Rejects: a row with a different number of fields than the header, or whose filter fails to
- * evaluate (for example {@code double('abc')}), goes to {@code <name>.rejects.csv} in the output
- * directory (columns {@code line,reason,raw}), handed on as a {@code rejects} artifact so that
- * {@code upload} publishes it next to the output. Artifacts that are not data pass through
- * unchanged. More than {@code maxRejects} rejects in the stage is bad input naming the first bad
- * lines. Also bad input: an empty file, an unknown column in {@code select} or {@code rename}, a
- * filter that does not compile, malformed CSV (an unbalanced quote) and invalid UTF-8, each naming
- * the file and line. Metrics satisfy {@code rowsIn == rowsOut + rowsFiltered + rowsRejected};
+ * <table>
+ *   <caption>Input options</caption>
+ *   <tr><th>option</th><th>type</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>delimiter</td><td>string (1 char)</td><td>{@code ,}</td><td>field delimiter</td></tr>
+ *   <tr><td>quote</td><td>string (1 char)</td><td>{@code "}</td><td>quote character</td></tr>
+ *   <tr><td>escape</td><td>string (1 char)</td><td>none</td><td>escape character (for example
+ *       {@code \}); none means quotes are escaped by doubling them (RFC 4180)</td></tr>
+ *   <tr><td>header</td><td>{@code first-row} or list&lt;string&gt;</td><td>{@code first-row}</td>
+ *       <td>{@code first-row}: the first row (after {@code skipLines}) names the columns; a list:
+ *       the column names, and the file has no header row</td></tr>
+ *   <tr><td>encoding</td><td>string</td><td>{@code UTF-8}</td><td>the input's charset (any Java
+ *       name: {@code ISO-8859-1}, {@code windows-1252}, {@code UTF-16}); undecodable bytes are bad
+ *       input; a leading byte order mark is dropped. Output is always UTF-8</td></tr>
+ *   <tr><td>skipLines</td><td>integer</td><td>0</td><td>physical lines skipped before the header
+ *       (or first row); line numbers in messages still count them</td></tr>
+ *   <tr><td>commentMarker</td><td>string (1 char)</td><td>none</td><td>lines starting with it are
+ *       ignored</td></tr>
+ *   <tr><td>emptyAsNull</td><td>boolean</td><td>false</td><td>empty fields (after trimming) are
+ *       null</td></tr>
+ *   <tr><td>nullValue</td><td>string</td><td>none</td><td>a field equal to this text (after
+ *       trimming; {@code NULL}, {@code \N}) is null; also how nulls are written</td></tr>
+ * </table>
+ *
+ * <h2>Operations, in this order</h2>
+ *
+ * <table>
+ *   <caption>Operations</caption>
+ *   <tr><th>option</th><th>type</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>select</td><td>list&lt;string&gt;</td><td>all</td><td>input columns to write, in
+ *       output order</td></tr>
+ *   <tr><td>rename</td><td>map old→new</td><td>none</td><td>renames columns; every later option
+ *       and expression uses the new names</td></tr>
+ *   <tr><td>types</td><td>map column→type</td><td>none (all strings)</td><td>{@code int}, {@code
+ *       long}, {@code decimal}, {@code boolean}, {@code date:<pattern>}, {@code
+ *       timestamp:<pattern>} (see {@link ColumnType}): a value that does not parse rejects the row
+ *       ("column 'x': 'abc' is not an int"); typed values are written normalised and reach CEL
+ *       with their CEL type (int, double, bool; dates and timestamps as ISO strings)</td></tr>
+ *   <tr><td>trim</td><td>boolean or list&lt;string&gt;</td><td>false</td><td>strips leading and
+ *       trailing white space of all (true) or the listed columns. Applied before types and null
+ *       mapping, so {@code " 12 "} is a valid int</td></tr>
+ *   <tr><td>filter</td><td>CEL → bool</td><td>none</td><td>keeps rows where true</td></tr>
+ *   <tr><td>derive</td><td>map column→CEL</td><td>none</td><td>new columns appended to the output
+ *       in the given order, evaluated on kept rows only; an evaluation error rejects the row;
+ *       numbers are written in plain notation, null as null</td></tr>
+ *   <tr><td>dedupe</td><td>list&lt;string&gt;</td><td>none</td><td>output columns (new names,
+ *       derived ones too) forming a key: only the first row of each key per file is kept (see
+ *       {@link DuplicateFilter}; memory bounded by the worker setting {@value
+ *       #DEDUPE_MEMORY_KEYS_SETTING}, then it spills to disk). Duplicates count as filtered; the
+ *       split is logged</td></tr>
+ * </table>
+ *
+ * <p>CEL variables: every input column (selected or not) under its new name. A column is a CEL
+ * {@code string}, or its type's CEL type. With {@code emptyAsNull} or {@code nullValue} every
+ * column is declared nullable: compare with {@code x == null}; using a null in an operation ({@code
+ * x > 3}, {@code x.startsWith('a')}) is an evaluation error, which rejects the row, so guard it
+ * ({@code x != null && x > 3}). Derived columns are not visible to the filter or to other derived
+ * columns.
+ *
+ * <h2>Output options</h2>
+ *
+ * <table>
+ *   <caption>Output options</caption>
+ *   <tr><th>option</th><th>type</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>outputDelimiter</td><td>string (1 char)</td><td>{@code ,}</td><td>output field
+ *       delimiter</td></tr>
+ *   <tr><td>quoteMode</td><td>string</td><td>{@code minimal}</td><td>{@code minimal}: quote only
+ *       where needed (RFC 4180); {@code all}; {@code non-numeric}: quote every value that is not a
+ *       number; {@code none}: never quote, escape delimiters, quotes and line breaks with {@code
+ *       \}</td></tr>
+ *   <tr><td>outputHeader</td><td>boolean</td><td>true</td><td>write the header row</td></tr>
+ *   <tr><td>lineEnding</td><td>string</td><td>{@code lf}</td><td>{@code lf} or {@code
+ *       crlf}</td></tr>
+ *   <tr><td>outputCompression</td><td>string</td><td>{@code none}</td><td>{@code none}, {@code
+ *       gzip} or {@code zstd}; the output's name gets {@code .gz} or {@code .zst}</td></tr>
+ *   <tr><td>maxRejects</td><td>integer or percentage</td><td>1000</td><td>rejected rows the stage
+ *       tolerates over all inputs: a count, or a percentage of rows read ({@code "1%"}, see {@link
+ *       RejectLimit}: checked continuously after 1000 rows and at the end); more fails the stage
+ *       naming the first bad rows</td></tr>
+ * </table>
+ *
+ * <p>Worker setting {@value #DEDUPE_MEMORY_KEYS_SETTING} (integer, default 1000000): distinct
+ * dedupe keys held in memory per file (about 34 bytes each) before rows spill to the output
+ * directory.
+ *
+ * <p>Each data input gives one output of the same name (relative to the inputs' common directory,
+ * plus the compression suffix), UTF-8. Rejects: a row with a different number of fields than the
+ * header, a value that does not parse as its type, or an expression that fails to evaluate goes to
+ * {@code <name>.rejects.csv} (columns {@code line,reason,raw}), handed on as a {@code rejects}
+ * artifact so that {@code upload} publishes it next to the output. Artifacts that are not data pass
+ * through unchanged.
+ *
+ * <p>Bad input (the stage fails at once, leaving no file): an empty file, duplicate header names,
+ * an unknown column in any option, an expression that does not compile, a bad type or option value,
+ * malformed CSV (an unbalanced quote), undecodable text, too many rejects; each names the file and
+ * line where there is one. Metrics satisfy {@code rowsIn == rowsOut + rowsFiltered + rowsRejected};
  * heartbeats carry rows read. Thread-safe and stateless.
  */
 public final class TransformCsvStage implements Stage {
   public static final String TYPE = "transform-csv";
+
+  /** Worker setting: distinct dedupe keys kept in memory per file before spilling to disk. */
+  public static final String DEDUPE_MEMORY_KEYS_SETTING = "dedupeMemoryKeys";
+
+  static final int DEFAULT_DEDUPE_MEMORY_KEYS = 1_000_000;
+
+  /** The value of {@link #TRIM} meaning every column. */
+  static final List<String> ALL_COLUMNS = List.of("*");
+
+  public static final OptionSpec<String> DELIMITER =
+      character("delimiter", ",", "Field delimiter of the input files");
+
+  public static final OptionSpec<String> QUOTE =
+      character("quote", "\"", "Quote character of the input files");
+
+  public static final OptionSpec<String> ESCAPE =
+      character(
+          "escape",
+          null,
+          "Escape character of the input files (e.g. \\); default none: quotes are doubled");
+
+  public static final OptionSpec<List<String>> HEADER =
+      OptionSpec.builder("header", OptionType.STRING_LIST)
+          .description(
+              "first-row: the first row names the columns; or the list of column names, and the"
+                  + " files have no header row")
+          .defaultValue(List.of(CsvSettings.FIRST_ROW))
+          .build();
+
+  public static final OptionSpec<String> ENCODING =
+      OptionSpec.builder("encoding", OptionType.STRING)
+          .description("Charset of the input files; a byte order mark is dropped; output is UTF-8")
+          .defaultValue("UTF-8")
+          .validator(
+              e -> {
+                try {
+                  Charset.forName(e);
+                  return null;
+                } catch (RuntimeException ex) {
+                  return "unknown or unsupported encoding '" + e + "'";
+                }
+              })
+          .build();
+
+  public static final OptionSpec<Long> SKIP_LINES =
+      OptionSpec.builder("skipLines", OptionType.INTEGER)
+          .description("Lines to skip at the start of each file, before the header or first row")
+          .defaultValue(0L)
+          .validator(n -> n < 0 ? "must be 0 or more" : null)
+          .build();
+
+  public static final OptionSpec<String> COMMENT_MARKER =
+      character("commentMarker", null, "Lines starting with this character are ignored");
+
+  public static final OptionSpec<Boolean> EMPTY_AS_NULL =
+      OptionSpec.builder("emptyAsNull", OptionType.BOOLEAN)
+          .description("Empty fields are null (CEL null; written empty or as nullValue)")
+          .defaultValue(false)
+          .build();
+
+  public static final OptionSpec<String> NULL_VALUE =
+      OptionSpec.builder("nullValue", OptionType.STRING)
+          .description("A field equal to this text is null; nulls are also written as this text")
+          .build();
 
   public static final OptionSpec<List<String>> SELECT =
       OptionSpec.builder("select", OptionType.STRING_LIST)
@@ -62,36 +217,96 @@ public final class TransformCsvStage implements Stage {
 
   public static final OptionSpec<Map<String, String>> RENAME =
       OptionSpec.builder("rename", OptionType.STRING_MAP)
-          .description("Columns to rename, old name to new name; applied after select")
+          .description(
+              "Columns to rename, old name to new name; later options and expressions use the new"
+                  + " names")
           .defaultValue(Map.of())
+          .build();
+
+  public static final OptionSpec<Map<String, String>> TYPES =
+      OptionSpec.builder("types", OptionType.STRING_MAP)
+          .description(
+              "Column types: int, long, decimal, boolean, date:<pattern>, timestamp:<pattern>;"
+                  + " values that do not parse reject the row; CEL sees int, double, bool, string")
+          .defaultValue(Map.of())
+          .build();
+
+  public static final OptionSpec<List<String>> TRIM =
+      OptionSpec.builder(
+              "trim",
+              OptionType.<List<String>>simple(
+                  "boolean|list<string>",
+                  raw -> {
+                    if (raw instanceof Boolean b) return b ? ALL_COLUMNS : List.of();
+                    if ("true".equals(raw)) return ALL_COLUMNS;
+                    if ("false".equals(raw)) return List.of();
+                    return OptionType.STRING_LIST.convert(raw);
+                  }))
+          .description("Strip white space around values: true for all columns, or a list")
+          .defaultValue(List.of())
           .build();
 
   public static final OptionSpec<String> FILTER =
       OptionSpec.builder("filter", OptionType.STRING)
           .description(
-              "CEL expression returning bool over the row's columns, each a string variable"
-                  + " named after the column (renamed where renamed, selected or not); rows where"
-                  + " it is false are dropped")
+              "CEL expression returning bool over the row's columns (new names, selected or not,"
+                  + " typed per types); rows where it is false are dropped")
           .build();
 
-  public static final OptionSpec<String> DELIMITER =
-      OptionSpec.builder("delimiter", OptionType.STRING)
-          .description("Field delimiter of the input files (one character); output uses ','")
-          .defaultValue(",")
-          .validator(
-              d ->
-                  d.length() != 1 || d.equals("\"") || d.equals("\n") || d.equals("\r")
-                      ? "expected one character other than a quote or line break, got '" + d + "'"
-                      : null)
-          .build();
-
-  public static final OptionSpec<Long> MAX_REJECTS =
-      OptionSpec.builder("maxRejects", OptionType.INTEGER)
+  public static final OptionSpec<Map<String, String>> DERIVE =
+      OptionSpec.builder("derive", OptionType.STRING_MAP)
           .description(
-              "How many malformed rows (wrong field count, filter error) the stage tolerates;"
-                  + " they are written to <name>.rejects.csv; one more fails the stage")
-          .defaultValue(1000L)
-          .validator(n -> n < 0 ? "must be 0 or more" : null)
+              "New columns appended to the output, name to CEL expression over the row's columns;"
+                  + " evaluated on kept rows only")
+          .defaultValue(Map.of())
+          .build();
+
+  public static final OptionSpec<List<String>> DEDUPE =
+      OptionSpec.builder("dedupe", OptionType.STRING_LIST)
+          .description(
+              "Output columns forming a key; only the first row of each key is kept per file"
+                  + " (duplicates count as filtered)")
+          .build();
+
+  public static final OptionSpec<String> OUTPUT_DELIMITER =
+      character("outputDelimiter", ",", "Field delimiter of the output files");
+
+  public static final OptionSpec<String> QUOTE_MODE =
+      OptionSpec.builder("quoteMode", OptionType.STRING)
+          .description(
+              "minimal (quote where needed), all, non-numeric (quote all but numbers), none"
+                  + " (escape with \\ instead)")
+          .defaultValue("minimal")
+          .allowedValues("minimal", "all", "non-numeric", "none")
+          .build();
+
+  public static final OptionSpec<Boolean> OUTPUT_HEADER =
+      OptionSpec.builder("outputHeader", OptionType.BOOLEAN)
+          .description("Whether output files start with a header row")
+          .defaultValue(true)
+          .build();
+
+  public static final OptionSpec<String> LINE_ENDING =
+      OptionSpec.builder("lineEnding", OptionType.STRING)
+          .description("Line ending of the output files: lf or crlf")
+          .defaultValue("lf")
+          .allowedValues("lf", "crlf")
+          .build();
+
+  public static final OptionSpec<String> OUTPUT_COMPRESSION =
+      OptionSpec.builder("outputCompression", OptionType.STRING)
+          .description("none, gzip or zstd; output names get .gz or .zst")
+          .defaultValue(OutputCompression.NONE.optionValue)
+          .allowedValues("none", "gzip", "zstd")
+          .build();
+
+  public static final OptionSpec<RejectLimit> MAX_REJECTS =
+      OptionSpec.builder("maxRejects", RejectLimit.TYPE)
+          .description(
+              "Rejected rows (wrong field count, bad value for its type, expression error)"
+                  + " tolerated over all inputs: a count like 1000 or a percentage of rows read"
+                  + " like \"1%\"; they go to <name>.rejects.csv; more fails the stage")
+          .defaultValue(RejectLimit.count(1000))
           .build();
 
   @Override
@@ -101,44 +316,68 @@ public final class TransformCsvStage implements Stage {
 
   @Override
   public String description() {
-    return "Selects, renames and filters (CEL) the columns and rows of CSV files";
+    return "Selects, renames, types, trims, filters (CEL), derives (CEL) and dedupes the columns"
+        + " and rows of CSV files";
   }
 
   @Override
   public List<OptionSpec<?>> options() {
-    return List.of(SELECT, RENAME, FILTER, DELIMITER, MAX_REJECTS);
+    return List.of(
+        DELIMITER,
+        QUOTE,
+        ESCAPE,
+        HEADER,
+        ENCODING,
+        SKIP_LINES,
+        COMMENT_MARKER,
+        EMPTY_AS_NULL,
+        NULL_VALUE,
+        SELECT,
+        RENAME,
+        TYPES,
+        TRIM,
+        FILTER,
+        DERIVE,
+        DEDUPE,
+        OUTPUT_DELIMITER,
+        QUOTE_MODE,
+        OUTPUT_HEADER,
+        LINE_ENDING,
+        OUTPUT_COMPRESSION,
+        MAX_REJECTS);
   }
 
   @Override
   public List<Problem> validate(StageConfig config) {
     List<Problem> problems = new ArrayList<>();
-    List<String> select = config.get(SELECT);
-    Map<String, String> rename = config.get(RENAME);
-    ColumnPlan.problems(select, rename)
-        .forEach((key, message) -> problems.add(Problem.stage(-1, TYPE, key, message)));
-    String filter = config.get(FILTER);
-    if (filter != null) {
-      String problem = CelRowFilter.earlyProblem(filter);
-      if (problem != null) problems.add(Problem.stage(-1, TYPE, FILTER.name(), problem));
-    }
-    return problems;
+    CsvSettings.read(config, problems);
+    // option types were checked by the caller already: report only the cross-option problems
+    return problems.stream().filter(p -> !typeProblem(config, p.key())).toList();
+  }
+
+  private boolean typeProblem(StageConfig config, String key) {
+    return options().stream()
+        .filter(o -> o.name().equals(key))
+        .anyMatch(
+            o -> {
+              try {
+                config.get(o);
+                return false;
+              } catch (IllegalArgumentException e) {
+                return true;
+              }
+            });
   }
 
   @Override
   public StageResult run(StageInput input, StageContext context) throws Exception {
-    StageConfig config = input.config();
-    CsvFileTransform.Settings settings =
-        new CsvFileTransform.Settings(
-            Options.read(config, SELECT),
-            Options.read(config, RENAME),
-            Options.read(config, FILTER),
-            Options.read(config, DELIMITER).charAt(0),
-            Options.read(config, MAX_REJECTS),
-            CelRowFilter.USE_PLANNER);
+    CsvSettings settings = CsvSettings.read(input.config());
+    int memoryKeys = dedupeMemoryKeys(context);
     try {
       ProgressReporter progress = ProgressReporter.rows(context);
       progress.reportNow(0);
-      CsvFileTransform transform = new CsvFileTransform(settings, progress);
+      CsvFileTransform transform =
+          new CsvFileTransform(settings, memoryKeys, progress, context.logger());
       List<Artifact> data = input.artifacts().stream().filter(Artifact::isData).toList();
       List<String> names = ArtifactNames.relativeToCommonParent(data);
       List<Artifact> outputs = new ArrayList<>();
@@ -156,8 +395,18 @@ public final class TransformCsvStage implements Stage {
               context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
         }
       }
+      transform.checkRejectsAtEnd();
       input.artifacts().stream().filter(a -> !a.isData()).forEach(outputs::add);
       progress.reportNow(transform.rowsIn());
+      if (settings.dedupe() != null) {
+        context
+            .logger()
+            .info(
+                "rows filtered {} = {} by the filter + {} duplicates",
+                transform.rowsFiltered(),
+                transform.rowsFiltered() - transform.rowsDeduplicated(),
+                transform.rowsDeduplicated());
+      }
       return StageResult.of(
           outputs,
           new StageMetrics(
@@ -171,5 +420,39 @@ public final class TransformCsvStage implements Stage {
       OutputCleanup.deleteContents(context.outputDir(), t);
       throw t;
     }
+  }
+
+  private static int dedupeMemoryKeys(StageContext context) {
+    return context
+        .workerSetting(DEDUPE_MEMORY_KEYS_SETTING)
+        .map(
+            v -> {
+              try {
+                int n = Integer.parseInt(v.trim());
+                if (n > 0) return n;
+              } catch (NumberFormatException e) {
+                // reported below
+              }
+              throw new IllegalStateException(
+                  "worker setting "
+                      + DEDUPE_MEMORY_KEYS_SETTING
+                      + ": '"
+                      + v
+                      + "' is not a positive integer");
+            })
+        .orElse(DEFAULT_DEDUPE_MEMORY_KEYS);
+  }
+
+  private static OptionSpec<String> character(String name, String defaultValue, String what) {
+    OptionSpec.Builder<String> b =
+        OptionSpec.builder(name, OptionType.STRING)
+            .description(what + " (one character)")
+            .validator(
+                c ->
+                    c.length() != 1 || c.equals("\n") || c.equals("\r")
+                        ? "expected one character other than a line break, got '" + c + "'"
+                        : null);
+    if (defaultValue != null) b.defaultValue(defaultValue);
+    return b.build();
   }
 }

@@ -1,8 +1,12 @@
 package dev.locality.activities.stages;
 
+import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
+import dev.locality.activities.stages.s3.S3Clients;
+import dev.locality.activities.stages.s3.S3Location;
+import dev.locality.activities.stages.s3.S3Uploader;
 import dev.locality.api.spec.Problem;
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.BadInputException;
@@ -16,8 +20,10 @@ import dev.locality.api.stage.StageInput;
 import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.stage.StageResult;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,42 +34,70 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stage {@code upload}: publishes the input artifacts to local (or mounted) storage through a
- * {@code file:///} URI template.
+ * Stage {@code upload}: publishes the input artifacts through a {@code file:///} or {@code s3://}
+ * URI template.
  *
  * <pre>{@code
  * - type: upload
- *   to: file:///data/out/{name}/{date}/{file}
- *   overwrite: true
+ *   to: s3://reports/{name}/{date}/{file}      # or file:///data/out/{name}/{date}/{file}
+ *   overwrite: false
  * }</pre>
  *
  * <p>Placeholders: {@code {name}} (pipeline name), {@code {runId}}, {@code {workflowId}}, {@code
  * {file}} (artifact file name), {@code {date}} (yyyy-MM-dd in UTC, when the attempt runs). Without
- * {@code {file}} the stage takes exactly one input. Each file is written to a temporary file in the
- * target directory (created when missing), forced to disk and renamed over the target atomically,
- * so readers never see a partial file. With {@code overwrite: false} an existing target is bad
- * input, unless it already has the artifact's content (a retried attempt). {@code s3://} targets
- * are not supported yet. Returns the written {@code file:} URIs as output URIs and passes its input
- * artifacts on unchanged. Heartbeats carry bytes written out of the inputs' total. Thread-safe.
+ * {@code {file}} the stage takes exactly one data input (rejects files go next to it). Returns the
+ * written URIs as output URIs and passes its input artifacts on unchanged. Heartbeats carry bytes
+ * written out of the inputs' total.
+ *
+ * <p><b>Atomic publication.</b> A file is written to a temporary file in the target directory
+ * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter}). An
+ * S3 object is written with one checksummed PUT below the multipart threshold, else as a
+ * checksummed multipart upload that is aborted on any failure ({@link S3Uploader}); either way
+ * readers never see a partial object.
+ *
+ * <p><b>Overwrite.</b> With {@code overwrite: false} every target is checked before anything is
+ * written: an existing target is bad input, unless it already holds the artifact's content (same
+ * size and SHA-256: a retried attempt wrote it), in which case it is left alone.
+ *
+ * <p><b>Worker settings:</b> {@value #MULTIPART_THRESHOLD_SETTING} (default {@code 64m}): S3
+ * uploads of at least this size use multipart; {@value #PART_SIZE_SETTING} (default {@code 8m}, at
+ * least 5 MiB, raised so a file needs at most 10,000 parts): the multipart part size, also the
+ * memory buffer per running upload; and the S3 connection settings {@value
+ * S3Clients#ENDPOINT_SETTING}, {@value S3Clients#PATH_STYLE_SETTING}, {@value
+ * S3Clients#REGION_SETTING} of {@link S3Clients}. S3 credentials come only from the worker's
+ * environment. Thread-safe.
  */
 public final class UploadStage implements Stage {
   public static final String TYPE = "upload";
 
+  /** Worker setting: S3 uploads of at least this many bytes use multipart; default 64m. */
+  public static final String MULTIPART_THRESHOLD_SETTING = "s3MultipartThreshold";
+
+  /** Worker setting: preferred S3 multipart part size; default 8m, at least 5m. */
+  public static final String PART_SIZE_SETTING = "s3PartSize";
+
+  static final long DEFAULT_MULTIPART_THRESHOLD = 64L << 20;
+  static final long DEFAULT_PART_SIZE = 8L << 20;
+
   public static final OptionSpec<String> TO =
       OptionSpec.builder("to", OptionType.STRING)
           .description(
-              "Target file URI template, e.g. file:///data/out/{name}/{date}/{file};"
-                  + " placeholders {name}, {runId}, {workflowId}, {file}, {date}")
+              "Target URI template, e.g. file:///data/out/{name}/{date}/{file} or"
+                  + " s3://bucket/{name}/{file}; placeholders {name}, {runId}, {workflowId}, {file},"
+                  + " {date}")
           .required()
           .build();
 
   public static final OptionSpec<Boolean> OVERWRITE =
       OptionSpec.builder("overwrite", OptionType.BOOLEAN)
-          .description("Replace existing targets; false makes an existing target an error")
+          .description(
+              "Replace existing targets; false makes an existing target with other content an"
+                  + " error")
           .defaultValue(true)
           .build();
 
   private final Clock clock;
+  private final S3Clients s3Clients = new S3Clients();
 
   public UploadStage() {
     this(Clock.systemUTC());
@@ -80,7 +114,7 @@ public final class UploadStage implements Stage {
 
   @Override
   public String description() {
-    return "Publishes files atomically to a file:// URI template";
+    return "Publishes files atomically to a file:// or s3:// URI template";
   }
 
   @Override
@@ -122,47 +156,148 @@ public final class UploadStage implements Stage {
               + String.join(", ", data.stream().map(Artifact::fileName).toList())
               + ")");
     }
-    Map<Path, Artifact> targets = targets(template, artifacts, context.pipeline());
+    Map<String, Artifact> targets = targets(template, artifacts, context.pipeline());
+    List<Upload> uploads = new ArrayList<>();
     long total = 0;
-    List<Path> sources = new ArrayList<>();
-    for (Artifact artifact : artifacts) {
-      Path source = context.resolve(artifact);
-      sources.add(source);
-      total += Files.size(source);
+    for (Map.Entry<String, Artifact> e : targets.entrySet()) {
+      Path source = context.resolve(e.getValue());
+      long size = Files.size(source);
+      uploads.add(new Upload(e.getValue(), source, size, e.getKey()));
+      total += size;
     }
-    List<Path> skip = overwrite ? List.of() : alreadyUploaded(targets, sources);
     ProgressReporter progress = ProgressReporter.bytes(context, total);
     progress.reportNow(0);
-    long done = 0;
-    List<String> uris = new ArrayList<>();
-    int i = 0;
-    for (Path target : targets.keySet()) {
-      Path source = sources.get(i++);
-      if (!skip.contains(target)) {
-        long before = done;
-        done += AtomicFileWriter.publish(source, target, n -> progress.report(before + n));
-      } else {
-        done += Files.size(source);
-        context.logger().info("{} already holds this content; not rewritten", target);
-      }
-      uris.add(target.toUri().toString());
-    }
+    long done =
+        template.isS3()
+            ? publishToS3(template, uploads, overwrite, progress, context)
+            : publishFiles(uploads, overwrite, progress, context);
     progress.reportNow(done);
+    List<String> uris = uploads.stream().map(u -> template.uri(u.target())).toList();
     return new StageResult(artifacts, StageMetrics.bytes(total, done), uris);
   }
 
-  private Map<Path, Artifact> targets(
+  /** One artifact and where it goes. */
+  private record Upload(Artifact artifact, Path source, long size, String target) {}
+
+  private long publishFiles(
+      List<Upload> uploads, boolean overwrite, ProgressReporter progress, StageContext context)
+      throws IOException {
+    List<Upload> skip = new ArrayList<>();
+    if (!overwrite) {
+      for (Upload u : uploads) {
+        if (alreadyUploaded(Path.of(u.target()), u.source())) skip.add(u);
+      }
+    }
+    long done = 0;
+    for (Upload u : uploads) {
+      Path target = Path.of(u.target());
+      if (skip.contains(u)) {
+        context.logger().info("{} already holds this content; not rewritten", target);
+      } else {
+        long before = done;
+        AtomicFileWriter.publish(u.source(), target, n -> progress.report(before + n));
+      }
+      done += u.size();
+    }
+    return done;
+  }
+
+  /**
+   * Whether the target exists already with exactly the source's content (a retried attempt).
+   *
+   * @throws BadInputException when it exists with other content
+   */
+  private static boolean alreadyUploaded(Path target, Path source) throws IOException {
+    if (!Files.exists(target)) return false;
+    if (Files.size(target) == Files.size(source)
+        && Sha256.ofFile(target).equals(Sha256.ofFile(source))) {
+      return true;
+    }
+    throw new BadInputException(
+        "target "
+            + target.toUri()
+            + " exists and option 'overwrite' is false; remove it or set overwrite: true");
+  }
+
+  private long publishToS3(
+      TargetTemplate template,
+      List<Upload> uploads,
+      boolean overwrite,
+      ProgressReporter progress,
+      StageContext context)
+      throws IOException {
+    S3Uploader uploader =
+        new S3Uploader(
+            s3Clients.client(context::workerSetting),
+            ByteSize.setting(
+                context.workerSetting(MULTIPART_THRESHOLD_SETTING),
+                MULTIPART_THRESHOLD_SETTING,
+                DEFAULT_MULTIPART_THRESHOLD),
+            ByteSize.setting(
+                context.workerSetting(PART_SIZE_SETTING), PART_SIZE_SETTING, DEFAULT_PART_SIZE),
+            context.logger());
+    List<String> hashes = new ArrayList<>();
+    List<Upload> skip = new ArrayList<>();
+    for (Upload u : uploads) {
+      String sha = sha256(u, progress);
+      hashes.add(sha);
+      if (!overwrite && uploader.alreadyPresent(location(template, u), u.size(), sha)) skip.add(u);
+    }
+    long done = 0;
+    for (int i = 0; i < uploads.size(); i++) {
+      Upload u = uploads.get(i);
+      if (!skip.contains(u)) {
+        long before = done;
+        S3Uploader.Outcome outcome =
+            uploader.upload(
+                location(template, u),
+                u.source(),
+                hashes.get(i),
+                overwrite,
+                n -> progress.report(before + n));
+        if (outcome == S3Uploader.Outcome.ALREADY_PRESENT) {
+          context.logger().info("{} appeared with this content meanwhile", u.target());
+        }
+      }
+      done += u.size();
+      progress.report(done);
+    }
+    return done;
+  }
+
+  private static S3Location location(TargetTemplate template, Upload u) {
+    return new S3Location(template.bucket(), u.target());
+  }
+
+  /** The artifact's SHA-256 when it describes the file, else computed (heartbeating meanwhile). */
+  private static String sha256(Upload u, ProgressReporter progress) throws IOException {
+    Artifact a = u.artifact();
+    if (Sha256.isHex(a.sha256()) && a.bytes() == u.size())
+      return a.sha256().toLowerCase(java.util.Locale.ROOT);
+    MessageDigest digest = Sha256.newDigest();
+    byte[] buffer = new byte[Buffers.SIZE];
+    try (InputStream in = Files.newInputStream(u.source())) {
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        digest.update(buffer, 0, n);
+        progress.report(0); // keeps heartbeating while hashing a large file
+      }
+    }
+    return Sha256.hex(digest);
+  }
+
+  private Map<String, Artifact> targets(
       TargetTemplate template, List<Artifact> artifacts, PipelineInfo pipeline) {
     Map<String, String> values = new HashMap<>();
     values.put("name", pipeline.name());
     values.put("runId", pipeline.runId());
     values.put("workflowId", pipeline.workflowId());
     values.put("date", LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
-    Map<Path, Artifact> targets = new LinkedHashMap<>();
-    Path dataTarget = null;
+    Map<String, Artifact> targets = new LinkedHashMap<>();
+    String dataTarget = null;
     for (Artifact artifact : artifacts) {
       values.put("file", artifact.fileName());
-      Path target;
+      String target;
       try {
         target = template.expand(values);
       } catch (IllegalArgumentException e) {
@@ -171,7 +306,7 @@ public final class UploadStage implements Stage {
       if (artifact.isData()) {
         dataTarget = target;
       } else if (!template.hasPlaceholder("file") && dataTarget != null) {
-        target = dataTarget.resolveSibling(artifact.fileName()); // rejects next to the output
+        target = template.sibling(dataTarget, artifact.fileName()); // rejects next to the output
       }
       Artifact previous = targets.putIfAbsent(target, artifact);
       if (previous != null) {
@@ -181,33 +316,9 @@ public final class UploadStage implements Stage {
                 + " and "
                 + artifact.path()
                 + " would both be uploaded to "
-                + target);
+                + template.uri(target));
       }
     }
     return targets;
-  }
-
-  /**
-   * The targets that exist already with exactly the source's content (a retried attempt); any other
-   * existing target is bad input.
-   */
-  private static List<Path> alreadyUploaded(Map<Path, Artifact> targets, List<Path> sources)
-      throws IOException {
-    List<Path> same = new ArrayList<>();
-    int i = 0;
-    for (Path target : targets.keySet()) {
-      Path source = sources.get(i++);
-      if (!Files.exists(target)) continue;
-      if (Files.size(target) == Files.size(source)
-          && Sha256.ofFile(target).equals(Sha256.ofFile(source))) {
-        same.add(target);
-      } else {
-        throw new BadInputException(
-            "target "
-                + target.toUri()
-                + " exists and option 'overwrite' is false; remove it or set overwrite: true");
-      }
-    }
-    return same;
   }
 }

@@ -187,4 +187,96 @@ class DecompressStageTest {
         .singleElement()
         .satisfies(p -> assertThat(p.key()).isEqualTo("include"));
   }
+
+  @Test
+  void compressedTarsOfEveryKindAreDetected() throws Exception {
+    byte[] tarBytes = tar("d/f.csv", "a\n1\n");
+    var run =
+        runner()
+            .input(
+                "a.bin", bzip2(new String(tarBytes, java.nio.charset.StandardCharsets.ISO_8859_1)))
+            .run();
+    assertThat(run.text("d/f.csv")).isEqualTo("a\n1\n");
+    for (var compress :
+        List.<java.util.function.Function<byte[], byte[]>>of(
+            b -> Fixtures.xz(b), b -> Fixtures.zstd(b), b -> Fixtures.gzip(b))) {
+      Path dir = java.nio.file.Files.createTempDirectory(tmp, "t");
+      var each =
+          StageTestRunner.of(new DecompressStage(), dir).input("x", compress.apply(tarBytes)).run();
+      assertThat(each.outputNames()).containsExactly("d/f.csv");
+    }
+  }
+
+  @Test
+  void highlyCompressibleSmallFilesAreBelowTheRatioFloor() throws Exception {
+    byte[] zeros = gzip(new byte[512 * 1024]); // ratio ~500 but only 512 KiB of output
+    var run =
+        runner()
+            .workerSetting(DecompressionLimits.MAX_COMPRESSION_RATIO, "10")
+            .input("z.gz", zeros)
+            .run();
+    assertThat(run.metrics().bytesOut()).isEqualTo(512 * 1024);
+  }
+
+  @Test
+  void theRatioLimitStopsABombEarly() throws Exception {
+    byte[] bomb = gzip(new byte[64 * 1024 * 1024]);
+    var error =
+        runner()
+            .workerSetting(DecompressionLimits.MAX_COMPRESSION_RATIO, "50")
+            .input("bomb.gz", bomb)
+            .runExpectingBadInput();
+    assertThat(error)
+        .hasMessageContaining("maxCompressionRatio=50")
+        .hasMessageContaining("bomb.gz");
+    // stopped once 50 x the compressed bytes read (here the whole ~64 KiB file) were written
+    long written =
+        Long.parseLong(error.getMessage().replaceAll(".*: (\\d+) bytes written.*", "$1"));
+    assertThat(written).isLessThanOrEqualTo(50L * bomb.length + 64 * 1024).isLessThan(8 << 20);
+  }
+
+  @Test
+  void theTotalLimitCountsAllInputsAndEntries() throws Exception {
+    var error =
+        runner()
+            .workerSetting(DecompressionLimits.MAX_UNCOMPRESSED_BYTES, "100k")
+            .input("a.gz", gzip("x".repeat(60_000)))
+            .input("b.tar", tar("e.txt", "y".repeat(60_000)))
+            .runExpectingBadInput();
+    assertThat(error)
+        .hasMessageContaining("maxUncompressedBytes=102400")
+        .hasMessageContaining("entry 'e.txt' of b.tar");
+  }
+
+  @Test
+  void theEntryLimitCountsEntriesOfZipFiles() throws Exception {
+    var error =
+        runner()
+            .workerSetting(DecompressionLimits.MAX_ARCHIVE_ENTRIES, "2")
+            .input("z.zip", zip("a", "1", "b", "2", "c", "3"))
+            .runExpectingBadInput();
+    assertThat(error).hasMessageContaining("maxArchiveEntries=2").hasMessageContaining("z.zip");
+  }
+
+  @Test
+  void badLimitSettingsAreAWorkerMisconfiguration() throws Exception {
+    var error =
+        runner()
+            .workerSetting(DecompressionLimits.MAX_UNCOMPRESSED_BYTES, "lots")
+            .input("a.gz", gzip("x"))
+            .runExpectingFailure(IllegalStateException.class);
+    assertThat(error).hasMessageContaining("maxUncompressedBytes").hasMessageContaining("'lots'");
+    assertThat(ByteSize.parse("10MiB")).isEqualTo(10L << 20);
+    assertThat(ByteSize.parse("1t")).isEqualTo(1L << 40);
+  }
+
+  @Test
+  void aCorruptZipEntryIsFoundByItsCrc() throws Exception {
+    byte[] archive = zip("data.csv", "some text that is long enough ".repeat(50));
+    // the entry is stored deflated: flip a byte of the compressed data, keep the structure
+    int dataStart = 30 + "data.csv".length();
+    archive[dataStart + 20] ^= 0x01;
+    var error = runner().input("c.zip", archive).runExpectingBadInput();
+    assertThat(error).hasMessageContaining("'data.csv'").hasMessageContaining("c.zip");
+  }
 }

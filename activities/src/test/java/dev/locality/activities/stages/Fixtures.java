@@ -116,6 +116,24 @@ final class Fixtures {
     return bytes.toByteArray();
   }
 
+  static byte[] xz(byte[] content) {
+    return compress(content, XZCompressorOutputStream::new);
+  }
+
+  static byte[] zstd(byte[] content) {
+    return compress(content, ZstdCompressorOutputStream::new);
+  }
+
+  private static byte[] compress(byte[] content, Compressor compressor) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = compressor.open(bytes)) {
+      out.write(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   static byte[] gzip(byte[] content) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream out = new GzipCompressorOutputStream(bytes)) {

@@ -91,10 +91,11 @@ class UploadStageTest {
   }
 
   @Test
-  void s3AndUnknownPlaceholdersAreProblems() {
-    assertThat(upload("s3://bucket/{file}").validate())
+  void unsupportedSchemesAndUnknownPlaceholdersAreProblems() {
+    assertThat(upload("s3://bucket/{file}").validate()).isEmpty();
+    assertThat(upload("ftp://host/{file}").validate())
         .singleElement()
-        .satisfies(p -> assertThat(p.message()).contains("s3 upload not supported yet"));
+        .satisfies(p -> assertThat(p.message()).contains("scheme 'ftp'"));
     assertThat(upload("file:///tmp/{nmae}").validate())
         .singleElement()
         .satisfies(

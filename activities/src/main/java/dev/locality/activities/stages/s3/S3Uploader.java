@@ -1,0 +1,286 @@
+package dev.locality.activities.stages.s3;
+
+import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.Sha256;
+import dev.locality.api.stage.BadInputException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Uploads one local file to an S3 object so that readers see the old object or the complete new
+ * one, never a part of it.
+ *
+ * <ul>
+ *   <li>Below the multipart threshold: one PUT carrying the file's SHA-256 as its checksum, which
+ *       S3 verifies before storing the object.
+ *   <li>From the threshold on: a multipart upload with the SHA-256 checksum algorithm, each part
+ *       (at least 5 MiB, at most 10,000 parts) sent with its own SHA-256. Any failure, including a
+ *       cancellation, aborts the upload, so no parts linger and no object appears. (A worker killed
+ *       mid-upload cannot abort: give buckets a lifecycle rule that aborts incomplete multipart
+ *       uploads.)
+ * </ul>
+ *
+ * <p>Every object gets the user metadata {@value #SHA256_METADATA} (hex SHA-256 of the content).
+ * With {@code overwrite=false} an existing object is refused (bad input) unless it has the same
+ * size and {@value #SHA256_METADATA} (a retried attempt already wrote it); the write itself is
+ * conditional ({@code If-None-Match: *}) where the store supports it, closing the race with other
+ * writers. Memory: one part buffer per running multipart upload. Thread-safe (stateless apart from
+ * the shared client).
+ */
+public final class S3Uploader {
+  /** User metadata holding the hex SHA-256 of the object's content. */
+  public static final String SHA256_METADATA = "locality-sha256";
+
+  static final long MIN_PART_SIZE = 5L << 20;
+  static final int MAX_PARTS = 10_000;
+  private static final long MAX_OBJECT_SIZE = 5L << 40;
+  private static final String CONTENT_TYPE = "application/octet-stream";
+
+  private final S3Client client;
+  private final long multipartThreshold;
+  private final long partSize;
+  private final Logger log;
+
+  /** What {@link #upload} did. */
+  public enum Outcome {
+    WRITTEN,
+    ALREADY_PRESENT
+  }
+
+  /**
+   * @param multipartThreshold files of at least this many bytes are uploaded in parts
+   * @param partSize preferred part size, raised to 5 MiB and to what 10,000 parts need
+   */
+  public S3Uploader(S3Client client, long multipartThreshold, long partSize, Logger log) {
+    this.client = client;
+    this.multipartThreshold = Math.max(1, multipartThreshold);
+    this.partSize = Math.max(MIN_PART_SIZE, partSize);
+    this.log = log;
+  }
+
+  /**
+   * Uploads {@code source} to {@code target}. With {@code overwrite=false} the write is
+   * conditional; check {@link #alreadyPresent} first.
+   *
+   * @param sha256Hex the file's SHA-256 (hex)
+   * @param progress called with bytes sent so far (may go back when the SDK retries a request)
+   * @throws BadInputException when the target exists and may not be replaced, or S3 refuses the
+   *     request (missing bucket, access denied)
+   * @throws IOException for transient failures
+   */
+  public Outcome upload(
+      S3Location target, Path source, String sha256Hex, boolean overwrite, LongConsumer progress)
+      throws IOException {
+    long size = Files.size(source);
+    if (size > MAX_OBJECT_SIZE) {
+      throw new BadInputException(
+          source.getFileName() + " (" + size + " bytes) is larger than S3's 5 TiB object limit");
+    }
+    RuntimeException[] heartbeatFailure = new RuntimeException[1];
+    try {
+      if (size < multipartThreshold) {
+        putSingle(target, source, size, sha256Hex, overwrite, progress, heartbeatFailure);
+      } else {
+        putMultipart(target, source, size, sha256Hex, overwrite, progress, heartbeatFailure);
+      }
+      return Outcome.WRITTEN;
+    } catch (SdkException e) {
+      if (heartbeatFailure[0] != null) throw heartbeatFailure[0];
+      if (!overwrite && S3Failures.hasStatus(e, 412)) {
+        if (alreadyPresent(target, size, sha256Hex)) return Outcome.ALREADY_PRESENT;
+        throw exists(target); // the object that blocked the write vanished again
+      }
+      throw S3Failures.badInputOr(e, "uploading to", target);
+    }
+  }
+
+  /**
+   * Whether {@code target} already holds content of this size and SHA-256 (written by an earlier
+   * attempt). Call before uploading with {@code overwrite=false}.
+   *
+   * @return false when there is no such object
+   * @throws BadInputException when an object with other content is there
+   */
+  public boolean alreadyPresent(S3Location target, long size, String sha256Hex) throws IOException {
+    HeadObjectResponse head;
+    try {
+      head = client.headObject(b -> b.bucket(target.bucket()).key(target.key()));
+    } catch (SdkException e) {
+      if (S3Failures.hasStatus(e, 404)) return false;
+      throw S3Failures.badInputOr(e, "checking", target);
+    }
+    if (head.contentLength() == size && sha256Hex.equals(head.metadata().get(SHA256_METADATA))) {
+      log.info("{} already holds this content (a retried attempt); not rewritten", target);
+      return true;
+    }
+    throw exists(target);
+  }
+
+  private static BadInputException exists(S3Location target) {
+    return new BadInputException(
+        "target "
+            + target
+            + " exists with other content and option 'overwrite' is false; remove it or set"
+            + " overwrite: true");
+  }
+
+  private void putSingle(
+      S3Location target,
+      Path source,
+      long size,
+      String sha256Hex,
+      boolean overwrite,
+      LongConsumer progress,
+      RuntimeException[] heartbeatFailure) {
+    RequestBody body =
+        RequestBody.fromContentProvider(
+            () -> new ProgressInputStream(open(source), 0, progress, heartbeatFailure),
+            size,
+            CONTENT_TYPE);
+    client.putObject(
+        b -> {
+          b.bucket(target.bucket())
+              .key(target.key())
+              .contentLength(size)
+              .contentType(CONTENT_TYPE)
+              .checksumSHA256(base64(HexFormat.of().parseHex(sha256Hex)))
+              .metadata(Map.of(SHA256_METADATA, sha256Hex));
+          if (!overwrite) b.ifNoneMatch("*");
+        },
+        body);
+  }
+
+  private void putMultipart(
+      S3Location target,
+      Path source,
+      long size,
+      String sha256Hex,
+      boolean overwrite,
+      LongConsumer progress,
+      RuntimeException[] heartbeatFailure)
+      throws IOException {
+    int part = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(partSize, ceilDiv(size, MAX_PARTS)));
+    String uploadId =
+        client
+            .createMultipartUpload(
+                b ->
+                    b.bucket(target.bucket())
+                        .key(target.key())
+                        .contentType(CONTENT_TYPE)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                        .metadata(Map.of(SHA256_METADATA, sha256Hex)))
+            .uploadId();
+    log.info("multipart upload {} of {} bytes to {} in parts of {}", uploadId, size, target, part);
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      byte[] buffer = new byte[part];
+      long done = 0;
+      try (InputStream in = Files.newInputStream(source)) {
+        while (done < size) {
+          int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - done));
+          if (n <= 0) throw new IOException(source + " shrank while it was being uploaded");
+          parts.add(
+              uploadPart(
+                  target, uploadId, parts.size() + 1, buffer, n, done, progress, heartbeatFailure));
+          done += n;
+        }
+      }
+      client.completeMultipartUpload(
+          b -> {
+            b.bucket(target.bucket())
+                .key(target.key())
+                .uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts));
+            if (!overwrite) b.ifNoneMatch("*");
+          });
+    } catch (Throwable t) {
+      abort(target, uploadId, t);
+      throw t;
+    }
+  }
+
+  private CompletedPart uploadPart(
+      S3Location target,
+      String uploadId,
+      int number,
+      byte[] buffer,
+      int length,
+      long before,
+      LongConsumer progress,
+      RuntimeException[] heartbeatFailure) {
+    MessageDigest digest = Sha256.newDigest();
+    digest.update(buffer, 0, length);
+    String checksum = base64(digest.digest());
+    RequestBody body =
+        RequestBody.fromContentProvider(
+            () ->
+                new ProgressInputStream(
+                    new ByteArrayInputStream(buffer, 0, length),
+                    before,
+                    progress,
+                    heartbeatFailure),
+            length,
+            CONTENT_TYPE);
+    UploadPartResponse response =
+        client.uploadPart(
+            b ->
+                b.bucket(target.bucket())
+                    .key(target.key())
+                    .uploadId(uploadId)
+                    .partNumber(number)
+                    .contentLength((long) length)
+                    .checksumSHA256(checksum),
+            body);
+    return CompletedPart.builder()
+        .partNumber(number)
+        .eTag(response.eTag())
+        .checksumSHA256(checksum)
+        .build();
+  }
+
+  private void abort(S3Location target, String uploadId, Throwable failure) {
+    try {
+      client.abortMultipartUpload(
+          b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
+      log.info("aborted multipart upload {} to {} after a failure", uploadId, target);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+      log.warn("could not abort multipart upload {} to {}: {}", uploadId, target, e.toString());
+    }
+  }
+
+  private static InputStream open(Path source) {
+    try {
+      return new java.io.BufferedInputStream(Files.newInputStream(source), Buffers.SIZE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  private static String base64(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}

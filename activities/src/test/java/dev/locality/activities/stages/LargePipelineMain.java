@@ -1,0 +1,112 @@
+package dev.locality.activities.stages;
+
+import dev.locality.api.stage.StageMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Runs {@value #GIB} GiB of CSV through decompress and transform-csv in this JVM (started by {@link
+ * LargePipelineTest} with a small heap) and prints one {@code RESULT key=value ...} line.
+ *
+ * <p>The input is a multi-member gzip file: one member with the header, then the same compressed
+ * chunk of rows repeated, so generating it costs no compression time and little disk, while the
+ * stages still decompress and parse every byte.
+ */
+public final class LargePipelineMain {
+  static final int GIB = 2;
+  static final int CHUNK_ROWS = 10_000;
+
+  private LargePipelineMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    long start = System.nanoTime();
+    StageTestRunner decompress = StageTestRunner.of(new DecompressStage(), dir);
+    String header = "id,region,amount,day,note\n";
+    StringBuilder chunk = new StringBuilder();
+    long keptPerChunk = 0;
+    for (int i = 0; i < CHUNK_ROWS; i++) {
+      String region = i % 3 == 0 ? "EU" : "US";
+      int amount = i % 100;
+      if (region.equals("EU") && amount >= 50) keptPerChunk++;
+      chunk
+          .append(i)
+          .append(',')
+          .append(region)
+          .append(',')
+          .append(amount)
+          .append(",2024-01-")
+          .append(10 + i % 20)
+          .append(",\"padding, quoted, to make rows about two hundred bytes long: ")
+          .append("x".repeat(100 + i % 37))
+          .append("\"\n");
+    }
+    byte[] chunkBytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] chunkGz = gzip(chunkBytes);
+    long target = (long) GIB << 30;
+    long chunks = (target + chunkBytes.length - 1) / chunkBytes.length;
+    try (OutputStream out = Files.newOutputStream(decompress.newInput("big.csv.gz"))) {
+      out.write(gzip(header.getBytes(StandardCharsets.UTF_8)));
+      for (long c = 0; c < chunks; c++) out.write(chunkGz);
+    }
+    long csvBytes = header.length() + chunks * chunkBytes.length;
+    long rows = chunks * CHUNK_ROWS;
+    long generated = System.nanoTime();
+
+    var unpacked = decompress.run();
+    long decompressed = System.nanoTime();
+    Files.delete(dir.resolve("session/inputs/big.csv.gz"));
+    var transformed =
+        unpacked
+            .then(new TransformCsvStage())
+            .option("select", List.of("id", "amount", "day"))
+            .option("filter", "region == 'EU' && int(amount) >= 50")
+            .run();
+    long done = System.nanoTime();
+    StageMetrics m = transformed.metrics();
+    System.out.printf(
+        "RESULT csvBytes=%d expectedRows=%d expectedKept=%d decompressedBytes=%d rowsIn=%d"
+            + " rowsOut=%d rowsFiltered=%d rowsRejected=%d outputRows=%d generateSeconds=%.1f"
+            + " decompressSeconds=%.1f transformSeconds=%.1f peakHeapMiB=%d maxHeapMiB=%d%n",
+        csvBytes,
+        rows,
+        chunks * keptPerChunk,
+        unpacked.metrics().bytesOut(),
+        m.rowsIn(),
+        m.rowsOut(),
+        m.rowsFiltered(),
+        m.rowsRejected(),
+        transformed.outputs().get(0).rows(),
+        (generated - start) / 1e9,
+        (decompressed - generated) / 1e9,
+        (done - decompressed) / 1e9,
+        peakHeap() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(data);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The sum of the heap pools' peak usage since start. */
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.locality.activities.stages.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvHelpersTest {
+  @TempDir Path tmp;
+
+  @Test
+  void columnTypesConvertStrictlyAndNameTheProblem() {
+    assertThat(ColumnType.parse("long").convert("-42").cel()).isEqualTo(-42L);
+    assertThat(ColumnType.parse("decimal").convert("0.10").text()).isEqualTo("0.10");
+    assertThat(
+            ColumnType.parse("timestamp:yyyy-MM-dd'T'HH:mm:ss")
+                .convert("2024-03-01T10:00:00")
+                .text())
+        .isEqualTo("2024-03-01T10:00");
+    assertThatThrownBy(() -> ColumnType.parse("int").convert("3000000000"))
+        .hasMessage("'3000000000' is not an int");
+    assertThatThrownBy(() -> ColumnType.parse("boolean").convert("yes"))
+        .hasMessageContaining("is not a boolean");
+    assertThatThrownBy(() -> ColumnType.parse("date")).hasMessageContaining("needs a pattern");
+    assertThatThrownBy(() -> ColumnType.parse("decimal").convert("1e400"))
+        .hasMessageContaining("not a decimal");
+  }
+
+  @Test
+  void rejectLimitsAreCountsOrPercentages() {
+    RejectLimit count = RejectLimit.TYPE.convert(2);
+    assertThat(count.exceededSoFar(2, 2)).isFalse();
+    assertThat(count.exceededSoFar(3, 3)).isTrue();
+    RejectLimit percent = RejectLimit.TYPE.convert("1%");
+    assertThat(percent.exceededSoFar(50, 100)).as("too few rows to judge").isFalse();
+    assertThat(percent.exceededAtEnd(50, 100)).isTrue();
+    assertThat(percent.exceededSoFar(10, 1000)).isFalse();
+    assertThat(percent.exceededSoFar(11, 1000)).isTrue();
+    assertThat(percent).hasToString("1%");
+    assertThatThrownBy(() -> RejectLimit.TYPE.convert("x%")).hasMessageContaining("percentage");
+    assertThatThrownBy(() -> RejectLimit.TYPE.convert(-1)).hasMessageContaining("0 or more");
+  }
+
+  @Test
+  void duplicateFilterSpillsAndKeepsFirstsInOrder() throws Exception {
+    List<String[]> kept = new ArrayList<>();
+    Set<String> expected = new LinkedHashSet<>();
+    try (DuplicateFilter filter = new DuplicateFilter(10, tmp.resolve("spill"))) {
+      for (int i = 0; i < 1000; i++) {
+        String key = Integer.toString((i * 7919) % 301);
+        String[] row = {key, Integer.toString(i), i % 2 == 0 ? null : "odd"};
+        expected.add(key);
+        if (filter.offer(new String[] {key}, row) == DuplicateFilter.Verdict.FIRST) kept.add(row);
+      }
+      assertThat(filter.spilled()).isPositive();
+      filter.drainSpilled(kept::add);
+      assertThat(filter.duplicates()).isEqualTo(1000 - 301);
+      assertThat(Files.list(tmp.resolve("spill")).toList()).isEmpty();
+    }
+    assertThat(kept).extracting(r -> r[0]).containsExactlyElementsOf(expected);
+    assertThat(kept).extracting(r -> Integer.parseInt(r[1])).isSorted();
+    assertThat(kept.get(0)[2]).isNull();
+    assertThat(tmp.resolve("spill")).doesNotExist();
+  }
+
+  @Test
+  void keyHashTellsNullEmptyAndSplitsApart() {
+    KeyHash a = new KeyHash().of(new String[] {null});
+    KeyHash b = new KeyHash().of(new String[] {""});
+    assertThat(a.h1()).isNotEqualTo(b.h1());
+    KeyHash c = new KeyHash().of(new String[] {"ab", "c"});
+    KeyHash d = new KeyHash().of(new String[] {"a", "bc"});
+    assertThat(c.h1() == d.h1() && c.h2() == d.h2()).isFalse();
+  }
+
+  @Test
+  void numericTextIsANumberOnlyWhenItLooksLikeOne() {
+    assertThat(NumericText.of("-1.5e3")).isInstanceOf(Number.class).hasToString("-1.5e3");
+    assertThat(NumericText.of("12a")).isEqualTo("12a");
+    assertThat(NumericText.of(null)).isNull();
+  }
+}

@@ -1,0 +1,132 @@
+package dev.locality.activities.stages.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locality.api.stage.BadInputException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HostPolicyTest {
+  /** Names resolve through this table only: no test touches real DNS. */
+  private static final Map<String, String> DNS =
+      Map.of(
+          "files.example.org", "93.184.216.34",
+          "rebound.example.org", "169.254.169.254",
+          "intranet.corp", "10.1.2.3",
+          "dual.example.org", "93.184.216.35");
+
+  private static HostPolicy policy(String allow, String deny) {
+    return HostPolicy.fromSettings(
+            name ->
+                Optional.ofNullable(
+                    name.equals(HostPolicy.ALLOW_SETTING)
+                        ? allow
+                        : name.equals(HostPolicy.DENY_SETTING) ? deny : null))
+        .withResolver(HostPolicyTest::resolve);
+  }
+
+  private static InetAddress[] resolve(String host) throws UnknownHostException {
+    String address = DNS.get(host);
+    if (address == null) throw new UnknownHostException(host);
+    if (host.equals("dual.example.org")) {
+      return new InetAddress[] {
+        InetAddress.getByName(address), InetAddress.getByName("169.254.10.10")
+      };
+    }
+    return new InetAddress[] {InetAddress.getByName(address)};
+  }
+
+  private static void assertRefused(HostPolicy policy, String host, String... fragments) {
+    assertThatThrownBy(() -> policy.check(host, "http://" + host + "/x"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("host '" + host + "'")
+        .hasMessageContaining("http://" + host + "/x")
+        .satisfies(e -> assertThat(e.getMessage()).contains(fragments));
+  }
+
+  @Test
+  void publicHostsPassByDefault() {
+    assertThatCode(() -> policy(null, null).check("files.example.org", "u"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> policy(null, null).check("127.0.0.1", "u")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void metadataAndLinkLocalAddressesAreRefusedByDefault() {
+    HostPolicy p = policy(null, null);
+    assertRefused(p, "169.254.169.254", "169.254.0.0/16");
+    assertRefused(p, "[fd00:ec2::254]", "fd00:ec2::254");
+    assertRefused(p, "[fe80::1]", "fe80::/10");
+    assertRefused(p, "[::ffff:169.254.169.254]", "169.254.0.0/16");
+    assertRefused(p, "metadata.google.internal", "cloud metadata service");
+    assertRefused(p, "METADATA.google.internal.", "cloud metadata service");
+  }
+
+  @Test
+  void everyResolvedAddressIsChecked() {
+    assertRefused(policy(null, null), "rebound.example.org", "resolves to 169.254.169.254");
+    assertRefused(policy(null, null), "dual.example.org", "resolves to 169.254.10.10");
+  }
+
+  @Test
+  void denyEntriesMatchNamesSuffixesAndCidrs() {
+    HostPolicy p = policy(null, "files.example.org, *.corp 192.168.0.0/16,::1");
+    assertRefused(p, "files.example.org", "'files.example.org'", HostPolicy.DENY_SETTING);
+    assertRefused(p, "intranet.corp", "'*.corp'");
+    assertRefused(p, "192.168.7.9", "192.168.0.0/16");
+    assertRefused(p, "[::1]", "'::1'");
+    assertThatCode(() -> p.check("127.0.0.1", "u")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void anAllowListAdmitsOnlyItsEntries() throws IOException {
+    HostPolicy p = policy("*.example.org,10.0.0.0/8", null);
+    p.check("files.example.org", "u");
+    p.check("intranet.corp", "u"); // 10.1.2.3 lies in an allowed block
+    assertRefused(p, "127.0.0.1", HostPolicy.ALLOW_SETTING);
+  }
+
+  @Test
+  void onlyAnExplicitAddressEntryLiftsTheDefaultRefusal() throws IOException {
+    assertRefused(policy("rebound.example.org", null), "rebound.example.org", "169.254.169.254");
+    policy("169.254.169.254/32", null).check("rebound.example.org", "u");
+  }
+
+  @Test
+  void denyWinsOverAllow() {
+    assertRefused(policy("10.0.0.0/8", "10.1.0.0/16"), "10.1.2.3", "10.1.0.0/16");
+  }
+
+  @Test
+  void unresolvableNamesAreTransient() {
+    assertThatThrownBy(() -> policy(null, null).check("nowhere.invalid", "http://nowhere.invalid/"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("nowhere.invalid");
+  }
+
+  @Test
+  void malformedSettingsNameTheSetting() {
+    assertThatThrownBy(() -> policy(null, "10.0.0.0/33"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(HostPolicy.DENY_SETTING)
+        .hasMessageContaining("10.0.0.0/33");
+    assertThatThrownBy(() -> policy("http://x/", null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(HostPolicy.ALLOW_SETTING);
+  }
+
+  @Test
+  void addressRangesCompareOnlyThePrefix() throws Exception {
+    AddressRange range = AddressRange.parse("172.16.0.0/12");
+    assertThat(range.contains(InetAddress.getByName("172.31.255.255"))).isTrue();
+    assertThat(range.contains(InetAddress.getByName("172.32.0.0"))).isFalse();
+    assertThat(range.contains(InetAddress.getByName("::1"))).isFalse();
+    assertThat(AddressRange.parse("fd00::/8").contains(InetAddress.getByName("fd12::1"))).isTrue();
+  }
+}
