@@ -8,11 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * A whole Locality deployment for one test class in process mode: a Temporal server in the test
  * JVM, worker processes of the worker-app jar, and an HTTP origin serving a directory. Files (work
- * roots, worker logs) go under {@link #dir()}, which is kept after the run.
+ * roots, worker logs) go under {@link #dir()}, which is kept after the run. More workers can join
+ * later ({@link #startWorker}), each with its own settings, and all workers can share one work root
+ * (as processes on one disk do).
  *
  * <pre>{@code
  * try (Cluster cluster = Cluster.builder().workers("w1", "w2").serve(dataDir).start()) {
@@ -28,13 +31,19 @@ public final class Cluster implements AutoCloseable {
   private final EmbeddedTemporal temporal;
   private final HttpOrigin origin;
   private final Map<String, WorkerProcess> workers;
+  private final Builder settings;
 
   private Cluster(
-      Path dir, EmbeddedTemporal temporal, HttpOrigin origin, Map<String, WorkerProcess> workers) {
+      Path dir,
+      EmbeddedTemporal temporal,
+      HttpOrigin origin,
+      Map<String, WorkerProcess> workers,
+      Builder settings) {
     this.dir = dir;
     this.temporal = temporal;
     this.origin = origin;
     this.workers = workers;
+    this.settings = settings;
   }
 
   public static Builder builder() {
@@ -59,14 +68,61 @@ public final class Cluster implements AutoCloseable {
     return origin;
   }
 
-  /** The workers in start order. */
-  public List<WorkerProcess> workers() {
+  /** The workers in start order (also those that have exited since). */
+  public synchronized List<WorkerProcess> workers() {
     return List.copyOf(workers.values());
   }
 
-  public WorkerProcess worker(String workerId) {
+  public synchronized WorkerProcess worker(String workerId) {
     WorkerProcess worker = workers.get(workerId);
     if (worker == null) throw new NoSuchElementException("no worker " + workerId);
+    return worker;
+  }
+
+  /**
+   * The work root every worker shares, if the cluster was built with {@link
+   * Builder#sharedWorkRoot}.
+   */
+  public Optional<Path> sharedWorkRoot() {
+    return Optional.ofNullable(settings.sharedWorkRoot ? dir.resolve("shared-work") : null);
+  }
+
+  /**
+   * Starts one more worker with the cluster's settings plus {@code env} (e.g. {@code
+   * LOCALITY_DRAIN_TIMEOUT}), and waits until it polls.
+   *
+   * @throws IllegalArgumentException if a worker with this id was started before
+   */
+  public WorkerProcess startWorker(String workerId, Map<String, String> env) {
+    WorkerProcess worker = launch(workerId, env);
+    worker.awaitReady(settings.readyTimeout);
+    return worker;
+  }
+
+  /** Starts several workers at once (in parallel) and waits until all of them poll. */
+  public List<WorkerProcess> startWorkers(Map<String, String> env, String... workerIds) {
+    List<WorkerProcess> started = new ArrayList<>();
+    for (String id : workerIds) started.add(launch(id, env));
+    for (WorkerProcess worker : started) worker.awaitReady(settings.readyTimeout);
+    return started;
+  }
+
+  private synchronized WorkerProcess launch(String workerId, Map<String, String> env) {
+    if (workers.containsKey(workerId)) {
+      throw new IllegalArgumentException("worker " + workerId + " was started before");
+    }
+    Map<String, String> all = new LinkedHashMap<>(settings.workerEnv);
+    all.putAll(env);
+    WorkerProcess worker =
+        WorkerProcess.start(
+            settings.workerJar,
+            temporal.address(),
+            workerId,
+            dir.resolve(workerId),
+            sharedWorkRoot().orElse(null),
+            settings.maxSessions,
+            all);
+    workers.put(workerId, worker);
     return worker;
   }
 
@@ -97,6 +153,8 @@ public final class Cluster implements AutoCloseable {
   public static final class Builder {
     private final List<String> workerIds = new ArrayList<>();
     private final Map<String, String> workerEnv = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> perWorkerEnv = new LinkedHashMap<>();
+    private boolean sharedWorkRoot;
     private Path served;
     private int maxSessions;
     private Path workerJar = HarnessPaths.workerJar();
@@ -108,6 +166,19 @@ public final class Cluster implements AutoCloseable {
     /** Worker processes to start, by worker id. */
     public Builder workers(String... ids) {
       workerIds.addAll(List.of(ids));
+      return this;
+    }
+
+    /** One worker with its own extra environment on top of {@link #workerEnv}. */
+    public Builder worker(String id, Map<String, String> env) {
+      workerIds.add(id);
+      perWorkerEnv.put(id, Map.copyOf(env));
+      return this;
+    }
+
+    /** Every worker uses one work root, {@code <dir>/shared-work}, as processes on one disk do. */
+    public Builder sharedWorkRoot() {
+      this.sharedWorkRoot = true;
       return this;
     }
 
@@ -158,14 +229,9 @@ public final class Cluster implements AutoCloseable {
       Cluster cluster = null;
       try {
         origin = served == null ? null : HttpOrigin.serve(served);
-        for (String id : workerIds) {
-          workers.put(
-              id,
-              WorkerProcess.start(
-                  workerJar, temporal.address(), id, dir.resolve(id), maxSessions, workerEnv));
-        }
-        cluster = new Cluster(dir, temporal, origin, workers);
-        for (WorkerProcess worker : workers.values()) worker.awaitReady(readyTimeout);
+        cluster = new Cluster(dir, temporal, origin, workers, this);
+        for (String id : workerIds) cluster.launch(id, perWorkerEnv.getOrDefault(id, Map.of()));
+        for (WorkerProcess worker : cluster.workers()) worker.awaitReady(readyTimeout);
         return cluster;
       } catch (RuntimeException | Error e) {
         try {

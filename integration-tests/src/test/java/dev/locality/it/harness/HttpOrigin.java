@@ -8,28 +8,68 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A plain HTTP server on a free loopback port that serves the regular files of one directory (GET
  * and HEAD, with {@code Content-Length}; 404 for anything else, 405 for other methods). It records
  * every request path, so tests can assert how often a source was fetched. Thread-safe.
+ *
+ * <p>Faults a test can inject per path (the path relative to the served directory):
+ *
+ * <ul>
+ *   <li>{@link #throttle}: a GET body trickles out in slices over a given duration (a slow source,
+ *       so a download stage runs for that long and heartbeats meanwhile);
+ *   <li>{@link #failNext}: the next n GETs answer a status (e.g. 500) instead of the file;
+ *   <li>{@link #failAlways}: every GET answers a status.
+ * </ul>
+ *
+ * Each request is served on its own thread, so throttled bodies do not hold each other up.
  */
 public final class HttpOrigin implements AutoCloseable {
+  /** Time between two slices of a throttled body. */
+  static final Duration SLICE_INTERVAL = Duration.ofMillis(100);
+
   private final Path root;
   private final HttpServer server;
   private final ExecutorService executor;
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, Duration> throttles = new ConcurrentHashMap<>();
+  private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+
+  /** A status answered instead of the file, a number of times (negative: always). */
+  private record Fault(int status, AtomicInteger remaining) {
+    /** Takes one use of the fault; false when it is used up. */
+    boolean take() {
+      while (true) {
+        int left = remaining.get();
+        if (left < 0) return true;
+        if (left == 0) return false;
+        if (remaining.compareAndSet(left, left - 1)) return true;
+      }
+    }
+  }
 
   private HttpOrigin(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    this.executor = Executors.newFixedThreadPool(4);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "http-origin");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -58,6 +98,38 @@ public final class HttpOrigin implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** How many GET requests asked for {@code relativePath} so far. */
+  public long gets(String relativePath) {
+    String request = "GET " + urlPath(relativePath);
+    return requests.stream().filter(request::equals).count();
+  }
+
+  /**
+   * Sends the body of every later GET of {@code relativePath} in slices {@link #SLICE_INTERVAL}
+   * apart, so that the whole body takes about {@code bodyDuration} (the first slice goes out at
+   * once, with the headers).
+   */
+  public HttpOrigin throttle(String relativePath, Duration bodyDuration) {
+    throttles.put(urlPath(relativePath), bodyDuration);
+    return this;
+  }
+
+  /** The next {@code times} GETs of {@code relativePath} answer {@code status} with no file. */
+  public HttpOrigin failNext(String relativePath, int status, int times) {
+    faults.put(urlPath(relativePath), new Fault(status, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** Every later GET of {@code relativePath} answers {@code status}. */
+  public HttpOrigin failAlways(String relativePath, int status) {
+    faults.put(urlPath(relativePath), new Fault(status, new AtomicInteger(-1)));
+    return this;
+  }
+
+  private static String urlPath(String relativePath) {
+    return "/" + relativePath.replace('\\', '/');
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
@@ -66,6 +138,13 @@ public final class HttpOrigin implements AutoCloseable {
       boolean head = method.equals("HEAD");
       if (!head && !method.equals("GET")) {
         exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      Fault fault = head ? null : faults.get(path);
+      if (fault != null && fault.take()) {
+        byte[] body = ("injected HTTP " + fault.status() + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(fault.status(), body.length);
+        exchange.getResponseBody().write(body);
         return;
       }
       Path file = root.resolve(path.substring(1)).normalize();
@@ -83,8 +162,30 @@ public final class HttpOrigin implements AutoCloseable {
       // a positive length makes the server send Content-Length rather than chunked encoding
       exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
       try (OutputStream body = exchange.getResponseBody()) {
-        Files.copy(file, body);
+        Duration throttle = throttles.get(path);
+        if (throttle == null) Files.copy(file, body);
+        else trickle(Files.readAllBytes(file), body, throttle);
       }
+    }
+  }
+
+  private static void trickle(byte[] content, OutputStream body, Duration duration)
+      throws IOException {
+    int slices = (int) Math.max(1, duration.toMillis() / SLICE_INTERVAL.toMillis());
+    int sliceSize = Math.max(1, (content.length + slices - 1) / slices);
+    for (int offset = 0; offset < content.length; offset += sliceSize) {
+      if (offset > 0) pause();
+      body.write(content, offset, Math.min(sliceSize, content.length - offset));
+      body.flush();
+    }
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(SLICE_INTERVAL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("origin closing", e);
     }
   }
 

@@ -6,8 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,48 @@ class HttpOriginTest {
       assertThat(get(origin.uri("..%2Fsecret.txt")).statusCode()).isEqualTo(404);
     } finally {
       Files.deleteIfExists(root.resolveSibling("secret.txt"));
+    }
+  }
+
+  @Test
+  void failNextAnswersTheStatusThatManyTimesThenServesTheFile() throws Exception {
+    Files.writeString(root.resolve("flaky.csv"), "a,b\n");
+    try (HttpOrigin origin = HttpOrigin.serve(root)) {
+      origin.failNext("flaky.csv", 500, 2);
+
+      assertThat(get(origin.uri("flaky.csv")).statusCode()).isEqualTo(500);
+      assertThat(get(origin.uri("flaky.csv")).statusCode()).isEqualTo(500);
+      HttpResponse<byte[]> third = get(origin.uri("flaky.csv"));
+      assertThat(third.statusCode()).isEqualTo(200);
+      assertThat(new String(third.body(), StandardCharsets.UTF_8)).isEqualTo("a,b\n");
+      assertThat(origin.gets("flaky.csv")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void failAlwaysNeverServesTheFile() throws Exception {
+    Files.writeString(root.resolve("broken.csv"), "a,b\n");
+    try (HttpOrigin origin = HttpOrigin.serve(root)) {
+      origin.failAlways("broken.csv", 503);
+      for (int i = 0; i < 3; i++) {
+        assertThat(get(origin.uri("broken.csv")).statusCode()).isEqualTo(503);
+      }
+      assertThat(get(origin.uri("other.csv")).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void throttleSpreadsTheBodyOverTheGivenTime() throws Exception {
+    byte[] content = new byte[10_000];
+    Files.write(root.resolve("slow.bin"), content);
+    try (HttpOrigin origin = HttpOrigin.serve(root)) {
+      origin.throttle("slow.bin", Duration.ofMillis(600));
+      long start = System.nanoTime();
+      HttpResponse<byte[]> response = get(origin.uri("slow.bin"));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(response.body()).isEqualTo(content);
+      assertThat(millis).isGreaterThanOrEqualTo(500);
     }
   }
 

@@ -28,6 +28,7 @@ public final class WorkerProcess implements AutoCloseable {
   public static final String SHARED_QUEUE = TaskQueues.DEFAULT_SHARED;
 
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Pattern WORK_DIR = Pattern.compile("(?m)^\\s*work dir\\s+(\\S+)\\s*$");
 
   private final String workerId;
   private final Path workRoot;
@@ -64,12 +65,31 @@ public final class WorkerProcess implements AutoCloseable {
       Path dir,
       int maxSessions,
       Map<String, String> extraEnv) {
+    return start(jar, temporalAddress, workerId, dir, null, maxSessions, extraEnv);
+  }
+
+  /**
+   * As {@link #start(Path, String, String, Path, int, Map)}, with the work root given.
+   *
+   * @param sharedWorkRoot the work root (may be shared with other workers, as on one disk), or null
+   *     for {@code <dir>/work}
+   */
+  public static WorkerProcess start(
+      Path jar,
+      String temporalAddress,
+      String workerId,
+      Path dir,
+      Path sharedWorkRoot,
+      int maxSessions,
+      Map<String, String> extraEnv) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "worker jar not found: " + jar + " (build worker-app with `package` first)");
     }
     try {
-      Path workRoot = Files.createDirectories(dir.resolve("work"));
+      Files.createDirectories(dir);
+      Path workRoot =
+          Files.createDirectories(sharedWorkRoot != null ? sharedWorkRoot : dir.resolve("work"));
       Path logFile = dir.resolve("worker.log");
       List<String> command = Jvm.command(jar, List.of());
       ProcessBuilder builder =
@@ -128,6 +148,15 @@ public final class WorkerProcess implements AutoCloseable {
   public Optional<String> uniqueQueue() {
     Matcher matcher = uniqueQueue.matcher(log());
     return matcher.find() ? Optional.of(matcher.group()) : Optional.empty();
+  }
+
+  /**
+   * This process's own directory under the work root ({@code <workRoot>/<incarnation>}), once the
+   * worker has printed it in its start-up banner.
+   */
+  public Optional<Path> incarnationDir() {
+    Matcher matcher = WORK_DIR.matcher(log());
+    return matcher.find() ? Optional.of(Path.of(matcher.group(1))) : Optional.empty();
   }
 
   /** Crash: SIGKILL, then waits for the process to be gone. */

@@ -1,0 +1,90 @@
+package dev.locality.it.harness;
+
+import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecParser;
+import dev.locality.api.stage.StageRegistry;
+import dev.locality.api.workflow.PipelineResult;
+import dev.locality.api.workflow.PipelineStatus;
+import dev.locality.api.workflow.PipelineWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts pipeline workflows on the shared queue and reads them back: result, failure, {@code
+ * status} query, history. Specs are parsed from YAML with the built-in stages, as the CLI does.
+ * Thread-safe.
+ */
+public final class Pipelines {
+  /** Longest a test pipeline may run before the server gives up on it. */
+  public static final Duration EXECUTION_TIMEOUT = Duration.ofMinutes(3);
+
+  private static final StageRegistry STAGES = StageRegistry.load(Pipelines.class.getClassLoader());
+
+  private final WorkflowClient client;
+
+  public Pipelines(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /** Parses and validates a spec written as YAML. */
+  public static PipelineSpec parse(String yaml) {
+    return new SpecParser(STAGES).parse(yaml, "it-spec");
+  }
+
+  /** Starts a pipeline with a fresh workflow id {@code <prefix>-<uuid>}; returns the id. */
+  public String start(String prefix, PipelineSpec spec) {
+    String workflowId = prefix + "-" + UUID.randomUUID();
+    PipelineWorkflow pipeline =
+        client.newWorkflowStub(
+            PipelineWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(WorkerProcess.SHARED_QUEUE)
+                .setWorkflowId(workflowId)
+                .setWorkflowExecutionTimeout(EXECUTION_TIMEOUT)
+                .build());
+    WorkflowClient.start(pipeline::run, spec);
+    return workflowId;
+  }
+
+  /** Waits for a pipeline's result; a failed pipeline throws its {@link WorkflowException}. */
+  public PipelineResult result(String workflowId, Duration timeout) {
+    try {
+      return client
+          .newUntypedWorkflowStub(workflowId)
+          .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, PipelineResult.class);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("pipeline " + workflowId + " still running after " + timeout);
+    }
+  }
+
+  /** Waits for a pipeline that must fail; returns its failure. */
+  public WorkflowException failure(String workflowId, Duration timeout) {
+    try {
+      PipelineResult result = result(workflowId, timeout);
+      throw new AssertionError("pipeline " + workflowId + " completed but should fail: " + result);
+    } catch (WorkflowException e) {
+      return e;
+    }
+  }
+
+  /** The answer of the pipeline's {@code status} query. */
+  public PipelineStatus status(String workflowId) {
+    return client.newWorkflowStub(PipelineWorkflow.class, workflowId).status();
+  }
+
+  /** The pipeline's history as the server has it now. */
+  public History history(String workflowId) {
+    return new History(client.fetchHistory(workflowId).getEvents());
+  }
+
+  /** The untyped stub, for terminate and cancel. */
+  public WorkflowStub stub(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId);
+  }
+}
