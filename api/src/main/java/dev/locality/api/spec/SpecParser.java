@@ -46,15 +46,25 @@ public final class SpecParser {
    * before validation, so a spec and its data can travel together.
    */
   public PipelineSpec parse(Path file) throws IOException {
-    String source = file.toString();
-    Object tree = readTree(Files.readString(file, StandardCharsets.UTF_8), source);
+    return fromTree(readFile(file), file.toString());
+  }
+
+  /**
+   * Reads a spec file into a mutable tree (maps, lists, scalars) without validating it, with
+   * relative {@code file:} URLs already resolved as {@link #parse(Path)} does. For callers that
+   * edit the tree (command-line overrides) before {@link #fromTree}.
+   *
+   * @throws InvalidSpecException when the file is not valid YAML/JSON
+   */
+  public Object readFile(Path file) throws IOException {
+    Object tree = readTree(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     Path base = file.toAbsolutePath().normalize().getParent();
     if (tree instanceof Map<?, ?> top && top.get("stages") instanceof List<?> stages) {
       for (Object stage : stages) {
         if (stage instanceof Map<?, ?> options) resolveRelativeFileUrls(options, base);
       }
     }
-    return fromTree(tree, source);
+    return tree;
   }
 
   /** Makes relative {@code file:} URLs in a stage's options (also inside lists) absolute. */
@@ -67,8 +77,11 @@ public final class SpecParser {
   }
 
   private static Object resolveFileUrl(Object value, Path base) {
-    if (value instanceof List<?> list)
-      return list.stream().map(v -> resolveFileUrl(v, base)).toList();
+    if (value instanceof List<?> list) {
+      return list.stream()
+          .map(v -> resolveFileUrl(v, base))
+          .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
     if (value instanceof String s
         && s.startsWith("file:")
         && !s.startsWith("file:/")
