@@ -10,6 +10,10 @@ import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.workflows.PipelineWorkflowImpl;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -19,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * stops every poller of a worker: a declining or draining worker must stop taking leases without
  * stopping the workflow tasks of the pipelines whose sessions it still holds.
  *
+ * <p>Around them: a {@link DiskGuard} that stops lease polling while the work root's disk is below
+ * {@link WorkerSettings#minFreeDiskBytes()}; {@link WorkerMetrics} in the given Micrometer registry
+ * (sessions, stages, janitor, disk); {@link #readiness()} for the {@code /readyz} endpoint. The
+ * stages come from a {@link StageCatalog}: built-ins plus the jars in {@link
+ * WorkerSettings#pluginsDir()}.
+ *
  * <p>Every worker runs with sticky execution off ({@code stickyQueueScheduleToStartTimeout = 0}:
  * the SDK then sends no sticky attributes and every workflow task goes to the shared queue with the
  * full history, so a dead worker strands no workflow), heartbeats throttled to at most 500 ms, and
@@ -61,15 +72,38 @@ public final class LocalityWorker implements AutoCloseable {
   /** Heartbeat throttle of every activity; the lease relies on it to see a close within ~0.5 s. */
   public static final Duration MAX_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
 
+  /**
+   * Pollers of the lease worker. One: a poll already waiting at the server cannot be withdrawn, so
+   * when a lease declines (to steer a pipeline to another worker) every lease poll this worker has
+   * outstanding can still take the re-requested lease (the test server even hands tasks to the
+   * newest poll first). With one poller at most one such poll exists; the next request after it
+   * goes to another worker. Leases are rare and long, so one poller costs no throughput.
+   */
+  static final int LEASE_POLLERS = 1;
+
+  /**
+   * How long a worker that gave sessions up keeps processing tasks (without polling for new ones)
+   * before it shuts its workers down. A given-up lease makes the server schedule a workflow task
+   * for its pipeline at once, and polls this worker already has waiting at the server can receive
+   * it; a worker shutting down drops such a task, and the pipeline would only learn of the failover
+   * after the workflow task timeout (10 s). Covers that task and the failover backoff after it.
+   */
+  static final Duration HANDOFF_GRACE = Duration.ofSeconds(2);
+
   private static final Duration LEASE_EXIT_GRACE = Duration.ofSeconds(10);
   private static final Duration FACTORY_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final Duration READINESS_RPC_DEADLINE = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(LocalityWorker.class);
 
   private final WorkerSettings settings;
   private final String uniqueQueue;
-  private final StageRegistry stages;
+  private final WorkflowClient client;
+  private final StageCatalog catalog;
+  private final boolean ownsCatalog;
+  private final MeterRegistry meters;
   private final WorkRoot workRoot;
   private final Janitor janitor;
+  private final DiskGuard disk;
   private final SessionRegistry sessions;
   private final Drain drain;
   private final WorkerFactory pipelineFactory;
@@ -77,119 +111,187 @@ public final class LocalityWorker implements AutoCloseable {
   private final SharedQueuePolling leasePolling;
   private boolean closed;
 
-  private LocalityWorker(
-      WorkerSettings settings,
-      String uniqueQueue,
-      StageRegistry stages,
-      WorkRoot workRoot,
-      Janitor janitor,
-      SessionRegistry sessions,
-      Drain drain,
-      WorkerFactory pipelineFactory,
-      WorkerFactory leaseFactory,
-      SharedQueuePolling leasePolling) {
-    this.settings = settings;
-    this.uniqueQueue = uniqueQueue;
-    this.stages = stages;
-    this.workRoot = workRoot;
-    this.janitor = janitor;
-    this.sessions = sessions;
-    this.drain = drain;
-    this.pipelineFactory = pipelineFactory;
-    this.leaseFactory = leaseFactory;
-    this.leasePolling = leasePolling;
+  private LocalityWorker(Parts p) {
+    this.settings = p.settings;
+    this.uniqueQueue = p.uniqueQueue;
+    this.client = p.client;
+    this.catalog = p.catalog;
+    this.ownsCatalog = p.ownsCatalog;
+    this.meters = p.meters;
+    this.workRoot = p.workRoot;
+    this.janitor = p.janitor;
+    this.disk = p.disk;
+    this.sessions = p.sessions;
+    this.drain = p.drain;
+    this.pipelineFactory = p.pipelineFactory;
+    this.leaseFactory = p.leaseFactory;
+    this.leasePolling = p.leasePolling;
+  }
+
+  /** What {@link #start} assembles, in the order it does. */
+  private static final class Parts {
+    WorkerSettings settings;
+    String uniqueQueue;
+    WorkflowClient client;
+    StageCatalog catalog;
+    boolean ownsCatalog;
+    MeterRegistry meters;
+    WorkRoot workRoot;
+    Janitor janitor;
+    DiskGuard disk;
+    SessionRegistry sessions;
+    Drain drain;
+    WorkerFactory pipelineFactory;
+    WorkerFactory leaseFactory;
+    SharedQueuePolling leasePolling;
   }
 
   /**
    * Starts a worker with the stages found through {@link java.util.ServiceLoader} on the context
-   * class loader.
+   * class loader plus those in {@link WorkerSettings#pluginsDir()}, and its metrics in a private
+   * registry ({@link #metrics()}).
    *
    * @throws UncheckedIOException when the work root cannot be created or locked
-   * @throws IllegalStateException when two stages declare the same type
+   * @throws InvalidConfigurationException when a plugin cannot be loaded or two stages declare the
+   *     same type
    */
   public static LocalityWorker start(WorkflowClient client, WorkerSettings settings) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    return start(
-        client,
-        settings,
-        StageRegistry.load(loader != null ? loader : LocalityWorker.class.getClassLoader()));
+    StageCatalog catalog =
+        StageCatalog.load(
+            loader != null ? loader : LocalityWorker.class.getClassLoader(), settings.pluginsDir());
+    try {
+      return start(client, settings, catalog, null, true);
+    } catch (RuntimeException e) {
+      catalog.close();
+      throw e;
+    }
   }
 
-  /** Starts a worker that runs the given stages. */
+  /** Starts a worker that runs the given stages (the plugins directory is not read). */
   public static LocalityWorker start(
       WorkflowClient client, WorkerSettings settings, StageRegistry stages) {
-    String uniqueQueue =
-        TaskQueues.unique(settings.sharedQueue(), settings.workerId(), randomSuffix());
-    WorkRoot workRoot;
+    return start(client, settings, StageCatalog.of(stages), null, false);
+  }
+
+  /**
+   * Starts a worker that runs the stages of {@code catalog} (which the caller closes after the
+   * worker) and reports its metrics into {@code meters} (null: a private registry). Register the
+   * Temporal SDK's metrics in the same registry through the client's service stubs to see both.
+   */
+  public static LocalityWorker start(
+      WorkflowClient client, WorkerSettings settings, StageCatalog catalog, MeterRegistry meters) {
+    return start(client, settings, catalog, meters, false);
+  }
+
+  private static LocalityWorker start(
+      WorkflowClient client,
+      WorkerSettings settings,
+      StageCatalog catalog,
+      MeterRegistry meters,
+      boolean ownsCatalog) {
+    Parts p = new Parts();
+    p.settings = settings;
+    p.client = client;
+    p.catalog = catalog;
+    p.ownsCatalog = ownsCatalog;
+    p.meters = meters != null ? meters : new SimpleMeterRegistry();
+    p.uniqueQueue = TaskQueues.unique(settings.sharedQueue(), settings.workerId(), randomSuffix());
+    WorkerMetrics metrics = new WorkerMetrics(p.meters, settings.workerId());
     try {
-      workRoot = WorkRoot.open(settings.workRoot());
+      p.workRoot = WorkRoot.open(settings.workRoot());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use work root " + settings.workRoot(), e);
     }
-    Janitor janitor = new Janitor(workRoot, settings.janitorPeriod());
+    p.janitor = new Janitor(p.workRoot, settings.janitorPeriod(), dir -> metrics.janitorDeleted());
     try {
-      janitor.start();
-      SessionRegistry sessions = new SessionRegistry();
-      Drain drain = new Drain();
+      p.janitor.start();
+      p.sessions = new SessionRegistry(session -> metrics.sessionOpened());
+      p.drain = new Drain();
 
-      WorkerFactory pipelineFactory = WorkerFactory.newInstance(client);
+      p.pipelineFactory = WorkerFactory.newInstance(client);
       Worker workflowWorker =
-          pipelineFactory.newWorker(settings.sharedQueue(), baseOptions().build());
+          p.pipelineFactory.newWorker(settings.sharedQueue(), baseOptions().build());
       workflowWorker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
       Worker stageWorker =
-          pipelineFactory.newWorker(
-              uniqueQueue,
+          p.pipelineFactory.newWorker(
+              p.uniqueQueue,
               baseOptions()
                   .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentStages())
                   .build());
       stageWorker.registerActivitiesImplementations(
-          new StageDispatcher(settings.workerId(), stages, sessions, settings.stageSettings()));
+          new MeteredStages(
+              new StageDispatcher(
+                  settings.workerId(), catalog.registry(), p.sessions, settings.stageSettings()),
+              catalog,
+              metrics));
 
-      WorkerFactory leaseFactory = WorkerFactory.newInstance(client);
+      p.leaseFactory = WorkerFactory.newInstance(client);
       Worker leaseWorker =
-          leaseFactory.newWorker(
+          p.leaseFactory.newWorker(
               settings.sharedQueue(),
-              baseOptions().setMaxConcurrentActivityExecutionSize(settings.maxSessions()).build());
-      SharedQueuePolling leasePolling = new SharedQueuePolling(leaseWorker);
+              baseOptions()
+                  .setMaxConcurrentActivityExecutionSize(settings.maxSessions())
+                  .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
+                  .build());
+      p.leasePolling = new SharedQueuePolling(leaseWorker);
+      p.disk =
+          new DiskGuard(
+              DiskGuard.usableSpaceOf(p.workRoot.root()),
+              settings.minFreeDiskBytes(),
+              settings.diskCheckPeriod(),
+              p.leasePolling::holdForLowDisk);
       leaseWorker.registerActivitiesImplementations(
-          new SessionLeaseActivityImpl(
+          new MeteredLease(
+              new SessionLeaseActivityImpl(
+                  settings.workerId(),
+                  WorkerSettings.hostName(),
+                  p.uniqueQueue,
+                  p.workRoot,
+                  p.sessions,
+                  client,
+                  p.drain,
+                  p.leasePolling),
               settings.workerId(),
-              WorkerSettings.hostName(),
-              uniqueQueue,
-              workRoot,
-              sessions,
-              client,
-              drain,
-              leasePolling));
+              p.drain,
+              p.disk,
+              metrics));
+      metrics.gauges(
+          p.sessions::size,
+          settings.maxSessions(),
+          p.disk::lastFreeBytes,
+          settings.minFreeDiskBytes(),
+          p.drain::isDraining,
+          version());
 
-      pipelineFactory.start(); // the unique queue polls before any lease can name it
-      leaseFactory.start();
+      p.pipelineFactory.start(); // the unique queue polls before any lease can name it
+      p.leaseFactory.start();
+      p.disk.start(); // after start: suspending a worker that has not started has no effect
       log.info(
           "worker {} started: shared queue {}, unique queue {}, work dir {}",
           settings.workerId(),
           settings.sharedQueue(),
-          uniqueQueue,
-          workRoot.incarnationDir());
-      return new LocalityWorker(
-          settings,
-          uniqueQueue,
-          stages,
-          workRoot,
-          janitor,
-          sessions,
-          drain,
-          pipelineFactory,
-          leaseFactory,
-          leasePolling);
+          p.uniqueQueue,
+          p.workRoot.incarnationDir());
+      return new LocalityWorker(p);
     } catch (RuntimeException e) {
-      janitor.close();
+      if (p.disk != null) p.disk.close();
+      if (p.leaseFactory != null) p.leaseFactory.shutdownNow();
+      if (p.pipelineFactory != null) p.pipelineFactory.shutdownNow();
+      p.janitor.close();
       try {
-        workRoot.close();
+        p.workRoot.close();
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw e;
     }
+  }
+
+  /** The worker's version from the jar manifest, or {@code development} outside a jar. */
+  public static String version() {
+    String v = LocalityWorker.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
   }
 
   /** Options shared by every worker of the process; see the class comment. */
@@ -225,7 +327,57 @@ public final class LocalityWorker implements AutoCloseable {
 
   /** The stage types this worker runs. */
   public StageRegistry stages() {
-    return stages;
+    return catalog.registry();
+  }
+
+  /** The stages this worker runs, with where each came from. */
+  public StageCatalog catalog() {
+    return catalog;
+  }
+
+  /** The registry holding this worker's metrics (see {@link WorkerMetrics} for the names). */
+  public MeterRegistry metrics() {
+    return meters;
+  }
+
+  /**
+   * Whether the worker should get work: not draining, its pollers running, its disk above the
+   * minimum, and the Temporal server answering (one {@code GetSystemInfo} call with a 2 s
+   * deadline). Thread-safe; blocks for at most that deadline.
+   */
+  public Readiness readiness() {
+    List<String> problems = new ArrayList<>();
+    if (isClosing()) problems.add("draining: the worker is shutting down");
+    if (!pipelineFactory.isStarted() || pipelineFactory.isShutdown() || leaseFactory.isShutdown())
+      problems.add("pollers are not running");
+    if (disk.isLow())
+      problems.add(
+          "free disk "
+              + ByteSizes.format(disk.lastFreeBytes())
+              + " is below the minimum "
+              + ByteSizes.format(disk.minFreeBytes()));
+    try {
+      client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .withDeadlineAfter(READINESS_RPC_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      problems.add(
+          "not connected to Temporal at "
+              + client.getWorkflowServiceStubs().getOptions().getTarget()
+              + ": "
+              + e.getStatus().getCode()
+              + (e.getStatus().getDescription() == null
+                  ? ""
+                  : " (" + e.getStatus().getDescription() + ")"));
+    }
+    return new Readiness(problems);
+  }
+
+  /** Free bytes of the work root's file system at the last check, -1 when unknown. */
+  public long freeDiskBytes() {
+    return disk.lastFreeBytes();
   }
 
   /** Number of sessions open on this worker (session slots in use). */
@@ -253,9 +405,10 @@ public final class LocalityWorker implements AutoCloseable {
    * leases at once (leases that still arrive decline); lets open sessions finish for up to {@code
    * drainTimeout} (pipeline workflow tasks and stages keep running meanwhile); makes the sessions
    * still open give up with a non-retryable {@code WorkerShutdown} failure so their pipelines fail
-   * over at once; shuts the Temporal workers down, waiting for running tasks; stops the janitor and
-   * deletes this process's work directory, releasing its lock. Idempotent; only the first call does
-   * the work.
+   * over at once, then stops polling and keeps running the tasks it already polled for {@link
+   * #HANDOFF_GRACE}; shuts the Temporal workers down, waiting for running tasks; stops the janitor
+   * and deletes this process's work directory, releasing its lock. Idempotent; only the first call
+   * does the work.
    */
   @Override
   public void close() {
@@ -279,6 +432,8 @@ public final class LocalityWorker implements AutoCloseable {
             sessions.size());
         drain.expire();
         sessions.awaitEmpty(LEASE_EXIT_GRACE);
+        pipelineFactory.suspendPolling(); // tasks already polled still run
+        Thread.sleep(HANDOFF_GRACE.toMillis());
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -288,12 +443,14 @@ public final class LocalityWorker implements AutoCloseable {
     pipelineFactory.shutdown();
     awaitTermination(leaseFactory);
     awaitTermination(pipelineFactory);
+    disk.close();
     janitor.close();
     try {
       workRoot.close();
     } catch (IOException e) {
       log.warn("could not delete work directory {}: {}", workRoot, e.toString());
     }
+    if (ownsCatalog) catalog.close();
     log.info("worker {} stopped", workerId());
     if (interrupted) Thread.currentThread().interrupt();
   }

@@ -10,13 +10,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Switches lease polling on the shared queue off and on. A {@link #pauseFor} suspends polling of
  * the lease worker until the latest pause ends (overlapping pauses extend each other); {@link
- * #stop()} suspends it for good (drain). Only the lease worker is touched: pipeline workflow tasks
- * keep flowing, so open sessions can still finish while the worker drains. Thread-safe.
+ * #holdForLowDisk} suspends it while the work root's disk is low; {@link #stop()} suspends it for
+ * good (drain). Polling resumes only when no pause, hold or stop is in effect. Only the lease
+ * worker is touched: pipeline workflow tasks keep flowing, so open sessions can still finish while
+ * the worker drains. Thread-safe.
  */
 final class SharedQueuePolling implements SharedQueuePause {
   private final Worker leaseWorker;
   private final ScheduledExecutorService scheduler;
   private long resumeAtNanos;
+  private boolean lowDisk;
   private boolean stopped;
 
   SharedQueuePolling(Worker leaseWorker) {
@@ -39,7 +42,15 @@ final class SharedQueuePolling implements SharedQueuePause {
   }
 
   private synchronized void resumeIfDue() {
-    if (!stopped && System.nanoTime() - resumeAtNanos >= 0) leaseWorker.resumePolling();
+    if (!stopped && !lowDisk && System.nanoTime() - resumeAtNanos >= 0) leaseWorker.resumePolling();
+  }
+
+  /** Suspends polling while {@code low} is true; resumes (unless paused or stopped) when false. */
+  synchronized void holdForLowDisk(boolean low) {
+    lowDisk = low;
+    if (stopped) return;
+    if (low) leaseWorker.suspendPolling();
+    else resumeIfDue();
   }
 
   /** Stops lease polling for good. Idempotent. */

@@ -1,19 +1,21 @@
 package dev.locality.worker;
 
-import dev.locality.api.spec.Durations;
+import com.uber.m3.tally.Scope;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,159 +23,308 @@ import picocli.CommandLine.Option;
 /**
  * {@code locality-worker}: runs one {@link LocalityWorker} until the process is told to stop.
  *
- * <p>Every option has an environment variable as its default ({@code LOCALITY_*}). The Temporal
- * connection is configured only the way the Temporal CLI is: {@code TEMPORAL_ADDRESS}, {@code
- * TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY}, {@code TEMPORAL_TLS*}, {@code TEMPORAL_PROFILE}
- * and the TOML config file, read by {@code temporal-envconfig}; with nothing set it connects to
+ * <p>Every option can also be given as a {@code LOCALITY_*} environment variable or in a config
+ * file; see {@link WorkerConfiguration} for the precedence. All values are checked before anything
+ * starts and every problem is printed at once (exit code 2). The Temporal connection is configured
+ * only the way the Temporal CLI is ({@link TemporalConnection}); with nothing set it connects to
  * 127.0.0.1:7233, namespace {@code default}.
  *
- * <p>SIGTERM or SIGINT drains the worker ({@link LocalityWorker#close()}) and then ends the process
- * with exit code 0.
+ * <p>With {@code --metrics-port} the process serves {@code /metrics}, {@code /healthz} and {@code
+ * /readyz} ({@link HealthServer}). SIGTERM or SIGINT drains the worker ({@link
+ * LocalityWorker#close()}; {@code /readyz} answers 503 meanwhile) and then ends the process with
+ * exit code 0.
  */
 @Command(
     name = "locality-worker",
     mixinStandardHelpOptions = true,
     versionProvider = WorkerMain.Version.class,
     sortOptions = false,
-    description = "Runs a Locality worker: pipelines, worker sessions and stages.")
+    usageHelpWidth = 100,
+    description = "Runs a Locality worker: pipelines, worker sessions and stages.",
+    footer = {
+      "",
+      "Precedence: flag > LOCALITY_* variable > config file > default. Config file keys are the long"
+          + " option names without the dashes (max-sessions: 2); stage settings go under"
+          + " stage-settings (YAML mapping, or stage-settings.KEY=VALUE in .properties).",
+      "Sizes: 1048576, 512m, 10g (binary units). Durations: 500ms, 30s, 5m, 1h or ISO-8601.",
+      "",
+      "Stage settings (--stage-setting KEY=VALUE):",
+      "  maxDownloadBytes      default 100g      largest download (size)",
+      "  maxUncompressedBytes  default 100g      decompress: bytes written in total (size)",
+      "  maxCompressionRatio   default 1000      decompress: output/input ratio per file",
+      "  maxArchiveEntries     default 100000    decompress: archive entries read",
+      "  downloadAllowHosts    default any       hosts, *.domains, IPs, CIDRs downloads may reach",
+      "  downloadDenyHosts     default none      hosts, *.domains, IPs, CIDRs downloads must not reach",
+      "  allowedFileRoots      default any       absolute directories file: URLs may read",
+      "  dedupeMemoryKeys      default 1000000   transform-csv: dedupe keys in memory before"
+          + " spilling",
+      "  s3Endpoint            default AWS       endpoint of an S3-compatible store",
+      "  s3PathStyle           default false     path-style S3 requests",
+      "  s3Region              default SDK chain S3 signing region",
+      "  s3MultipartThreshold  default 64m       S3 uploads this large use multipart",
+      "  s3PartSize            default 8m        S3 multipart part size (at least 5m)",
+      "Cloud metadata and link-local addresses are refused unless allowed by IP or CIDR."
+          + " Plugin stages may read further settings.",
+      "",
+      "Temporal connection (as the Temporal CLI; default 127.0.0.1:7233, namespace default):",
+      "  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE,",
+      "  TEMPORAL_CONFIG_FILE, TEMPORAL_TLS, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_*,",
+      "  TEMPORAL_TLS_CLIENT_CERT_PATH/_DATA, TEMPORAL_TLS_CLIENT_KEY_PATH/_DATA,",
+      "  TEMPORAL_TLS_SERVER_CA_CERT_PATH/_DATA, TEMPORAL_TLS_DISABLE_HOST_VERIFICATION.",
+      "",
+      "HTTP (with --metrics-port): /metrics (Prometheus), /healthz (alive), /readyz (connected,"
+          + " polling, not draining, disk above minimum).",
+      "Exit codes: 0 stopped after draining, 2 invalid configuration."
+    })
 public final class WorkerMain implements Callable<Integer> {
   @Option(
-      names = "--shared-queue",
-      defaultValue = "${env:LOCALITY_SHARED_QUEUE:-locality}",
-      description = "Queue polled for pipelines and session leases (env LOCALITY_SHARED_QUEUE).")
+      names = WorkerConfiguration.CONFIG,
+      paramLabel = "FILE",
+      description =
+          "Config file (*.yaml, *.yml, *.json or *.properties) holding any of these options."
+              + " Env LOCALITY_CONFIG. Default: none.")
+  String config;
+
+  @Option(
+      names = WorkerConfiguration.SHARED_QUEUE,
+      paramLabel = "NAME",
+      description =
+          "Queue polled for pipelines and session leases. Env LOCALITY_SHARED_QUEUE."
+              + " Default: locality.")
   String sharedQueue;
 
   @Option(
-      names = "--worker-id",
-      defaultValue = "${env:LOCALITY_WORKER_ID}",
+      names = WorkerConfiguration.WORKER_ID,
+      paramLabel = "ID",
       description =
-          "Worker id in sessions, logs and metrics; default: host name (env LOCALITY_WORKER_ID).")
+          "This worker's id in sessions, logs and metrics (letters, digits, . _ -)."
+              + " Env LOCALITY_WORKER_ID. Default: the host name.")
   String workerId;
 
   @Option(
-      names = "--work-root",
-      defaultValue = "${env:LOCALITY_WORK_ROOT}",
+      names = WorkerConfiguration.WORK_ROOT,
+      paramLabel = "DIR",
       description =
-          "Directory for session work directories; default: <java.io.tmpdir>/locality-work"
-              + " (env LOCALITY_WORK_ROOT).")
-  Path workRoot;
+          "Directory for session work directories, on local disk. Env LOCALITY_WORK_ROOT."
+              + " Default: <java.io.tmpdir>/locality-work.")
+  String workRoot;
 
   @Option(
-      names = "--max-sessions",
-      defaultValue = "${env:LOCALITY_MAX_SESSIONS:-4}",
-      description = "Pipelines held at once (env LOCALITY_MAX_SESSIONS), default ${DEFAULT-VALUE}.")
-  int maxSessions;
+      names = WorkerConfiguration.MAX_SESSIONS,
+      paramLabel = "N",
+      description = "Pipelines held at once. Env LOCALITY_MAX_SESSIONS. Default: 4.")
+  String maxSessions;
 
   @Option(
-      names = "--max-concurrent-stages",
-      defaultValue = "${env:LOCALITY_MAX_CONCURRENT_STAGES:-8}",
+      names = WorkerConfiguration.MAX_CONCURRENT_STAGES,
+      paramLabel = "N",
       description =
-          "Stages run at once (env LOCALITY_MAX_CONCURRENT_STAGES), default ${DEFAULT-VALUE}.")
-  int maxConcurrentStages;
+          "Stage activities run at once across all sessions. Env LOCALITY_MAX_CONCURRENT_STAGES."
+              + " Default: 8.")
+  String maxConcurrentStages;
 
   @Option(
-      names = "--drain-timeout",
-      defaultValue = "${env:LOCALITY_DRAIN_TIMEOUT:-5m}",
-      converter = DurationConverter.class,
+      names = WorkerConfiguration.DRAIN_TIMEOUT,
+      paramLabel = "DURATION",
       description =
-          "On shutdown, how long open sessions may finish before they fail over"
-              + " (env LOCALITY_DRAIN_TIMEOUT), default ${DEFAULT-VALUE}.")
-  Duration drainTimeout;
+          "On shutdown, how long open sessions may finish before they fail over."
+              + " Env LOCALITY_DRAIN_TIMEOUT. Default: 5m.")
+  String drainTimeout;
 
   @Option(
-      names = "--janitor-period",
-      defaultValue = "${env:LOCALITY_JANITOR_PERIOD:-60s}",
-      converter = DurationConverter.class,
+      names = WorkerConfiguration.JANITOR_PERIOD,
+      paramLabel = "DURATION",
       description =
-          "Time between sweeps for work directories of dead workers"
-              + " (env LOCALITY_JANITOR_PERIOD), default ${DEFAULT-VALUE}.")
-  Duration janitorPeriod;
+          "Time between sweeps for work directories of dead workers."
+              + " Env LOCALITY_JANITOR_PERIOD. Default: 60s.")
+  String janitorPeriod;
 
   @Option(
-      names = "--allowed-file-roots",
-      defaultValue = "${env:LOCALITY_ALLOWED_FILE_ROOTS}",
+      names = WorkerConfiguration.MIN_FREE_DISK,
+      paramLabel = "SIZE",
       description =
-          "Comma-separated absolute directories file: URLs may read from; default: any"
-              + " (env LOCALITY_ALLOWED_FILE_ROOTS).")
+          "Free space the work root's disk must keep: below it the worker takes no new sessions"
+              + " and is not ready (0: no minimum). Env LOCALITY_MIN_FREE_DISK. Default: 0.")
+  String minFreeDisk;
+
+  @Option(
+      names = WorkerConfiguration.PLUGINS_DIR,
+      paramLabel = "DIR",
+      description =
+          "Directory of stage plugin jars, each loaded in its own class loader."
+              + " Env LOCALITY_PLUGINS_DIR. Default: none (built-in stages only).")
+  String pluginsDir;
+
+  @Option(
+      names = WorkerConfiguration.METRICS_PORT,
+      paramLabel = "PORT",
+      description =
+          "Port for /metrics, /healthz and /readyz on all interfaces (0: any free port, off:"
+              + " none). Env LOCALITY_METRICS_PORT. Default: off (the container image sets 9464).")
+  String metricsPort;
+
+  @Option(
+      names = WorkerConfiguration.LOG_FORMAT,
+      paramLabel = "FORMAT",
+      description =
+          "Console log format: text, or json (one object per line, MDC under \"mdc\")."
+              + " Env LOCALITY_LOG_FORMAT. Default: text.")
+  String logFormat;
+
+  @Option(
+      names = WorkerConfiguration.ALLOWED_FILE_ROOTS,
+      paramLabel = "DIRS",
+      description =
+          "Comma-separated absolute directories file: URLs may read (stage setting"
+              + " allowedFileRoots). Env LOCALITY_ALLOWED_FILE_ROOTS. Default: any.")
   String allowedFileRoots;
 
   @Option(
-      names = "--stage-setting",
+      names = WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS,
+      paramLabel = "LIST",
+      description =
+          "Hosts, *.domains, IPs and CIDRs downloads may reach (stage setting downloadAllowHosts)."
+              + " Env LOCALITY_DOWNLOAD_ALLOW_HOSTS. Default: any.")
+  String downloadAllowHosts;
+
+  @Option(
+      names = WorkerConfiguration.DOWNLOAD_DENY_HOSTS,
+      paramLabel = "LIST",
+      description =
+          "Hosts, *.domains, IPs and CIDRs downloads must not reach (stage setting"
+              + " downloadDenyHosts). Env LOCALITY_DOWNLOAD_DENY_HOSTS. Default: none.")
+  String downloadDenyHosts;
+
+  @Option(
+      names = WorkerConfiguration.STAGE_SETTING,
       paramLabel = "KEY=VALUE",
       description =
-          "A setting for the built-in or plugin stages, e.g. maxDownloadBytes=10g; repeatable."
-              + " Env LOCALITY_STAGE_SETTINGS holds more, separated by ';'. See the README's stage"
-              + " reference for the keys.")
+          "A setting of the built-in or plugin stages (listed below); repeatable."
+              + " Env LOCALITY_STAGE_SETTINGS (KEY=VALUE;KEY=VALUE). Default: none.")
   Map<String, String> stageSettings = new LinkedHashMap<>();
+
+  /** The environment the options fall back to; replaceable in tests. */
+  Map<String, String> env = System.getenv();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
   }
 
-  /** The settings the options describe. */
-  WorkerSettings settings() {
-    WorkerSettings.Builder builder = WorkerSettings.newBuilder();
-    String fromEnv = System.getenv("LOCALITY_STAGE_SETTINGS");
-    if (fromEnv != null) {
-      for (String pair : fromEnv.split(";")) {
-        if (pair.isBlank()) continue;
-        int eq = pair.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException(
-              "LOCALITY_STAGE_SETTINGS: '" + pair + "' is not KEY=VALUE");
-        }
-        builder.putStageSetting(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-      }
-    }
-    stageSettings.forEach(builder::putStageSetting);
-    return builder
-        .setSharedQueue(sharedQueue)
-        .setWorkerId(workerId)
-        .setWorkRoot(workRoot)
-        .setMaxSessions(maxSessions)
-        .setMaxConcurrentStages(maxConcurrentStages)
-        .setDrainTimeout(drainTimeout)
-        .setJanitorPeriod(janitorPeriod)
-        .putStageSetting(
-            WorkerSettings.ALLOWED_FILE_ROOTS,
-            allowedFileRoots == null || allowedFileRoots.isBlank() ? null : allowedFileRoots)
-        .build();
+  /** The flags given on the command line, by name. */
+  Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    put(flags, WorkerConfiguration.CONFIG, config);
+    put(flags, WorkerConfiguration.SHARED_QUEUE, sharedQueue);
+    put(flags, WorkerConfiguration.WORKER_ID, workerId);
+    put(flags, WorkerConfiguration.WORK_ROOT, workRoot);
+    put(flags, WorkerConfiguration.MAX_SESSIONS, maxSessions);
+    put(flags, WorkerConfiguration.MAX_CONCURRENT_STAGES, maxConcurrentStages);
+    put(flags, WorkerConfiguration.DRAIN_TIMEOUT, drainTimeout);
+    put(flags, WorkerConfiguration.JANITOR_PERIOD, janitorPeriod);
+    put(flags, WorkerConfiguration.MIN_FREE_DISK, minFreeDisk);
+    put(flags, WorkerConfiguration.PLUGINS_DIR, pluginsDir);
+    put(flags, WorkerConfiguration.METRICS_PORT, metricsPort);
+    put(flags, WorkerConfiguration.LOG_FORMAT, logFormat);
+    put(flags, WorkerConfiguration.ALLOWED_FILE_ROOTS, allowedFileRoots);
+    put(flags, WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS, downloadAllowHosts);
+    put(flags, WorkerConfiguration.DOWNLOAD_DENY_HOSTS, downloadDenyHosts);
+    return flags;
+  }
+
+  private static void put(Map<String, String> flags, String name, String value) {
+    if (value != null) flags.put(name, value);
+  }
+
+  /** The configuration the flags, the environment and the config file describe. */
+  WorkerConfiguration configuration() {
+    return WorkerConfiguration.resolve(flags(), stageSettings, env);
   }
 
   @Override
   public Integer call() throws Exception {
-    WorkerSettings settings;
+    PrintStream err = System.err;
+    WorkerConfiguration config = configuration();
+    List<String> problems = new ArrayList<>(config.problems());
+    StageCatalog catalog = null;
     try {
-      settings = settings();
-    } catch (IllegalArgumentException e) {
-      System.err.println("locality-worker: " + e.getMessage());
+      catalog = StageCatalog.load(WorkerMain.class.getClassLoader(), config.pluginsDir());
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    ClientConfigProfile profile = null;
+    try {
+      profile = TemporalConnection.profile(env);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    if (!problems.isEmpty()) {
+      if (catalog != null) catalog.close();
+      err.println("locality-worker: " + new InvalidConfigurationException(problems).getMessage());
       return 2;
     }
-    ClientConfigProfile profile = ClientConfigProfile.load();
-    WorkflowServiceStubsOptions stubsOptions = profile.toWorkflowServiceStubsOptions();
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubsOptions);
-    WorkflowClientOptions clientOptions =
-        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
-            .setIdentity(ProcessHandle.current().pid() + "@" + settings.workerId())
-            .build();
-    WorkflowClient client = WorkflowClient.newInstance(service, clientOptions);
+    return run(config, catalog, profile);
+  }
+
+  private Integer run(WorkerConfiguration config, StageCatalog catalog, ClientConfigProfile profile)
+      throws InterruptedException {
+    WorkerSettings settings = config.settings();
+    LogSetup.apply(config.logFormat(), settings.workerId());
+    AtomicReference<LocalityWorker> started = new AtomicReference<>();
+    PrometheusMeterRegistry registry = WorkerMetrics.newRegistry(settings.sharedQueue());
+    HealthServer http = null;
+    if (config.metricsPort() != WorkerConfiguration.METRICS_OFF) {
+      try {
+        http =
+            HealthServer.start(
+                new InetSocketAddress(config.metricsPort()),
+                () -> {
+                  LocalityWorker w = started.get();
+                  return w == null ? new Readiness(List.of("starting")) : w.readiness();
+                },
+                registry::scrape);
+      } catch (IOException e) {
+        catalog.close();
+        System.err.println(
+            "locality-worker: cannot serve HTTP on port " + config.metricsPort() + ": " + e);
+        return 2;
+      }
+    }
+    Scope sdkMetrics = TemporalConnection.sdkMetricsScope(registry, settings.workerId());
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(TemporalConnection.stubsOptions(profile, sdkMetrics));
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            service, TemporalConnection.clientOptions(profile, settings.workerId()));
     LocalityWorker worker;
     try {
-      worker = LocalityWorker.start(client, settings);
+      worker = LocalityWorker.start(client, settings, catalog, registry);
     } catch (RuntimeException e) {
+      if (http != null) http.close();
       service.shutdownNow();
+      TemporalConnection.close(sdkMetrics);
+      catalog.close();
       throw e;
     }
-    printBanner(
-        System.out, worker, service.getOptions().getTarget(), client.getOptions().getNamespace());
+    started.set(worker);
+    Banner.print(
+        System.out,
+        worker,
+        config,
+        http == null ? -1 : http.port(),
+        service.getOptions().getTarget(),
+        client.getOptions().getNamespace());
+    HealthServer httpServer = http;
     CountDownLatch forever = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  worker.close();
+                  worker.close(); // /readyz says "draining" meanwhile
+                  if (httpServer != null) httpServer.close();
                   service.shutdown();
                   service.awaitTermination(5, TimeUnit.SECONDS);
+                  TemporalConnection.close(sdkMetrics);
+                  catalog.close();
                   System.out.flush();
                   // A signal would end the JVM with 128+signal; a drained worker stopped cleanly.
                   Runtime.getRuntime().halt(0);
@@ -183,31 +334,11 @@ public final class WorkerMain implements Callable<Integer> {
     return 0;
   }
 
-  static void printBanner(PrintStream out, LocalityWorker worker, String target, String namespace) {
-    WorkerSettings s = worker.settings();
-    out.println("Locality worker " + worker.workerId() + " started");
-    out.println("  shared queue  " + worker.sharedQueue() + "  (pipelines, session leases)");
-    out.println("  unique queue  " + worker.uniqueQueue() + "  (stages)");
-    out.println(
-        "  limits        "
-            + s.maxSessions()
-            + " sessions, "
-            + s.maxConcurrentStages()
-            + " concurrent stages, drain timeout "
-            + Durations.format(s.drainTimeout()));
-    out.println("  work dir      " + worker.workDir());
-    out.println("  stages        " + String.join(", ", worker.stages().types()));
-    if (!s.stageSettings().isEmpty()) out.println("  settings      " + s.stageSettings());
-    out.println("  temporal      " + target + ", namespace " + namespace);
-    out.flush();
-  }
-
   /** Version from the jar manifest. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = WorkerMain.class.getPackage().getImplementationVersion();
-      return new String[] {"locality-worker " + (v == null ? "(development)" : v)};
+      return new String[] {"locality-worker " + LocalityWorker.version()};
     }
   }
 }

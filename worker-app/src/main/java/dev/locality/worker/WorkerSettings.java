@@ -30,6 +30,7 @@ public final class WorkerSettings {
   public static final int DEFAULT_MAX_SESSIONS = 4;
   public static final int DEFAULT_MAX_CONCURRENT_STAGES = 8;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_DISK_CHECK_PERIOD = Duration.ofSeconds(5);
 
   private final String sharedQueue;
   private final String workerId;
@@ -38,6 +39,9 @@ public final class WorkerSettings {
   private final int maxConcurrentStages;
   private final Duration drainTimeout;
   private final Duration janitorPeriod;
+  private final Path pluginsDir;
+  private final long minFreeDiskBytes;
+  private final Duration diskCheckPeriod;
   private final Map<String, String> stageSettings;
 
   private WorkerSettings(Builder b, String workerId, Path workRoot) {
@@ -48,6 +52,9 @@ public final class WorkerSettings {
     this.maxConcurrentStages = b.maxConcurrentStages;
     this.drainTimeout = b.drainTimeout;
     this.janitorPeriod = b.janitorPeriod;
+    this.pluginsDir = b.pluginsDir;
+    this.minFreeDiskBytes = b.minFreeDiskBytes;
+    this.diskCheckPeriod = b.diskCheckPeriod;
     this.stageSettings = Map.copyOf(b.stageSettings);
   }
 
@@ -102,6 +109,28 @@ public final class WorkerSettings {
     return janitorPeriod;
   }
 
+  /**
+   * Directory of stage plugin jars ({@code *.jar}, each loaded by its own class loader), or null
+   * for the built-in stages only. Default null.
+   */
+  public Path pluginsDir() {
+    return pluginsDir;
+  }
+
+  /**
+   * Free space the work root's file system must keep: below it the worker takes no new sessions
+   * (lease polling is suspended, leases that still arrive decline) and reports not ready. 0 (the
+   * default) turns the check off; free space is still measured and exported.
+   */
+  public long minFreeDiskBytes() {
+    return minFreeDiskBytes;
+  }
+
+  /** Time between free-space checks of the work root. Default 5 s. */
+  public Duration diskCheckPeriod() {
+    return diskCheckPeriod;
+  }
+
   /** Settings stages read through {@code StageContext.workerSetting(name)}. */
   public Map<String, String> stageSettings() {
     return stageSettings;
@@ -123,6 +152,10 @@ public final class WorkerSettings {
         + drainTimeout
         + ", janitorPeriod="
         + janitorPeriod
+        + ", pluginsDir="
+        + pluginsDir
+        + ", minFreeDiskBytes="
+        + minFreeDiskBytes
         + ", stageSettings="
         + stageSettings
         + "}";
@@ -149,6 +182,9 @@ public final class WorkerSettings {
     private int maxConcurrentStages = DEFAULT_MAX_CONCURRENT_STAGES;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private Duration janitorPeriod = Janitor.DEFAULT_PERIOD;
+    private Path pluginsDir;
+    private long minFreeDiskBytes;
+    private Duration diskCheckPeriod = DEFAULT_DISK_CHECK_PERIOD;
     private final Map<String, String> stageSettings = new LinkedHashMap<>();
 
     private Builder() {}
@@ -161,6 +197,9 @@ public final class WorkerSettings {
       maxConcurrentStages = s.maxConcurrentStages;
       drainTimeout = s.drainTimeout;
       janitorPeriod = s.janitorPeriod;
+      pluginsDir = s.pluginsDir;
+      minFreeDiskBytes = s.minFreeDiskBytes;
+      diskCheckPeriod = s.diskCheckPeriod;
       stageSettings.putAll(s.stageSettings);
     }
 
@@ -198,6 +237,23 @@ public final class WorkerSettings {
 
     public Builder setJanitorPeriod(Duration janitorPeriod) {
       this.janitorPeriod = janitorPeriod;
+      return this;
+    }
+
+    /** Null means built-in stages only. */
+    public Builder setPluginsDir(Path pluginsDir) {
+      this.pluginsDir = pluginsDir;
+      return this;
+    }
+
+    /** 0 turns the free-space check off. */
+    public Builder setMinFreeDiskBytes(long minFreeDiskBytes) {
+      this.minFreeDiskBytes = minFreeDiskBytes;
+      return this;
+    }
+
+    public Builder setDiskCheckPeriod(Duration diskCheckPeriod) {
+      this.diskCheckPeriod = diskCheckPeriod;
       return this;
     }
 
@@ -240,6 +296,13 @@ public final class WorkerSettings {
       Objects.requireNonNull(janitorPeriod, "janitorPeriod");
       if (janitorPeriod.isNegative() || janitorPeriod.isZero())
         throw new IllegalArgumentException("janitor period must be positive: " + janitorPeriod);
+      if (minFreeDiskBytes < 0)
+        throw new IllegalArgumentException(
+            "minimum free disk must not be negative: " + minFreeDiskBytes);
+      Objects.requireNonNull(diskCheckPeriod, "diskCheckPeriod");
+      if (diskCheckPeriod.isNegative() || diskCheckPeriod.isZero())
+        throw new IllegalArgumentException(
+            "disk check period must be positive: " + diskCheckPeriod);
       return new WorkerSettings(this, id, root);
     }
   }

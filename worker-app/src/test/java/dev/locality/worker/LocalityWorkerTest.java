@@ -151,6 +151,29 @@ class LocalityWorkerTest {
     }
   }
 
+  @Test
+  void aWorkerBelowItsFreeDiskMinimumTakesNoSessionAndIsNotReady() throws Exception {
+    try (LocalityWorker full =
+            LocalityWorker.start(
+                client, settings("w-full").setMinFreeDiskBytes(Long.MAX_VALUE / 2).build());
+        LocalityWorker roomy = LocalityWorker.start(client, settings("w-roomy").build())) {
+      assertThat(full.readiness().problems())
+          .singleElement()
+          .asString()
+          .startsWith("free disk ")
+          .contains("is below the minimum");
+      assertThat(roomy.readiness().ready()).isTrue();
+
+      for (int i = 0; i < 2; i++) {
+        assertThat(newPipeline().run(twoStages("disk" + i)).workerId()).isEqualTo("w-roomy");
+      }
+      assertThat(full.metrics().get("locality.sessions.opened").counter().count()).isZero();
+      assertThat(roomy.metrics().get("locality.sessions.opened").counter().count()).isEqualTo(2);
+      assertThat(full.metrics().get("locality.disk.minimum").gauge().value())
+          .isEqualTo((double) (Long.MAX_VALUE / 2));
+    }
+  }
+
   private static void awaitNoOpenSessions(LocalityWorker worker) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (worker.openSessions() > 0 && System.nanoTime() < deadline) Thread.sleep(20);

@@ -1,25 +1,41 @@
 package dev.locality.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class WorkerMainTest {
-  private static WorkerSettings parse(String... args) {
+  @TempDir Path tmp;
+
+  private static WorkerConfiguration parse(Map<String, String> env, String... args) {
     WorkerMain main = new WorkerMain();
+    main.env = env;
     new CommandLine(main).parseArgs(args);
-    return main.settings();
+    return main.configuration();
+  }
+
+  private static WorkerSettings settings(String... args) {
+    WorkerConfiguration config = parse(Map.of(), args);
+    assertThat(config.problems()).isEmpty();
+    return config.settings();
   }
 
   @Test
   void optionsBecomeSettings() {
     WorkerSettings s =
-        parse(
+        settings(
             "--shared-queue=etl",
             "--worker-id=w7",
             "--work-root=/srv/work",
@@ -27,7 +43,11 @@ class WorkerMainTest {
             "--max-concurrent-stages=3",
             "--drain-timeout=90s",
             "--janitor-period=5m",
-            "--allowed-file-roots=/data,/mnt/in");
+            "--min-free-disk=10g",
+            "--plugins-dir=/opt/plugins",
+            "--allowed-file-roots=/data,/mnt/in",
+            "--download-deny-hosts=10.0.0.0/8",
+            "--stage-setting=maxDownloadBytes=1g");
 
     assertThat(s.sharedQueue()).isEqualTo("etl");
     assertThat(s.workerId()).isEqualTo("w7");
@@ -36,14 +56,23 @@ class WorkerMainTest {
     assertThat(s.maxConcurrentStages()).isEqualTo(3);
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.janitorPeriod()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.minFreeDiskBytes()).isEqualTo(10L << 30);
+    assertThat(s.pluginsDir()).isEqualTo(Path.of("/opt/plugins"));
     assertThat(s.stageSettings())
-        .isEqualTo(Map.of(WorkerSettings.ALLOWED_FILE_ROOTS, "/data,/mnt/in"));
+        .isEqualTo(
+            Map.of(
+                WorkerSettings.ALLOWED_FILE_ROOTS,
+                "/data,/mnt/in",
+                "downloadDenyHosts",
+                "10.0.0.0/8",
+                "maxDownloadBytes",
+                "1g"));
   }
 
   @Test
   void defaultsMatchTheSettingsDefaults() {
-    // Holds when the LOCALITY_* variables are unset, as in the build.
-    WorkerSettings s = parse();
+    WorkerConfiguration config = parse(Map.of());
+    WorkerSettings s = config.settings();
     WorkerSettings defaults = WorkerSettings.defaults();
 
     assertThat(s.sharedQueue()).isEqualTo("locality");
@@ -54,19 +83,155 @@ class WorkerMainTest {
     assertThat(s.maxConcurrentStages()).isEqualTo(8);
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(s.janitorPeriod()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.minFreeDiskBytes()).isZero();
+    assertThat(s.pluginsDir()).isNull();
     assertThat(s.stageSettings()).isEmpty();
+    assertThat(config.metricsPort()).isEqualTo(WorkerConfiguration.METRICS_OFF);
+    assertThat(config.logFormat()).isEqualTo(LogSetup.Format.TEXT);
   }
 
   @Test
-  void rejectsSettingsAWorkerCannotRunWith() {
-    assertThatThrownBy(() -> parse("--max-sessions=0"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("max sessions");
-    assertThatThrownBy(() -> parse("--worker-id=a b"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("worker id");
-    assertThatThrownBy(() -> parse("--drain-timeout=soon"))
-        .isInstanceOf(CommandLine.ParameterException.class)
-        .hasMessageContaining("not a duration");
+  void aFlagBeatsItsVariableWhichBeatsTheConfigFileWhichBeatsTheDefault() throws Exception {
+    Path file =
+        Files.writeString(
+            tmp.resolve("worker.yaml"),
+            """
+            worker-id: from-file
+            max-sessions: 3
+            drain-timeout: 10s
+            metrics-port: 9464
+            allowed-file-roots: [/data, /srv]
+            stage-settings:
+              maxDownloadBytes: 5g
+              maxArchiveEntries: 10
+              s3PathStyle: true
+            """);
+    Map<String, String> env = new HashMap<>();
+    env.put("LOCALITY_CONFIG", file.toString());
+    env.put("LOCALITY_WORKER_ID", "from-env");
+    env.put("LOCALITY_MAX_SESSIONS", "5");
+    env.put("LOCALITY_DRAIN_TIMEOUT", " "); // blank: as if unset
+    env.put("LOCALITY_STAGE_SETTINGS", "maxDownloadBytes=6g;maxArchiveEntries=20");
+
+    WorkerConfiguration config =
+        parse(env, "--worker-id=from-flag", "--stage-setting", "maxArchiveEntries=30");
+
+    assertThat(config.problems()).isEmpty();
+    assertThat(config.configFile()).isEqualTo(file);
+    WorkerSettings s = config.settings();
+    assertThat(s.workerId()).isEqualTo("from-flag");
+    assertThat(s.maxSessions()).isEqualTo(5);
+    assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.maxConcurrentStages()).isEqualTo(8);
+    assertThat(config.metricsPort()).isEqualTo(9464);
+    assertThat(s.stageSettings())
+        .containsEntry("maxDownloadBytes", "6g")
+        .containsEntry("maxArchiveEntries", "30")
+        .containsEntry("s3PathStyle", "true")
+        .containsEntry(WorkerSettings.ALLOWED_FILE_ROOTS, "/data,/srv");
+  }
+
+  @Test
+  void readsPropertiesFilesToo() throws Exception {
+    Path file =
+        Files.writeString(
+            tmp.resolve("worker.properties"),
+            "max-concurrent-stages=2\nlog-format=json\nstage-settings.maxUncompressedBytes=1t\n");
+
+    WorkerConfiguration config = parse(Map.of(), "--config", file.toString());
+
+    assertThat(config.problems()).isEmpty();
+    assertThat(config.settings().maxConcurrentStages()).isEqualTo(2);
+    assertThat(config.logFormat()).isEqualTo(LogSetup.Format.JSON);
+    assertThat(config.settings().stageSettings()).containsEntry("maxUncompressedBytes", "1t");
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceWithWhereTheValueCameFrom() throws Exception {
+    Path file =
+        Files.writeString(
+            tmp.resolve("worker.yaml"), "max-concurent-stages: 2\njanitor-period: 0s\n");
+    Map<String, String> env =
+        Map.of("LOCALITY_CONFIG", file.toString(), "LOCALITY_MAX_SESSIONS", "many");
+
+    WorkerConfiguration config =
+        parse(
+            env,
+            "--worker-id=a b",
+            "--drain-timeout=soon",
+            "--metrics-port=70000",
+            "--min-free-disk=lots",
+            "--log-format=xml",
+            "--allowed-file-roots=data",
+            "--stage-setting=s3PartSize=1m",
+            "--download-deny-hosts=10.0.0.0/99");
+
+    assertThat(config.settings()).isNull();
+    assertThat(config.problems())
+        .hasSize(11)
+        .anySatisfy(p -> assertThat(p).contains("unknown key 'max-concurent-stages'"))
+        .anySatisfy(p -> assertThat(p).startsWith("janitor-period (from janitor-period in "))
+        .contains("max-sessions (from LOCALITY_MAX_SESSIONS): 'many' is not a whole number")
+        .anySatisfy(p -> assertThat(p).startsWith("worker-id (from --worker-id): 'a b' may only"))
+        .anySatisfy(p -> assertThat(p).startsWith("drain-timeout (from --drain-timeout):"))
+        .contains(
+            "metrics-port (from --metrics-port): 70000 is not a port number (0-65535, 0: any free port)")
+        .anySatisfy(p -> assertThat(p).startsWith("min-free-disk (from --min-free-disk): 'lots'"))
+        .contains("log-format (from --log-format): 'xml' is not a log format (text or json)")
+        .contains("allowed file roots: 'data' is not an absolute path")
+        .contains("stage setting s3PartSize: 1m is below the minimum 5m")
+        .anySatisfy(p -> assertThat(p).startsWith("download host policy:"));
+  }
+
+  @Test
+  void anInvalidConfigurationEndsWithExitCode2AndListsEveryProblem() {
+    WorkerMain main = new WorkerMain();
+    main.env = Map.of();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream previous = System.err;
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code =
+          new CommandLine(main)
+              .execute("--max-sessions=0", "--plugins-dir=" + tmp.resolve("missing"));
+    } finally {
+      System.setErr(previous);
+    }
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("locality-worker: invalid configuration (2 problems):")
+        .contains("  - max-sessions (from --max-sessions): must be at least 1, got 0")
+        .contains("  - plugins directory " + tmp.resolve("missing") + " does not exist");
+  }
+
+  @Test
+  void helpDocumentsEveryOptionWithItsVariableAndDefault() {
+    CommandLine cli = new CommandLine(new WorkerMain());
+    String help = cli.getUsageMessage();
+
+    for (OptionSpec option : cli.getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp()) continue;
+      String flag = option.longestName();
+      String description = String.join(" ", option.description());
+      assertThat(help).contains(flag);
+      assertThat(description).as(flag).contains("Default: ");
+      if (!flag.equals(WorkerConfiguration.STAGE_SETTING))
+        assertThat(description).as(flag).contains("Env " + WorkerConfiguration.envName(flag));
+      if (!List.of(WorkerConfiguration.CONFIG, WorkerConfiguration.STAGE_SETTING).contains(flag))
+        assertThat(WorkerConfiguration.VALUE_OPTIONS).as("resolved option").contains(flag);
+    }
+    assertThat(cli.getCommandSpec().options())
+        .extracting(OptionSpec::longestName)
+        .containsAll(WorkerConfiguration.VALUE_OPTIONS);
+    for (String[] setting : StageSettingsCheck.KNOWN)
+      assertThat(help).contains("  " + setting[0] + " ").contains("default " + setting[1]);
+  }
+
+  @Test
+  void versionComesFromTheManifest() {
+    assertThat(new WorkerMain.Version().getVersion())
+        .containsExactly("locality-worker " + LocalityWorker.version());
   }
 }

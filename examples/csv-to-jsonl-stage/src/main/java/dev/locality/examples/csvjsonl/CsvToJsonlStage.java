@@ -1,0 +1,202 @@
+package dev.locality.examples.csvjsonl;
+
+import dev.locality.api.spec.Problem;
+import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.BadInputException;
+import dev.locality.api.stage.OptionSpec;
+import dev.locality.api.stage.OptionType;
+import dev.locality.api.stage.Progress;
+import dev.locality.api.stage.Stage;
+import dev.locality.api.stage.StageConfig;
+import dev.locality.api.stage.StageContext;
+import dev.locality.api.stage.StageInput;
+import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.stage.StageResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code csv-to-jsonl}: converts CSV files with a header row into JSON Lines, one object per row
+ * with the header's names as keys. An example of a third-party stage plugin.
+ *
+ * <p>Every data artifact is converted to {@code <name>.jsonl} in the stage's output directory (the
+ * {@code .csv} suffix is dropped); other artifacts (rejects) pass through unchanged. Streams:
+ * memory holds one row. Heartbeats every {@value #HEARTBEAT_ROWS} rows with the rows done so far.
+ * Malformed CSV (an unclosed quote, a row with more or fewer fields than the header, a header with
+ * an empty or repeated name, input that is not UTF-8) is {@link BadInputException} naming the file
+ * and line. Thread-safe and stateless; idempotent under retry (it writes only its output
+ * directory).
+ *
+ * <pre>{@code
+ * - type: csv-to-jsonl
+ *   delimiter: ";"
+ *   numbers: true
+ * }</pre>
+ */
+public final class CsvToJsonlStage implements Stage {
+  public static final String TYPE = "csv-to-jsonl";
+
+  static final int HEARTBEAT_ROWS = 1000;
+
+  static final OptionSpec<String> DELIMITER =
+      OptionSpec.builder("delimiter", OptionType.STRING)
+          .description("Field separator: one character, e.g. ',' ';' or a tab")
+          .defaultValue(",")
+          .validator(v -> v.length() == 1 ? null : "must be exactly one character, got '" + v + "'")
+          .build();
+
+  static final OptionSpec<Boolean> NUMBERS =
+      OptionSpec.builder("numbers", OptionType.BOOLEAN)
+          .description("Write values spelled like JSON numbers (12, -3.5, 1e6) as numbers")
+          .defaultValue(false)
+          .build();
+
+  static final OptionSpec<Boolean> EMPTY_AS_NULL =
+      OptionSpec.builder("emptyAsNull", OptionType.BOOLEAN)
+          .description("Write empty values as null instead of \"\"")
+          .defaultValue(false)
+          .build();
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "Converts CSV files with a header row to JSON Lines, one object per row.";
+  }
+
+  @Override
+  public List<OptionSpec<?>> options() {
+    return List.of(DELIMITER, NUMBERS, EMPTY_AS_NULL);
+  }
+
+  @Override
+  public List<Problem> validate(StageConfig config) {
+    char delimiter = config.get(DELIMITER).charAt(0);
+    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
+      return List.of(
+          Problem.stage(-1, TYPE, DELIMITER.name(), "cannot be a quote or a line break"));
+    return List.of();
+  }
+
+  @Override
+  public StageResult run(StageInput input, StageContext context) throws Exception {
+    StageConfig config = input.config();
+    Conversion conversion =
+        new Conversion(
+            config.get(DELIMITER).charAt(0), config.get(NUMBERS), config.get(EMPTY_AS_NULL));
+    List<Artifact> outputs = new ArrayList<>();
+    List<Path> written = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    long bytesIn = 0;
+    long bytesOut = 0;
+    long rows = 0;
+    try {
+      for (Artifact artifact : input.artifacts()) {
+        if (!artifact.isData()) {
+          outputs.add(artifact);
+          continue;
+        }
+        Path source = context.resolve(artifact);
+        Path target =
+            context.outputDir().resolve(uniqueName(outputName(artifact.fileName()), names));
+        written.add(target);
+        long converted = conversion.convert(source, target, artifact.fileName(), rows, context);
+        rows += converted;
+        bytesIn += Files.size(source);
+        Artifact output = context.artifact(target, converted);
+        bytesOut += output.bytes();
+        outputs.add(output);
+      }
+    } catch (Exception e) {
+      for (Path file : written) Files.deleteIfExists(file); // a failed attempt leaves nothing
+      throw e;
+    }
+    context.heartbeat(Progress.rows(rows));
+    return StageResult.of(outputs, new StageMetrics(bytesIn, bytesOut, rows, rows, 0, 0));
+  }
+
+  static String outputName(String fileName) {
+    String base =
+        fileName.toLowerCase().endsWith(".csv")
+            ? fileName.substring(0, fileName.length() - 4)
+            : fileName;
+    return base + ".jsonl";
+  }
+
+  private static String uniqueName(String name, Set<String> taken) {
+    String candidate = name;
+    for (int i = 2; !taken.add(candidate); i++) candidate = i + "-" + name;
+    return candidate;
+  }
+
+  /** One file's conversion with the stage's options. */
+  private record Conversion(char delimiter, boolean numbers, boolean emptyAsNull) {
+    /** Converts {@code source} into {@code target}; returns the rows written. */
+    long convert(Path source, Path target, String name, long rowsBefore, StageContext context)
+        throws IOException {
+      var decoder =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+      try (CsvRecordReader reader =
+              new CsvRecordReader(
+                  new InputStreamReader(Files.newInputStream(source), decoder), delimiter, name);
+          Writer out =
+              new BufferedWriter(Files.newBufferedWriter(target, StandardCharsets.UTF_8))) {
+        List<String> header = reader.next();
+        if (header == null) throw new BadInputException(name + " is empty: no header row");
+        checkHeader(header, name);
+        JsonLine line = new JsonLine(header, numbers, emptyAsNull);
+        long rows = 0;
+        for (List<String> record = reader.next(); record != null; record = reader.next()) {
+          if (record.size() == 1 && record.get(0).isEmpty()) continue; // a blank line
+          if (record.size() != header.size())
+            throw new BadInputException(
+                "malformed CSV in "
+                    + name
+                    + ": the row on line "
+                    + reader.recordLine()
+                    + " has "
+                    + record.size()
+                    + " fields, the header has "
+                    + header.size());
+          line.write(record, out);
+          if (++rows % HEARTBEAT_ROWS == 0) context.heartbeat(Progress.rows(rowsBefore + rows));
+        }
+        return rows;
+      } catch (CharacterCodingException e) {
+        throw new BadInputException(name + " is not UTF-8 text", e);
+      }
+    }
+
+    private static void checkHeader(List<String> header, String name) {
+      if (!header.isEmpty() && header.get(0).startsWith("\uFEFF"))
+        header.set(0, header.get(0).substring(1)); // a byte order mark
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < header.size(); i++) {
+        String column = header.get(i);
+        if (column.isBlank())
+          throw new BadInputException(
+              "malformed CSV in " + name + ": header column " + (i + 1) + " has no name");
+        if (!seen.add(column))
+          throw new BadInputException(
+              "malformed CSV in " + name + ": header column '" + column + "' appears twice");
+      }
+    }
+  }
+}

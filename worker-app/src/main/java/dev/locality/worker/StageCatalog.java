@@ -1,0 +1,291 @@
+package dev.locality.worker;
+
+import dev.locality.api.spec.Durations;
+import dev.locality.api.stage.OptionSpec;
+import dev.locality.api.stage.Stage;
+import dev.locality.api.stage.StageRegistry;
+import java.io.IOException;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The stages a worker runs, each with where it came from: the built-in stages (found through {@link
+ * java.util.ServiceLoader} on the application class loader) and the stages of every jar in the
+ * plugins directory, each jar in its own class loader (see {@link #load(ClassLoader, Path)}). Also
+ * renders them for people ({@link #renderText()}) and for machines ({@link #toJsonModel()}), which
+ * is what {@code locality stages} prints.
+ *
+ * <pre>{@code
+ * try (StageCatalog catalog = StageCatalog.load(Path.of("/opt/locality/plugins"))) {
+ *   System.out.print(catalog.renderText());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe once loaded. {@link #close()} closes the plugin class loaders: call
+ * it only when no stage of the catalog runs any more (a {@link LocalityWorker} that loaded its own
+ * catalog closes it when it stops).
+ */
+public final class StageCatalog implements AutoCloseable {
+  /** {@link StageInfo#source()} of a stage that comes with the worker. */
+  public static final String BUILT_IN = "built-in";
+
+  /**
+   * One option of a stage, as documentation.
+   *
+   * @param name the key in a pipeline spec
+   * @param type {@code string}, {@code integer}, {@code boolean}, {@code duration}, {@code
+   *     list<string>}, ...
+   * @param required whether a spec must set it
+   * @param defaultValue the value used when unset, as text; null when there is none
+   * @param allowedValues the only values accepted; empty when any value of the type is
+   * @param description what it does
+   */
+  public record OptionInfo(
+      String name,
+      String type,
+      boolean required,
+      String defaultValue,
+      List<String> allowedValues,
+      String description) {}
+
+  /**
+   * One stage, as documentation.
+   *
+   * @param type the stage type used in specs and as the activity type
+   * @param description one sentence
+   * @param source {@link #BUILT_IN}, or the absolute path of the plugin jar that provides it
+   * @param options every option, in the order the stage declares them
+   */
+  public record StageInfo(
+      String type, String description, String source, List<OptionInfo> options) {}
+
+  private final StageRegistry registry;
+  private final Map<String, String> sources;
+  private final Map<String, ClassLoader> loaders;
+  private final List<URLClassLoader> pluginLoaders;
+
+  private StageCatalog(
+      StageRegistry registry,
+      Map<String, String> sources,
+      Map<String, ClassLoader> loaders,
+      List<URLClassLoader> pluginLoaders) {
+    this.registry = registry;
+    this.sources = Map.copyOf(sources);
+    this.loaders = Map.copyOf(loaders);
+    this.pluginLoaders = List.copyOf(pluginLoaders);
+  }
+
+  /** The built-in stages of this application plus the plugins in {@code pluginsDir} (nullable). */
+  public static StageCatalog load(Path pluginsDir) {
+    return load(StageCatalog.class.getClassLoader(), pluginsDir);
+  }
+
+  /**
+   * Loads the built-in stages visible to {@code app} and the stages of every {@code *.jar} in
+   * {@code pluginsDir} (null: none), each jar through its own class loader whose parent is {@code
+   * app}.
+   *
+   * @throws InvalidConfigurationException listing every problem: a missing plugins directory, a jar
+   *     whose stage cannot be loaded, a stage type declared twice (naming both sources)
+   */
+  public static StageCatalog load(ClassLoader app, Path pluginsDir) {
+    PluginLoader loader = new PluginLoader();
+    loader.loadBuiltIns(app);
+    if (pluginsDir != null) loader.loadPlugins(pluginsDir, app);
+    List<String> problems = new ArrayList<>(loader.problems());
+    Map<String, PluginLoader.Found> byType = new TreeMap<>();
+    for (PluginLoader.Found found : loader.found()) {
+      PluginLoader.Found first = byType.putIfAbsent(found.stage().type(), found);
+      if (first != null)
+        problems.add(
+            "stage type '"
+                + found.stage().type()
+                + "' is declared twice: by "
+                + describe(first)
+                + " and by "
+                + describe(found));
+    }
+    if (!problems.isEmpty()) {
+      closeAll(loader.loaders());
+      throw new InvalidConfigurationException(problems);
+    }
+    Map<String, String> sources = new LinkedHashMap<>();
+    Map<String, ClassLoader> loaders = new LinkedHashMap<>();
+    byType.forEach(
+        (type, found) -> {
+          sources.put(type, found.source());
+          loaders.put(type, found.loader());
+        });
+    return new StageCatalog(
+        StageRegistry.of(byType.values().stream().map(PluginLoader.Found::stage).toList()),
+        sources,
+        loaders,
+        loader.loaders());
+  }
+
+  /** A catalog of stages given as instances (tests, embedding); their source is their class. */
+  public static StageCatalog of(StageRegistry registry) {
+    Map<String, String> sources = new LinkedHashMap<>();
+    Map<String, ClassLoader> loaders = new LinkedHashMap<>();
+    for (Stage stage : registry.all()) {
+      sources.put(stage.type(), BUILT_IN);
+      loaders.put(stage.type(), stage.getClass().getClassLoader());
+    }
+    return new StageCatalog(registry, sources, loaders, List.of());
+  }
+
+  private static String describe(PluginLoader.Found found) {
+    String cls = found.stage().getClass().getName();
+    return found.source().equals(BUILT_IN)
+        ? "the built-in stage " + cls
+        : "plugin " + found.source() + " (" + cls + ")";
+  }
+
+  /** The stages, by type, for the dispatcher and validation. */
+  public StageRegistry registry() {
+    return registry;
+  }
+
+  /** {@link #BUILT_IN} or the plugin jar's path; null for an unknown type. */
+  public String source(String type) {
+    return sources.get(type);
+  }
+
+  /** The class loader of a stage's class (the context class loader while the stage runs). */
+  ClassLoader classLoader(String type) {
+    return loaders.get(type);
+  }
+
+  /** Every stage as documentation, sorted by type. */
+  public List<StageInfo> stages() {
+    List<StageInfo> out = new ArrayList<>();
+    for (Stage stage : registry.all()) {
+      List<OptionInfo> options = new ArrayList<>();
+      for (OptionSpec<?> option : stage.options()) {
+        options.add(
+            new OptionInfo(
+                option.name(),
+                option.type().name(),
+                option.required(),
+                option.defaultValue().map(StageCatalog::text).orElse(null),
+                option.allowedValues(),
+                option.description()));
+      }
+      out.add(new StageInfo(stage.type(), stage.description(), sources.get(stage.type()), options));
+    }
+    return out;
+  }
+
+  private static String text(Object value) {
+    return value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
+  }
+
+  /**
+   * The stages as plain maps and lists (keys {@code type, description, source, options}; options
+   * with {@code name, type, required, default, allowedValues, description}), ready for any JSON or
+   * YAML writer.
+   */
+  public List<Map<String, Object>> toJsonModel() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (StageInfo stage : stages()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("type", stage.type());
+      s.put("description", stage.description());
+      s.put("source", stage.source());
+      List<Map<String, Object>> options = new ArrayList<>();
+      for (OptionInfo o : stage.options()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", o.name());
+        m.put("type", o.type());
+        m.put("required", o.required());
+        m.put("default", o.defaultValue());
+        m.put("allowedValues", o.allowedValues());
+        m.put("description", o.description());
+        options.add(m);
+      }
+      s.put("options", options);
+      out.add(s);
+    }
+    return out;
+  }
+
+  /**
+   * The stages for a terminal:
+   *
+   * <pre>
+   * csv-to-jsonl  (plugin /opt/locality/plugins/csv-to-jsonl.jar)
+   *   Converts CSV files with a header row to JSON Lines, one object per row.
+   *   delimiter    string   default ","   Field separator: one character, ...
+   * </pre>
+   */
+  public String renderText() {
+    StringBuilder b = new StringBuilder();
+    for (StageInfo stage : stages()) {
+      if (b.length() > 0) b.append('\n');
+      b.append(stage.type())
+          .append("  (")
+          .append(BUILT_IN.equals(stage.source()) ? BUILT_IN : "plugin " + stage.source())
+          .append(")\n  ")
+          .append(stage.description())
+          .append('\n');
+      int nameWidth = stage.options().stream().mapToInt(o -> o.name().length()).max().orElse(0);
+      int typeWidth = stage.options().stream().mapToInt(o -> o.type().length()).max().orElse(0);
+      List<String> defaults = stage.options().stream().map(StageCatalog::defaultText).toList();
+      int defaultWidth = defaults.stream().mapToInt(String::length).max().orElse(0);
+      for (int i = 0; i < stage.options().size(); i++) {
+        OptionInfo o = stage.options().get(i);
+        b.append("    ")
+            .append(pad(o.name(), nameWidth))
+            .append("  ")
+            .append(pad(o.type(), typeWidth))
+            .append("  ")
+            .append(pad(defaults.get(i), defaultWidth))
+            .append("  ")
+            .append(o.description());
+        if (!o.allowedValues().isEmpty())
+          b.append(" (one of ").append(String.join(", ", o.allowedValues())).append(')');
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String defaultText(OptionInfo o) {
+    if (o.required()) return "required";
+    if (o.defaultValue() == null) return "optional";
+    return "default "
+        + (o.type().equals("string") ? "\"" + o.defaultValue() + "\"" : o.defaultValue());
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+
+  /** One line per stage for the start-up banner: {@code type source}. */
+  List<String> bannerLines() {
+    int width = registry.types().stream().mapToInt(String::length).max().orElse(0);
+    return registry.types().stream().map(t -> pad(t, width) + "  " + sources.get(t)).toList();
+  }
+
+  /** Closes the plugin class loaders. Idempotent. */
+  @Override
+  public void close() {
+    closeAll(pluginLoaders);
+  }
+
+  private static void closeAll(List<URLClassLoader> loaders) {
+    for (URLClassLoader loader : loaders) {
+      try {
+        loader.close();
+      } catch (IOException e) {
+        // nothing useful to do: the jar stays open until the process ends
+      }
+    }
+  }
+}

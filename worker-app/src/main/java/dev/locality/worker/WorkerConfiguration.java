@@ -1,0 +1,318 @@
+package dev.locality.worker;
+
+import dev.locality.api.session.TaskQueues;
+import dev.locality.api.spec.Durations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The worker process's configuration, resolved option by option from four layers, first match wins:
+ * the command-line flag ({@code --max-sessions 2}), its environment variable ({@code
+ * LOCALITY_MAX_SESSIONS}, a blank value counts as unset), the config file ({@code max-sessions: 2},
+ * see {@link ConfigFile}), the default. Stage settings merge per key in the same order ({@code
+ * --stage-setting}, {@code LOCALITY_STAGE_SETTINGS}, the file's {@code stage-settings}); the
+ * dedicated options for allowed file roots and the download host policy override them.
+ *
+ * <p>Every value is checked and every problem collected ({@link #problems()}), each naming the key,
+ * the layer it came from and what is wrong. Immutable.
+ */
+final class WorkerConfiguration {
+  static final String CONFIG = "--config";
+  static final String SHARED_QUEUE = "--shared-queue";
+  static final String WORKER_ID = "--worker-id";
+  static final String WORK_ROOT = "--work-root";
+  static final String MAX_SESSIONS = "--max-sessions";
+  static final String MAX_CONCURRENT_STAGES = "--max-concurrent-stages";
+  static final String DRAIN_TIMEOUT = "--drain-timeout";
+  static final String JANITOR_PERIOD = "--janitor-period";
+  static final String MIN_FREE_DISK = "--min-free-disk";
+  static final String PLUGINS_DIR = "--plugins-dir";
+  static final String METRICS_PORT = "--metrics-port";
+  static final String LOG_FORMAT = "--log-format";
+  static final String ALLOWED_FILE_ROOTS = "--allowed-file-roots";
+  static final String DOWNLOAD_ALLOW_HOSTS = "--download-allow-hosts";
+  static final String DOWNLOAD_DENY_HOSTS = "--download-deny-hosts";
+  static final String STAGE_SETTING = "--stage-setting";
+
+  /** Environment variable of the stage settings: {@code KEY=VALUE;KEY=VALUE}. */
+  static final String STAGE_SETTINGS_ENV = "LOCALITY_STAGE_SETTINGS";
+
+  /** Options that take one value in every layer (the config file accepts these keys). */
+  static final List<String> VALUE_OPTIONS =
+      List.of(
+          SHARED_QUEUE,
+          WORKER_ID,
+          WORK_ROOT,
+          MAX_SESSIONS,
+          MAX_CONCURRENT_STAGES,
+          DRAIN_TIMEOUT,
+          JANITOR_PERIOD,
+          MIN_FREE_DISK,
+          PLUGINS_DIR,
+          METRICS_PORT,
+          LOG_FORMAT,
+          ALLOWED_FILE_ROOTS,
+          DOWNLOAD_ALLOW_HOSTS,
+          DOWNLOAD_DENY_HOSTS);
+
+  /** A metrics port value meaning "no HTTP endpoint". */
+  static final int METRICS_OFF = -1;
+
+  private final WorkerSettings settings;
+  private final LogSetup.Format logFormat;
+  private final int metricsPort;
+  private final Path pluginsDir;
+  private final Path configFile;
+  private final List<String> problems;
+
+  private WorkerConfiguration(Resolver r, WorkerSettings settings) {
+    this.settings = settings;
+    this.logFormat = r.logFormat;
+    this.metricsPort = r.metricsPort;
+    this.pluginsDir = r.pluginsDir;
+    this.configFile = r.file.path();
+    this.problems = List.copyOf(r.problems);
+  }
+
+  /** The variable of a flag: {@code --max-sessions} is {@code LOCALITY_MAX_SESSIONS}. */
+  static String envName(String flag) {
+    return "LOCALITY_" + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The config file key of a flag: {@code --max-sessions} is {@code max-sessions}. */
+  static String fileKey(String flag) {
+    return flag.substring(2);
+  }
+
+  /**
+   * Resolves every option.
+   *
+   * @param flags values given on the command line, by flag name (absent: not given)
+   * @param stageSettingFlags {@code --stage-setting} values in the order given
+   * @param env the process environment
+   */
+  static WorkerConfiguration resolve(
+      Map<String, String> flags, Map<String, String> stageSettingFlags, Map<String, String> env) {
+    Resolver r = new Resolver(flags, env);
+    WorkerSettings settings = r.settings(stageSettingFlags);
+    return new WorkerConfiguration(r, r.problems.isEmpty() ? settings : null);
+  }
+
+  /** The settings; null when there are {@link #problems()}. */
+  WorkerSettings settings() {
+    return settings;
+  }
+
+  LogSetup.Format logFormat() {
+    return logFormat;
+  }
+
+  /** The HTTP port; 0 for any free port, {@link #METRICS_OFF} for none. */
+  int metricsPort() {
+    return metricsPort;
+  }
+
+  /** The plugins directory as configured (even when other values have problems), or null. */
+  Path pluginsDir() {
+    return pluginsDir;
+  }
+
+  /** The config file read, or null. */
+  Path configFile() {
+    return configFile;
+  }
+
+  /** One sentence per invalid value; empty when the configuration is usable. */
+  List<String> problems() {
+    return problems;
+  }
+
+  /** One resolution; collects problems as it goes. */
+  private static final class Resolver {
+    private final Map<String, String> flags;
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+    private final ConfigFile file;
+    private LogSetup.Format logFormat = LogSetup.Format.TEXT;
+    private int metricsPort = METRICS_OFF;
+    private Path pluginsDir;
+
+    private record Raw(String text, String origin) {}
+
+    Resolver(Map<String, String> flags, Map<String, String> env) {
+      this.flags = flags;
+      this.env = env;
+      String configPath = flags.get(CONFIG);
+      if (configPath == null) configPath = blankToNull(env.get(envName(CONFIG)));
+      Set<String> keys = new LinkedHashSet<>();
+      VALUE_OPTIONS.forEach(flag -> keys.add(fileKey(flag)));
+      file =
+          configPath == null
+              ? ConfigFile.NONE
+              : ConfigFile.read(Path.of(configPath), keys, problems);
+    }
+
+    private Raw raw(String flag) {
+      String given = flags.get(flag);
+      if (given != null) return new Raw(given, flag);
+      String fromEnv = blankToNull(env.get(envName(flag)));
+      if (fromEnv != null) return new Raw(fromEnv, envName(flag));
+      String fromFile = file.get(fileKey(flag));
+      if (fromFile != null) return new Raw(fromFile, fileKey(flag) + " in " + file.path());
+      return null;
+    }
+
+    /** The option's parsed value, or {@code fallback} when unset or invalid (then recorded). */
+    private <T> T value(String flag, T fallback, Function<String, T> parse) {
+      Raw raw = raw(flag);
+      if (raw == null) return fallback;
+      try {
+        return parse.apply(raw.text().trim());
+      } catch (IllegalArgumentException e) {
+        problems.add(fileKey(flag) + " (from " + raw.origin() + "): " + e.getMessage());
+        return fallback;
+      }
+    }
+
+    WorkerSettings settings(Map<String, String> stageSettingFlags) {
+      String sharedQueue = value(SHARED_QUEUE, TaskQueues.DEFAULT_SHARED, Resolver::queueName);
+      String workerId = value(WORKER_ID, null, Resolver::workerId);
+      Path workRoot = value(WORK_ROOT, null, Resolver::workRoot);
+      int maxSessions =
+          value(MAX_SESSIONS, WorkerSettings.DEFAULT_MAX_SESSIONS, Resolver::atLeastOne);
+      int maxStages =
+          value(
+              MAX_CONCURRENT_STAGES,
+              WorkerSettings.DEFAULT_MAX_CONCURRENT_STAGES,
+              Resolver::atLeastOne);
+      Duration drain =
+          value(DRAIN_TIMEOUT, WorkerSettings.DEFAULT_DRAIN_TIMEOUT, Resolver::notNegative);
+      Duration janitor =
+          value(
+              JANITOR_PERIOD,
+              dev.locality.activities.session.Janitor.DEFAULT_PERIOD,
+              Resolver::positive);
+      long minFreeDisk = value(MIN_FREE_DISK, 0L, ByteSizes::parse);
+      pluginsDir = value(PLUGINS_DIR, null, Path::of);
+      metricsPort = value(METRICS_PORT, METRICS_OFF, Resolver::port);
+      logFormat = value(LOG_FORMAT, LogSetup.Format.TEXT, LogSetup.Format::parse);
+
+      Map<String, String> stageSettings = new LinkedHashMap<>(file.stageSettings());
+      stageSettings.putAll(stageSettingsFromEnv());
+      stageSettings.putAll(stageSettingFlags);
+      dedicated(ALLOWED_FILE_ROOTS, WorkerSettings.ALLOWED_FILE_ROOTS, stageSettings);
+      dedicated(DOWNLOAD_ALLOW_HOSTS, "downloadAllowHosts", stageSettings);
+      dedicated(DOWNLOAD_DENY_HOSTS, "downloadDenyHosts", stageSettings);
+      problems.addAll(StageSettingsCheck.problems(stageSettings));
+      if (!problems.isEmpty()) return null;
+      try {
+        return WorkerSettings.newBuilder()
+            .setSharedQueue(sharedQueue)
+            .setWorkerId(workerId)
+            .setWorkRoot(workRoot)
+            .setMaxSessions(maxSessions)
+            .setMaxConcurrentStages(maxStages)
+            .setDrainTimeout(drain)
+            .setJanitorPeriod(janitor)
+            .setMinFreeDiskBytes(minFreeDisk)
+            .setPluginsDir(pluginsDir)
+            .setStageSettings(stageSettings)
+            .build();
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    private void dedicated(String flag, String setting, Map<String, String> stageSettings) {
+      String value = value(flag, null, v -> v);
+      if (value != null && !value.isBlank()) stageSettings.put(setting, value);
+    }
+
+    private Map<String, String> stageSettingsFromEnv() {
+      Map<String, String> out = new LinkedHashMap<>();
+      String text = env.get(STAGE_SETTINGS_ENV);
+      if (text == null) return out;
+      for (String pair : text.split(";")) {
+        if (pair.isBlank()) continue;
+        int eq = pair.indexOf('=');
+        if (eq <= 0) problems.add(STAGE_SETTINGS_ENV + ": '" + pair.trim() + "' is not KEY=VALUE");
+        else out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+      return out;
+    }
+
+    private static String queueName(String v) {
+      if (v.isEmpty()) throw new IllegalArgumentException("must not be blank");
+      if (v.contains("@"))
+        throw new IllegalArgumentException("'" + v + "' must not contain '@' (unique queues do)");
+      return v;
+    }
+
+    private static String workerId(String v) {
+      if (!v.matches("[A-Za-z0-9._-]+"))
+        throw new IllegalArgumentException(
+            "'" + v + "' may only contain letters, digits, '.', '_' and '-'");
+      return v;
+    }
+
+    private static Path workRoot(String v) {
+      Path path = Path.of(v);
+      if (Files.exists(path) && !Files.isDirectory(path))
+        throw new IllegalArgumentException(v + " exists and is not a directory");
+      if (Files.isDirectory(path) && !Files.isWritable(path))
+        throw new IllegalArgumentException(v + " is not writable");
+      return path;
+    }
+
+    private static int atLeastOne(String v) {
+      int n;
+      try {
+        n = Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + v + "' is not a whole number");
+      }
+      if (n < 1) throw new IllegalArgumentException("must be at least 1, got " + n);
+      return n;
+    }
+
+    private static Duration notNegative(String v) {
+      Duration d = Durations.parse(v);
+      if (d.isNegative()) throw new IllegalArgumentException("must not be negative: " + v);
+      return d;
+    }
+
+    private static Duration positive(String v) {
+      Duration d = Durations.parse(v);
+      if (d.isNegative() || d.isZero())
+        throw new IllegalArgumentException("must be positive: " + v);
+      return d;
+    }
+
+    private static int port(String v) {
+      if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("none")) return METRICS_OFF;
+      int n;
+      try {
+        n = Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + v + "' is not a port number or 'off'");
+      }
+      if (n < 0 || n > 65535)
+        throw new IllegalArgumentException(n + " is not a port number (0-65535, 0: any free port)");
+      return n;
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+  }
+}
