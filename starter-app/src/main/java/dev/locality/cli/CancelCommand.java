@@ -26,7 +26,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cancel",
     mixinStandardHelpOptions = true,
-    description = "Cancel a running pipeline: stop its stage, close its session, delete its files.")
+    description = "Cancel a running pipeline: stop its stage, close its session, delete its files.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  locality cancel daily-2026-11-25",
+      "  locality cancel daily-2026-11-25 --no-wait",
+      "  locality list --running --json | jq -r '.pipelines[].workflowId' | xargs -n1 locality cancel"
+    })
 final class CancelCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
   @Spec CommandSpec spec;

@@ -16,12 +16,18 @@ import picocli.CommandLine.Spec;
  * development server.
  *
  * <pre>
- * locality run SPEC [--wait] [--json] [--id ID] [--queue Q] [--embedded]
- * locality validate SPEC [--json]
+ * locality run SPEC [--set PATH=VALUE ...] [--id ID] [--wait|--watch] [--json] [--queue Q] [--embedded]
+ * locality watch ID [--plain] [--json]
  * locality status ID [--json]
+ * locality list [--running|--failed] [--limit N] [--json]
  * locality cancel ID [--no-wait] [--json]
+ * locality batch SPEC --inputs FILE|GLOB [--parallel N] [--input-key PATH] [--json]
+ * locality validate SPEC [--json]
+ * locality stages [TYPE...] [--json]
+ * locality demo [--size 300MB] [--kill-worker-at STAGE]
  * locality worker [worker options]
  * locality server [--port 7233]
+ * locality completion
  * </pre>
  *
  * <p>Exit codes ({@link ExitCodes}): 0 success, 1 pipeline failed or Temporal unreachable, 2
@@ -39,11 +45,30 @@ import picocli.CommandLine.Spec;
     description = "Data-local ETL pipelines on Temporal: every stage of a pipeline on one worker.",
     subcommands = {
       RunCommand.class,
-      ValidateCommand.class,
+      WatchCommand.class,
       StatusCommand.class,
+      ListCommand.class,
       CancelCommand.class,
+      BatchCommand.class,
+      ValidateCommand.class,
+      StagesCommand.class,
+      DemoCommand.class,
       ServerCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  locality demo --kill-worker-at transform-csv      # see a failover, nothing to set up",
+      "  locality run examples/zipcodes-north.yaml --watch",
+      "  locality list --running",
+      "  locality watch zipcodes-north-20261125-101500-3fa2",
+      "  locality batch daily.yaml --inputs 'landing/*.csv.gz' --parallel 4",
+      "",
+      "Exit codes: 0 success, 1 pipeline failed or Temporal unreachable, 2 invalid spec or usage.",
+      "Connection: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_PROFILE (as the Temporal CLI);"
+          + " without them 127.0.0.1:7233, else (run, batch) an embedded server.",
+      "Shell completion: source <(locality completion)"
     })
 public final class LocalityCli implements Callable<Integer> {
   private final Map<String, String> env;
@@ -127,12 +152,25 @@ public final class LocalityCli implements Callable<Integer> {
         err.println("locality: " + e.getMessage());
         return ExitCodes.USAGE;
       }
-      if (e instanceof TemporalConnector.NoServerException) {
+      if (e instanceof TemporalConnector.NoServerException
+          || e instanceof TemporalConnector.UnreachableServerException) {
         err.println("locality: " + e.getMessage());
         return ExitCodes.PIPELINE_FAILED;
       }
-      if (e instanceof io.grpc.StatusRuntimeException grpc) {
-        err.println("locality: Temporal call failed: " + grpc.getStatus());
+      io.grpc.StatusRuntimeException grpc = grpcCause(e);
+      if (grpc != null) {
+        io.grpc.Status.Code code = grpc.getStatus().getCode();
+        if (code == io.grpc.Status.Code.UNAVAILABLE
+            || code == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+          err.println(
+              "locality: lost the connection to Temporal ("
+                  + grpc.getStatus().getCode()
+                  + ": "
+                  + grpc.getStatus().getDescription()
+                  + "); check that the server at TEMPORAL_ADDRESS (or 127.0.0.1:7233) is up");
+        } else {
+          err.println("locality: Temporal call failed: " + grpc.getStatus());
+        }
         return ExitCodes.PIPELINE_FAILED;
       }
       err.println("locality: " + e);
@@ -141,6 +179,13 @@ public final class LocalityCli implements Callable<Integer> {
       }
       return ExitCodes.PIPELINE_FAILED;
     }
+  }
+
+  private static io.grpc.StatusRuntimeException grpcCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException grpc) return grpc;
+    }
+    return null;
   }
 
   /** Version from the jar manifest. */

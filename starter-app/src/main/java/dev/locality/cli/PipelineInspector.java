@@ -86,6 +86,51 @@ public final class PipelineInspector {
     }
   }
 
+  /**
+   * Reports the run as it is now, plus what a live view needs beyond the report: when the run
+   * started and when the session lease last heartbeated (a worker's sign of life).
+   *
+   * @throws UnknownPipelineException when no workflow has this id
+   */
+  public LiveRead readLive(String workflowId, String runId) {
+    DescribeWorkflowExecutionResponse description = describe(workflowId, runId);
+    var info = description.getWorkflowExecutionInfo();
+    long startedAt = info.hasStartTime() ? millis(info.getStartTime()) : 0;
+    long closedAt = info.hasCloseTime() ? millis(info.getCloseTime()) : 0;
+    long leaseHeartbeat = 0;
+    for (PendingActivityInfo pending : description.getPendingActivitiesList()) {
+      if (SessionLeaseActivity.TYPE.equals(pending.getActivityType().getName())
+          && pending.hasLastHeartbeatTime()) {
+        leaseHeartbeat = millis(pending.getLastHeartbeatTime());
+      }
+    }
+    String actualRunId = info.getExecution().getRunId();
+    PipelineReport report;
+    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      report =
+          PipelineReport.running(
+              workflowId,
+              actualRunId,
+              queryStatus(stub(workflowId, actualRunId)).orElse(null),
+              pending(description));
+    } else {
+      report = report(workflowId, actualRunId);
+    }
+    return new LiveRead(report, startedAt, closedAt, leaseHeartbeat);
+  }
+
+  /**
+   * @param report the run now
+   * @param startedAtMillis epoch millis when the run started, 0 if unknown
+   * @param closedAtMillis epoch millis when it ended, 0 while running
+   * @param leaseHeartbeatMillis the open session lease's last recorded heartbeat, 0 if none
+   */
+  public record LiveRead(
+      PipelineReport report,
+      long startedAtMillis,
+      long closedAtMillis,
+      long leaseHeartbeatMillis) {}
+
   private DescribeWorkflowExecutionResponse describe(String workflowId, String runId) {
     WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
     if (runId != null) execution.setRunId(runId);
@@ -145,13 +190,21 @@ public final class PipelineInspector {
               info.getState().name().replace("PENDING_ACTIVITY_STATE_", ""),
               info.getAttempt(),
               progress,
-              lastFailure));
+              lastFailure,
+              info.getActivityId(),
+              info.hasLastStartedTime() ? millis(info.getLastStartedTime()) : 0,
+              info.hasLastHeartbeatTime() ? millis(info.getLastHeartbeatTime()) : 0));
     }
     return pending;
   }
 
   private WorkflowStub stub(String workflowId, String runId) {
     return client.newUntypedWorkflowStub(workflowId, Optional.ofNullable(runId), Optional.empty());
+  }
+
+  /** Epoch millis of a protobuf timestamp. */
+  static long millis(com.google.protobuf.Timestamp timestamp) {
+    return timestamp.getSeconds() * 1000 + timestamp.getNanos() / 1_000_000;
   }
 
   /** {@code COMPLETED}, {@code FAILED}, {@code RUNNING}, ... from the proto enum. */

@@ -3,23 +3,24 @@ package dev.locality.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
-import dev.locality.api.spec.SpecParser;
-import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.cli.connect.TemporalConnection;
 import dev.locality.cli.connect.TemporalConnector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
+import dev.locality.cli.spec.SpecLoader;
+import dev.locality.cli.spec.SpecOverrides;
+import dev.locality.cli.start.PipelineStarter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,18 +28,36 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code locality run SPEC}: validates the spec locally (every problem reported, exit 2), starts
- * the {@code pipeline} workflow on the shared queue and prints its workflow id; with {@code --wait}
- * (implied by the embedded default) waits for the end and prints the summary (exit 0) or the
- * failure (exit 1).
+ * {@code locality run SPEC}: validates the spec locally, after applying {@code --set} overrides to
+ * its tree (every problem reported, exit 2), starts the {@code pipeline} workflow on the shared
+ * queue and prints its workflow id; with {@code --wait} (implied by the embedded default) waits for
+ * the end and prints the summary (exit 0) or the failure (exit 1); with {@code --watch} shows the
+ * live view while waiting.
+ *
+ * <p>Idempotent with {@code --id} ({@link PipelineStarter}): a second run with the id of a running
+ * pipeline attaches to it, with the id of a completed one reports it; neither starts a twin. An id
+ * whose run failed starts a new run.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
       "Validate a pipeline spec (YAML or JSON) and start it.",
       "Without TEMPORAL_ADDRESS and with nothing on 127.0.0.1:7233, runs an embedded server and"
-          + " worker in this process and waits for the result."
+          + " worker in this process and waits for the result.",
+      "With --id the start is idempotent: the id of a running pipeline attaches to it, the id of a"
+          + " completed one reports it (nothing new starts), the id of a failed one starts a new"
+          + " run.",
+      "Exit codes: 0 completed (or started), 1 failed, 2 invalid spec or usage."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  locality run examples/zipcodes-north.yaml --watch",
+      "  locality run daily.yaml --set stages[0].url=https://host/2026-11-25.csv.gz \\",
+      "      --set session.maxWorkerAttempts=5 --id daily-2026-11-25 --wait",
+      "  locality run daily.yaml --json | jq -r .workflowId",
+      "  locality run daily.yaml --wait --json > result.json"
     })
 final class RunCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
@@ -48,21 +67,33 @@ final class RunCommand implements Callable<Integer> {
   Path specFile;
 
   @Option(
+      names = "--set",
+      paramLabel = "PATH=VALUE",
+      description =
+          "override a spec value before validation, e.g. stages[0].url=https://host/x.csv.gz,"
+              + " session.maxWorkerAttempts=5, name=x; repeatable; null removes a key")
+  List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--id",
+      paramLabel = "ID",
+      description =
+          "workflow id, makes the start idempotent (default: <name>-<yyyyMMdd-HHmmss>-<4 hex>)")
+  String workflowId;
+
+  @Option(
       names = "--wait",
       description = "wait for the pipeline to end and print its summary (exit 1 if it failed)")
   boolean wait;
+
+  @Option(names = "--watch", description = "wait with the live view (see 'locality watch')")
+  boolean watch;
 
   @Option(
       names = "--json",
       description =
           "print one JSON object on stdout instead of text (with the result when waiting)")
   boolean json;
-
-  @Option(
-      names = "--id",
-      paramLabel = "ID",
-      description = "workflow id (default: <name>-<yyyyMMdd-HHmmss>-<4 hex>)")
-  String workflowId;
 
   @Option(
       names = {"--queue", "--shared-queue"},
@@ -78,13 +109,19 @@ final class RunCommand implements Callable<Integer> {
               + " listening (implies --wait)")
   boolean embedded;
 
+  @Mixin LiveViewOptions live;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PipelineSpec pipeline;
     try {
-      pipeline = new SpecParser(cli.registry()).parse(specFile);
+      SpecOverrides overrides = SpecOverrides.parse(sets, Path.of(""));
+      pipeline = new SpecLoader(cli.registry()).load(specFile, overrides);
+    } catch (IllegalArgumentException e) {
+      err.println("locality: " + e.getMessage());
+      return ExitCodes.USAGE;
     } catch (InvalidSpecException e) {
       SpecProblems.report(e, specFile, json, out, err);
       return ExitCodes.USAGE;
@@ -104,22 +141,47 @@ final class RunCommand implements Callable<Integer> {
     }
     try (TemporalConnection connection =
         embedded ? cli.connector().embedded(queue) : cli.connector().connect(true, queue)) {
-      WorkflowExecution execution;
-      try {
-        execution = start(connection.client(), pipeline, id);
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        err.println("locality: a pipeline with id " + id + " is already running");
-        return ExitCodes.USAGE;
+      PipelineStarter.Started started =
+          new PipelineStarter(connection.client(), queue).start(pipeline, id, Map.of());
+      PipelineInspector inspector =
+          new PipelineInspector(connection.client(), Duration.ofSeconds(3));
+      switch (started.outcome()) {
+        case ALREADY_COMPLETED:
+          err.println(
+              "locality: pipeline "
+                  + id
+                  + " already completed (run "
+                  + started.runId()
+                  + "); not starting it again");
+          err.flush();
+          return print(out, inspector.report(id, started.runId()), false);
+        case ALREADY_RUNNING:
+          err.println(
+              "locality: pipeline "
+                  + id
+                  + " is already running (run "
+                  + started.runId()
+                  + "); attaching to it instead of starting another");
+          err.flush();
+          break;
+        default:
+          break;
       }
       if (!json) out.println(id);
+      out.flush();
+      if (watch) {
+        return live.watchAndReport(
+            connection, id, started.runId(), json, cli.env(), out, err, List.of());
+      }
       if (!wait && !connection.isEmbedded()) {
         if (json) {
-          ObjectNode started = new JsonReport().mapper().createObjectNode();
-          started.put("workflowId", id);
-          started.put("runId", execution.getRunId());
-          started.put("status", PipelineReport.RUNNING);
-          started.put("name", pipeline.name());
-          out.println(new JsonReport().write(started));
+          ObjectNode node = new JsonReport().mapper().createObjectNode();
+          node.put("workflowId", id);
+          node.put("runId", started.runId());
+          node.put("status", PipelineReport.RUNNING);
+          node.put("name", pipeline.name());
+          node.put("started", started.isNew());
+          out.println(new JsonReport().write(node));
         }
         return ExitCodes.SUCCESS;
       }
@@ -128,23 +190,27 @@ final class RunCommand implements Callable<Integer> {
           json
               ? null
               : ProgressWatcher.start(
-                  connection.client(), id, execution.getRunId(), err, Duration.ofSeconds(1))) {
-        report =
-            new PipelineInspector(connection.client(), Duration.ofSeconds(3))
-                .awaitEnd(id, execution.getRunId());
+                  connection.client(), id, started.runId(), err, Duration.ofSeconds(1))) {
+        report = inspector.awaitEnd(id, started.runId());
       }
-      out.print(
-          json ? new JsonReport().toJson(report) + "\n" : new SummaryFormatter().format(report));
-      out.flush();
-      return report.exitCode();
+      return print(out, report, started.isNew());
     }
   }
 
-  private WorkflowExecution start(WorkflowClient client, PipelineSpec pipeline, String id) {
-    PipelineWorkflow workflow =
-        client.newWorkflowStub(
-            PipelineWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(queue).build());
-    return WorkflowClient.start(workflow::run, pipeline);
+  /**
+   * Prints the summary, or the JSON report with {@code "started"}: whether this command started the
+   * run (false when it found one with the same id).
+   */
+  private int print(PrintWriter out, PipelineReport report, boolean startedHere) {
+    if (json) {
+      JsonReport renderer = new JsonReport();
+      ObjectNode tree = renderer.toTree(report);
+      tree.put("started", startedHere);
+      out.println(renderer.write(tree));
+    } else {
+      out.print(new SummaryFormatter().format(report));
+    }
+    out.flush();
+    return report.exitCode();
   }
 }

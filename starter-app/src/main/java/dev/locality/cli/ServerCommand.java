@@ -19,7 +19,13 @@ import picocli.CommandLine.Spec;
     name = "server",
     mixinStandardHelpOptions = true,
     description =
-        "Run an in-memory Temporal development server (the Java test server) until Ctrl-C.")
+        "Run an in-memory Temporal development server (the Java test server) until Ctrl-C.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  locality server &",
+      "  TEMPORAL_ADDRESS=127.0.0.1:7233 locality worker --worker-id w1 &",
+      "  locality server --port 7300"
+    })
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

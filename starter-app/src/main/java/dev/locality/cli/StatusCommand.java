@@ -25,7 +25,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show a pipeline run: live progress while running, else its result or failure.")
+    description = "Show a pipeline run: live progress while running, else its result or failure.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  locality status zipcodes-north-20261125-101500-3fa2",
+      "  locality status daily-2026-11-25 --json | jq .status",
+      "Exit codes: 0 completed or running, 1 failed/cancelled/terminated/timed out, 2 unknown id."
+    })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
   @Spec CommandSpec spec;

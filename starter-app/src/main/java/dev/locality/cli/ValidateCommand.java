@@ -24,7 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Check a pipeline spec without running it.")
+    description = "Check a pipeline spec without running it.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  locality validate examples/zipcodes-north.yaml",
+      "  locality validate daily.yaml --json | jq -r '.problems[].location'",
+      "Every problem is listed with its stage and key; exit 2 on any."
+    })
 final class ValidateCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
   @Spec CommandSpec spec;

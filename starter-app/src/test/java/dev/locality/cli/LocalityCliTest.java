@@ -83,7 +83,20 @@ class LocalityCliTest {
   void helpListsEveryCommand() {
     assertThat(run("--help")).isEqualTo(ExitCodes.SUCCESS);
 
-    assertThat(out.toString()).contains("run", "status", "worker", "server");
+    assertThat(out.toString())
+        .contains("run", "watch", "status", "list", "cancel", "batch", "validate", "stages")
+        .contains("demo", "worker", "server", "completion")
+        .contains("Examples:");
+  }
+
+  @Test
+  void everyCommandsHelpHasExamples() {
+    for (String command :
+        new String[] {"run", "watch", "list", "batch", "stages", "demo", "completion"}) {
+      out.getBuffer().setLength(0);
+      assertThat(run(command, "--help")).as(command).isEqualTo(ExitCodes.SUCCESS);
+      assertThat(out.toString()).as(command).contains("Examples:", "locality " + command);
+    }
   }
 
   @Test

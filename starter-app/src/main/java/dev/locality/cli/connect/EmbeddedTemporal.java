@@ -42,6 +42,14 @@ final class EmbeddedTemporal {
    * @return an open connection whose close stops the worker (graceful drain) and the server
    */
   static TemporalConnection start(String sharedQueue) {
+    return start(sharedQueue, true);
+  }
+
+  /**
+   * Starts the server, and a worker polling {@code sharedQueue} when {@code withWorker}; without
+   * one the caller brings its own workers (they reach the server at the connection's target).
+   */
+  static TemporalConnection start(String sharedQueue, boolean withWorker) {
     EmbeddedTemporal embedded = startServer();
     WorkflowServiceStubs stubs = null;
     try {
@@ -52,6 +60,7 @@ final class EmbeddedTemporal {
       WorkflowClient client =
           WorkflowClient.newInstance(
               stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      if (!withWorker) return new TemporalConnection(stubs, client, target, embedded);
       embedded.worker =
           LocalityWorker.start(
               client,

@@ -28,6 +28,8 @@ public final class TemporalConnector {
 
   public static final int LOCAL_PORT = 7233;
 
+  private static final int PROBE_TIMEOUT_MILLIS = 3_000;
+
   private final Map<String, String> env;
   private final BooleanSupplier localServerListening;
 
@@ -62,6 +64,7 @@ public final class TemporalConnector {
     ClientConfigProfile profile = profile();
     switch (mode(profile)) {
       case CONFIGURED:
+        requireReachable(profile.getAddress());
         return open(profile, profile.getAddress());
       case LOCAL:
         return open(
@@ -73,9 +76,52 @@ public final class TemporalConnector {
     }
   }
 
+  /**
+   * Starts the embedded server alone, on a free loopback port that other processes can reach at
+   * {@link TemporalConnection#target()} (the demo's worker processes).
+   */
+  public TemporalConnection embeddedServerOnly() {
+    return EmbeddedTemporal.start(null, false);
+  }
+
   /** Starts the embedded server and worker regardless of configuration. */
   public TemporalConnection embedded(String sharedQueue) {
     return EmbeddedTemporal.start(sharedQueue);
+  }
+
+  /**
+   * Fails fast, naming the address and the setting it came from, when nothing accepts connections
+   * there (instead of a gRPC UNAVAILABLE after the client's retries).
+   */
+  private void requireReachable(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon > 0 ? address.substring(0, colon) : address;
+    int port = LOCAL_PORT;
+    if (colon > 0) {
+      try {
+        port = Integer.parseInt(address.substring(colon + 1).trim());
+      } catch (NumberFormatException e) {
+        return; // not host:port (a URL form the SDK understands): let the SDK judge it
+      }
+    }
+    if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+    if (!Ports.isListening(host, port, PROBE_TIMEOUT_MILLIS)) {
+      throw new UnreachableServerException(address, addressSource());
+    }
+  }
+
+  /** Where the configured address came from, in the words the user set it with. */
+  String addressSource() {
+    if (env.get("TEMPORAL_ADDRESS") != null && !env.get("TEMPORAL_ADDRESS").isBlank()) {
+      return "TEMPORAL_ADDRESS";
+    }
+    String profile = env.getOrDefault("TEMPORAL_PROFILE", "default");
+    String file = env.get("TEMPORAL_CONFIG_FILE");
+    return "the address of temporal-envconfig profile '"
+        + profile
+        + "'"
+        + (file == null ? "" : " in " + file)
+        + " (or set TEMPORAL_ADDRESS)";
   }
 
   private Mode mode(ClientConfigProfile profile) {
@@ -103,6 +149,24 @@ public final class TemporalConnector {
     LOCAL,
     /** Nothing found: the in-process test server and worker. */
     EMBEDDED
+  }
+
+  /** The configured address accepts no connections. */
+  public static final class UnreachableServerException extends RuntimeException {
+    UnreachableServerException(String address, String source) {
+      super(
+          "cannot reach Temporal at "
+              + address
+              + " (from "
+              + source
+              + "): nothing accepts connections there. Start the server, or point "
+              + (source.equals("TEMPORAL_ADDRESS") ? "TEMPORAL_ADDRESS" : "the setting")
+              + " at a running one (unset it to use a server on "
+              + LOCAL_HOST
+              + ":"
+              + LOCAL_PORT
+              + " or, for 'run', the embedded one)");
+    }
   }
 
   /** Nothing is configured or listening, and the command cannot use the embedded default. */

@@ -11,6 +11,16 @@ import dev.locality.api.stage.Progress;
  * @param attempt 1-based attempt on the current worker
  * @param progress the last heartbeat's progress, null when none was recorded or it is unreadable
  * @param lastFailure the previous attempt's failure message, null when none
+ * @param activityId the activity's id within the workflow (distinguishes repeats of one type)
+ * @param startedAtMillis epoch millis when the current attempt started, 0 when not yet
+ * @param lastHeartbeatMillis epoch millis of the last heartbeat the server recorded, 0 when none
  */
 public record PendingStage(
-    String type, String state, int attempt, Progress progress, String lastFailure) {}
+    String type,
+    String state,
+    int attempt,
+    Progress progress,
+    String lastFailure,
+    String activityId,
+    long startedAtMillis,
+    long lastHeartbeatMillis) {}

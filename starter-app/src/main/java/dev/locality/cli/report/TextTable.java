@@ -7,13 +7,13 @@ import java.util.List;
  * A plain-text table: a header row and data rows, columns padded to their widest cell, numbers
  * right-aligned. Not thread-safe; build, render, discard.
  */
-final class TextTable {
+public final class TextTable {
   private final String[] headers;
   private final boolean[] rightAligned;
   private final List<String[]> rows = new ArrayList<>();
 
   /** Headers ending in {@code >} are right-aligned (the marker is not printed). */
-  TextTable(String... headers) {
+  public TextTable(String... headers) {
     this.headers = new String[headers.length];
     this.rightAligned = new boolean[headers.length];
     for (int i = 0; i < headers.length; i++) {
@@ -23,7 +23,7 @@ final class TextTable {
     }
   }
 
-  TextTable row(String... cells) {
+  public TextTable row(String... cells) {
     if (cells.length != headers.length) {
       throw new IllegalArgumentException(
           "expected " + headers.length + " cells, got " + cells.length);
@@ -33,7 +33,7 @@ final class TextTable {
   }
 
   /** Renders every line with the given indent, each ending in a newline. */
-  String render(String indent) {
+  public String render(String indent) {
     int[] widths = new int[headers.length];
     for (int i = 0; i < headers.length; i++) widths[i] = headers[i].length();
     for (String[] row : rows) {

@@ -1,0 +1,36 @@
+package dev.locality.cli.batch;
+
+import java.util.List;
+
+/**
+ * The outcome of one input of a batch.
+ *
+ * @param input the input URL
+ * @param workflowId the run's id (derived from the input, {@link BatchIds})
+ * @param runId the Temporal run, null when nothing ran
+ * @param result COMPLETED, FAILED (or CANCELED, TERMINATED, TIMED_OUT), SKIPPED (an earlier run
+ *     with this id completed: nothing started) or INVALID (the spec with this input does not
+ *     validate: nothing started)
+ * @param durationMillis the run's wall time, -1 when unknown
+ * @param rowsOut rows written by the last row-counting stage, -1 when none counts rows
+ * @param outputUris what the run wrote
+ * @param message the failure or validation message, null on success
+ */
+public record BatchRun(
+    String input,
+    String workflowId,
+    String runId,
+    String result,
+    long durationMillis,
+    long rowsOut,
+    List<String> outputUris,
+    String message) {
+
+  public static final String SKIPPED = "SKIPPED";
+  public static final String INVALID = "INVALID";
+  public static final String COMPLETED = "COMPLETED";
+
+  public boolean succeeded() {
+    return COMPLETED.equals(result) || SKIPPED.equals(result);
+  }
+}
