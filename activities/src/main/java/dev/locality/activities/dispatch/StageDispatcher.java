@@ -129,7 +129,7 @@ public final class StageDispatcher implements DynamicActivity {
             outputDir,
             invocation.pipeline(),
             attempt,
-            heartbeat,
+            fenced(heartbeat, invocation.sessionId()),
             workerSettings,
             type);
     StageInput input =
@@ -164,6 +164,32 @@ public final class StageDispatcher implements DynamicActivity {
     } finally {
       if (!succeeded) deleteQuietly(outputDir);
     }
+  }
+
+  /**
+   * Fencing: every stage heartbeat first checks that this worker still holds the session (its lease
+   * was confirmed by the server recently, see {@link SessionRegistry#isHeld}); when not, the stage
+   * stops with a non-retryable {@link Failures#SESSION_LOST} before writing or committing anything
+   * more, so a worker that was cut off never commits output for a session the server has given to
+   * another worker.
+   */
+  private StageHeartbeat fenced(StageHeartbeat heartbeat, String sessionId) {
+    return new StageHeartbeat() {
+      @Override
+      public void heartbeat(dev.locality.api.stage.Progress progress) {
+        if (!sessions.isHeld(sessionId)) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "session " + sessionId + " is no longer held by worker " + workerId + " (fenced)",
+              Failures.SESSION_LOST);
+        }
+        heartbeat.heartbeat(progress);
+      }
+
+      @Override
+      public java.util.Optional<dev.locality.api.stage.Progress> previous() {
+        return heartbeat.previous();
+      }
+    };
   }
 
   private static void deleteQuietly(Path dir) {

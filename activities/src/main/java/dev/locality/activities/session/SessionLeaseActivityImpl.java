@@ -57,6 +57,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   private final GrantSender grants;
   private final Drain drain;
   private final SharedQueuePause pause;
+  private final LeaseConfirmer confirmer;
 
   public SessionLeaseActivityImpl(
       String workerId,
@@ -67,7 +68,16 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       WorkflowClient client,
       Drain drain,
       SharedQueuePause pause) {
-    this(workerId, host, uniqueQueue, workRoot, sessions, GrantSender.using(client), drain, pause);
+    this(
+        workerId,
+        host,
+        uniqueQueue,
+        workRoot,
+        sessions,
+        GrantSender.using(client),
+        drain,
+        pause,
+        LeaseConfirmer.using(client, workerId));
   }
 
   /** As the public constructor, with the grant delivery replaceable (tests). */
@@ -80,6 +90,25 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       GrantSender grants,
       Drain drain,
       SharedQueuePause pause) {
+    this(workerId, host, uniqueQueue, workRoot, sessions, grants, drain, pause, null);
+  }
+
+  /**
+   * As the public constructor, with grant delivery and lease confirmation replaceable (tests).
+   *
+   * @param confirmer confirms the lease with the server for fencing, or null for no fencing
+   */
+  public SessionLeaseActivityImpl(
+      String workerId,
+      String host,
+      String uniqueQueue,
+      WorkRoot workRoot,
+      SessionRegistry sessions,
+      GrantSender grants,
+      Drain drain,
+      SharedQueuePause pause,
+      LeaseConfirmer confirmer) {
+    this.confirmer = confirmer;
     this.workerId = workerId;
     this.host = host;
     this.uniqueQueue = uniqueQueue;
@@ -100,6 +129,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       sessions.register(
           new OpenSession(
               sessionId, info.getWorkflowId(), workRoot.sessionPath(sessionId), Instant.now()));
+      if (confirmer != null) sessions.fence(sessionId, fenceWindow(info.getHeartbeatTimeout()));
       try {
         Path dir = createDir(sessionId);
         grants.send(
@@ -113,7 +143,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
             info.getWorkflowId(),
             request.attempt(),
             dir);
-        holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()));
+        holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()), sessionId);
       } catch (ActivityNotExistsException finished) {
         // The workflow closed the session and finished before our heartbeat saw the cancel.
         // Nothing is left to report to: skip the completion call, which would only fail with
@@ -172,12 +202,14 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   }
 
   /** Heartbeats until the session is closed (exception) or the drain expires. */
-  private void holdUntilClosed(ActivityExecutionContext context, Duration interval) {
+  private void holdUntilClosed(
+      ActivityExecutionContext context, Duration interval, String sessionId) {
     CountDownLatch wake = new CountDownLatch(1);
     try (var onCancel = context.getCancellationToken().onCancel(wake::countDown);
         var onExpire = drain.onExpire(wake::countDown)) {
       while (true) {
         context.heartbeat(null); // throws once the workflow closed the session
+        if (confirmer != null) confirm(context, interval, sessionId);
         if (drain.isExpired()) throw workerShutdown();
         wake.await(interval.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -185,6 +217,27 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       Thread.currentThread().interrupt();
       throw workerShutdown();
     }
+  }
+
+  /** Asks the server to record a lease heartbeat now, for the stages' fence. */
+  private void confirm(ActivityExecutionContext context, Duration deadline, String sessionId) {
+    switch (confirmer.confirm(context.getInfo().getTaskToken(), deadline)) {
+      case CONFIRMED -> sessions.confirmLease(sessionId);
+      case GONE -> {
+        sessions.markLost(sessionId);
+        log.warn("session {}: the server no longer knows its lease; fenced off", sessionId);
+      }
+      case UNREACHABLE -> {} // the window runs out unless a later confirmation succeeds
+    }
+  }
+
+  /**
+   * How long one server confirmation lets the stages keep acting: half the lease's heartbeat
+   * timeout, so a cut-off worker stops before the server can hand the session to another worker.
+   */
+  static Duration fenceWindow(Duration heartbeatTimeout) {
+    if (heartbeatTimeout == null || heartbeatTimeout.isZero()) return Duration.ofSeconds(5);
+    return heartbeatTimeout.dividedBy(2);
   }
 
   private ApplicationFailure workerShutdown() {

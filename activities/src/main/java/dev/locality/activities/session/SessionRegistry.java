@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  */
 public final class SessionRegistry {
   private final Map<String, OpenSession> open = new ConcurrentHashMap<>();
+  private final Map<String, Fence> fences = new ConcurrentHashMap<>();
   private final Object changed = new Object();
   private final Consumer<OpenSession> onRegister;
 
@@ -41,8 +42,46 @@ public final class SessionRegistry {
     onRegister.accept(session);
   }
 
+  /** When the server last confirmed a session's lease, and for how long a confirmation holds. */
+  private record Fence(long confirmedAtNanos, long validNanos, boolean lost) {}
+
+  /**
+   * Fencing: from now on {@code sessionId} counts as held only while the server confirmed its lease
+   * within the last {@code validFor} (see {@link #confirmLease}). Call once, when the lease starts
+   * (the task it just received is the first confirmation). Sessions without a fence count as held
+   * while registered.
+   */
+  public void fence(String sessionId, Duration validFor) {
+    fences.put(sessionId, new Fence(System.nanoTime(), validFor.toNanos(), false));
+  }
+
+  /** The server recorded a lease heartbeat of {@code sessionId} just now. */
+  public void confirmLease(String sessionId) {
+    fences.computeIfPresent(
+        sessionId, (id, f) -> f.lost() ? f : new Fence(System.nanoTime(), f.validNanos(), false));
+  }
+
+  /** The server no longer knows the lease (it timed out): the session is lost for good. */
+  public void markLost(String sessionId) {
+    fences.computeIfPresent(sessionId, (id, f) -> new Fence(f.confirmedAtNanos(), 0, true));
+  }
+
+  /**
+   * Whether this worker may still act for {@code sessionId}: it is registered, and, when fenced,
+   * not lost and confirmed by the server recently. A worker cut off from the server stops holding
+   * its sessions before the server can give them to another worker (the confirmation window is
+   * shorter than the lease's heartbeat timeout).
+   */
+  public boolean isHeld(String sessionId) {
+    if (!open.containsKey(sessionId)) return false;
+    Fence fence = fences.get(sessionId);
+    if (fence == null) return true;
+    return !fence.lost() && System.nanoTime() - fence.confirmedAtNanos() < fence.validNanos();
+  }
+
   /** Forgets a session; returns whether it was open. Idempotent. */
   public boolean unregister(String sessionId) {
+    fences.remove(sessionId);
     boolean removed = open.remove(sessionId) != null;
     if (removed) {
       synchronized (changed) {

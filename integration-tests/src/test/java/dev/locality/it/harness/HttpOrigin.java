@@ -60,9 +60,12 @@ public final class HttpOrigin implements AutoCloseable {
     }
   }
 
-  private HttpOrigin(Path root) throws IOException {
+  private final String advertisedHost;
+
+  private HttpOrigin(Path root, InetAddress bind, String advertisedHost) throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    this.advertisedHost = advertisedHost;
+    this.server = HttpServer.create(new InetSocketAddress(bind, 0), 64);
     this.executor =
         Executors.newCachedThreadPool(
             r -> {
@@ -77,8 +80,17 @@ public final class HttpOrigin implements AutoCloseable {
 
   /** Serves {@code root}'s files at {@code http://127.0.0.1:<port>/<relative path>}. */
   public static HttpOrigin serve(Path root) {
+    return serve(root, InetAddress.getLoopbackAddress(), "127.0.0.1");
+  }
+
+  /**
+   * Serves {@code root}'s files on {@code bind} (any free port), with URLs naming {@code
+   * advertisedHost}: for workers in containers, bind {@code 0.0.0.0} and advertise the container
+   * network's gateway address.
+   */
+  public static HttpOrigin serve(Path root, InetAddress bind, String advertisedHost) {
     try {
-      return new HttpOrigin(root);
+      return new HttpOrigin(root, bind, advertisedHost);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the HTTP origin", e);
     }
@@ -87,7 +99,9 @@ public final class HttpOrigin implements AutoCloseable {
   /** The URL of a file relative to the served directory. */
   public URI uri(String relativePath) {
     return URI.create(
-        "http://127.0.0.1:"
+        "http://"
+            + advertisedHost
+            + ":"
             + server.getAddress().getPort()
             + "/"
             + relativePath.replace('\\', '/'));

@@ -14,14 +14,23 @@ import java.nio.file.StandardOpenOption;
  * the figures it measured. Thread-safe.
  */
 public final class ItSummary {
-  /** The only mode the harness runs in so far (see DESIGN.md §4). */
+  /** The mode of the process-only scenarios (those built on {@link Cluster}). */
   public static final String MODE = "process";
 
   private ItSummary() {}
 
   /** Records a passed scenario and its key figures, e.g. {@code "detection-ms=2140"}. */
-  public static synchronized void pass(String scenario, String figures) {
-    String line = scenario + " mode=" + MODE + " pass " + figures;
+  public static void pass(String scenario, String figures) {
+    pass(scenario, MODE, figures);
+  }
+
+  /** As {@link #pass(String, String)}, for a scenario run in {@code mode}. */
+  public static void pass(String scenario, ItMode mode, String figures) {
+    pass(scenario, mode.label(), figures);
+  }
+
+  private static synchronized void pass(String scenario, String mode, String figures) {
+    String line = scenario + " mode=" + mode + " pass " + figures;
     System.out.println("[it-summary] " + line);
     System.out.flush();
     try {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * <p>Failure injection: {@link #kill()} is SIGKILL (a crash: no cleanup, no drain), {@link #stop()}
  * is SIGTERM (a graceful drain). Thread-safe.
  */
-public final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements ItWorker, AutoCloseable {
   /** The Locality shared task queue the workers poll. */
   public static final String SHARED_QUEUE = TaskQueues.DEFAULT_SHARED;
 
@@ -188,6 +188,59 @@ public final class WorkerProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** SIGSTOP: every thread frozen, sockets open. */
+  @Override
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT. */
+  @Override
+  public void unpause() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start();
+      if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + name + " failed");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Not possible for a process on the test machine's own network. */
+  @Override
+  public void partition() {
+    throw new UnsupportedOperationException("a worker process cannot be partitioned");
+  }
+
+  @Override
+  public void heal() {
+    throw new UnsupportedOperationException("a worker process cannot be partitioned");
+  }
+
+  @Override
+  public boolean canPartition() {
+    return false;
+  }
+
+  @Override
+  public List<String> sessionLeftovers() {
+    try (java.util.stream.Stream<Path> paths = Files.walk(workRoot)) {
+      return paths
+          .filter(p -> workRoot.relativize(p).getNameCount() > 1)
+          .filter(p -> !p.getFileName().toString().equals(".lock"))
+          .map(Path::toString)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public long pid() {
