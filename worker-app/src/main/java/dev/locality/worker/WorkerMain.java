@@ -43,6 +43,12 @@ import picocli.CommandLine.Option;
     description = "Runs a Locality worker: pipelines, worker sessions and stages.",
     footer = {
       "",
+      "Examples:",
+      "  TEMPORAL_ADDRESS=temporal:7233 java -jar locality-worker-app-all.jar --max-sessions 2",
+      "  locality worker --worker-id w1 --work-root /data/locality --metrics-port 9464",
+      "  locality worker --config /etc/locality/worker.yaml --log-format json",
+      "  locality worker --stage-setting maxDownloadBytes=50g --min-free-disk 20g",
+      "",
       "Precedence: flag > LOCALITY_* variable > config file > default. Config file keys are the long"
           + " option names without the dashes (max-sessions: 2); stage settings go under"
           + " stage-settings (YAML mapping, or stage-settings.KEY=VALUE in .properties).",
