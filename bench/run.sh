@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# bench/run.sh: Locality's benchmark (see bench/README.md).
+#
+#   bench/run.sh [--size 1GB] [--runs 3] [--java-home DIR] [--only SECTIONS] [--jfr] [--keep]
+#                [--small-count 200] [--small-size 1MB] [--small-sequential 20]
+#                [--small-concurrency 8] [--data-dir DIR] [--out DIR]
+#
+# Builds the CLI and worker jars into the build directory target-bench (only when a source is newer
+# than the jar), fetches S3Proxy's runnable jar (org.gaul:s3proxy:4.1.0, classifier
+# jar-with-dependencies) through the Maven wrapper when it is not there yet, then runs the harness
+# bench/src/Bench.java with the JDK source launcher. Results: bench/results/latest.{json,md} and a
+# time-stamped copy of each. Progress goes to stderr, the Markdown table to stdout at the end.
+#
+# Environment: JAVA (java for the harness, server and CLI; default: java on PATH),
+# MVNW_REPOURL (used by the Maven wrapper, see mvnw).
+set -euo pipefail
+
+bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$bench_dir/.." && pwd)"
+build_dir="target-bench"
+java_cmd="${JAVA:-java}"
+s3proxy_version="4.1.0"
+
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help)
+      sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0 ;;
+  esac
+done
+
+jar_of() { # newest jar matching a glob, or nothing
+  local jar
+  for jar in $1; do [ -f "$jar" ] && printf '%s\n' "$jar"; done | tail -n 1
+}
+
+echo "bench: building the jars if sources changed (build dir $build_dir)..." >&2
+LOCALITY_BUILD_DIRNAME="$build_dir" "$root/locality" --version >&2
+cli_jar="$(jar_of "$root/starter-app/$build_dir/locality-starter-app-*-all.jar")"
+worker_jar="$(jar_of "$root/worker-app/$build_dir/locality-worker-app-*-all.jar")"
+if [ -z "$cli_jar" ] || [ -z "$worker_jar" ]; then
+  (cd "$root" && ./mvnw -q -B "-Dbuild.dirname=$build_dir" -Dmaven.test.skip=true \
+    -Dspotless.check.skip=true -pl starter-app,worker-app -am package) >&2
+  cli_jar="$(jar_of "$root/starter-app/$build_dir/locality-starter-app-*-all.jar")"
+  worker_jar="$(jar_of "$root/worker-app/$build_dir/locality-worker-app-*-all.jar")"
+fi
+
+tools="$bench_dir/results/tools"
+s3proxy_jar="$tools/s3proxy-$s3proxy_version-jar-with-dependencies.jar"
+if [ ! -f "$s3proxy_jar" ]; then
+  echo "bench: fetching S3Proxy $s3proxy_version (runnable jar-with-dependencies)..." >&2
+  mkdir -p "$tools"
+  (cd "$root" && ./mvnw -q -B -N "-Dbuild.dirname=$build_dir" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
+    "-Dartifact=org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
+    "-DoutputDirectory=$tools") >&2
+fi
+
+# Snapshots, so a rebuild during the run cannot pull a jar from under a running JVM.
+snap="$bench_dir/results/tools/snapshot-$$"
+mkdir -p "$snap"
+trap 'rm -rf "$snap"' EXIT
+cp "$cli_jar" "$snap/cli.jar"
+cp "$worker_jar" "$snap/worker.jar"
+
+cd "$root"
+status=0
+"$java_cmd" -Dlogback.configurationFile=locality-cli-logback.xml -cp "$snap/cli.jar" \
+  bench/src/Bench.java \
+  --root "$root" --cli-jar "$snap/cli.jar" --worker-jar "$snap/worker.jar" \
+  --s3proxy-jar "$s3proxy_jar" --command "bench/run.sh $*" "$@" || status=$?
+
+# With --jfr: a text profile next to every recording of this run (where the CPU time went).
+for arg in "$@"; do
+  if [ "$arg" = "--jfr" ]; then
+    for rec in "$bench_dir"/results/jfr/*.jfr; do
+      [ -f "$rec" ] || continue
+      [ -f "${rec%.jfr}.txt" ] && [ ! "$rec" -nt "${rec%.jfr}.txt" ] && continue
+      "$java_cmd" "$bench_dir/src/JfrTop.java" "$rec" "" 30 >"${rec%.jfr}.txt" 2>&1 || true
+    done
+    echo "bench: profiles in $bench_dir/results/jfr/*.txt" >&2
+  fi
+done
+exit "$status"
