@@ -117,6 +117,9 @@ public final class ContainerCluster implements ItCluster {
       throw new IllegalArgumentException("worker " + workerId + " was started before");
     Map<String, String> all = new LinkedHashMap<>();
     all.put("TEMPORAL_ADDRESS", SERVER_ALIAS + ":7233");
+    // The product image sizes the heap by the container's memory (none set here: the host's);
+    // keep test workers small and quick to start on a shared CI machine.
+    all.put("JAVA_TOOL_OPTIONS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
     if (settings.maxSessions > 0)
       all.put("LOCALITY_MAX_SESSIONS", Integer.toString(settings.maxSessions));
     if (s3 != null) all.putAll(s3.workerEnv());

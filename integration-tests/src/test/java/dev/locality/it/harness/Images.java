@@ -11,11 +11,14 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
- * Builds the container images of the integration tests from the repository's own Dockerfiles, over
- * {@link #baseImage()} (system property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code
- * localhost/locality-jre:17}, built by {@code .ci/container-engine.sh} without any registry). An
- * image is tagged with its jar's size and modification time, so an unchanged jar is not built
- * twice, and each is built once per JVM. Thread-safe.
+ * Builds the container images of the integration tests: the worker from the product Dockerfile
+ * {@code worker-app/Dockerfile} (what users run), the Temporal test server from {@code
+ * docker/server/Dockerfile} under the test resources. Both build over {@link #baseImage()} (system
+ * property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code localhost/locality-jre:17}, built
+ * by {@code .ci/container-engine.sh} without any registry) when that image exists locally, else
+ * over the Dockerfile's own default. An image is tagged with a hash of its jar's size and
+ * modification time, its Dockerfile and the base image, so an unchanged image is not built twice,
+ * and each is built once per JVM. Thread-safe.
  */
 final class Images {
   private static final ConcurrentMap<String, String> BUILT = new ConcurrentHashMap<>();
@@ -30,23 +33,34 @@ final class Images {
 
   /** The Temporal test server image: docker/server/Dockerfile over the CLI jar. */
   static String server() {
-    return build(
-        "locality-it-server",
-        "docker/server/Dockerfile",
-        HarnessPaths.cliJar(),
-        "locality-cli.jar");
+    Path dockerfile =
+        HarnessPaths.repoRoot()
+            .resolve("integration-tests/src/test/resources/docker/server/Dockerfile");
+    return build("locality-it-server", dockerfile, HarnessPaths.cliJar(), "locality-cli.jar", null);
   }
 
-  /** The worker image: docker/worker/Dockerfile over the shaded worker-app jar. */
+  /**
+   * The worker image, built like the product's own instructions say: {@code worker-app/Dockerfile}
+   * with {@code worker-app/} as the build context (of which only the Dockerfile and the shaded jar
+   * are sent) and {@code --build-arg JAR=<the jar relative to worker-app/>}.
+   */
   static String worker() {
-    return build(
-        "locality-it-worker",
-        "docker/worker/Dockerfile",
-        HarnessPaths.workerJar(),
-        "locality-worker.jar");
+    Path context = HarnessPaths.repoRoot().resolve("worker-app");
+    Path jar = HarnessPaths.workerJar();
+    String relative =
+        jar.startsWith(context)
+            ? context.relativize(jar).toString().replace('\\', '/')
+            : "locality-worker.jar";
+    return build("locality-it-worker", context.resolve("Dockerfile"), jar, relative, "JAR");
   }
 
-  private static String build(String name, String dockerfile, Path jar, String jarName) {
+  /**
+   * @param jarName where the jar goes in the build context
+   * @param jarArg the build argument that names the jar's place, or null when the Dockerfile has a
+   *     fixed one
+   */
+  private static String build(
+      String name, Path dockerfile, Path jar, String jarName, String jarArg) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("jar not found: " + jar + " (package it first)");
     }
@@ -57,30 +71,36 @@ final class Images {
               .toHexDigits(
                   Files.size(jar)
                       ^ Files.getLastModifiedTime(jar).toMillis()
-                      ^ baseImage().hashCode());
+                      ^ ((long) Files.readString(dockerfile).hashCode() << 32)
+                      ^ baseImage().hashCode()
+                      ^ jarName.hashCode());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     String image = "localhost/" + name + ":" + tag;
-    return BUILT.computeIfAbsent(image, i -> buildIfMissing(i, dockerfile, jar, jarName));
+    return BUILT.computeIfAbsent(image, i -> buildIfMissing(i, dockerfile, jar, jarName, jarArg));
   }
 
-  private static String buildIfMissing(String image, String dockerfile, Path jar, String jarName) {
+  private static boolean exists(String image) {
     try {
       DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-      return image;
+      return true;
     } catch (RuntimeException missing) {
-      // build it below
+      return false;
     }
-    Path file =
-        HarnessPaths.repoRoot().resolve("integration-tests/src/test/resources/" + dockerfile);
+  }
+
+  private static String buildIfMissing(
+      String image, Path dockerfile, Path jar, String jarName, String jarArg) {
+    if (exists(image)) return image;
     long start = System.nanoTime();
-    String built =
+    ImageFromDockerfile build =
         new ImageFromDockerfile(image, false)
-            .withFileFromPath("Dockerfile", file)
-            .withFileFromPath(jarName, jar)
-            .withBuildArg("BASE_IMAGE", baseImage())
-            .get();
+            .withFileFromPath("Dockerfile", dockerfile)
+            .withFileFromPath(jarName, jar);
+    if (jarArg != null) build.withBuildArg(jarArg, jarName);
+    if (exists(baseImage())) build.withBuildArg("BASE_IMAGE", baseImage());
+    String built = build.get();
     ItSummary.measured("image-build", image + " ms=" + (System.nanoTime() - start) / 1_000_000);
     return built;
   }

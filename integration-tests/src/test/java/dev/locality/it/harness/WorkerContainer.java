@@ -3,6 +3,8 @@ package dev.locality.it.harness;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -26,6 +29,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 public final class WorkerContainer implements ItWorker {
   /** Work root inside the worker image. */
   public static final String WORK_ROOT = "/var/lib/locality/work";
+
+  /** The port of /metrics, /healthz and /readyz inside the worker image. */
+  public static final int METRICS_PORT = 9464;
 
   private final String workerId;
   private final GenericContainer<?> container;
@@ -48,6 +54,7 @@ public final class WorkerContainer implements ItWorker {
             .withCreateContainerCmdModifier(cmd -> cmd.withHostName(workerId))
             .withEnv(env)
             .withEnv("LOCALITY_WORKER_ID", workerId)
+            .withExposedPorts(METRICS_PORT)
             .waitingFor(
                 Wait.forLogMessage(".*" + uniqueQueue.pattern() + ".*", 1)
                     .withStartupTimeout(ready));
@@ -57,6 +64,38 @@ public final class WorkerContainer implements ItWorker {
   void start() {
     container.start();
     containerId = container.getContainerId();
+  }
+
+  /** The container's id, for engine calls the harness does not wrap. */
+  public String containerId() {
+    return containerId;
+  }
+
+  /** An HTTP endpoint of the worker ({@code /healthz}, ...) through its mapped metrics port. */
+  public URI metricsUri(String path) {
+    return URI.create(
+        "http://"
+            + container.getHost()
+            + ":"
+            + container.getMappedPort(METRICS_PORT)
+            + (path.startsWith("/") ? path : "/" + path));
+  }
+
+  /** Runs a command inside the running container ({@code docker exec}). */
+  public Container.ExecResult exec(String... command) {
+    try {
+      return container.execInContainer(command);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The bytes of a file inside the container ({@code docker cp}). */
+  public byte[] readFile(String containerPath) {
+    return container.copyFileFromContainer(containerPath, InputStream::readAllBytes);
   }
 
   private static DockerClient docker() {

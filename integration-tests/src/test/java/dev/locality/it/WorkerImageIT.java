@@ -1,0 +1,177 @@
+package dev.locality.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.locality.api.workflow.PipelineResult;
+import dev.locality.it.harness.DataFiles;
+import dev.locality.it.harness.HarnessPaths;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
+import dev.locality.it.harness.ItMode;
+import dev.locality.it.harness.Pipelines;
+import dev.locality.it.harness.WorkerContainer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The product worker image ({@code worker-app/Dockerfile}, as users build it) in a real container
+ * next to the Temporal test server: it answers {@code /healthz} and {@code /readyz} on the mapped
+ * metrics port, runs a small pipeline (download from the test JVM's HTTP origin, transform-csv,
+ * upload to S3Proxy) with the expected output bytes, runs as the image's non-root user, and ends
+ * with exit code 0 on {@code docker stop}. Container mode only: skipped when no Docker API answers
+ * (or {@code -Dlocality.it.mode=processes}).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkerImageIT {
+  private static final String WORKER = "img-1";
+  private static final String BUCKET = "it-image";
+  private static final String INPUT = "numbers.csv";
+  private static final int MIN_VALUE = 500;
+
+  private static ItCluster cluster;
+  private static WorkerContainer worker;
+  private static Path data;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() {
+    Assumptions.assumeTrue(
+        ItMode.current() == ItMode.CONTAINERS,
+        "WorkerImageIT tests the worker container image: it needs a Docker API (DOCKER_HOST, see"
+            + " .ci/container-engine.sh) and runs in container mode only");
+    data = HarnessPaths.newRunDir("WorkerImageIT-data");
+    DataFiles.csv(data, INPUT, 300);
+    cluster =
+        ItClusters.builder()
+            .name("WorkerImageIT")
+            .mode(ItMode.CONTAINERS)
+            .workers(WORKER)
+            .serve(data)
+            .withS3()
+            .start();
+    cluster.s3().createBucket(BUCKET);
+    worker = (WorkerContainer) cluster.worker(WORKER);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(worker.metricsUri(path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(1)
+  void answersHealthAndReadinessOnTheMetricsPort() throws Exception {
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(get("/readyz").statusCode()).isEqualTo(200));
+    assertThat(get("/metrics").body()).contains("# TYPE");
+  }
+
+  @Test
+  @Order(2)
+  void runsAsTheImagesNonRootUser() {
+    var uid = worker.exec("id", "-u");
+    assertThat(uid.getExitCode()).isZero();
+    assertThat(uid.getStdout().strip()).isEqualTo("10001");
+  }
+
+  @Test
+  @Order(3)
+  void runsAPipelineAndUploadsTheExpectedBytes() throws Exception {
+    Pipelines pipelines = new Pipelines(cluster.client());
+    String yaml =
+        """
+        name: worker-image-it
+        session:
+          heartbeatTimeout: 5s
+          creationTimeout: 30s
+          maxWorkerAttempts: 1
+        stages:
+          - type: download
+            url: %s
+            sha256: %s
+          - type: transform-csv
+            select: [id, value]
+            rename: {value: v}
+            filter: double(v) >= %s.0
+          - type: upload
+            to: s3://%s/image/{runId}/{file}
+        """
+            .formatted(
+                cluster.origin().uri(INPUT),
+                DataFiles.sha256(data.resolve(INPUT)),
+                MIN_VALUE,
+                BUCKET);
+    String id = pipelines.start("it-image", Pipelines.parse(yaml));
+
+    PipelineResult result = pipelines.result(id, Duration.ofSeconds(60));
+
+    assertThat(result.workerId()).isEqualTo(WORKER);
+    assertThat(result.outputUris()).hasSize(1);
+    URI output = URI.create(result.outputUris().get(0));
+    assertThat(output.getScheme()).isEqualTo("s3");
+    assertThat(output.getHost()).isEqualTo(BUCKET);
+    String expected = expectedCsv(data.resolve(INPUT));
+    assertThat(expected.lines().count()).isGreaterThan(100);
+    assertThat(cluster.s3().read(BUCKET, output.getPath().substring(1)))
+        .isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Order(4)
+  void endsWithExitCodeZeroOnDockerStop() {
+    long start = System.nanoTime();
+    org.testcontainers.DockerClientFactory.instance()
+        .client()
+        .stopContainerCmd(worker.containerId())
+        .withTimeout(30)
+        .exec();
+    assertThat(worker.waitForExit(Duration.ofSeconds(5))).contains(0);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("drained without open sessions, not killed after the stop timeout")
+        .isLessThan(Duration.ofSeconds(25));
+  }
+
+  /**
+   * The documented transform-csv output, computed without the stage: {@code id,v} (the renamed
+   * {@code value}) for the rows whose value is at least {@link #MIN_VALUE}, LF-separated.
+   */
+  private static String expectedCsv(Path input) throws Exception {
+    List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder("id,v\n");
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",");
+      if (Integer.parseInt(cells[2]) >= MIN_VALUE)
+        out.append(cells[0]).append(',').append(cells[2]).append('\n');
+    }
+    return out.toString();
+  }
+}
