@@ -1,5 +1,6 @@
 package dev.locality.worker;
 
+import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.spec.Durations;
 import java.io.PrintStream;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.locality.activities.session.SessionLeaseActivityImpl;
 import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.session.TaskQueues;
+import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import io.grpc.StatusRuntimeException;

@@ -4,6 +4,7 @@ import dev.locality.activities.session.Drain;
 import dev.locality.activities.session.MdcScope;
 import dev.locality.api.session.SessionLeaseActivity;
 import dev.locality.api.session.SessionRequest;
+import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.workflow.Failures;
 import io.temporal.activity.Activity;
 import io.temporal.client.ActivityCanceledException;

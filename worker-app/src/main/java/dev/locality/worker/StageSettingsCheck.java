@@ -5,6 +5,7 @@ import dev.locality.activities.stages.TransformCsvStage;
 import dev.locality.activities.stages.UploadStage;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.activities.stages.s3.S3Clients;
+import dev.locality.api.spec.ByteSizes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

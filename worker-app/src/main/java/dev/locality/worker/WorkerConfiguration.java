@@ -1,6 +1,7 @@
 package dev.locality.worker;
 
 import dev.locality.api.session.TaskQueues;
+import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.spec.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,12 +6,8 @@ import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.Progress;
 import dev.locality.api.stage.StageContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * symbolic links). One instance per attempt, used from one thread at a time.
  */
 public final class StageContextImpl implements StageContext {
-  private static final int BUFFER = 64 * 1024;
 
   private final Path sessionDir;
   private final Path outputDir;
@@ -90,28 +85,7 @@ public final class StageContextImpl implements StageContext {
     if (!path.startsWith(sessionDir) || escapesThroughLinks(path)) {
       throw new IllegalArgumentException(file + " is not inside the session directory");
     }
-    if (!Files.isRegularFile(path)) throw new IOException(file + " is not a regular file");
-    MessageDigest sha256 = newSha256();
-    long size = 0;
-    byte[] buffer = new byte[BUFFER];
-    try (InputStream in = Files.newInputStream(path)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        sha256.update(buffer, 0, n);
-        size += n;
-      }
-    }
-    String relative =
-        sessionDir.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
-    return new Artifact(relative, size, HexFormat.of().formatHex(sha256.digest()), rows);
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Artifact.describe(sessionDir, path, rows);
   }
 
   @Override

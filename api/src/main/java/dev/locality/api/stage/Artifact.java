@@ -1,6 +1,13 @@
 package dev.locality.api.stage;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A file a stage produced inside the session directory, handed to the next stage.
@@ -20,6 +27,35 @@ public record Artifact(String path, long bytes, String sha256, long rows, String
   /** A data artifact. */
   public Artifact(String path, long bytes, String sha256, long rows) {
     this(path, bytes, sha256, rows, DATA);
+  }
+
+  /**
+   * Describes a data file inside a session directory: its path relative to {@code sessionDir}, its
+   * size and SHA-256, read in one streaming pass. The caller checks that {@code file} lies inside
+   * {@code sessionDir}.
+   *
+   * @throws IOException when the file cannot be read or is not a regular file
+   */
+  public static Artifact describe(Path sessionDir, Path file, long rows) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IOException(file + " is not a regular file");
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    long size = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        sha256.update(buffer, 0, n);
+        size += n;
+      }
+    }
+    String relative =
+        sessionDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    return new Artifact(relative, size, HexFormat.of().formatHex(sha256.digest()), rows);
   }
 
   public String fileName() {

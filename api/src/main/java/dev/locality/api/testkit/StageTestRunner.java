@@ -15,15 +15,11 @@ import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.stage.StageResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,21 +245,6 @@ public final class StageTestRunner {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
   /** What a successful run produced. Immutable. */
   public static final class Outcome {
     private final StageTestRunner runner;
@@ -350,8 +331,7 @@ public final class StageTestRunner {
       Path absolute = sessionDir.resolve(file).toAbsolutePath().normalize();
       if (!absolute.startsWith(sessionDir))
         throw new IllegalArgumentException(file + " is not inside the session directory");
-      if (!Files.isRegularFile(absolute)) throw new IOException(file + " is not a regular file");
-      return new Artifact(relative(absolute), Files.size(absolute), sha256(absolute), rows);
+      return Artifact.describe(sessionDir, absolute, rows);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.locality.cli.demo;
 
+import dev.locality.api.spec.ByteSizes;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -29,22 +28,12 @@ public final class DemoDataset {
   private static final String[] ZONES = {
     "Midtown", "Harlem", "SoHo", "Astoria", "Flushing", "Red Hook", "Chelsea", "Tribeca", "Bushwick"
   };
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*(?:([kmgt])(?:i?b)?|b)?", Pattern.CASE_INSENSITIVE);
 
   private DemoDataset() {}
 
   /** {@code 300MB}, {@code 5m}, {@code 1GiB}, {@code 1048576}: powers of 1024. */
   public static long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a size (write e.g. 5MB, 300MB, 1GB)");
-    }
-    long value = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-    int shift = 10 * "_kmgt".indexOf(unit.isEmpty() ? "_" : unit);
-    return value << shift;
+    return ByteSizes.parse(text);
   }
 
   /**
