@@ -80,7 +80,9 @@ build_base_image() {
 
 start_api() {
   api_up && return
-  nohup podman system service --time=0 "unix://$SOCKET" >"$STATE/service.log" 2>&1 &
+  # From a directory that outlives the caller's: conmon inherits the service's working
+  # directory and cannot start containers once it is gone ("Failed to get working directory").
+  (cd "$STATE" && exec nohup podman system service --time=0 "unix://$SOCKET" >"$STATE/service.log" 2>&1) &
   echo $! >"$STATE/service.pid"
   for _ in $(seq 150); do api_up && return; sleep 0.2; done
   echo "the podman API did not come up; see $STATE/service.log" >&2

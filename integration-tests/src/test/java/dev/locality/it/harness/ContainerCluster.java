@@ -34,6 +34,10 @@ public final class ContainerCluster implements ItCluster {
   private final Network network;
   private final String gateway;
   private final Map<String, WorkerContainer> workers = new LinkedHashMap<>();
+
+  /** Attempts to create and start a container; the engine's transient start errors are retried. */
+  static final int STARTUP_ATTEMPTS = 3;
+
   private GenericContainer<?> server;
   private WorkflowServiceStubs stubs;
   private WorkflowClient client;
@@ -66,6 +70,8 @@ public final class ContainerCluster implements ItCluster {
               .withNetwork(cluster.network)
               .withNetworkAliases(SERVER_ALIAS)
               .withExposedPorts(7233)
+              // podman occasionally fails a container start ("write child: broken pipe")
+              .withStartupAttempts(STARTUP_ATTEMPTS)
               .waitingFor(
                   Wait.forLogMessage(".*TEMPORAL_ADDRESS.*", 1)
                       .withStartupTimeout(Duration.ofSeconds(60)));

@@ -55,6 +55,7 @@ public final class WorkerContainer implements ItWorker {
             .withEnv(env)
             .withEnv("LOCALITY_WORKER_ID", workerId)
             .withExposedPorts(METRICS_PORT)
+            .withStartupAttempts(ContainerCluster.STARTUP_ATTEMPTS)
             .waitingFor(
                 Wait.forLogMessage(".*" + uniqueQueue.pattern() + ".*", 1)
                     .withStartupTimeout(ready));
