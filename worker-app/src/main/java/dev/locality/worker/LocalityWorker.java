@@ -223,7 +223,11 @@ public final class LocalityWorker implements AutoCloseable {
       stageWorker.registerActivitiesImplementations(
           new MeteredStages(
               new StageDispatcher(
-                  settings.workerId(), catalog.registry(), p.sessions, settings.stageSettings()),
+                  settings.workerId(),
+                  catalog.registry(),
+                  p.sessions,
+                  settings.stageSettings(),
+                  p.drain::isExpired),
               catalog,
               metrics));
 

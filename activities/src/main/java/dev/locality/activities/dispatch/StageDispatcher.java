@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class StageDispatcher implements DynamicActivity {
   private final SpecValidator validator;
   private final SessionRegistry sessions;
   private final Map<String, String> workerSettings;
+  private final BooleanSupplier givingUpSessions;
 
   /**
    * @param workerSettings settings stages read through {@code StageContext.workerSetting}, such as
@@ -62,6 +64,23 @@ public final class StageDispatcher implements DynamicActivity {
       StageRegistry stages,
       SessionRegistry sessions,
       Map<String, String> workerSettings) {
+    this(workerId, stages, sessions, workerSettings, () -> false);
+  }
+
+  /**
+   * @param givingUpSessions true once the worker's drain timeout has passed and it gives its open
+   *     sessions up: their running stages are then left to the workflow's cancellation (and the
+   *     worker's shutdown) instead of being failed by the fence at the same moment as the lease, a
+   *     race in which the workflow's cancel of an already failed stage is rejected
+   *     (ACTIVITY_UNKNOWN) and the Java test server leaves the pipeline stuck
+   */
+  public StageDispatcher(
+      String workerId,
+      StageRegistry stages,
+      SessionRegistry sessions,
+      Map<String, String> workerSettings,
+      BooleanSupplier givingUpSessions) {
+    this.givingUpSessions = givingUpSessions;
     this.workerId = workerId;
     this.stages = stages;
     this.validator = new SpecValidator(stages);
@@ -177,7 +196,8 @@ public final class StageDispatcher implements DynamicActivity {
     return new StageHeartbeat() {
       @Override
       public void heartbeat(dev.locality.api.stage.Progress progress) {
-        if (!sessions.isHeld(sessionId)) {
+        boolean givenUp = givingUpSessions.getAsBoolean() && sessions.find(sessionId).isEmpty();
+        if (!givenUp && !sessions.isHeld(sessionId)) {
           throw ApplicationFailure.newNonRetryableFailure(
               "session " + sessionId + " is no longer held by worker " + workerId + " (fenced)",
               Failures.SESSION_LOST);
