@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.SessionRecord;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.Pipelines;
+import io.temporal.api.enums.v1.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,42 +29,44 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Capacity at poll time: three worker processes with two session slots each, twelve pipelines
- * started at once, every download throttled to about two seconds so that sessions overlap. While
- * they run, the {@code status} query of every running pipeline is sampled about every 100 ms; no
- * worker may ever hold more than two open sessions, every pipeline completes, none fails over.
+ * Scenario 9, load and capacity at poll time: three workers with two session slots each, thirty
+ * pipelines started at once (download throttled to about two seconds, then upload to S3), so that
+ * sessions overlap and most pipelines queue for a slot. While they run, the {@code status} query of
+ * every running pipeline is sampled about every 100 ms; no worker may ever hold more than two open
+ * sessions, every pipeline completes in its first session (no spurious failover, no timeout in its
+ * history) and writes its object exactly once.
  *
- * <p>Heartbeat timeouts are 10 s here: this test measures capacity, not detection, and must not see
- * a heartbeat missed on a loaded machine as a lost worker.
+ * <p>Heartbeat timeouts are 5 s, as a production spec would set them, while the machine runs thirty
+ * pipelines on two cores.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CapacityIT {
   private static final int MAX_SESSIONS = 2;
-  private static final int PIPELINES = 12;
+  private static final int PIPELINES = 30;
+  private static final String BUCKET = "load";
   private static final String SOURCE = "capacity.csv";
   private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(2);
   private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
   private static final List<String> WORKERS = List.of("cap-1", "cap-2", "cap-3");
 
-  private static Cluster cluster;
+  private static ItCluster cluster;
   private static Path source;
-
-  @TempDir Path outDir;
 
   @BeforeAll
   static void startCluster() {
     Path data = HarnessPaths.newRunDir("CapacityIT-data");
     source = DataFiles.csv(data, SOURCE, 2_000);
     cluster =
-        Cluster.builder()
+        ItClusters.builder()
             .name("CapacityIT")
             .workers(WORKERS.toArray(String[]::new))
             .maxSessions(MAX_SESSIONS)
             .serve(data)
+            .withS3()
             .start();
+    cluster.s3().createBucket(BUCKET);
     cluster.origin().throttle(SOURCE, DOWNLOAD_TIME);
   }
 
@@ -79,7 +83,7 @@ class CapacityIT {
             """
             name: capacity-it
             session:
-              heartbeatTimeout: 10s
+              heartbeatTimeout: 5s
               creationTimeout: 90s
               maxWorkerAttempts: 3
               failoverBackoff: 500ms
@@ -87,14 +91,12 @@ class CapacityIT {
               - type: download
                 url: %s
                 sha256: %s
-                timeouts: {heartbeat: 10s, scheduleToStart: 10s}
+                timeouts: {heartbeat: 5s, scheduleToStart: 10s}
               - type: upload
-                to: %s/{workflowId}/{file}
+                to: s3://%s/{workflowId}/{file}
+                timeouts: {heartbeat: 5s, scheduleToStart: 10s}
             """
-                .formatted(
-                    cluster.origin().uri(SOURCE),
-                    DataFiles.sha256(source),
-                    outDir.toUri().toString().replaceAll("/$", "")));
+                .formatted(cluster.origin().uri(SOURCE), DataFiles.sha256(source), BUCKET));
 
     long started = System.currentTimeMillis();
     List<String> ids = new ArrayList<>();
@@ -102,7 +104,7 @@ class CapacityIT {
     Map<String, CompletableFuture<PipelineResult>> results = new HashMap<>();
     for (String id : ids) {
       results.put(
-          id, pipelines.stub(id).getResultAsync(120, TimeUnit.SECONDS, PipelineResult.class));
+          id, pipelines.stub(id).getResultAsync(180, TimeUnit.SECONDS, PipelineResult.class));
     }
 
     Samples samples = sample(pipelines, results);
@@ -125,16 +127,23 @@ class CapacityIT {
                     samples.peakOpenState)
             + " peak-open-per-worker(all session intervals)=%s pipelines-per-worker=%s elapsed-ms=%d"
                 .formatted(exactPeak, perWorker, elapsed);
-    ItSummary.measured("capacity", figures);
+    ItSummary.measured("s9-load-capacity", figures);
 
     // every pipeline completed in one session, on one of the workers, with the right bytes
     assertThat(done).hasSize(PIPELINES);
     assertThat(done).allSatisfy(r -> assertThat(r.sessions()).as("failovers").hasSize(1));
     assertThat(done).extracting(PipelineResult::workerId).allMatch(WORKERS::contains);
-    for (PipelineResult r : done) {
+    byte[] expected = Files.readAllBytes(source);
+    for (int i = 0; i < PIPELINES; i++) {
+      PipelineResult r = done.get(i);
       assertThat(r.outputUris()).hasSize(1);
-      assertThat(Files.readAllBytes(Path.of(java.net.URI.create(r.outputUris().get(0)))))
-          .isEqualTo(Files.readAllBytes(source));
+      String key = java.net.URI.create(r.outputUris().get(0)).getPath().substring(1);
+      assertThat(key).startsWith(ids.get(i) + "/");
+      assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(expected);
+      assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
+      assertThat(pipelines.history(ids.get(i)).ofType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT))
+          .as("timeouts in the history of %s", ids.get(i))
+          .isEmpty();
     }
     // the samples: never more than the slots on any worker, and the slots were really used
     assertThat(samples.rounds).isGreaterThanOrEqualTo(10);
@@ -146,7 +155,8 @@ class CapacityIT {
     assertThat(cluster.origin().gets(SOURCE)).isGreaterThanOrEqualTo(PIPELINES);
 
     ItSummary.pass(
-        "capacity",
+        "s9-load-capacity",
+        cluster.mode(),
         "max-open-sessions-per-worker=%d limit=%d samples=%d mean-round-ms=%d pipelines=%d failovers=0"
             .formatted(
                 samples.peakAtInstant.values().stream().max(Integer::compare).orElse(0),

@@ -8,13 +8,14 @@ import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageRun;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.History;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
+import dev.locality.it.harness.ItWorker;
 import dev.locality.it.harness.Pipelines;
-import dev.locality.it.harness.WorkerProcess;
 import dev.locality.workflows.session.SessionOptions;
 import dev.locality.workflows.session.WorkerSession;
 import dev.locality.workflows.session.WorkerSessions;
@@ -57,7 +58,7 @@ class DetectionIT {
   private static final Duration SLACK = Duration.ofSeconds(2);
   private static final String SOURCE = "detect.csv";
 
-  private static Cluster cluster;
+  private static ItCluster cluster;
   private static Path source;
   private static WorkerFactory driver;
 
@@ -112,7 +113,7 @@ class DetectionIT {
     Path data = HarnessPaths.newRunDir("DetectionIT-data");
     source = DataFiles.csv(data, SOURCE, 2_000);
     cluster =
-        Cluster.builder()
+        ItClusters.builder()
             .name("DetectionIT")
             .workers("det-1", "det-2", "det-3")
             .serve(data)
@@ -153,7 +154,7 @@ class DetectionIT {
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(100))
             .until(hold::worker, w -> w != null);
-    WorkerProcess victim = cluster.worker(holder);
+    ItWorker victim = cluster.worker(holder);
     assertThat(victim.isAlive()).isTrue();
 
     long killedAt = System.currentTimeMillis();
@@ -186,7 +187,7 @@ class DetectionIT {
     assertThat(history.taskQueueOf(timedOut)).isEqualTo(TaskQueues.DEFAULT_SHARED);
     assertThat(byHistory).isBetween(0L, HEARTBEAT_TIMEOUT.plus(SLACK).toMillis());
     assertThat(byWorkflow).isBetween(0L, HEARTBEAT_TIMEOUT.plus(SLACK).toMillis());
-    ItSummary.pass("detection-between-stages", figures);
+    ItSummary.pass("detection-between-stages", cluster.mode(), figures);
   }
 
   @Test
@@ -225,7 +226,7 @@ class DetectionIT {
                         && "RUNNING".equals(s.stages().get(0).state())
                         && cluster.origin().gets(SOURCE) > getsBefore);
     String victimId = running.stages().get(0).workerId();
-    WorkerProcess victim = cluster.worker(victimId);
+    ItWorker victim = cluster.worker(victimId);
 
     long killedAt = System.currentTimeMillis();
     victim.kill();
@@ -259,6 +260,6 @@ class DetectionIT {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("COMPLETED", result.workerId()));
     assertThat(cluster.origin().gets(SOURCE) - getsBefore).isEqualTo(2);
     assertThat(byWorkflow).isBetween(0L, HEARTBEAT_TIMEOUT.plus(SLACK).toMillis());
-    ItSummary.pass("detection-during-stage", figures);
+    ItSummary.pass("detection-during-stage", cluster.mode(), figures);
   }
 }

@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.SessionRecord;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.History;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
+import dev.locality.it.harness.ItWorker;
 import dev.locality.it.harness.Pipelines;
-import dev.locality.it.harness.WorkerProcess;
 import io.temporal.api.enums.v1.EventType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,14 +39,14 @@ class DrainIT {
   private static final String SOURCE = "drain.csv";
   private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(5);
 
-  private static Cluster cluster;
+  private static ItCluster cluster;
   private static Path source;
 
   @BeforeAll
   static void startCluster() {
     Path data = HarnessPaths.newRunDir("DrainIT-data");
     source = DataFiles.csv(data, SOURCE, 2_000);
-    cluster = Cluster.builder().name("DrainIT").serve(data).start();
+    cluster = ItClusters.builder().name("DrainIT").serve(data).start();
     cluster.origin().throttle(SOURCE, DOWNLOAD_TIME);
   }
 
@@ -92,13 +93,12 @@ class DrainIT {
   /** Stops the workers a test started, so the next test's pipelines cannot land on them. */
   @AfterEach
   void stopTestWorkers() {
-    for (WorkerProcess worker : cluster.workers()) worker.close(Duration.ofSeconds(30));
+    for (ItWorker worker : cluster.workers()) worker.close(Duration.ofSeconds(30));
   }
 
   @Test
   void aLongDrainLetsTheSessionFinishOnTheSameWorker() {
-    WorkerProcess worker =
-        cluster.startWorker("drain-long", Map.of("LOCALITY_DRAIN_TIMEOUT", "60s"));
+    ItWorker worker = cluster.startWorker("drain-long", Map.of("LOCALITY_DRAIN_TIMEOUT", "60s"));
     Pipelines pipelines = new Pipelines(cluster.client());
     long getsBefore = cluster.origin().gets(SOURCE);
     String id = pipelines.start("it-drain-long", Pipelines.parse(spec("10s")));
@@ -127,12 +127,12 @@ class DrainIT {
         .contains("worker drain-long draining: 1 open session(s)")
         .doesNotContain("drain timeout passed");
     assertThat(cluster.origin().gets(SOURCE) - getsBefore).isEqualTo(1);
-    ItSummary.pass("drain-long", figures);
+    ItSummary.pass("drain-long", cluster.mode(), figures);
   }
 
   @Test
   void aShortDrainFailsTheSessionOverAtOnce() {
-    List<WorkerProcess> workers =
+    List<? extends ItWorker> workers =
         cluster.startWorkers(Map.of("LOCALITY_DRAIN_TIMEOUT", "1s"), "drain-a", "drain-b");
     Pipelines pipelines = new Pipelines(cluster.client());
     long getsBefore = cluster.origin().gets(SOURCE);
@@ -140,10 +140,10 @@ class DrainIT {
     String id = pipelines.start("it-drain-short", Pipelines.parse(spec("30s")));
     PipelineStatus running = awaitDownloading(pipelines, id, getsBefore);
     String victimId = running.stages().get(0).workerId();
-    WorkerProcess victim = cluster.worker(victimId);
+    ItWorker victim = cluster.worker(victimId);
     String otherId =
         workers.stream()
-            .map(WorkerProcess::workerId)
+            .map(ItWorker::workerId)
             .filter(w -> !w.equals(victimId))
             .findFirst()
             .orElseThrow();
@@ -171,6 +171,6 @@ class DrainIT {
     assertThat(history.ofType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)).isEmpty();
     assertThat(exit).contains(0);
     assertThat(victim.log()).contains("drain timeout passed with 1 open session(s)");
-    ItSummary.pass("drain-short", figures);
+    ItSummary.pass("drain-short", cluster.mode(), figures);
   }
 }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.PipelineResult;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.History;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.Pipelines;
 import io.temporal.api.enums.v1.EventType;
@@ -35,14 +36,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FailoverPolicyIT {
   private static final List<String> WORKERS = List.of("fo-1", "fo-2");
-  private static Cluster cluster;
+  private static ItCluster cluster;
   private static Path data;
 
   @BeforeAll
   static void startCluster() {
     data = HarnessPaths.newRunDir("FailoverPolicyIT-data");
     cluster =
-        Cluster.builder()
+        ItClusters.builder()
             .name("FailoverPolicyIT")
             .workers(WORKERS.toArray(String[]::new))
             .serve(data)
@@ -110,7 +111,7 @@ class FailoverPolicyIT {
         .contains("stage 0 (download) attempt 1 failed")
         .contains("stage 0 (download) attempt 2 failed")
         .contains("stage 0 (download) attempt 3 started");
-    ItSummary.pass("failover-policy-transient", figures);
+    ItSummary.pass("failover-policy-transient", cluster.mode(), figures);
   }
 
   @Test
@@ -149,7 +150,7 @@ class FailoverPolicyIT {
         .as("each session's download ran on that session's worker queue")
         .hasSize(2);
     assertThat(cluster.origin().gets("broken.csv")).isEqualTo(4); // 2 attempts x 2 workers
-    ItSummary.pass("failover-policy-exhausted", figures);
+    ItSummary.pass("failover-policy-exhausted", cluster.mode(), figures);
   }
 
   @Test
@@ -183,6 +184,6 @@ class FailoverPolicyIT {
     assertThat(status.state()).isEqualTo("FAILED");
     assertThat(status.sessions()).hasSize(1);
     assertThat(status.sessions().get(0).state()).isEqualTo("CLOSED");
-    ItSummary.pass("failover-policy-bad-input", figures);
+    ItSummary.pass("failover-policy-bad-input", cluster.mode(), figures);
   }
 }

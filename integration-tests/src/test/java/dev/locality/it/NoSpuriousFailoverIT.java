@@ -3,10 +3,11 @@ package dev.locality.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.workflow.PipelineResult;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.History;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.Pipelines;
 import io.temporal.api.enums.v1.EventType;
@@ -40,7 +41,7 @@ class NoSpuriousFailoverIT {
   private static final Duration STAGE_SCHEDULE_TO_START = Duration.ofSeconds(2);
   private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(4);
 
-  private static Cluster cluster;
+  private static ItCluster cluster;
   private static Path source;
 
   @BeforeAll
@@ -48,7 +49,7 @@ class NoSpuriousFailoverIT {
     Path data = HarnessPaths.newRunDir("NoSpuriousFailoverIT-data");
     source = DataFiles.csv(data, SOURCE, 1_000);
     cluster =
-        Cluster.builder()
+        ItClusters.builder()
             .name("NoSpuriousFailoverIT")
             .workers("busy-1", "busy-2")
             .maxSessions(1)
@@ -121,6 +122,6 @@ class NoSpuriousFailoverIT {
     assertThat(maxSessionWait).isGreaterThan(STAGE_SCHEDULE_TO_START.toMillis());
     assertThat(maxStageWait).isLessThan(STAGE_SCHEDULE_TO_START.toMillis());
     assertThat(cluster.origin().gets(SOURCE)).isGreaterThanOrEqualTo(PIPELINES);
-    ItSummary.pass("no-spurious-failover", figures);
+    ItSummary.pass("no-spurious-failover", cluster.mode(), figures);
   }
 }

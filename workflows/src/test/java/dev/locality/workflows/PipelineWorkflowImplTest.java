@@ -292,6 +292,32 @@ class PipelineWorkflowImplTest {
   }
 
   @Test
+  void failsWithEveryAttemptListedWhenTheOnlyWorkerDiedAndNoneComesBack() {
+    FakeWorker w1 = worker("w1", "0001").start();
+    PipelineWorkflow pipeline = newPipeline("all-dead");
+    SessionSpec session =
+        new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(300));
+
+    ApplicationFailure failure =
+        failureOf(() -> pipeline.run(pipeline(session, stage("download", Map.of("dieOn", "w1")))));
+
+    assertThat(failure.getType()).isEqualTo(Failures.ATTEMPTS_EXHAUSTED);
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo(
+            "pipeline failed after 3 sessions:"
+                + " #1 worker w1: worker lost (session lease heartbeat timeout);"
+                + " #2 no worker: no worker with a free session slot within 2s;"
+                + " #3 no worker: no worker with a free session slot within 2s");
+    assertThat(pipeline.status().sessions())
+        .extracting(SessionRecord::attempt, SessionRecord::workerId, SessionRecord::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, "w1", "FAILED"),
+            org.assertj.core.groups.Tuple.tuple(2, null, "FAILED"),
+            org.assertj.core.groups.Tuple.tuple(3, null, "FAILED"));
+    assertThat(w1.stages().invocations()).hasSize(1);
+  }
+
+  @Test
   void reportsWaitingForWorkerWhileNoWorkerHasTakenTheLease() {
     PipelineWorkflow pipeline = newPipeline("waiting");
     PipelineSpec spec = pipeline(Specs.FAST_SESSION, stage("download"));

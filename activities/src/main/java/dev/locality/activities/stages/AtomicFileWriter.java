@@ -17,8 +17,9 @@ import java.util.function.LongConsumer;
 /**
  * Publishes a file so readers see either the old target or the complete new one: the content is
  * written to {@code .<file>.<random>.tmp} in the target's directory, forced to disk, then renamed
- * over the target atomically (replacing it) and the directory is synced. On failure the temporary
- * file is deleted. Thread-safe (stateless).
+ * over the target atomically (replacing it) and the directory is synced. The caller's fence check
+ * runs immediately before the rename, the commit point. On failure, including a failed fence check,
+ * the temporary file is deleted and the target is left as it was. Thread-safe (stateless).
  */
 final class AtomicFileWriter {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,9 +30,12 @@ final class AtomicFileWriter {
    * Copies {@code source} to {@code target}.
    *
    * @param progress called with bytes copied so far
+   * @param beforeCommit the fence check, run once immediately before the rename into place; an
+   *     exception it throws prevents the rename and propagates unchanged
    * @return bytes written
    */
-  static long publish(Path source, Path target, LongConsumer progress) throws IOException {
+  static long publish(Path source, Path target, LongConsumer progress, Runnable beforeCommit)
+      throws IOException {
     Path dir = target.getParent();
     Files.createDirectories(dir);
     byte[] random = new byte[6];
@@ -46,6 +50,7 @@ final class AtomicFileWriter {
         bytes = StreamCopy.copy(in, Channels.newOutputStream(channel), null, progress);
         channel.force(true);
       }
+      beforeCommit.run();
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Stage {@code upload}: publishes the input artifacts through a {@code file:///} or {@code s3://}
@@ -53,7 +54,16 @@ import java.util.Map;
  * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter}). An
  * S3 object is written with one checksummed PUT below the multipart threshold, else as a
  * checksummed multipart upload that is aborted on any failure ({@link S3Uploader}); either way
- * readers never see a partial object.
+ * readers never see a partial object. Before a multipart upload starts, pending multipart uploads
+ * left on the same key by an earlier attempt (a worker that died or was cut off) are aborted.
+ *
+ * <p><b>Fencing: no commit without a fence check immediately before it.</b> Progress heartbeats are
+ * throttled, so the last one (which checks that this worker still holds the session) may be a while
+ * ago. Immediately before each commit point the stage therefore heartbeats unthrottled through
+ * {@link StageContext#heartbeat}: before the atomic rename of a file, before an S3 single PUT
+ * starts, before {@code CompleteMultipartUpload}. When that heartbeat throws (the session was lost
+ * or the pipeline cancelled), nothing is committed: the temporary file is deleted or the multipart
+ * upload aborted, and the exception propagates unchanged.
  *
  * <p><b>Overwrite.</b> With {@code overwrite: false} every target is checked before anything is
  * written: an existing target is bad input, unless it already holds the artifact's content (same
@@ -179,6 +189,34 @@ public final class UploadStage implements Stage {
   /** One artifact and where it goes. */
   private record Upload(Artifact artifact, Path source, long size, String target) {}
 
+  /**
+   * Reports one file's bytes sent as the stage's progress (throttled) and performs the fence check
+   * before the file's commit: an unthrottled heartbeat, which throws when this worker no longer
+   * holds the session. Not thread-safe.
+   */
+  private static final class UploadProgress implements LongConsumer {
+    private final ProgressReporter progress;
+    private final long before;
+    private long done;
+
+    UploadProgress(ProgressReporter progress, long before) {
+      this.progress = progress;
+      this.before = before;
+      this.done = before;
+    }
+
+    @Override
+    public void accept(long sent) {
+      done = before + sent;
+      progress.report(done);
+    }
+
+    /** Heartbeats now, without throttling: the fence check right before a commit. */
+    void fenceCheck() {
+      progress.reportNow(done);
+    }
+  }
+
   private long publishFiles(
       List<Upload> uploads, boolean overwrite, ProgressReporter progress, StageContext context)
       throws IOException {
@@ -194,8 +232,8 @@ public final class UploadStage implements Stage {
       if (skip.contains(u)) {
         context.logger().info("{} already holds this content; not rewritten", target);
       } else {
-        long before = done;
-        AtomicFileWriter.publish(u.source(), target, n -> progress.report(before + n));
+        UploadProgress fileProgress = new UploadProgress(progress, done);
+        AtomicFileWriter.publish(u.source(), target, fileProgress, fileProgress::fenceCheck);
       }
       done += u.size();
     }
@@ -247,14 +285,15 @@ public final class UploadStage implements Stage {
     for (int i = 0; i < uploads.size(); i++) {
       Upload u = uploads.get(i);
       if (!skip.contains(u)) {
-        long before = done;
+        UploadProgress fileProgress = new UploadProgress(progress, done);
         S3Uploader.Outcome outcome =
             uploader.upload(
                 location(template, u),
                 u.source(),
                 hashes.get(i),
                 overwrite,
-                n -> progress.report(before + n));
+                fileProgress,
+                fileProgress::fenceCheck);
         if (outcome == S3Uploader.Outcome.ALREADY_PRESENT) {
           context.logger().info("{} appeared with this content meanwhile", u.target());
         }

@@ -6,6 +6,7 @@ import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3TestServer;
 import dev.locality.activities.stages.s3.S3Uploader;
 import dev.locality.api.stage.PipelineInfo;
+import dev.locality.api.stage.Stage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,12 +48,17 @@ class UploadStageS3Test {
   }
 
   private StageTestRunner upload(String to) {
+    return upload(new UploadStage(CLOCK), to);
+  }
+
+  /** A runner for {@code stage} (the upload stage or a wrapper) writing to a fresh bucket. */
+  private StageTestRunner upload(Stage stage, String to) {
     bucket = bucket == null ? "target-" + (++buckets) : bucket;
     if (!s3.admin().listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
       s3.createBucket(bucket);
     }
     StageTestRunner runner =
-        StageTestRunner.of(new UploadStage(CLOCK), tmp)
+        StageTestRunner.of(stage, tmp)
             .option("to", to.replace("BUCKET", bucket))
             .pipeline(new PipelineInfo("daily", "wf-7", "run-9"));
     s3.workerSettings().forEach(runner::workerSetting);
@@ -96,6 +102,31 @@ class UploadStageS3Test {
     var error =
         runner.input("big.bin", randomBytes(12 * MIB)).runExpectingFailure(IOException.class);
     assertThat(error).hasMessageContaining("s3://" + bucket + "/big/big.bin");
+    assertThat(s3.exists(bucket, "big/big.bin")).isFalse();
+    assertThat(s3.pendingUploads(bucket)).isEmpty();
+  }
+
+  @Test
+  void aWorkerThatLostItsSessionBeforeThePutLeavesNoObject() throws Exception {
+    var fenced = new UploadStageTest.SessionLosingStage(new UploadStage(CLOCK), p -> true);
+    var thrown =
+        upload(fenced, "s3://BUCKET/out/{file}")
+            .input("a.csv", "a\n")
+            .runExpectingFailure(RuntimeException.class);
+    assertThat(thrown).isSameAs(fenced.sessionLost());
+    assertThat(s3.exists(bucket, "out/a.csv")).isFalse();
+  }
+
+  @Test
+  void aWorkerThatLostItsSessionAfterSendingAllPartsLeavesNoObjectAndNoPendingUpload()
+      throws Exception {
+    var fenced =
+        new UploadStageTest.SessionLosingStage(new UploadStage(CLOCK), p -> p.done() == p.total());
+    var thrown =
+        upload(fenced, "s3://BUCKET/big/{file}")
+            .input("big.bin", randomBytes(12 * MIB))
+            .runExpectingFailure(RuntimeException.class);
+    assertThat(thrown).isSameAs(fenced.sessionLost());
     assertThat(s3.exists(bucket, "big/big.bin")).isFalse();
     assertThat(s3.pendingUploads(bucket)).isEmpty();
   }

@@ -2,15 +2,26 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.OptionSpec;
 import dev.locality.api.stage.PipelineInfo;
+import dev.locality.api.stage.Progress;
+import dev.locality.api.stage.Stage;
+import dev.locality.api.stage.StageContext;
+import dev.locality.api.stage.StageInput;
+import dev.locality.api.stage.StageResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
 
 class UploadStageTest {
   private static final Clock CLOCK =
@@ -91,6 +102,18 @@ class UploadStageTest {
   }
 
   @Test
+  void aWorkerThatLostItsSessionBeforeTheRenameLeavesNoFile() throws Exception {
+    var fenced = new SessionLosingStage(new UploadStage(CLOCK), p -> true);
+    var thrown =
+        StageTestRunner.of(fenced, tmp)
+            .option("to", out("{file}"))
+            .input("a.csv", "a\n")
+            .runExpectingFailure(RuntimeException.class);
+    assertThat(thrown).isSameAs(fenced.sessionLost());
+    assertThat(StageTestRunner.filesIn(tmp.resolve("out"))).isEmpty(); // no target, no temp file
+  }
+
+  @Test
   void unsupportedSchemesAndUnknownPlaceholdersAreProblems() {
     assertThat(upload("s3://bucket/{file}").validate()).isEmpty();
     assertThat(upload("ftp://host/{file}").validate())
@@ -104,5 +127,108 @@ class UploadStageTest {
               assertThat(p.message()).contains("{nmae}");
             });
     assertThat(upload("out/{file}").validate()).hasSize(1);
+  }
+
+  /**
+   * Runs a stage on a worker that loses its session during the attempt, as the worker's fencing
+   * makes it look: the stage's first heartbeat succeeds; from the next one for which {@code lostAt}
+   * holds on, every heartbeat throws {@link #sessionLost()}.
+   */
+  static final class SessionLosingStage implements Stage {
+    private final Stage stage;
+    private final Predicate<Progress> lostAt;
+    private final RuntimeException sessionLost = new RuntimeException("session lost (fenced)");
+
+    SessionLosingStage(Stage stage, Predicate<Progress> lostAt) {
+      this.stage = stage;
+      this.lostAt = lostAt;
+    }
+
+    RuntimeException sessionLost() {
+      return sessionLost;
+    }
+
+    @Override
+    public String type() {
+      return stage.type();
+    }
+
+    @Override
+    public String description() {
+      return stage.description();
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return stage.options();
+    }
+
+    @Override
+    public StageResult run(StageInput input, StageContext context) throws Exception {
+      return stage.run(input, new LosingContext(context));
+    }
+
+    private final class LosingContext implements StageContext {
+      private final StageContext context;
+      private int heartbeats;
+      private boolean lost;
+
+      LosingContext(StageContext context) {
+        this.context = context;
+      }
+
+      @Override
+      public void heartbeat(Progress progress) {
+        heartbeats++;
+        lost |= heartbeats > 1 && lostAt.test(progress);
+        if (lost) throw sessionLost;
+        context.heartbeat(progress);
+      }
+
+      @Override
+      public Path sessionDir() {
+        return context.sessionDir();
+      }
+
+      @Override
+      public Path outputDir() {
+        return context.outputDir();
+      }
+
+      @Override
+      public Path resolve(Artifact artifact) {
+        return context.resolve(artifact);
+      }
+
+      @Override
+      public Artifact artifact(Path file, long rows) throws IOException {
+        return context.artifact(file, rows);
+      }
+
+      @Override
+      public PipelineInfo pipeline() {
+        return context.pipeline();
+      }
+
+      @Override
+      public int attempt() {
+        return context.attempt();
+      }
+
+      @Override
+      public Optional<Progress> previousProgress() {
+        return context.previousProgress();
+      }
+
+      @Override
+      public Optional<String> workerSetting(String name) {
+        return context.workerSetting(name);
+      }
+
+      @Override
+      public Logger logger() {
+        return context.logger();
+      }
+    }
   }
 }

@@ -34,6 +34,7 @@ public final class ContainerCluster implements ItCluster {
   private final Network network;
   private final String gateway;
   private final Map<String, WorkerContainer> workers = new LinkedHashMap<>();
+  private final java.nio.file.Path runDir;
 
   /** Attempts to create and start a container; the engine's transient start errors are retried. */
   static final int STARTUP_ATTEMPTS = 3;
@@ -46,6 +47,7 @@ public final class ContainerCluster implements ItCluster {
 
   private ContainerCluster(ItClusters.Builder settings) {
     this.settings = settings;
+    this.runDir = HarnessPaths.newRunDir(settings.name);
     this.network = Network.newNetwork();
     this.gateway =
         DockerClientFactory.instance()
@@ -132,7 +134,13 @@ public final class ContainerCluster implements ItCluster {
     all.putAll(settings.workerEnv);
     all.putAll(env);
     WorkerContainer worker =
-        new WorkerContainer(image, network, workerId, all, settings.readyTimeout);
+        new WorkerContainer(
+            image,
+            network,
+            workerId,
+            all,
+            settings.readyTimeout,
+            runDir.resolve(workerId + ".log"));
     workers.put(workerId, worker);
     return worker;
   }

@@ -30,6 +30,17 @@ public interface ItCluster extends AutoCloseable {
   /** Starts one more worker with the cluster's settings plus {@code env}; waits until it polls. */
   ItWorker startWorker(String workerId, Map<String, String> env);
 
+  /** Starts several workers at once with the cluster's settings plus {@code env}; waits for all. */
+  default List<ItWorker> startWorkers(Map<String, String> env, String... workerIds) {
+    List<java.util.concurrent.CompletableFuture<ItWorker>> starts =
+        java.util.Arrays.stream(workerIds)
+            .map(
+                id ->
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> startWorker(id, env)))
+            .toList();
+    return starts.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+  }
+
   ItWorker worker(String workerId);
 
   /** The workers in start order, also those that exited since. */

@@ -78,6 +78,54 @@ public final class Pipelines {
     return client.newWorkflowStub(PipelineWorkflow.class, workflowId).status();
   }
 
+  /**
+   * Waits until a worker has picked up the current session's {@code stageType} stage: the server
+   * reports the stage's activity as started (not merely scheduled). Returns the {@code status} seen
+   * then, whose stage of that type names the worker running it.
+   */
+  public PipelineStatus awaitStageStarted(String workflowId, String stageType, Duration timeout) {
+    return org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(
+            () -> startedActivity(workflowId, stageType) ? status(workflowId) : null,
+            s ->
+                s != null
+                    && s.stages().stream()
+                        .anyMatch(r -> r.type().equals(stageType) && "RUNNING".equals(r.state())));
+  }
+
+  private boolean startedActivity(String workflowId, String activityType) {
+    var description =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(
+                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                            .setWorkflowId(workflowId))
+                    .build());
+    return description.getPendingActivitiesList().stream()
+        .anyMatch(
+            a ->
+                a.getActivityType().getName().equals(activityType)
+                    && a.getState()
+                        == io.temporal.api.enums.v1.PendingActivityState
+                            .PENDING_ACTIVITY_STATE_STARTED);
+  }
+
+  /** The running stage of {@code stageType} in {@code status}: its worker id. */
+  public static String workerOf(PipelineStatus status, String stageType) {
+    return status.stages().stream()
+        .filter(r -> r.type().equals(stageType) && "RUNNING".equals(r.state()))
+        .map(dev.locality.api.workflow.StageRun::workerId)
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** The pipeline's history as the server has it now. */
   public History history(String workflowId) {
     return new History(client.fetchHistory(workflowId).getEvents());

@@ -37,12 +37,19 @@ public final class WorkerContainer implements ItWorker {
   private final GenericContainer<?> container;
   private final Network network;
   private final Pattern uniqueQueue;
+  private final java.nio.file.Path logFile;
   private volatile String containerId;
 
   @SuppressWarnings("resource")
   WorkerContainer(
-      String image, Network network, String workerId, Map<String, String> env, Duration ready) {
+      String image,
+      Network network,
+      String workerId,
+      Map<String, String> env,
+      Duration ready,
+      java.nio.file.Path logFile) {
     this.workerId = workerId;
+    this.logFile = logFile;
     this.network = network;
     this.uniqueQueue =
         Pattern.compile(
@@ -236,10 +243,22 @@ public final class WorkerContainer implements ItWorker {
       stop();
       if (waitForExit(grace).isEmpty()) kill();
     }
+    saveLog();
     try {
       container.stop(); // removes the container
     } catch (RuntimeException ignored) {
       // already gone
+    }
+  }
+
+  /** Keeps the container's output after the container is removed, for diagnosis. */
+  private void saveLog() {
+    String text = log();
+    if (text.isEmpty()) return;
+    try {
+      java.nio.file.Files.writeString(logFile, text);
+    } catch (java.io.IOException e) {
+      System.err.println("could not save the log of " + this + ": " + e);
     }
   }
 

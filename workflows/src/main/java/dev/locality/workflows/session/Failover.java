@@ -26,8 +26,13 @@ import org.slf4j.Logger;
  *       ApplicationFailure} of type {@link Failures#ATTEMPTS_EXHAUSTED} listing every attempt;
  *   <li><b>bad input</b> (a non-retryable application failure): the session is closed and the
  *       failure is rethrown at once, non-retryable, with the same type and message;
- *   <li>no worker within the creation timeout ({@link Failures#NO_WORKER}), cancellation and
- *       anything else: the session is closed and the failure rethrown unchanged.
+ *   <li>no worker within the creation timeout ({@link Failures#NO_WORKER}): for the first session,
+ *       rethrown unchanged (no worker ever took the pipeline: nothing is running, or every worker
+ *       is full); for a session after a failover, counted as a failed attempt like a lost worker,
+ *       so a cluster whose workers all died fails after {@link FailoverPolicy#maxWorkerAttempts()}
+ *       with every attempt listed, and a worker started within the creation timeout picks the
+ *       pipeline up;
+ *   <li>cancellation and anything else: the session is closed and the failure rethrown unchanged.
  * </ul>
  *
  * The session is closed on every path, and after the body returns. One instance per run of a body;
@@ -125,10 +130,18 @@ public final class Failover {
     }
   }
 
-  /** A failure of {@link WorkerSessions#open}: only a lease lost before its grant fails over. */
-  private static FailureClassifier.Verdict openFailed(RuntimeException e) {
-    if (e instanceof ApplicationFailure a && Failures.SESSION_LOST.equals(a.getType())) {
-      return FailureClassifier.Verdict.session(a.getOriginalMessage());
+  /**
+   * A failure of {@link WorkerSessions#open}: a lease lost before its grant fails over, and so does
+   * finding no worker after an earlier session failed (the workers may all be gone).
+   */
+  private FailureClassifier.Verdict openFailed(RuntimeException e) {
+    if (e instanceof ApplicationFailure a) {
+      if (Failures.SESSION_LOST.equals(a.getType())) {
+        return FailureClassifier.Verdict.session(a.getOriginalMessage());
+      }
+      if (Failures.NO_WORKER.equals(a.getType()) && !failedAttempts.isEmpty()) {
+        return FailureClassifier.Verdict.session(a.getOriginalMessage());
+      }
     }
     return FailureClassifier.Verdict.OTHER;
   }

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -34,10 +35,24 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       S3 verifies before storing the object.
  *   <li>From the threshold on: a multipart upload with the SHA-256 checksum algorithm, each part
  *       (at least 5 MiB, at most 10,000 parts) sent with its own SHA-256. Any failure, including a
- *       cancellation, aborts the upload, so no parts linger and no object appears. (A worker killed
- *       mid-upload cannot abort: give buckets a lifecycle rule that aborts incomplete multipart
- *       uploads.)
+ *       cancellation, aborts the upload, so no parts linger and no object appears.
  * </ul>
+ *
+ * <p><b>Fencing: no commit without a fence check immediately before it.</b> The caller's {@code
+ * beforeCommit} check runs right before the object becomes visible: before the single PUT starts,
+ * and after the last part, right before {@code CompleteMultipartUpload}. When it throws (the worker
+ * lost its session), nothing is committed, a multipart upload is aborted as for any other failure,
+ * and the exception propagates unchanged.
+ *
+ * <p><b>Stale multipart uploads.</b> Before starting a multipart upload of key K, the uploader
+ * lists the bucket's pending multipart uploads with prefix K and aborts those on exactly K:
+ * leftovers of an earlier attempt whose worker died or was cut off mid-upload. Aborting them also
+ * makes such a cut-off worker's late {@code CompleteMultipartUpload} fail ({@code NoSuchUpload})
+ * instead of replacing the object. A key is therefore expected to have one writer at a time; a
+ * concurrent writer of the same key started earlier loses its upload. A failure to list or abort (a
+ * store without ListMultipartUploads) is logged and does not fail the upload. Uploads on keys that
+ * are never written again still linger: give buckets a lifecycle rule that aborts incomplete
+ * multipart uploads.
  *
  * <p>Every object gets the user metadata {@value #SHA256_METADATA} (hex SHA-256 of the content).
  * With {@code overwrite=false} an existing object is refused (bad input) unless it has the same
@@ -83,12 +98,20 @@ public final class S3Uploader {
    *
    * @param sha256Hex the file's SHA-256 (hex)
    * @param progress called with bytes sent so far (may go back when the SDK retries a request)
+   * @param beforeCommit the fence check, run once immediately before the object is committed
+   *     (before the single PUT starts, or before {@code CompleteMultipartUpload}); an exception it
+   *     throws prevents the commit, aborts a multipart upload and propagates unchanged
    * @throws BadInputException when the target exists and may not be replaced, or S3 refuses the
    *     request (missing bucket, access denied)
    * @throws IOException for transient failures
    */
   public Outcome upload(
-      S3Location target, Path source, String sha256Hex, boolean overwrite, LongConsumer progress)
+      S3Location target,
+      Path source,
+      String sha256Hex,
+      boolean overwrite,
+      LongConsumer progress,
+      Runnable beforeCommit)
       throws IOException {
     long size = Files.size(source);
     if (size > MAX_OBJECT_SIZE) {
@@ -98,9 +121,11 @@ public final class S3Uploader {
     RuntimeException[] heartbeatFailure = new RuntimeException[1];
     try {
       if (size < multipartThreshold) {
+        beforeCommit.run();
         putSingle(target, source, size, sha256Hex, overwrite, progress, heartbeatFailure);
       } else {
-        putMultipart(target, source, size, sha256Hex, overwrite, progress, heartbeatFailure);
+        putMultipart(
+            target, source, size, sha256Hex, overwrite, progress, beforeCommit, heartbeatFailure);
       }
       return Outcome.WRITTEN;
     } catch (SdkException e) {
@@ -176,8 +201,10 @@ public final class S3Uploader {
       String sha256Hex,
       boolean overwrite,
       LongConsumer progress,
+      Runnable beforeCommit,
       RuntimeException[] heartbeatFailure)
       throws IOException {
+    abortStaleUploads(target);
     int part = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(partSize, ceilDiv(size, MAX_PARTS)));
     String uploadId =
         client
@@ -204,6 +231,7 @@ public final class S3Uploader {
           done += n;
         }
       }
+      beforeCommit.run();
       client.completeMultipartUpload(
           b -> {
             b.bucket(target.bucket())
@@ -255,6 +283,41 @@ public final class S3Uploader {
         .eTag(response.eTag())
         .checksumSHA256(checksum)
         .build();
+  }
+
+  /**
+   * Aborts the pending multipart uploads on exactly {@code target}'s key (an earlier attempt's
+   * leftovers). Best effort: a failure to list or abort is logged and ignored.
+   */
+  private void abortStaleUploads(S3Location target) {
+    try {
+      for (MultipartUpload stale :
+          client
+              .listMultipartUploadsPaginator(b -> b.bucket(target.bucket()).prefix(target.key()))
+              .uploads()) {
+        if (!stale.key().equals(target.key())) continue; // another key with this prefix
+        try {
+          client.abortMultipartUpload(
+              b -> b.bucket(target.bucket()).key(target.key()).uploadId(stale.uploadId()));
+          log.info(
+              "aborted stale multipart upload {} to {}, initiated {} by an earlier attempt",
+              stale.uploadId(),
+              target,
+              stale.initiated());
+        } catch (SdkException e) {
+          log.warn(
+              "could not abort stale multipart upload {} to {}: {}",
+              stale.uploadId(),
+              target,
+              e.toString());
+        }
+      }
+    } catch (SdkException e) {
+      log.warn(
+          "could not list pending multipart uploads to {} (left as they are): {}",
+          target,
+          e.toString());
+    }
   }
 
   private void abort(S3Location target, String uploadId, Throwable failure) {

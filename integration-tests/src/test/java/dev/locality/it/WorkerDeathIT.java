@@ -1,0 +1,291 @@
+package dev.locality.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.locality.api.workflow.Failures;
+import dev.locality.api.workflow.PipelineResult;
+import dev.locality.api.workflow.PipelineStatus;
+import dev.locality.api.workflow.SessionRecord;
+import dev.locality.api.workflow.StageRun;
+import dev.locality.it.harness.HarnessPaths;
+import dev.locality.it.harness.History;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
+import dev.locality.it.harness.ItSummary;
+import dev.locality.it.harness.ItWorker;
+import dev.locality.it.harness.Orchestrator;
+import dev.locality.it.harness.Pipelines;
+import dev.locality.it.harness.TransformWorkload;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowException;
+import io.temporal.failure.ApplicationFailure;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Scenarios 2, 4, 5 and 6 of the integration suite, in the run's mode ({@link ItCluster}): the
+ * worker running a four-stage pipeline (download → decompress → transform-csv → upload to S3) is
+ * killed with SIGKILL during each stage in turn, and the pipeline completes on another worker; all
+ * workers die and one comes back within the creation timeout (the pipeline, durable on the server,
+ * resumes with it); all workers die for good. Every completed pipeline's object is compared byte
+ * for byte with the output computed by {@link TransformWorkload}, committed exactly once, with no
+ * other object and no pending multipart upload under its prefix, and no session files left on a
+ * live worker. Each test starts with three live workers (replacing those an earlier test killed).
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class WorkerDeathIT {
+  private static final String BUCKET = "death";
+  private static final int WORKERS = 3;
+  private static final Duration HEARTBEAT = Duration.ofSeconds(3);
+  private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(8);
+
+  private static final AtomicInteger replacements = new AtomicInteger();
+  private static ItCluster cluster;
+  private static TransformWorkload workload;
+  private static Pipelines pipelines;
+
+  @BeforeAll
+  static void start() {
+    Path data = HarnessPaths.newRunDir("WorkerDeathIT-data");
+    workload = TransformWorkload.create(data, "rows", 1_000_000);
+    cluster =
+        ItClusters.builder()
+            .name("WorkerDeathIT")
+            .workers("death-1", "death-2", "death-3")
+            .serve(data)
+            .withS3()
+            .start();
+    cluster.s3().createBucket(BUCKET);
+    pipelines = new Pipelines(cluster.client());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+  }
+
+  /** Replaces the workers an earlier test killed, so every test starts with three. */
+  @BeforeEach
+  void threeLiveWorkers() {
+    cluster.origin().throttle(fileName(), Duration.ZERO);
+    cluster.s3().holdWrites(Duration.ZERO);
+    long alive = cluster.workers().stream().filter(ItWorker::isAlive).count();
+    for (long i = alive; i < WORKERS; i++) {
+      cluster.startWorker("death-r" + replacements.incrementAndGet(), Map.of());
+    }
+  }
+
+  private static String fileName() {
+    return workload.source().getFileName().toString();
+  }
+
+  private static String spec(String prefix, String creationTimeout, int maxWorkerAttempts) {
+    return """
+        name: worker-death-%s
+        session:
+          heartbeatTimeout: %ds
+          creationTimeout: %s
+          maxWorkerAttempts: %d
+          failoverBackoff: 200ms
+        """
+            .formatted(prefix, HEARTBEAT.toSeconds(), creationTimeout, maxWorkerAttempts)
+        + workload.stagesYaml(
+            cluster.origin().uri(fileName()),
+            "s3://%s/%s/{runId}/{file}".formatted(BUCKET, prefix),
+            HEARTBEAT.toSeconds() + "s");
+  }
+
+  @ParameterizedTest(name = "kill during {0}")
+  @ValueSource(strings = {"download", "decompress", "transform-csv", "upload"})
+  void killThePinnedWorkerDuringAStage(String stage) {
+    long getsBefore = cluster.origin().gets(fileName());
+    long writesBefore = cluster.s3().writesStarted();
+    if (stage.equals("download")) cluster.origin().throttle(fileName(), DOWNLOAD_TIME);
+    if (stage.equals("upload")) cluster.s3().holdWrites(Duration.ofSeconds(2));
+    String id = pipelines.start("it-death-" + stage, Pipelines.parse(spec(stage, "60s", 3)));
+
+    PipelineStatus running = pipelines.awaitStageStarted(id, stage, Duration.ofSeconds(120));
+    if (stage.equals("download")) awaitUntil(() -> cluster.origin().gets(fileName()) > getsBefore);
+    // scenario 4: the first part is stored and the second on its way when the worker dies
+    if (stage.equals("upload")) awaitUntil(() -> cluster.s3().writesStarted() >= writesBefore + 2);
+    String victim = Pipelines.workerOf(running, stage);
+    long killedAt = System.currentTimeMillis();
+    cluster.worker(victim).kill();
+    cluster.origin().throttle(fileName(), Duration.ZERO);
+    cluster.s3().holdWrites(Duration.ZERO);
+
+    PipelineResult result = pipelines.result(id, Duration.ofSeconds(150));
+    SessionRecord resumed = result.sessions().get(result.sessions().size() - 1);
+    long killToResume = resumed.openedAtMillis() - killedAt;
+    History history = pipelines.history(id);
+
+    assertThat(result.sessions()).hasSize(2);
+    assertThat(result.sessions().get(0).workerId()).isEqualTo(victim);
+    assertThat(result.sessions().get(0).state()).isEqualTo("FAILED");
+    assertThat(result.workerId()).isNotEqualTo(victim);
+    assertThat(result.stages()).extracting(StageRun::workerId).containsOnly(result.workerId());
+    assertThat(result.stages()).extracting(StageRun::state).containsOnly("COMPLETED");
+    String victimQueue = result.sessions().get(0).taskQueue();
+    assertThat(
+            history.activityEvents(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, stage).stream()
+                .map(history::taskQueueOf))
+        .as("the killed worker never completed %s: it died during it", stage)
+        .doesNotContain(victimQueue)
+        .containsExactly(result.taskQueue());
+    assertThat(result.stages().get(2).metrics().rowsOut()).isEqualTo(workload.rowsOut());
+    assertOutputExactlyOnce(result);
+    assertNoSessionFiles();
+    ItSummary.pass(
+        "s2-kill-during-" + stage,
+        cluster.mode(),
+        "killed=%s completed-on=%s kill-to-resume-ms=%d"
+            .formatted(victim, result.workerId(), killToResume));
+  }
+
+  @Test
+  void allWorkersDeadThenOneStartedWithinTheCreationTimeoutContinuesThePipeline() {
+    long getsBefore = cluster.origin().gets(fileName());
+    cluster.origin().throttle(fileName(), DOWNLOAD_TIME);
+    String id = pipelines.start("it-death-revive", Pipelines.parse(spec("revive", "90s", 3)));
+    PipelineStatus running = pipelines.awaitStageStarted(id, "download", Duration.ofSeconds(60));
+    awaitUntil(() -> cluster.origin().gets(fileName()) > getsBefore);
+    String victim = Pipelines.workerOf(running, "download");
+    long killedAt = System.currentTimeMillis();
+    List<? extends ItWorker> dead = killAll();
+    cluster.origin().throttle(fileName(), Duration.ZERO);
+    // the server saw the worker die (its lease timed out); nothing runs the workflow meanwhile
+    awaitUntil(
+        () ->
+            !pipelines
+                .history(id)
+                .activityEvents(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, "session-lease")
+                .isEmpty());
+
+    ItWorker revived = cluster.startWorker("death-r" + replacements.incrementAndGet(), Map.of());
+    PipelineResult result = pipelines.result(id, Duration.ofSeconds(150));
+    long killToResume = result.sessions().get(1).openedAtMillis() - killedAt;
+
+    assertThat(dead).extracting(ItWorker::workerId).contains(victim);
+    assertThat(result.sessions())
+        .extracting(SessionRecord::workerId, SessionRecord::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(victim, "FAILED"),
+            org.assertj.core.groups.Tuple.tuple(revived.workerId(), "CLOSED"));
+    assertThat(result.stages()).extracting(StageRun::workerId).containsOnly(revived.workerId());
+    assertOutputExactlyOnce(result);
+    assertNoSessionFiles();
+    ItSummary.pass(
+        "s5-all-dead-one-restarted",
+        cluster.mode(),
+        "killed=%d completed-on=%s kill-to-resume-ms=%d (includes starting the worker)"
+            .formatted(dead.size(), revived.workerId(), killToResume));
+  }
+
+  /**
+   * The pipeline's workflow also runs on an {@link Orchestrator} in the test JVM, so that it can
+   * give up while no worker is alive; with workflows on the workers alone it would wait for one.
+   */
+  @Test
+  void allWorkersDeadForGoodFailsAfterTheWorkerAttemptsListingEach() {
+    try (Orchestrator orchestrator = Orchestrator.start(cluster.client())) {
+      allWorkersDeadForGood();
+    }
+  }
+
+  private void allWorkersDeadForGood() {
+    long getsBefore = cluster.origin().gets(fileName());
+    cluster.origin().throttle(fileName(), DOWNLOAD_TIME);
+    String id = pipelines.start("it-death-final", Pipelines.parse(spec("final", "4s", 3)));
+    PipelineStatus running = pipelines.awaitStageStarted(id, "download", Duration.ofSeconds(60));
+    awaitUntil(() -> cluster.origin().gets(fileName()) > getsBefore);
+    String victim = Pipelines.workerOf(running, "download");
+    long killedAt = System.currentTimeMillis();
+    killAll();
+
+    WorkflowException failure = pipelines.failure(id, Duration.ofSeconds(120));
+    long killToFailure = System.currentTimeMillis() - killedAt;
+
+    assertThat(failure.getCause()).isInstanceOf(ApplicationFailure.class);
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+    assertThat(cause.getType()).isEqualTo(Failures.ATTEMPTS_EXHAUSTED);
+    assertThat(cause.isNonRetryable()).isTrue();
+    assertThat(cause.getOriginalMessage())
+        .matches(
+            Pattern.quote("pipeline failed after 3 sessions: #1 worker " + victim + ": ")
+                + ".*(heartbeat timeout|timed out).*"
+                + Pattern.quote(
+                    "; #2 no worker: no worker with a free session slot within 4s;"
+                        + " #3 no worker: no worker with a free session slot within 4s"));
+    assertThat(pipelines.status(id).sessions())
+        .extracting(SessionRecord::attempt, SessionRecord::workerId, SessionRecord::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, victim, "FAILED"),
+            org.assertj.core.groups.Tuple.tuple(2, null, "FAILED"),
+            org.assertj.core.groups.Tuple.tuple(3, null, "FAILED"));
+    assertThat(cluster.s3().keys(BUCKET, "final/")).isEmpty();
+    ItSummary.pass(
+        "s6-all-dead-for-good",
+        cluster.mode(),
+        "attempts=3 kill-to-failure-ms=%d error=\"%s\""
+            .formatted(killToFailure, cause.getOriginalMessage()));
+  }
+
+  /** Kills every live worker at once; returns them. */
+  private static List<? extends ItWorker> killAll() {
+    List<? extends ItWorker> alive = cluster.workers().stream().filter(ItWorker::isAlive).toList();
+    alive.parallelStream().forEach(ItWorker::kill);
+    return alive;
+  }
+
+  private static void awaitUntil(java.util.concurrent.Callable<Boolean> condition) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(condition);
+  }
+
+  private static void assertOutputExactlyOnce(PipelineResult result) {
+    assertThat(result.outputUris()).hasSize(1);
+    URI uri = URI.create(result.outputUris().get(0));
+    assertThat(uri.getScheme()).isEqualTo("s3");
+    assertThat(uri.getHost()).isEqualTo(BUCKET);
+    String key = uri.getPath().substring(1);
+    String prefix = key.substring(0, key.lastIndexOf('/') + 1);
+    assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(workload.expectedOutput());
+    assertThat(cluster.s3().commits(BUCKET, key)).as("commits of %s", key).isEqualTo(1);
+    assertThat(cluster.s3().keys(BUCKET, prefix)).containsExactly(key);
+    assertThat(cluster.s3().pendingUploads(BUCKET))
+        .as("pending multipart uploads")
+        .noneMatch(u -> u.startsWith(prefix));
+  }
+
+  private static void assertNoSessionFiles() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (ItWorker worker : cluster.workers()) {
+                if (worker.isAlive()) {
+                  assertThat(worker.sessionLeftovers()).as(worker.workerId()).isEmpty();
+                }
+              }
+            });
+  }
+}
