@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.locality.it.harness.CliRun;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.HarnessPaths;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
+import dev.locality.it.harness.ItMode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +34,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ExampleCliIT {
   private static final Path OUTPUT_ROOT = Path.of("/tmp/locality-out/zipcodes-north");
-  private static Cluster cluster;
+  private static ItCluster cluster;
 
   @BeforeAll
   static void startCluster() {
-    cluster = Cluster.builder().name("ExampleCliIT").workers("it-cli-worker").start();
+    // process mode only: the example reads its input from, and writes its output to, this
+    // machine's file system (file: URLs), which a worker in a container does not see
+    cluster =
+        ItClusters.builder()
+            .name("ExampleCliIT")
+            .mode(ItMode.PROCESSES)
+            .workers("it-cli-worker")
+            .start();
   }
 
   @AfterAll
@@ -50,8 +59,8 @@ class ExampleCliIT {
         CliRun.run(
             HarnessPaths.cliJar(),
             HarnessPaths.repoRoot(),
-            Map.of("TEMPORAL_ADDRESS", cluster.temporal().address()),
-            cluster.dir().resolve("cli"),
+            Map.of("TEMPORAL_ADDRESS", cluster.temporalAddress()),
+            HarnessPaths.newRunDir("ExampleCliIT-cli"),
             Duration.ofSeconds(60),
             "run",
             "examples/zipcodes-north.yaml",

@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Timeout;
  * later on the same root with a short janitor period deletes them, and keeps deleting dead
  * incarnations every period, while the live worker's incarnation and the files of its open session
  * stay untouched (its pipeline completes with a verified checksum).
+ *
+ * <p>Process mode only, on the process harness ({@link Cluster}, the implementation behind {@code
+ * ItCluster} in that mode) directly: it needs one disk shared by two workers and their work roots'
+ * paths, which containers with their own disks do not have.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class JanitorIT {

@@ -3,14 +3,16 @@ package dev.locality.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineWorkflow;
-import dev.locality.it.harness.Cluster;
 import dev.locality.it.harness.HarnessPaths;
+import dev.locality.it.harness.ItCluster;
+import dev.locality.it.harness.ItClusters;
+import dev.locality.it.harness.ItSummary;
+import dev.locality.it.harness.ItWorker;
 import dev.locality.it.harness.WorkerProcess;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
@@ -34,7 +36,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -43,13 +44,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example pipeline end to end over real processes: a Temporal server, two worker JVMs and an
- * HTTP origin serving the committed zip code data set. Checks data locality (every stage on one
- * worker's unique queue, read from the workflow history), the output bytes against an independent
- * Commons CSV transform, and that the session directories are gone afterwards.
+ * The example pipeline end to end, in the run's mode: a Temporal server, two workers, an HTTP
+ * origin serving the committed zip code data set and an S3 API server for the output. Checks data
+ * locality (every stage on one worker's unique queue, read from the workflow history), the output
+ * bytes against an independent Commons CSV transform, and that the session directories are gone
+ * afterwards.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PipelineEndToEndIT {
@@ -61,18 +62,19 @@ class PipelineEndToEndIT {
   private static final List<String> RENAMED = List.of("zip", "city", "state", "lat", "lon");
   private static final double MIN_LATITUDE = 45.0;
 
-  private static Cluster cluster;
-
-  @TempDir Path outDir;
+  private static ItCluster cluster;
+  private static final String BUCKET = "e2e";
 
   @BeforeAll
   static void startCluster() {
     cluster =
-        Cluster.builder()
+        ItClusters.builder()
             .name("PipelineEndToEndIT")
             .workers("it-worker-a", "it-worker-b")
             .serve(HarnessPaths.exampleData())
+            .withS3()
             .start();
+    cluster.s3().createBucket(BUCKET);
   }
 
   @AfterAll
@@ -115,32 +117,44 @@ class PipelineEndToEndIT {
 
     // (b) the output equals an independent transform of the same input
     assertThat(result.outputUris()).hasSize(1);
-    Path output = Path.of(URI.create(result.outputUris().get(0)));
-    assertThat(output).startsWith(outDir).isRegularFile();
+    URI output = URI.create(result.outputUris().get(0));
+    assertThat(output.getScheme()).isEqualTo("s3");
+    assertThat(output.getHost()).isEqualTo(BUCKET);
+    String key = output.getPath().substring(1);
+    assertThat(key)
+        .matches(
+            "zipcodes-north-it/"
+                + cluster
+                    .client()
+                    .fetchHistory(workflowId)
+                    .getEvents()
+                    .get(0)
+                    .getWorkflowExecutionStartedEventAttributes()
+                    .getOriginalExecutionRunId()
+                + "/zipcodes\\.csv");
     String expected = expectedCsv(source);
     assertThat(expected.lines().count()).isGreaterThan(1000);
-    assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo(expected);
-    assertThat(Files.readAllBytes(output)).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+    assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+    assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
 
     // (c) the lease deleted its session directory on both workers (it does so after the close)
     assertThat(result.sessions()).hasSize(1);
-    for (WorkerProcess worker : cluster.workers()) {
-      assertThat(lockFiles(worker.workRoot()))
-          .as("%s uses its work root", worker.workerId())
-          .hasSize(1);
-    }
     await()
         .atMost(Duration.ofSeconds(15))
         .ignoreExceptions()
         .pollInterval(Duration.ofMillis(200))
         .untilAsserted(
             () -> {
-              for (WorkerProcess worker : cluster.workers()) {
-                assertThat(leftovers(worker.workRoot()))
-                    .as("session files left under %s", worker.workRoot())
+              for (ItWorker worker : cluster.workers()) {
+                assertThat(worker.sessionLeftovers())
+                    .as("session files left on %s", worker.workerId())
                     .isEmpty();
               }
             });
+    ItSummary.pass(
+        "e2e-example",
+        cluster.mode(),
+        "worker=%s rows-out=%d".formatted(result.workerId(), expected.lines().count() - 1));
   }
 
   private String specYaml(Path source) throws IOException {
@@ -161,13 +175,9 @@ class PipelineEndToEndIT {
             rename: {zip_code: zip, latitude: lat, longitude: lon}
             filter: double(lat) > %s
           - type: upload
-            to: %s/{runId}/{file}
+            to: s3://%s/{name}/{runId}/{file}
         """
-        .formatted(
-            cluster.origin().uri(DATA_FILE),
-            sha256(source),
-            MIN_LATITUDE,
-            outDir.toUri().toString().replaceAll("/$", ""));
+        .formatted(cluster.origin().uri(DATA_FILE), sha256(source), MIN_LATITUDE, BUCKET);
   }
 
   private static PipelineSpec parse(String yaml) {
@@ -225,29 +235,6 @@ class PipelineEndToEndIT {
       }
     }
     return text.toString();
-  }
-
-  /**
-   * Everything under a work root except its incarnation directories ({@code <root>/<incarnation>})
-   * and their lock files: session directories and the files in them.
-   */
-  private static List<Path> leftovers(Path workRoot) throws IOException {
-    try (Stream<Path> paths = Files.walk(workRoot)) {
-      return paths
-          .filter(p -> workRoot.relativize(p).getNameCount() > 1)
-          .filter(p -> !p.getFileName().toString().equals(WorkRoot.LOCK_FILE))
-          .toList();
-    }
-  }
-
-  /** The lock files of live incarnations: {@code <root>/<incarnation>/.lock}. */
-  private static List<Path> lockFiles(Path workRoot) throws IOException {
-    try (Stream<Path> incarnations = Files.list(workRoot)) {
-      return incarnations
-          .map(dir -> dir.resolve(WorkRoot.LOCK_FILE))
-          .filter(Files::isRegularFile)
-          .toList();
-    }
   }
 
   private static String sha256(Path file) throws IOException {

@@ -87,7 +87,8 @@ public final class LocalityWorker implements AutoCloseable {
    * before it shuts its workers down. A given-up lease makes the server schedule a workflow task
    * for its pipeline at once, and polls this worker already has waiting at the server can receive
    * it; a worker shutting down drops such a task, and the pipeline would only learn of the failover
-   * after the workflow task timeout (10 s). Covers that task and the failover backoff after it.
+   * after the workflow task timeout ({@code PipelineWorkflow.WORKFLOW_TASK_TIMEOUT}). Covers that
+   * task and the failover backoff after it.
    */
   static final Duration HANDOFF_GRACE = Duration.ofSeconds(2);
 

@@ -47,6 +47,9 @@ final class StageSettingsCheck {
           new String[] {S3Clients.PATH_STYLE_SETTING, "false", "path-style S3 requests (boolean)"},
           new String[] {S3Clients.REGION_SETTING, "SDK chain", "S3 signing region"},
           new String[] {
+            S3Clients.IDLE_TIMEOUT_SETTING, "120s", "an S3 request silent this long fails (retried)"
+          },
+          new String[] {
             UploadStage.MULTIPART_THRESHOLD_SETTING, "64m", "S3 uploads this large use multipart"
           },
           new String[] {UploadStage.PART_SIZE_SETTING, "8m", "S3 multipart part size, >= 5m"});
@@ -73,6 +76,16 @@ final class StageSettingsCheck {
               + ": '"
               + pathStyle
               + "' is not true or false");
+    String idle = settings.get(S3Clients.IDLE_TIMEOUT_SETTING);
+    if (idle != null && !idle.isBlank()) {
+      try {
+        java.time.Duration d = dev.locality.api.spec.Durations.parse(idle.trim());
+        if (d.isNegative() || d.isZero())
+          problems.add("stage setting " + S3Clients.IDLE_TIMEOUT_SETTING + ": must be positive");
+      } catch (IllegalArgumentException e) {
+        problems.add("stage setting " + S3Clients.IDLE_TIMEOUT_SETTING + ": " + e.getMessage());
+      }
+    }
     String roots = settings.get("allowedFileRoots");
     if (roots != null) {
       for (String root : roots.split("[," + java.io.File.pathSeparator + "]")) {

@@ -67,6 +67,7 @@ import picocli.CommandLine.Option;
       "  s3Endpoint            default AWS       endpoint of an S3-compatible store",
       "  s3PathStyle           default false     path-style S3 requests",
       "  s3Region              default SDK chain S3 signing region",
+      "  s3IdleTimeout         default 120s      an S3 request silent this long fails (retried)",
       "  s3MultipartThreshold  default 64m       S3 uploads this large use multipart",
       "  s3PartSize            default 8m        S3 multipart part size (at least 5m)",
       "Cloud metadata and link-local addresses are refused unless allowed by IP or CIDR."

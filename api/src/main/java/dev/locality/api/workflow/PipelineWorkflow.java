@@ -17,6 +17,14 @@ public interface PipelineWorkflow {
   /** Workflow type name, as seen in the Temporal UI and CLI. */
   String TYPE = "pipeline";
 
+  /**
+   * Workflow task timeout to start pipelines with (Temporal's default is 10 s). A workflow task
+   * handed to a worker that is frozen or cut off the network (its polls still look open to the
+   * server) is given to another worker after this long; it bounds how much such a worker delays a
+   * failover. A pipeline's workflow tasks are small and take milliseconds.
+   */
+  java.time.Duration WORKFLOW_TASK_TIMEOUT = java.time.Duration.ofSeconds(3);
+
   @WorkflowMethod(name = TYPE)
   PipelineResult run(PipelineSpec spec);
 

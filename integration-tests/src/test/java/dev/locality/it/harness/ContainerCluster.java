@@ -30,6 +30,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 public final class ContainerCluster implements ItCluster {
   static final String SERVER_ALIAS = "temporal";
 
+  /** System property naming a Temporal server image to use instead of the built one. */
+  public static final String SERVER_IMAGE_PROPERTY = "locality.it.serverImage";
+
   private final ItClusters.Builder settings;
   private final Network network;
   private final String gateway;
@@ -65,18 +68,8 @@ public final class ContainerCluster implements ItCluster {
   static ContainerCluster start(ItClusters.Builder settings) {
     ContainerCluster cluster = new ContainerCluster(settings);
     try {
-      String serverImage = Images.server();
       String workerImage = Images.worker();
-      cluster.server =
-          new GenericContainer<>(serverImage)
-              .withNetwork(cluster.network)
-              .withNetworkAliases(SERVER_ALIAS)
-              .withExposedPorts(7233)
-              // podman occasionally fails a container start ("write child: broken pipe")
-              .withStartupAttempts(STARTUP_ATTEMPTS)
-              .waitingFor(
-                  Wait.forLogMessage(".*TEMPORAL_ADDRESS.*", 1)
-                      .withStartupTimeout(Duration.ofSeconds(60)));
+      cluster.server = serverContainer().withNetwork(cluster.network);
       cluster.server.start();
       cluster.stubs =
           WorkflowServiceStubs.newServiceStubs(
@@ -103,6 +96,38 @@ public final class ContainerCluster implements ItCluster {
       if (e instanceof RuntimeException r) throw r;
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The Temporal server: the image named by the system property {@value #SERVER_IMAGE_PROPERTY}
+   * (e.g. {@code temporalio/temporal:latest}, run as {@code server start-dev}) where such an image
+   * can be pulled, else the Java test server image built from the repository ({@link
+   * Images#server()}).
+   */
+  @SuppressWarnings("resource")
+  private static GenericContainer<?> serverContainer() {
+    String configured = System.getProperty(SERVER_IMAGE_PROPERTY, "").trim();
+    GenericContainer<?> server =
+        configured.isEmpty()
+            ? new GenericContainer<>(Images.server())
+                .waitingFor(
+                    Wait.forLogMessage(".*TEMPORAL_ADDRESS.*", 1)
+                        .withStartupTimeout(Duration.ofSeconds(60)))
+            : new GenericContainer<>(configured)
+                .withCommand(
+                    "server",
+                    "start-dev",
+                    "--ip",
+                    "0.0.0.0",
+                    "--namespace",
+                    EmbeddedTemporal.NAMESPACE,
+                    "--headless")
+                .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofSeconds(90)));
+    return server
+        .withNetworkAliases(SERVER_ALIAS)
+        .withExposedPorts(7233)
+        // podman occasionally fails a container start ("write child: broken pipe")
+        .withStartupAttempts(STARTUP_ATTEMPTS);
   }
 
   private void startAll(String image, List<String> ids) throws Exception {
@@ -153,6 +178,11 @@ public final class ContainerCluster implements ItCluster {
   @Override
   public WorkflowClient client() {
     return client;
+  }
+
+  @Override
+  public String temporalAddress() {
+    return "127.0.0.1:" + server.getMappedPort(7233);
   }
 
   @Override

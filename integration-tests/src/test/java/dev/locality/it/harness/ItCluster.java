@@ -21,6 +21,9 @@ public interface ItCluster extends AutoCloseable {
 
   WorkflowClient client();
 
+  /** {@code host:port} at which a process on this machine (the CLI) reaches the Temporal server. */
+  String temporalAddress();
+
   /** The HTTP origin; throws if the cluster serves no directory. */
   HttpOrigin origin();
 

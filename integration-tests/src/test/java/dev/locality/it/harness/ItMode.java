@@ -40,15 +40,6 @@ public enum ItMode {
     };
   }
 
-  /**
-   * Whether this run asked for container mode explicitly ({@code -Dlocality.it.mode=containers}),
-   * as opposed to picking it because a Docker API happened to answer.
-   */
-  public static boolean containersRequested() {
-    String wanted = System.getProperty("locality.it.mode", "").trim().toLowerCase(Locale.ROOT);
-    return wanted.equals("containers") || wanted.equals("container");
-  }
-
   private static boolean dockerReachable() {
     try {
       return DockerClientFactory.instance().isDockerAvailable();

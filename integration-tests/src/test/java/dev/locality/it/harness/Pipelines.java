@@ -47,6 +47,7 @@ public final class Pipelines {
                 .setTaskQueue(WorkerProcess.SHARED_QUEUE)
                 .setWorkflowId(workflowId)
                 .setWorkflowExecutionTimeout(EXECUTION_TIMEOUT)
+                .setWorkflowTaskTimeout(PipelineWorkflow.WORKFLOW_TASK_TIMEOUT)
                 .build());
     WorkflowClient.start(pipeline::run, spec);
     return workflowId;

@@ -25,6 +25,11 @@ final class ProcessCluster implements ItCluster {
   }
 
   @Override
+  public String temporalAddress() {
+    return cluster.temporal().address();
+  }
+
+  @Override
   public HttpOrigin origin() {
     return cluster.origin();
   }

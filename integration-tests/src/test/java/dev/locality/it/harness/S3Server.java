@@ -95,7 +95,9 @@ public final class S3Server implements AutoCloseable {
         "LOCALITY_STAGE_SETTINGS",
         "s3Endpoint="
             + endpoint()
-            + ";s3PathStyle=true;s3Region=us-east-1;s3MultipartThreshold=5m;s3PartSize=5m",
+            + ";s3PathStyle=true;s3Region=us-east-1;s3MultipartThreshold=5m;s3PartSize=5m"
+            // a worker cut off mid-request gives up on the dead connection soon after it heals
+            + ";s3IdleTimeout=10s",
         "AWS_ACCESS_KEY_ID",
         ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY",
@@ -189,7 +191,8 @@ public final class S3Server implements AutoCloseable {
     }
 
     private void committed(String bucket, String key) {
-      commits.computeIfAbsent(bucket + "/" + key, k -> new AtomicLong()).incrementAndGet();
+      long n = commits.computeIfAbsent(bucket + "/" + key, k -> new AtomicLong()).incrementAndGet();
+      if (n > 1) System.out.println("[s3] commit #" + n + " of " + bucket + "/" + key);
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class PipelineStarter {
         WorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)
             .setTaskQueue(sharedQueue)
+            .setWorkflowTaskTimeout(PipelineWorkflow.WORKFLOW_TASK_TIMEOUT)
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)

@@ -37,8 +37,15 @@ public final class S3Clients implements AutoCloseable {
   public static final String PATH_STYLE_SETTING = "s3PathStyle";
   public static final String REGION_SETTING = "s3Region";
 
+  /**
+   * Worker setting: a request that neither sends nor receives a byte for this long fails (a
+   * transient error, retried); default {@code 120s}. Also bounds how long a worker cut off the
+   * network keeps a stage blocked on a dead connection.
+   */
+  public static final String IDLE_TIMEOUT_SETTING = "s3IdleTimeout";
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   private static volatile Region defaultRegion;
 
@@ -59,7 +66,7 @@ public final class S3Clients implements AutoCloseable {
             .httpClientBuilder(
                 UrlConnectionHttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)
-                    .socketTimeout(SOCKET_TIMEOUT))
+                    .socketTimeout(settings.idleTimeout()))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
             .region(settings.region())
             .forcePathStyle(settings.pathStyle());
@@ -74,7 +81,7 @@ public final class S3Clients implements AutoCloseable {
   }
 
   /** The worker settings that shape a client. */
-  private record Settings(URI endpoint, boolean pathStyle, Region region) {
+  private record Settings(URI endpoint, boolean pathStyle, Region region, Duration idleTimeout) {
     static Settings from(Function<String, Optional<String>> settings) {
       URI endpoint =
           settings
@@ -94,7 +101,28 @@ public final class S3Clients implements AutoCloseable {
               .filter(s -> !s.isBlank())
               .map(s -> Region.of(s.trim()))
               .orElseGet(Settings::defaultRegion);
-      return new Settings(endpoint, pathStyle, region);
+      Duration idleTimeout =
+          settings
+              .apply(IDLE_TIMEOUT_SETTING)
+              .filter(s -> !s.isBlank())
+              .map(s -> idleTimeout(s.trim()))
+              .orElse(DEFAULT_IDLE_TIMEOUT);
+      return new Settings(endpoint, pathStyle, region, idleTimeout);
+    }
+
+    private static Duration idleTimeout(String value) {
+      try {
+        Duration d = dev.locality.api.spec.Durations.parse(value);
+        if (!d.isNegative() && !d.isZero()) return d;
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+      throw new IllegalStateException(
+          "worker setting "
+              + IDLE_TIMEOUT_SETTING
+              + ": '"
+              + value
+              + "' is not a positive duration");
     }
 
     private static URI endpoint(String value) {
