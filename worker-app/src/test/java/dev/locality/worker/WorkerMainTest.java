@@ -164,11 +164,12 @@ class WorkerMainTest {
             "--log-format=xml",
             "--allowed-file-roots=data",
             "--stage-setting=s3PartSize=1m",
+            "--stage-setting=s3IdleTimeout=0s",
             "--download-deny-hosts=10.0.0.0/99");
 
     assertThat(config.settings()).isNull();
     assertThat(config.problems())
-        .hasSize(11)
+        .hasSize(12)
         .anySatisfy(p -> assertThat(p).contains("unknown key 'max-concurent-stages'"))
         .anySatisfy(p -> assertThat(p).startsWith("janitor-period (from janitor-period in "))
         .contains("max-sessions (from LOCALITY_MAX_SESSIONS): 'many' is not a whole number")
@@ -180,6 +181,7 @@ class WorkerMainTest {
         .contains("log-format (from --log-format): 'xml' is not a log format (text or json)")
         .contains("allowed file roots: 'data' is not an absolute path")
         .contains("stage setting s3PartSize: 1m is below the minimum 5m")
+        .contains("stage setting s3IdleTimeout: must be positive")
         .anySatisfy(p -> assertThat(p).startsWith("download host policy:"));
   }
 

@@ -17,7 +17,7 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -70,7 +70,7 @@ public final class S3Server implements AutoCloseable {
       }
       S3Client admin =
           S3Client.builder()
-              .httpClientBuilder(UrlConnectionHttpClient.builder())
+              .httpClientBuilder(Apache5HttpClient.builder())
               .credentialsProvider(
                   StaticCredentialsProvider.create(
                       AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))

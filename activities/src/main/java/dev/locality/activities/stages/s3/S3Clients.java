@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,9 +28,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Credentials come only from the worker's environment through the SDK's default credentials
  * provider chain (environment variables, system properties, profile files, container or instance
- * roles), never from a pipeline spec or the workflow history. Requests use the JDK's HTTP client
- * ({@code url-connection-client}). Clients are thread-safe and live as long as this object;
- * thread-safe.
+ * roles), never from a pipeline spec or the workflow history. Requests use Apache HttpClient 5
+ * ({@code apache5-client}), which handles stores that answer a PUT before reading its whole body
+ * (the JDK's client then fails a write that was stored, and the SDK sends it again). Clients are
+ * thread-safe and live as long as this object; thread-safe.
  */
 public final class S3Clients implements AutoCloseable {
   public static final String ENDPOINT_SETTING = "s3Endpoint";
@@ -64,7 +65,7 @@ public final class S3Clients implements AutoCloseable {
     var builder =
         S3Client.builder()
             .httpClientBuilder(
-                UrlConnectionHttpClient.builder()
+                Apache5HttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)
                     .socketTimeout(settings.idleTimeout()))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
