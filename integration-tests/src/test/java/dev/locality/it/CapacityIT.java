@@ -41,6 +41,9 @@ import org.junit.jupiter.api.Timeout;
  * <p>Heartbeat timeouts are 5 s, as a production spec would set them, while the machine runs thirty
  * pipelines on two cores.
  */
+// Isolated: it loads the machine with thirty pipelines, which another cluster on the same two cores
+// would distort.
+@org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CapacityIT {
   private static final int MAX_SESSIONS = 2;

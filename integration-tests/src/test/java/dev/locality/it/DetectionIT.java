@@ -51,6 +51,9 @@ import org.junit.jupiter.api.Timeout;
  * library alone: it runs on its own task queue in the test JVM, leases a session from the real
  * workers on the shared queue and waits on a long timer racing {@link WorkerSession#lost()}.
  */
+// Isolated: it measures detection latency, which another cluster on the same two cores would
+// distort.
+@org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DetectionIT {
   private static final String DRIVER_QUEUE = "it-driver";

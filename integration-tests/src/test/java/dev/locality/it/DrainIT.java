@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Timeout;
  * at once (long before the session's heartbeat timeout would have noticed) to the other worker.
  * Each test starts the workers it needs, so which worker a pipeline lands on is known.
  */
+// Isolated: it bounds the failover time after SIGTERM, which another cluster on the same two cores
+// would distort.
+@org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DrainIT {
   private static final String SOURCE = "drain.csv";

@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Timeout;
  * <p>Heartbeat timeouts are 10 s here: this test measures capacity, not detection, and must not see
  * a heartbeat missed on a loaded machine as a lost worker.
  */
+// Isolated: it bounds how long stages wait to start, which another cluster on the same two cores
+// would distort.
+@org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NoSpuriousFailoverIT {
   private static final int PIPELINES = 6;
