@@ -14,7 +14,6 @@ import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.ItWorker;
-import dev.locality.it.harness.Orchestrator;
 import dev.locality.it.harness.Pipelines;
 import dev.locality.it.harness.TransformWorkload;
 import io.temporal.api.enums.v1.EventType;
@@ -165,7 +164,7 @@ class WorkerDeathIT {
     awaitUntil(() -> cluster.origin().gets(fileName()) > getsBefore);
     String victim = Pipelines.workerOf(running, "download");
     long killedAt = System.currentTimeMillis();
-    List<? extends ItWorker> dead = killAll();
+    List<? extends ItWorker> dead = killAll(null);
     cluster.origin().throttle(fileName(), Duration.ZERO);
     // the server saw the worker die (its lease timed out); nothing runs the workflow meanwhile
     awaitUntil(
@@ -196,17 +195,23 @@ class WorkerDeathIT {
   }
 
   /**
-   * The pipeline's workflow also runs on an {@link Orchestrator} in the test JVM, so that it can
-   * give up while no worker is alive; with workflows on the workers alone it would wait for one.
+   * A workflows-only worker ({@code LOCALITY_MAX_SESSIONS=0}, a dedicated orchestration node) keeps
+   * the pipeline deciding while every worker that takes sessions is dead; with workflows on those
+   * workers alone, the pipeline would wait durably for one to come back (as in the test above).
    */
   @Test
   void allWorkersDeadForGoodFailsAfterTheWorkerAttemptsListingEach() {
-    try (Orchestrator orchestrator = Orchestrator.start(cluster.client())) {
-      allWorkersDeadForGood();
+    ItWorker orchestrator =
+        cluster.startWorker(
+            "death-flows" + replacements.incrementAndGet(), Map.of("LOCALITY_MAX_SESSIONS", "0"));
+    try {
+      allWorkersDeadForGood(orchestrator);
+    } finally {
+      orchestrator.close(Duration.ofSeconds(10));
     }
   }
 
-  private void allWorkersDeadForGood() {
+  private void allWorkersDeadForGood(ItWorker orchestrator) {
     long getsBefore = cluster.origin().gets(fileName());
     cluster.origin().throttle(fileName(), DOWNLOAD_TIME);
     String id = pipelines.start("it-death-final", Pipelines.parse(spec("final", "4s", 3)));
@@ -214,7 +219,7 @@ class WorkerDeathIT {
     awaitUntil(() -> cluster.origin().gets(fileName()) > getsBefore);
     String victim = Pipelines.workerOf(running, "download");
     long killedAt = System.currentTimeMillis();
-    killAll();
+    List<? extends ItWorker> dead = killAll(orchestrator);
 
     WorkflowException failure = pipelines.failure(id, Duration.ofSeconds(120));
     long killToFailure = System.currentTimeMillis() - killedAt;
@@ -236,6 +241,11 @@ class WorkerDeathIT {
             org.assertj.core.groups.Tuple.tuple(1, victim, "FAILED"),
             org.assertj.core.groups.Tuple.tuple(2, null, "FAILED"),
             org.assertj.core.groups.Tuple.tuple(3, null, "FAILED"));
+    assertThat(dead)
+        .extracting(ItWorker::workerId)
+        .contains(victim)
+        .doesNotContain(orchestrator.workerId());
+    assertThat(orchestrator.log()).doesNotContain("opened on worker " + orchestrator.workerId());
     assertThat(cluster.s3().keys(BUCKET, "final/")).isEmpty();
     ItSummary.pass(
         "s6-all-dead-for-good",
@@ -244,9 +254,10 @@ class WorkerDeathIT {
             .formatted(killToFailure, cause.getOriginalMessage()));
   }
 
-  /** Kills every live worker at once; returns them. */
-  private static List<? extends ItWorker> killAll() {
-    List<? extends ItWorker> alive = cluster.workers().stream().filter(ItWorker::isAlive).toList();
+  /** Kills every live worker but {@code spared} at once; returns them. */
+  private static List<? extends ItWorker> killAll(ItWorker spared) {
+    List<? extends ItWorker> alive =
+        cluster.workers().stream().filter(w -> w != spared && w.isAlive()).toList();
     alive.parallelStream().forEach(ItWorker::kill);
     return alive;
   }

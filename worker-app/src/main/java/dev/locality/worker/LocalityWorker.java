@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *       dispatched by type to the {@link StageRegistry}, {@code maxConcurrentStages} at a time.
  * </ul>
  *
+ * <p>With {@code maxSessions == 0} the worker is <b>workflows only</b>: it registers neither the
+ * lease nor the stages (the SDK then starts no activity pollers), so it never holds a session but
+ * keeps pipelines deciding (failing over, or failing with every attempt listed) while no stage
+ * worker is alive.
+ *
  * <p>Lease polling lives in a second {@link WorkerFactory}, because {@link Worker#suspendPolling()}
  * stops every poller of a worker: a declining or draining worker must stop taking leases without
  * stopping the workflow tasks of the pipelines whose sessions it still holds.
@@ -221,23 +226,25 @@ public final class LocalityWorker implements AutoCloseable {
               baseOptions()
                   .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentStages())
                   .build());
-      stageWorker.registerActivitiesImplementations(
-          new MeteredStages(
-              new StageDispatcher(
-                  settings.workerId(),
-                  catalog.registry(),
-                  p.sessions,
-                  settings.stageSettings(),
-                  p.drain::isExpired),
-              catalog,
-              metrics));
+      boolean takesSessions = settings.maxSessions() > 0;
+      if (takesSessions)
+        stageWorker.registerActivitiesImplementations(
+            new MeteredStages(
+                new StageDispatcher(
+                    settings.workerId(),
+                    catalog.registry(),
+                    p.sessions,
+                    settings.stageSettings(),
+                    p.drain::isExpired),
+                catalog,
+                metrics));
 
       p.leaseFactory = WorkerFactory.newInstance(client);
       Worker leaseWorker =
           p.leaseFactory.newWorker(
               settings.sharedQueue(),
               baseOptions()
-                  .setMaxConcurrentActivityExecutionSize(settings.maxSessions())
+                  .setMaxConcurrentActivityExecutionSize(Math.max(1, settings.maxSessions()))
                   .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
                   .build());
       p.leasePolling = new SharedQueuePolling(leaseWorker);
@@ -247,21 +254,22 @@ public final class LocalityWorker implements AutoCloseable {
               settings.minFreeDiskBytes(),
               settings.diskCheckPeriod(),
               p.leasePolling::holdForLowDisk);
-      leaseWorker.registerActivitiesImplementations(
-          new MeteredLease(
-              new SessionLeaseActivityImpl(
-                  settings.workerId(),
-                  WorkerSettings.hostName(),
-                  p.uniqueQueue,
-                  p.workRoot,
-                  p.sessions,
-                  client,
-                  p.drain,
-                  p.leasePolling),
-              settings.workerId(),
-              p.drain,
-              p.disk,
-              metrics));
+      if (takesSessions)
+        leaseWorker.registerActivitiesImplementations(
+            new MeteredLease(
+                new SessionLeaseActivityImpl(
+                    settings.workerId(),
+                    WorkerSettings.hostName(),
+                    p.uniqueQueue,
+                    p.workRoot,
+                    p.sessions,
+                    client,
+                    p.drain,
+                    p.leasePolling),
+                settings.workerId(),
+                p.drain,
+                p.disk,
+                metrics));
       metrics.gauges(
           p.sessions::size,
           settings.maxSessions(),
@@ -274,8 +282,9 @@ public final class LocalityWorker implements AutoCloseable {
       p.leaseFactory.start();
       p.disk.start(); // after start: suspending a worker that has not started has no effect
       log.info(
-          "worker {} started: shared queue {}, unique queue {}, work dir {}",
+          "worker {} started{}: shared queue {}, unique queue {}, work dir {}",
           settings.workerId(),
+          takesSessions ? "" : " (workflows only: max sessions 0)",
           settings.sharedQueue(),
           p.uniqueQueue,
           p.workRoot.incarnationDir());

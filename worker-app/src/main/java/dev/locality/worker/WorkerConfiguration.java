@@ -189,7 +189,7 @@ final class WorkerConfiguration {
       String workerId = value(WORKER_ID, null, Resolver::workerId);
       Path workRoot = value(WORK_ROOT, null, Resolver::workRoot);
       int maxSessions =
-          value(MAX_SESSIONS, WorkerSettings.DEFAULT_MAX_SESSIONS, Resolver::atLeastOne);
+          value(MAX_SESSIONS, WorkerSettings.DEFAULT_MAX_SESSIONS, Resolver::notNegativeInt);
       int maxStages =
           value(
               MAX_CONCURRENT_STAGES,
@@ -283,6 +283,17 @@ final class WorkerConfiguration {
         throw new IllegalArgumentException("'" + v + "' is not a whole number");
       }
       if (n < 1) throw new IllegalArgumentException("must be at least 1, got " + n);
+      return n;
+    }
+
+    private static int notNegativeInt(String v) {
+      int n;
+      try {
+        n = Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + v + "' is not a whole number");
+      }
+      if (n < 0) throw new IllegalArgumentException("must be 0 or more, got " + n);
       return n;
     }
 

@@ -119,7 +119,9 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(
       names = WorkerConfiguration.MAX_SESSIONS,
       paramLabel = "N",
-      description = "Pipelines held at once. Env LOCALITY_MAX_SESSIONS. Default: 4.")
+      description =
+          "Pipelines held at once; 0: workflows only (no sessions, no stages)."
+              + " Env LOCALITY_MAX_SESSIONS. Default: 4.")
   String maxSessions;
 
   @Option(

@@ -86,7 +86,11 @@ public final class WorkerSettings {
     return workRoot;
   }
 
-  /** Sessions (pipelines) this worker holds at once: its slots on the shared queue. Default 4. */
+  /**
+   * Sessions (pipelines) this worker holds at once: its slots on the shared queue. Default 4. Zero
+   * makes a workflows-only worker: it runs pipeline workflows (deciding failovers even while every
+   * stage worker is down) and takes no sessions and no stages.
+   */
   public int maxSessions() {
     return maxSessions;
   }
@@ -285,8 +289,9 @@ public final class WorkerSettings {
           workRoot != null
               ? workRoot
               : Path.of(System.getProperty("java.io.tmpdir"), "locality-work");
-      if (maxSessions < 1)
-        throw new IllegalArgumentException("max sessions must be at least 1, got " + maxSessions);
+      if (maxSessions < 0)
+        throw new IllegalArgumentException(
+            "max sessions must be 0 (workflows only) or more, got " + maxSessions);
       if (maxConcurrentStages < 1)
         throw new IllegalArgumentException(
             "max concurrent stages must be at least 1, got " + maxConcurrentStages);

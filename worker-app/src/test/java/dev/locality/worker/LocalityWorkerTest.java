@@ -120,6 +120,37 @@ class LocalityWorkerTest {
   }
 
   @Test
+  void aWorkflowsOnlyWorkerRunsPipelinesButNeverHoldsASession() throws Exception {
+    try (LocalityWorker flows =
+        LocalityWorker.start(client, settings("w-flows").setMaxSessions(0).build())) {
+      PipelineSpec noWorkerSoon =
+          new PipelineSpec(
+              "two-stages",
+              new SessionSpec(
+                  Duration.ofSeconds(3), Duration.ofSeconds(2), 3, Duration.ofMillis(200)),
+              twoStages("x").stages());
+
+      // alone, it decides the pipeline (no worker took the session) without taking it itself
+      Throwable thrown =
+          org.assertj.core.api.Assertions.catchThrowable(() -> newPipeline().run(noWorkerSoon));
+      assertThat(thrown).isInstanceOf(io.temporal.client.WorkflowFailedException.class);
+      assertThat(thrown.getCause())
+          .isInstanceOfSatisfying(
+              io.temporal.failure.ApplicationFailure.class,
+              f -> assertThat(f.getType()).isEqualTo(dev.locality.api.workflow.Failures.NO_WORKER));
+      assertThat(flows.openSessions()).isZero();
+      assertThat(sessionDirs(flows)).isEmpty();
+
+      try (LocalityWorker stages = LocalityWorker.start(client, settings("w-stages").build())) {
+        PipelineResult result = newPipeline().run(twoStages("hi"));
+        assertThat(result.workerId()).isEqualTo("w-stages");
+        assertThat(result.outputUris()).containsExactly("test:HI");
+      }
+      assertThat(flows.openSessions()).isZero();
+    }
+  }
+
+  @Test
   void aDrainThatTimesOutFailsTheSessionOverToAnotherWorker() throws Exception {
     LocalityWorker blocking =
         LocalityWorker.start(

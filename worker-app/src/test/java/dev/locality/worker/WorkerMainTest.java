@@ -196,7 +196,7 @@ class WorkerMainTest {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       code =
           new CommandLine(main)
-              .execute("--max-sessions=0", "--plugins-dir=" + tmp.resolve("missing"));
+              .execute("--max-sessions=-1", "--plugins-dir=" + tmp.resolve("missing"));
     } finally {
       System.setErr(previous);
     }
@@ -204,7 +204,7 @@ class WorkerMainTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("locality-worker: invalid configuration (2 problems):")
-        .contains("  - max-sessions (from --max-sessions): must be at least 1, got 0")
+        .contains("  - max-sessions (from --max-sessions): must be 0 or more, got -1")
         .contains("  - plugins directory " + tmp.resolve("missing") + " does not exist");
   }
 
