@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 class DrainIT {
   private static final String SOURCE = "drain.csv";
   private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(5);
+  private static final String BUCKET = "drain";
 
   private static ItCluster cluster;
   private static Path source;
@@ -49,7 +50,8 @@ class DrainIT {
   static void startCluster() {
     Path data = HarnessPaths.newRunDir("DrainIT-data");
     source = DataFiles.csv(data, SOURCE, 2_000);
-    cluster = ItClusters.builder().name("DrainIT").serve(data).start();
+    cluster = ItClusters.builder().name("DrainIT").serve(data).withS3().start();
+    cluster.s3().createBucket(BUCKET);
     cluster.origin().throttle(SOURCE, DOWNLOAD_TIME);
   }
 
@@ -71,12 +73,40 @@ class DrainIT {
             url: %s
             sha256: %s
             timeouts: {heartbeat: %s, scheduleToStart: 10s}
+          - type: upload
+            to: s3://%s/{workflowId}/{file}
         """
         .formatted(
             heartbeatTimeout,
             cluster.origin().uri(SOURCE),
             DataFiles.sha256(source),
-            heartbeatTimeout);
+            heartbeatTimeout,
+            BUCKET);
+  }
+
+  /**
+   * The pipeline's one object holds the source's bytes, committed once, alone under its prefix; no
+   * worker still running has session files.
+   */
+  private static void assertOutputOnceAndNoSessionFiles(String id, PipelineResult result)
+      throws java.io.IOException {
+    assertThat(result.outputUris()).hasSize(1);
+    String key = java.net.URI.create(result.outputUris().get(0)).getPath().substring(1);
+    assertThat(key).startsWith(id + "/");
+    assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(java.nio.file.Files.readAllBytes(source));
+    assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
+    assertThat(cluster.s3().keys(BUCKET, id + "/")).containsExactly(key);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (ItWorker worker : cluster.workers()) {
+                if (worker.isAlive())
+                  assertThat(worker.sessionLeftovers()).as(worker.workerId()).isEmpty();
+              }
+            });
   }
 
   /** Waits until the pipeline's first stage runs and the origin is sending it the body. */
@@ -100,7 +130,7 @@ class DrainIT {
   }
 
   @Test
-  void aLongDrainLetsTheSessionFinishOnTheSameWorker() {
+  void aLongDrainLetsTheSessionFinishOnTheSameWorker() throws Exception {
     ItWorker worker = cluster.startWorker("drain-long", Map.of("LOCALITY_DRAIN_TIMEOUT", "60s"));
     Pipelines pipelines = new Pipelines(cluster.client());
     long getsBefore = cluster.origin().gets(SOURCE);
@@ -130,11 +160,12 @@ class DrainIT {
         .contains("worker drain-long draining: 1 open session(s)")
         .doesNotContain("drain timeout passed");
     assertThat(cluster.origin().gets(SOURCE) - getsBefore).isEqualTo(1);
+    assertOutputOnceAndNoSessionFiles(id, result);
     ItSummary.pass("drain-long", cluster.mode(), figures);
   }
 
   @Test
-  void aShortDrainFailsTheSessionOverAtOnce() {
+  void aShortDrainFailsTheSessionOverAtOnce() throws Exception {
     List<? extends ItWorker> workers =
         cluster.startWorkers(Map.of("LOCALITY_DRAIN_TIMEOUT", "1s"), "drain-a", "drain-b");
     Pipelines pipelines = new Pipelines(cluster.client());
@@ -174,6 +205,7 @@ class DrainIT {
     assertThat(history.ofType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)).isEmpty();
     assertThat(exit).contains(0);
     assertThat(victim.log()).contains("drain timeout passed with 1 open session(s)");
+    assertOutputOnceAndNoSessionFiles(id, result);
     ItSummary.pass("drain-short", cluster.mode(), figures);
   }
 }
