@@ -64,7 +64,7 @@ final class AttemptSimulator {
 
   /** Files a previous attempt left for resuming. */
   List<Path> partialFiles() throws IOException {
-    return StageTestRunner.filesIn(partialDir());
+    return TestFiles.filesIn(partialDir());
   }
 
   /**

@@ -12,6 +12,7 @@ import static dev.locality.activities.stages.Fixtures.zstd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.stage.Progress;
+import dev.locality.api.testkit.StageTestRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

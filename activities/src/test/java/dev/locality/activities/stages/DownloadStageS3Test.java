@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3TestServer;
 import dev.locality.api.stage.BadInputException;
+import dev.locality.api.testkit.StageTestRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -128,8 +129,7 @@ class DownloadStageS3Test {
   }
 
   private void assertNoPartialFiles() throws IOException {
-    assertThat(StageTestRunner.filesIn(tmp.resolve("session").resolve(PartialDownload.DIR)))
-        .isEmpty();
+    assertThat(TestFiles.filesIn(tmp.resolve("session").resolve(PartialDownload.DIR))).isEmpty();
   }
 
   private static byte[] randomBytes(int n) {

@@ -1,6 +1,7 @@
 package dev.locality.activities.stages;
 
 import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.testkit.StageTestRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package dev.locality.activities.stages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.testkit.StageTestRunner;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

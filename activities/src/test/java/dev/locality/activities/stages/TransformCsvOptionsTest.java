@@ -3,6 +3,7 @@ package dev.locality.activities.stages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.testkit.StageTestRunner;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,7 +205,7 @@ class TransformCsvOptionsTest {
     assertThat(run.text("d.csv")).isEqualTo(expected.toString());
     assertThat(run.metrics().rowsOut()).isEqualTo(seen.size());
     assertThat(run.metrics().rowsFiltered()).isEqualTo(5000 - seen.size());
-    assertThat(StageTestRunner.filesIn(run.file(".")))
+    assertThat(TestFiles.filesIn(run.file(".")))
         .extracting(p -> p.getFileName().toString())
         .containsExactly("d.csv");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.StageMetrics;
+import dev.locality.api.testkit.StageTestRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -7,6 +7,7 @@ import dev.locality.activities.stages.s3.S3TestServer;
 import dev.locality.activities.stages.s3.S3Uploader;
 import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.Stage;
+import dev.locality.api.testkit.StageTestRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

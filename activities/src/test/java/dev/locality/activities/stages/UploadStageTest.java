@@ -10,6 +10,7 @@ import dev.locality.api.stage.Stage;
 import dev.locality.api.stage.StageContext;
 import dev.locality.api.stage.StageInput;
 import dev.locality.api.stage.StageResult;
+import dev.locality.api.testkit.StageTestRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class UploadStageTest {
     assertThat(run.result().outputUris())
         .containsExactly(
             dir.resolve("a.csv").toUri().toString(), dir.resolve("b.csv").toUri().toString());
-    assertThat(StageTestRunner.filesIn(dir)).hasSize(2); // no temporary files left
+    assertThat(TestFiles.filesIn(dir)).hasSize(2); // no temporary files left
     assertThat(run.metrics().bytesOut()).isEqualTo(4);
   }
 
@@ -97,7 +98,7 @@ class UploadStageTest {
     Path dir = Files.createDirectories(tmp.resolve("out"));
     Files.createDirectories(dir.resolve("x.csv").resolve("occupied"));
     upload(out("x.csv")).input("a.csv", "a").runExpectingFailure(IOException.class);
-    assertThat(StageTestRunner.filesIn(dir))
+    assertThat(TestFiles.filesIn(dir))
         .containsExactly(dir.resolve("x.csv"), dir.resolve("x.csv/occupied"));
   }
 
@@ -110,7 +111,7 @@ class UploadStageTest {
             .input("a.csv", "a\n")
             .runExpectingFailure(RuntimeException.class);
     assertThat(thrown).isSameAs(fenced.sessionLost());
-    assertThat(StageTestRunner.filesIn(tmp.resolve("out"))).isEmpty(); // no target, no temp file
+    assertThat(TestFiles.filesIn(tmp.resolve("out"))).isEmpty(); // no target, no temp file
   }
 
   @Test
