@@ -1,7 +1,6 @@
 package dev.locality.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.PipelineStatus;
@@ -11,7 +10,7 @@ import dev.locality.it.harness.History;
 import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
-import dev.locality.it.harness.ItWorker;
+import dev.locality.it.harness.OutputChecks;
 import dev.locality.it.harness.Pipelines;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowException;
@@ -171,16 +170,7 @@ class BadInputIT {
       assertThat(cluster.s3().keys(BUCKET, c.name() + "/")).as(c.name()).isEmpty();
       figures.append("%s=%s(%d ms) ".formatted(c.name(), c.stageType(), elapsed));
     }
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              for (ItWorker worker : cluster.workers()) {
-                assertThat(worker.sessionLeftovers()).as(worker.workerId()).isEmpty();
-              }
-            });
+    OutputChecks.assertNoSessionFiles(cluster);
     assertThat(cluster.s3().pendingUploads(BUCKET)).isEmpty();
     ItSummary.pass(
         "s10-bad-input",

@@ -13,8 +13,8 @@ import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.ItWorker;
+import dev.locality.it.harness.OutputChecks;
 import dev.locality.it.harness.Pipelines;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,37 +92,10 @@ class ClusterScenariosIT {
             heartbeat);
   }
 
-  private static String key(PipelineResult result) {
-    assertThat(result.outputUris()).hasSize(1);
-    URI uri = URI.create(result.outputUris().get(0));
-    assertThat(uri.getScheme()).isEqualTo("s3");
-    assertThat(uri.getHost()).isEqualTo(BUCKET);
-    return uri.getPath().substring(1);
-  }
-
   /** The object holds the file's bytes, was committed once, alone, with no upload pending. */
-  private static void assertExactlyOnce(PipelineResult result, String file) throws Exception {
-    String key = key(result);
-    assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(Files.readAllBytes(data.resolve(file)));
-    assertThat(cluster.s3().commits(BUCKET, key)).as("commits of %s", key).isEqualTo(1);
-    String prefix = key.substring(0, key.lastIndexOf('/') + 1);
-    assertThat(cluster.s3().keys(BUCKET, prefix)).containsExactly(key);
-    assertThat(cluster.s3().pendingUploads(BUCKET)).noneMatch(u -> u.startsWith(prefix));
-  }
-
-  private static void assertNoSessionFiles() {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              for (ItWorker worker : cluster.workers()) {
-                if (worker.isAlive()) {
-                  assertThat(worker.sessionLeftovers()).as(worker.workerId()).isEmpty();
-                }
-              }
-            });
+  private static String assertExactlyOnce(PipelineResult result, String file) throws Exception {
+    return OutputChecks.assertObjectOnceNothingPending(
+        cluster.s3(), BUCKET, result, Files.readAllBytes(data.resolve(file)));
   }
 
   @Test
@@ -142,7 +115,7 @@ class ClusterScenariosIT {
       assertThat(result.stages()).extracting(StageRun::state).containsOnly("COMPLETED");
       assertExactlyOnce(result, SMALL);
     }
-    assertNoSessionFiles();
+    OutputChecks.assertNoSessionFiles(cluster);
     String figures =
         "pipelines=6 workers-used=%d elapsed-ms=%d"
             .formatted(results.stream().map(PipelineResult::workerId).distinct().count(), elapsed);
@@ -171,8 +144,6 @@ class ClusterScenariosIT {
     long failover = result.sessions().get(0).closedAtMillis() - cutAt;
     assertThat(result.sessions().get(0).workerId()).isEqualTo(victimId);
     assertThat(result.workerId()).isNotEqualTo(victimId);
-    String key = key(result);
-
     victim.heal();
     victim.unpause();
     // the old worker's upload wakes up: it must abort instead of committing
@@ -185,9 +156,9 @@ class ClusterScenariosIT {
       throw new AssertionError("the old worker's upload never ended:\n" + victim.logTail(), e);
     }
     // the new session aborted the cut-off worker's pending multipart upload before its own
-    assertExactlyOnce(result, BIG);
+    String key = assertExactlyOnce(result, BIG);
     assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
-    assertNoSessionFiles();
+    OutputChecks.assertNoSessionFiles(cluster);
     String figures =
         "partitioned=%s completed-on=%s cut-to-failover-ms=%d"
             .formatted(victimId, result.workerId(), failover);

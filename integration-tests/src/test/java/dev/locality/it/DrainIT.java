@@ -13,6 +13,7 @@ import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.ItWorker;
+import dev.locality.it.harness.OutputChecks;
 import dev.locality.it.harness.Pipelines;
 import io.temporal.api.enums.v1.EventType;
 import java.nio.file.Path;
@@ -90,23 +91,11 @@ class DrainIT {
    */
   private static void assertOutputOnceAndNoSessionFiles(String id, PipelineResult result)
       throws java.io.IOException {
-    assertThat(result.outputUris()).hasSize(1);
-    String key = java.net.URI.create(result.outputUris().get(0)).getPath().substring(1);
+    String key =
+        OutputChecks.assertObjectOnce(
+            cluster.s3(), BUCKET, result, java.nio.file.Files.readAllBytes(source));
     assertThat(key).startsWith(id + "/");
-    assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(java.nio.file.Files.readAllBytes(source));
-    assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
-    assertThat(cluster.s3().keys(BUCKET, id + "/")).containsExactly(key);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              for (ItWorker worker : cluster.workers()) {
-                if (worker.isAlive())
-                  assertThat(worker.sessionLeftovers()).as(worker.workerId()).isEmpty();
-              }
-            });
+    OutputChecks.assertNoSessionFiles(cluster);
   }
 
   /** Waits until the pipeline's first stage runs and the origin is sending it the body. */

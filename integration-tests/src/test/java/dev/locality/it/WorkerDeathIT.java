@@ -14,12 +14,12 @@ import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.ItWorker;
+import dev.locality.it.harness.OutputChecks;
 import dev.locality.it.harness.Pipelines;
 import dev.locality.it.harness.TransformWorkload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowException;
 import io.temporal.failure.ApplicationFailure;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -147,7 +147,7 @@ class WorkerDeathIT {
         .containsExactly(result.taskQueue());
     assertThat(result.stages().get(2).metrics().rowsOut()).isEqualTo(workload.rowsOut());
     assertOutputExactlyOnce(result);
-    assertNoSessionFiles();
+    OutputChecks.assertNoSessionFiles(cluster);
     ItSummary.pass(
         "s2-kill-during-" + stage,
         cluster.mode(),
@@ -186,7 +186,7 @@ class WorkerDeathIT {
             org.assertj.core.groups.Tuple.tuple(revived.workerId(), "CLOSED"));
     assertThat(result.stages()).extracting(StageRun::workerId).containsOnly(revived.workerId());
     assertOutputExactlyOnce(result);
-    assertNoSessionFiles();
+    OutputChecks.assertNoSessionFiles(cluster);
     ItSummary.pass(
         "s5-all-dead-one-restarted",
         cluster.mode(),
@@ -271,32 +271,7 @@ class WorkerDeathIT {
   }
 
   private static void assertOutputExactlyOnce(PipelineResult result) {
-    assertThat(result.outputUris()).hasSize(1);
-    URI uri = URI.create(result.outputUris().get(0));
-    assertThat(uri.getScheme()).isEqualTo("s3");
-    assertThat(uri.getHost()).isEqualTo(BUCKET);
-    String key = uri.getPath().substring(1);
-    String prefix = key.substring(0, key.lastIndexOf('/') + 1);
-    assertThat(cluster.s3().read(BUCKET, key)).isEqualTo(workload.expectedOutput());
-    assertThat(cluster.s3().commits(BUCKET, key)).as("commits of %s", key).isEqualTo(1);
-    assertThat(cluster.s3().keys(BUCKET, prefix)).containsExactly(key);
-    assertThat(cluster.s3().pendingUploads(BUCKET))
-        .as("pending multipart uploads")
-        .noneMatch(u -> u.startsWith(prefix));
-  }
-
-  private static void assertNoSessionFiles() {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              for (ItWorker worker : cluster.workers()) {
-                if (worker.isAlive()) {
-                  assertThat(worker.sessionLeftovers()).as(worker.workerId()).isEmpty();
-                }
-              }
-            });
+    OutputChecks.assertObjectOnceNothingPending(
+        cluster.s3(), BUCKET, result, workload.expectedOutput());
   }
 }

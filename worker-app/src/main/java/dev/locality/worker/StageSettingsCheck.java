@@ -79,9 +79,7 @@ final class StageSettingsCheck {
     String idle = settings.get(S3Clients.IDLE_TIMEOUT_SETTING);
     if (idle != null && !idle.isBlank()) {
       try {
-        java.time.Duration d = dev.locality.api.spec.Durations.parse(idle.trim());
-        if (d.isNegative() || d.isZero())
-          problems.add("stage setting " + S3Clients.IDLE_TIMEOUT_SETTING + ": must be positive");
+        S3Clients.parseIdleTimeout(idle);
       } catch (IllegalArgumentException e) {
         problems.add("stage setting " + S3Clients.IDLE_TIMEOUT_SETTING + ": " + e.getMessage());
       }

@@ -276,24 +276,21 @@ final class WorkerConfiguration {
     }
 
     private static int atLeastOne(String v) {
-      int n;
-      try {
-        n = Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + v + "' is not a whole number");
-      }
-      if (n < 1) throw new IllegalArgumentException("must be at least 1, got " + n);
-      return n;
+      return wholeNumber(v, 1, "must be at least 1, got ");
     }
 
     private static int notNegativeInt(String v) {
+      return wholeNumber(v, 0, "must be 0 or more, got ");
+    }
+
+    private static int wholeNumber(String v, int min, String tooSmall) {
       int n;
       try {
         n = Integer.parseInt(v);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("'" + v + "' is not a whole number");
       }
-      if (n < 0) throw new IllegalArgumentException("must be 0 or more, got " + n);
+      if (n < min) throw new IllegalArgumentException(tooSmall + n);
       return n;
     }
 

@@ -35,13 +35,21 @@ public interface ItCluster extends AutoCloseable {
 
   /** Starts several workers at once with the cluster's settings plus {@code env}; waits for all. */
   default List<ItWorker> startWorkers(Map<String, String> env, String... workerIds) {
-    List<java.util.concurrent.CompletableFuture<ItWorker>> starts =
-        java.util.Arrays.stream(workerIds)
-            .map(
-                id ->
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> startWorker(id, env)))
-            .toList();
-    return starts.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    // one thread per worker: the common pool has a single thread on a two-core machine
+    java.util.concurrent.ExecutorService starters =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, workerIds.length));
+    try {
+      List<java.util.concurrent.CompletableFuture<ItWorker>> starts =
+          java.util.Arrays.stream(workerIds)
+              .map(
+                  id ->
+                      java.util.concurrent.CompletableFuture.supplyAsync(
+                          () -> startWorker(id, env), starters))
+              .toList();
+      return starts.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    } finally {
+      starters.shutdown();
+    }
   }
 
   ItWorker worker(String workerId);

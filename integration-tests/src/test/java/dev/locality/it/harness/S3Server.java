@@ -89,15 +89,29 @@ public final class S3Server implements AutoCloseable {
     return URI.create("http://" + advertisedHost + ":" + proxy.getPort());
   }
 
+  /** The worker (stage) settings that point the stages at this server. */
+  public Map<String, String> stageSettings() {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("s3Endpoint", endpoint().toString());
+    settings.put("s3PathStyle", "true");
+    settings.put("s3Region", "us-east-1");
+    settings.put("s3MultipartThreshold", "5m");
+    settings.put("s3PartSize", "5m");
+    // a worker cut off mid-request gives up on the dead connection soon after it heals
+    settings.put("s3IdleTimeout", "10s");
+    return settings;
+  }
+
   /** Worker environment that points the stages at this server (settings and credentials). */
   public Map<String, String> workerEnv() {
+    StringBuilder settings = new StringBuilder();
+    stageSettings()
+        .forEach(
+            (k, v) ->
+                settings.append(settings.isEmpty() ? "" : ";").append(k).append('=').append(v));
     return Map.of(
         "LOCALITY_STAGE_SETTINGS",
-        "s3Endpoint="
-            + endpoint()
-            + ";s3PathStyle=true;s3Region=us-east-1;s3MultipartThreshold=5m;s3PartSize=5m"
-            // a worker cut off mid-request gives up on the dead connection soon after it heals
-            + ";s3IdleTimeout=10s",
+        settings.toString(),
         "AWS_ACCESS_KEY_ID",
         ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY",

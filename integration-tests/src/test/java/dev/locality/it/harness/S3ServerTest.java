@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -24,11 +23,7 @@ class S3ServerTest {
   void countsOneCommitPerSinglePutAndPerMultipartUpload() throws Exception {
     try (S3Server server = S3Server.start(InetAddress.getLoopbackAddress(), "127.0.0.1")) {
       server.createBucket("counts");
-      Map<String, String> settings = new HashMap<>();
-      for (String kv : server.workerEnv().get("LOCALITY_STAGE_SETTINGS").split(";")) {
-        String[] parts = kv.split("=", 2);
-        settings.put(parts[0], parts[1]);
-      }
+      Map<String, String> settings = server.stageSettings();
       System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
       System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
       var client = new S3Clients().client(name -> Optional.ofNullable(settings.get(name)));

@@ -45,6 +45,17 @@ public final class S3Clients implements AutoCloseable {
    */
   public static final String IDLE_TIMEOUT_SETTING = "s3IdleTimeout";
 
+  /**
+   * The value of {@value #IDLE_TIMEOUT_SETTING}: a positive duration ({@code 30s}, {@code 2m}).
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static Duration parseIdleTimeout(String value) {
+    Duration d = dev.locality.api.spec.Durations.parse(value.trim());
+    if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("must be positive");
+    return d;
+  }
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
@@ -113,17 +124,11 @@ public final class S3Clients implements AutoCloseable {
 
     private static Duration idleTimeout(String value) {
       try {
-        Duration d = dev.locality.api.spec.Durations.parse(value);
-        if (!d.isNegative() && !d.isZero()) return d;
+        return parseIdleTimeout(value);
       } catch (IllegalArgumentException e) {
-        // reported below
+        throw new IllegalStateException(
+            "worker setting " + IDLE_TIMEOUT_SETTING + ": '" + value + "': " + e.getMessage(), e);
       }
-      throw new IllegalStateException(
-          "worker setting "
-              + IDLE_TIMEOUT_SETTING
-              + ": '"
-              + value
-              + "' is not a positive duration");
     }
 
     private static URI endpoint(String value) {
