@@ -269,7 +269,7 @@ public final class Bench {
           client.newWorkflowStub(
               PipelineWorkflow.class,
               WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(queue).build());
-      WorkflowClient.start(wf::run, spec);
+      WorkflowClient.start(wf::run, dev.locality.api.spec.SpecDocument.of(spec));
       ids.add(id);
       stubsToAwait.add(wf);
     }
@@ -583,7 +583,7 @@ public final class Bench {
                               .build());
                   long s = System.nanoTime();
                   try {
-                    WorkflowClient.start(wf::run, spec);
+                    WorkflowClient.start(wf::run, dev.locality.api.spec.SpecDocument.of(spec));
                     WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
                     latencies.add(new long[] {i, System.nanoTime() - s});
                     ids.add(id);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineResult;
@@ -199,7 +200,7 @@ class PipelineEndToEndIT {
                     .setWorkflowId(workflowId)
                     .setWorkflowExecutionTimeout(Duration.ofSeconds(60))
                     .build());
-    io.temporal.client.WorkflowClient.start(pipeline::run, spec);
+    io.temporal.client.WorkflowClient.start(pipeline::run, SpecDocument.of(spec));
     return WorkflowStub.fromTyped(pipeline).getResult(60, TimeUnit.SECONDS, PipelineResult.class);
   }
 

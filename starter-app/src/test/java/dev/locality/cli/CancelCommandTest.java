@@ -3,6 +3,7 @@ package dev.locality.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineWorkflow;
@@ -92,7 +93,7 @@ class CancelCommandTest {
                     .setWorkflowId(workflowId)
                     .build())
             ::run,
-        spec);
+        SpecDocument.of(spec));
     assertThat(downloadStarted.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(worker.openSessions()).isEqualTo(1);
     assertThat(sessionDirs()).hasSize(1);

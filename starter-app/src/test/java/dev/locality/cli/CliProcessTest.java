@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineWorkflow;
@@ -172,7 +173,7 @@ class CliProcessTest {
                 PipelineWorkflow.class,
                 WorkflowOptions.newBuilder().setTaskQueue("locality").setWorkflowId(id).build())
             ::run,
-        pipeline);
+        SpecDocument.of(pipeline));
 
     CliProcess.Result watch = cli("watch", id, "--interval", "200");
 

@@ -9,7 +9,9 @@ import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.ByteSizes;
+import dev.locality.api.spec.SpecParser;
 import dev.locality.api.stage.StageRegistry;
+import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -219,7 +221,11 @@ public final class LocalityWorker implements AutoCloseable {
       p.pipelineFactory = WorkerFactory.newInstance(client);
       Worker workflowWorker =
           p.pipelineFactory.newWorker(settings.sharedQueue(), baseOptions().build());
-      workflowWorker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+      SpecParser specParser = new SpecParser(catalog.registry());
+      workflowWorker.registerWorkflowImplementationFactory(
+          PipelineWorkflow.class,
+          () -> new PipelineWorkflowImpl(specParser),
+          PipelineWorkflowImpl.implementationOptions());
       Worker stageWorker =
           p.pipelineFactory.newWorker(
               p.uniqueQueue,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
 import dev.locality.api.workflow.PipelineResult;
@@ -95,7 +96,7 @@ class LocalityWorkerTest {
       assertThat(worker.uniqueQueue()).matches("locality-test@w-test-[0-9a-f]{8}");
       assertThat(worker.stages().types()).contains("test-emit", "test-upper");
 
-      PipelineResult result = newPipeline().run(twoStages("hello"));
+      PipelineResult result = newPipeline().run(SpecDocument.of(twoStages("hello")));
 
       assertThat(result.workerId()).isEqualTo("w-test");
       assertThat(result.taskQueue()).isEqualTo(worker.uniqueQueue());
@@ -132,7 +133,8 @@ class LocalityWorkerTest {
 
       // alone, it decides the pipeline (no worker took the session) without taking it itself
       Throwable thrown =
-          org.assertj.core.api.Assertions.catchThrowable(() -> newPipeline().run(noWorkerSoon));
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> newPipeline().run(SpecDocument.of(noWorkerSoon)));
       assertThat(thrown).isInstanceOf(io.temporal.client.WorkflowFailedException.class);
       assertThat(thrown.getCause())
           .isInstanceOfSatisfying(
@@ -142,7 +144,7 @@ class LocalityWorkerTest {
       assertThat(sessionDirs(flows)).isEmpty();
 
       try (LocalityWorker stages = LocalityWorker.start(client, settings("w-stages").build())) {
-        PipelineResult result = newPipeline().run(twoStages("hi"));
+        PipelineResult result = newPipeline().run(SpecDocument.of(twoStages("hi")));
         assertThat(result.workerId()).isEqualTo("w-stages");
         assertThat(result.outputUris()).containsExactly("test:HI");
       }
@@ -159,7 +161,7 @@ class LocalityWorkerTest {
     try {
       PipelineWorkflow pipeline = newPipeline();
       CompletableFuture<PipelineResult> result =
-          WorkflowClient.execute(pipeline::run, twoStages("drain"));
+          WorkflowClient.execute(pipeline::run, SpecDocument.of(twoStages("drain")));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (blocking.openSessions() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
       assertThat(blocking.openSessions()).isEqualTo(1);
@@ -196,7 +198,8 @@ class LocalityWorkerTest {
       assertThat(roomy.readiness().ready()).isTrue();
 
       for (int i = 0; i < 2; i++) {
-        assertThat(newPipeline().run(twoStages("disk" + i)).workerId()).isEqualTo("w-roomy");
+        assertThat(newPipeline().run(SpecDocument.of(twoStages("disk" + i))).workerId())
+            .isEqualTo("w-roomy");
       }
       assertThat(full.metrics().get("locality.sessions.opened").counter().count()).isZero();
       assertThat(roomy.metrics().get("locality.sessions.opened").counter().count()).isEqualTo(2);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.uber.m3.tally.Scope;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
 import dev.locality.api.workflow.PipelineResult;
@@ -107,7 +108,7 @@ class PluginPipelineEndToEndTest {
       assertThat(worker.catalog().source("csv-to-jsonl")).isEqualTo(pluginJar.toString());
       assertThat(worker.catalog().source("download")).isEqualTo(StageCatalog.BUILT_IN);
 
-      PipelineResult result = pipeline(client).run(spec(input, outDir));
+      PipelineResult result = pipeline(client).run(SpecDocument.of(spec(input, outDir)));
 
       assertThat(result.stages())
           .extracting(StageRun::type, StageRun::state)

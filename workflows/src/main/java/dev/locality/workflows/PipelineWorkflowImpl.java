@@ -1,11 +1,14 @@
 package dev.locality.workflows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.locality.api.session.SessionGrant;
 import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecParser;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.StageResult;
+import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.PipelineWorkflow;
@@ -16,6 +19,12 @@ import dev.locality.workflows.session.Failover;
 import dev.locality.workflows.session.FailoverPolicy;
 import dev.locality.workflows.session.WorkerSession;
 import dev.locality.workflows.session.WorkerSessions;
+import dev.locality.workflows.spec.WorkflowSpecReader;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.worker.NonDeterministicException;
+import io.temporal.worker.WorkflowImplementationOptions;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
@@ -27,16 +36,62 @@ import org.slf4j.Logger;
  * worker's unique queue (each stage's outputs are the next one's inputs), and fails over to a new
  * session from the first stage when the worker is lost. See {@link Failover} for which failures
  * fail over and which fail the pipeline at once.
+ *
+ * <p>The input is the spec document from any client; it is validated first ({@link
+ * WorkflowSpecReader}) and an invalid one fails the run with {@link Failures#INVALID_SPEC}. No
+ * exception escapes the workflow method: one that is not already a Temporal failure (a bug) fails
+ * the run with {@link Failures#WORKFLOW_ERROR} and its message, instead of failing workflow tasks
+ * in a loop that Temporal would retry forever.
  */
 public class PipelineWorkflowImpl implements PipelineWorkflow {
   private static final Logger log = Workflow.getLogger(PipelineWorkflowImpl.class);
 
+  private final WorkflowSpecReader specReader;
   private final WorkerSessions sessions = new WorkerSessions();
   private Failover failover;
   private StageProgress progress = new StageProgress();
 
+  /**
+   * Options to register this implementation with. An input that cannot even be decoded (not JSON: a
+   * binary payload from another SDK) is rejected by the SDK before the workflow method runs; with
+   * these options that fails the run instead of failing its workflow task in a loop.
+   */
+  public static WorkflowImplementationOptions implementationOptions() {
+    return WorkflowImplementationOptions.newBuilder()
+        .setFailWorkflowExceptionTypes(DataConverterException.class)
+        .build();
+  }
+
+  /**
+   * Checks the spec's structure only; stage types and options are checked by the worker that runs
+   * each stage. For hosts without the stages (tests with fake stages).
+   */
+  public PipelineWorkflowImpl() {
+    this(SpecParser.structureOnly());
+  }
+
+  /**
+   * @param parser the CLI's validator, with the stages of this worker (built-ins and plugins)
+   */
+  public PipelineWorkflowImpl(SpecParser parser) {
+    this.specReader = new WorkflowSpecReader(parser);
+  }
+
   @Override
-  public PipelineResult run(PipelineSpec spec) {
+  public PipelineResult run(JsonNode document) {
+    try {
+      return run(specReader.read(document));
+    } catch (TemporalFailure | NonDeterministicException e) {
+      throw e; // a failure the SDK reports as it is; nondeterminism blocks the run until a fix
+    } catch (RuntimeException e) {
+      if (e.getClass().getName().endsWith(".PotentialDeadlockException")) throw e;
+      log.error("pipeline workflow failed on a bug", e);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          "pipeline workflow error: " + e, Failures.WORKFLOW_ERROR, e);
+    }
+  }
+
+  private PipelineResult run(PipelineSpec spec) {
     WorkflowInfo info = Workflow.getInfo();
     PipelineInfo pipeline = new PipelineInfo(spec.name(), info.getWorkflowId(), info.getRunId());
     failover = new Failover(sessions, FailoverPolicy.from(spec.session()));

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.locality.api.session.SessionLeaseActivity;
-import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.PipelineResult;
@@ -320,7 +320,7 @@ class PipelineWorkflowImplTest {
   @Test
   void reportsWaitingForWorkerWhileNoWorkerHasTakenTheLease() {
     PipelineWorkflow pipeline = newPipeline("waiting");
-    PipelineSpec spec = pipeline(Specs.FAST_SESSION, stage("download"));
+    JsonNode spec = pipeline(Specs.FAST_SESSION, stage("download"));
     WorkflowClient.start(pipeline::run, spec);
 
     await()

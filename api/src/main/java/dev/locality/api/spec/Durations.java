@@ -40,7 +40,9 @@ public final class Durations {
       return Duration.parse(value);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (use 500ms, 10s, 5m, 1h, 2d or ISO-8601 like PT10S)");
+          "'"
+              + SpecParser.shorten(text)
+              + "' is not a duration (use 500ms, 10s, 5m, 1h, 2d or ISO-8601 like PT10S)");
     }
   }
 

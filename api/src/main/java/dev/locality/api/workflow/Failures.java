@@ -23,6 +23,18 @@ public final class Failures {
   /** No worker with a free session slot appeared within the creation timeout. */
   public static final String NO_WORKER = "NoWorkerAvailable";
 
+  /**
+   * The workflow input is not a valid pipeline spec. The failure's message lists every problem; its
+   * details hold them as a list of {@code {location, message}} objects. Nothing ran.
+   */
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  /**
+   * The pipeline workflow's own code failed (a bug, never the data's fault). The workflow fails
+   * with the exception's message instead of retrying its workflow task forever.
+   */
+  public static final String WORKFLOW_ERROR = "WorkflowError";
+
   /** Every session attempt failed. */
   public static final String ATTEMPTS_EXHAUSTED = "WorkerAttemptsExhausted";
 

@@ -1,7 +1,7 @@
 package dev.locality.api.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.locality.api.session.SessionGrant;
-import dev.locality.api.spec.PipelineSpec;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -11,6 +11,16 @@ import io.temporal.workflow.WorkflowMethod;
  * Runs a pipeline: opens a worker session, runs every stage on that worker's unique queue, and
  * fails over to a new session (from the first stage) when the worker is lost. Started on the shared
  * task queue; the workflow id identifies the pipeline run.
+ *
+ * <p><b>The cross-language contract.</b> Workflow type {@value #TYPE}, task queue {@code locality}
+ * (the workers' shared queue), one argument: the spec document exactly as the README writes it, as
+ * JSON ({@code {"name": "daily", "stages": [{"type": "download", "url": "https://..."}]}}; every
+ * default may be left out, durations are {@code "10s"} or ISO-8601). Any Temporal SDK can start it.
+ * The workflow validates the document with the CLI's validator and, when anything is wrong, fails
+ * at once with an {@code ApplicationFailure} of type {@code InvalidSpec} listing every problem; it
+ * never leaves a workflow task failing in a loop. The result is a {@link PipelineResult} as JSON;
+ * the {@code status} query answers a {@link PipelineStatus}. Java callers build the document from a
+ * {@link dev.locality.api.spec.PipelineSpec} with {@link dev.locality.api.spec.SpecDocument#of}.
  */
 @WorkflowInterface
 public interface PipelineWorkflow {
@@ -25,8 +35,12 @@ public interface PipelineWorkflow {
    */
   java.time.Duration WORKFLOW_TASK_TIMEOUT = java.time.Duration.ofSeconds(3);
 
+  /**
+   * @param spec the pipeline spec document (see the class comment); any JSON value is accepted and
+   *     judged by the workflow, so a malformed one fails the run with {@code InvalidSpec}
+   */
   @WorkflowMethod(name = TYPE)
-  PipelineResult run(PipelineSpec spec);
+  PipelineResult run(JsonNode spec);
 
   /** Sent by a worker's session lease once it holds a slot for this pipeline. */
   @SignalMethod(name = SessionGrant.SIGNAL)

@@ -1,6 +1,7 @@
 package dev.locality.it.harness;
 
 import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineResult;
@@ -49,7 +50,7 @@ public final class Pipelines {
                 .setWorkflowExecutionTimeout(EXECUTION_TIMEOUT)
                 .setWorkflowTaskTimeout(PipelineWorkflow.WORKFLOW_TASK_TIMEOUT)
                 .build());
-    WorkflowClient.start(pipeline::run, spec);
+    WorkflowClient.start(pipeline::run, SpecDocument.of(spec));
     return workflowId;
   }
 

@@ -1,6 +1,7 @@
 package dev.locality.cli.start;
 
 import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.workflow.PipelineWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -83,7 +84,7 @@ public final class PipelineStarter {
     for (int attempt = 1; ; attempt++) {
       try {
         PipelineWorkflow workflow = client.newWorkflowStub(PipelineWorkflow.class, options);
-        WorkflowExecution execution = WorkflowClient.start(workflow::run, spec);
+        WorkflowExecution execution = WorkflowClient.start(workflow::run, SpecDocument.of(spec));
         return new Started(Outcome.STARTED, workflowId, execution.getRunId());
       } catch (WorkflowExecutionAlreadyStarted e) {
         String runId = e.getExecution().getRunId();

@@ -1,7 +1,9 @@
 package dev.locality.workflows.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
 import java.time.Duration;
@@ -19,11 +21,12 @@ public final class Specs {
 
   private Specs() {}
 
-  public static PipelineSpec pipeline(SessionSpec session, StageSpec... stages) {
-    return new PipelineSpec("test-pipeline", session, List.of(stages));
+  /** The spec document (the workflow's input) of a pipeline named {@code test-pipeline}. */
+  public static JsonNode pipeline(SessionSpec session, StageSpec... stages) {
+    return SpecDocument.of(new PipelineSpec("test-pipeline", session, List.of(stages)));
   }
 
-  public static PipelineSpec pipeline(StageSpec... stages) {
+  public static JsonNode pipeline(StageSpec... stages) {
     return pipeline(FAST_SESSION, stages);
   }
 

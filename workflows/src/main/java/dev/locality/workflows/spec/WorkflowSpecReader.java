@@ -1,0 +1,91 @@
+package dev.locality.workflows.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.locality.api.spec.InvalidSpecException;
+import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.Problem;
+import dev.locality.api.spec.SpecDocument;
+import dev.locality.api.spec.SpecParser;
+import dev.locality.api.workflow.Failures;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the pipeline workflow's input, a spec document sent by any Temporal client, into a
+ * validated {@link PipelineSpec}, or fails the workflow at once with a non-retryable {@link
+ * Failures#INVALID_SPEC} listing every problem. The check runs once, in a side effect, so its
+ * verdict is part of the history and replays identically. Call only from workflow code.
+ */
+public final class WorkflowSpecReader {
+  /** Problems listed in the failure message; all of them are in its details. */
+  static final int PROBLEMS_IN_MESSAGE = 50;
+
+  /** Problems kept in the history; a document with more is reported with a count of the rest. */
+  static final int PROBLEMS_KEPT = 200;
+
+  private final SpecParser parser;
+
+  /**
+   * @param parser the validator (the CLI's, with this worker's stages)
+   */
+  public WorkflowSpecReader(SpecParser parser) {
+    this.parser = parser;
+  }
+
+  /**
+   * @throws ApplicationFailure of type {@link Failures#INVALID_SPEC} when the document is not a
+   *     valid spec
+   */
+  public PipelineSpec read(JsonNode document) {
+    SpecCheck check = Workflow.sideEffect(SpecCheck.class, () -> check(document));
+    if (check.valid()) return check.spec();
+    throw invalid(check.problems(), check.total());
+  }
+
+  /** The verdict on {@code document}; never throws. */
+  SpecCheck check(JsonNode document) {
+    try {
+      Object tree = SpecDocument.toTree(document);
+      if (tree == null) {
+        return SpecCheck.invalid(
+            List.of(
+                Problem.global(
+                    "(input)",
+                    "the workflow input must be the pipeline spec document, a JSON object with"
+                        + " name and stages; got nothing")),
+            PROBLEMS_KEPT);
+      }
+      return SpecCheck.valid(parser.fromTree(tree, null));
+    } catch (InvalidSpecException e) {
+      return SpecCheck.invalid(e.problems(), PROBLEMS_KEPT);
+    } catch (RuntimeException e) {
+      return SpecCheck.invalid(
+          List.of(Problem.global("(input)", "could not read the spec document: " + e)),
+          PROBLEMS_KEPT);
+    }
+  }
+
+  private static ApplicationFailure invalid(List<Problem> problems, int total) {
+    StringBuilder message =
+        new StringBuilder("invalid pipeline spec (")
+            .append(total)
+            .append(total == 1 ? " problem):" : " problems):");
+    problems.stream().limit(PROBLEMS_IN_MESSAGE).forEach(p -> message.append("\n  - ").append(p));
+    int shown = Math.min(problems.size(), PROBLEMS_IN_MESSAGE);
+    if (total > shown)
+      message.append("\n  ... and ").append(total - shown).append(" more problems");
+    List<Map<String, String>> details = new ArrayList<>();
+    for (Problem p : problems) {
+      Map<String, String> detail = new LinkedHashMap<>();
+      detail.put("location", p.location());
+      detail.put("message", p.message());
+      details.add(detail);
+    }
+    return ApplicationFailure.newNonRetryableFailure(
+        message.toString(), Failures.INVALID_SPEC, details);
+  }
+}
