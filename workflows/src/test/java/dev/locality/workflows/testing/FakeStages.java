@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Test double of the stage dispatcher: any activity type, behaviour driven by the stage's options:
  * {@code rows} (metrics), {@code uri} (an output URI), {@code fail: bad-input | transient}, and
- * {@code dieOn: <workerId>} (kills that worker when the stage starts there).
+ * {@code dieOn: <workerId>} (kills that worker when the stage starts there), {@code holdMs} (works
+ * that long, heartbeating, so a cancel or a drain finds it running).
  */
 public final class FakeStages implements DynamicActivity {
   private final FakeWorker worker;
@@ -45,6 +46,18 @@ public final class FakeStages implements DynamicActivity {
     if (worker.isDead()) {
       worker.hangWhileDead();
       throw new IllegalStateException("dead worker released at the end of the test");
+    }
+    if (options.get("holdMs") instanceof Number hold) {
+      long until = System.currentTimeMillis() + hold.longValue();
+      while (System.currentTimeMillis() < until) {
+        Activity.getExecutionContext().heartbeat(null); // throws once the stage is cancelled
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
     }
     Object fail = options.get("fail");
     if ("bad-input".equals(fail)) {

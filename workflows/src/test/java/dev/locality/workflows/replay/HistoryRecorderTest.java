@@ -1,0 +1,185 @@
+package dev.locality.workflows.replay;
+
+import static dev.locality.workflows.testing.Specs.pipeline;
+import static dev.locality.workflows.testing.Specs.stage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.locality.api.spec.SessionSpec;
+import dev.locality.api.workflow.PipelineWorkflow;
+import dev.locality.workflows.PipelineWorkflowImpl;
+import dev.locality.workflows.testing.FakeWorker;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Records the history of every pipeline shape ({@link HistoryShapes}) with the current workflow
+ * code and writes it to {@code src/test/resources/histories/}. Runs only when asked:
+ *
+ * <pre>
+ * ./mvnw -o -pl workflows test -Dtest=HistoryRecorderTest -Dlocality.recordHistories=true
+ * </pre>
+ *
+ * Record after a deliberate, {@code Workflow.getVersion}-guarded change, and commit new shapes
+ * beside the old ones (old histories must keep replaying). Each recording is checked to end the way
+ * its shape says before it is written.
+ */
+@EnabledIfSystemProperty(named = "locality.recordHistories", matches = "true")
+class HistoryRecorderTest {
+  private static final Path OUT = Path.of("src/test/resources", HistoryShapes.DIRECTORY);
+  private static final SessionSpec SHORT_CREATION =
+      new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(2), 1, Duration.ofMillis(300));
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final List<FakeWorker> fakes = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+    Worker workflows = env.newWorker(FakeWorker.SHARED_QUEUE);
+    workflows.registerWorkflowImplementationFactory(
+        PipelineWorkflow.class,
+        () -> new PipelineWorkflowImpl(),
+        PipelineWorkflowImpl.implementationOptions());
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void tearDown() {
+    fakes.forEach(FakeWorker::close);
+    env.close();
+  }
+
+  private FakeWorker worker(String id, String suffix) {
+    FakeWorker fake = new FakeWorker(client, id, suffix);
+    fakes.add(fake);
+    return fake;
+  }
+
+  @Test
+  void success() throws Exception {
+    worker("w1", "0001").start();
+    record(
+        HistoryShapes.SUCCESS,
+        pipeline(stage("download"), stage("transform-csv", Map.of("rows", 3)), stage("upload")),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void failover() throws Exception {
+    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w2 = worker("w2", "0002");
+    w1.stages().onDeath(w2::start);
+    record(
+        HistoryShapes.FAILOVER,
+        pipeline(stage("download"), stage("decompress", Map.of("dieOn", "w1"))),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void badInput() throws Exception {
+    worker("w1", "0001").start();
+    record(
+        HistoryShapes.BAD_INPUT,
+        pipeline(stage("download"), stage("transform-csv", Map.of("fail", "bad-input"))),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+  }
+
+  @Test
+  void transientExhausted() throws Exception {
+    worker("w1", "0001").start();
+    record(
+        HistoryShapes.TRANSIENT_EXHAUSTED,
+        pipeline(SHORT_CREATION, stage("download", Map.of("fail", "transient"))),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+  }
+
+  @Test
+  void noWorker() throws Exception {
+    record(
+        HistoryShapes.NO_WORKER,
+        pipeline(SHORT_CREATION, stage("download")),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+  }
+
+  @Test
+  void invalidSpec() throws Exception {
+    record(
+        HistoryShapes.INVALID_SPEC,
+        new ObjectMapper().readTree("{\"name\": \"Bad Name\", \"stages\": [{\"url\": \"x\"}]}"),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+  }
+
+  @Test
+  void cancel() throws Exception {
+    FakeWorker w1 = worker("w1", "0001").start();
+    WorkflowStub stub = start(HistoryShapes.CANCEL, pipeline(stage("download", holding(30_000))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !w1.stages().invocations().isEmpty());
+    stub.cancel();
+    finish(HistoryShapes.CANCEL, stub, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+  }
+
+  @Test
+  void drain() throws Exception {
+    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w2 = worker("w2", "0002");
+    WorkflowStub stub = start(HistoryShapes.DRAIN, pipeline(stage("download", holding(1_500))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !w1.stages().invocations().isEmpty());
+    w2.start();
+    w1.drain();
+    finish(HistoryShapes.DRAIN, stub, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(w2.stages().invocations()).hasSize(1);
+  }
+
+  private static Map<String, Object> holding(long millis) {
+    return Map.of("holdMs", millis);
+  }
+
+  private void record(String shape, JsonNode spec, EventType closedWith) throws Exception {
+    finish(shape, start(shape, spec), closedWith);
+  }
+
+  private WorkflowStub start(String shape, JsonNode spec) {
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            PipelineWorkflow.TYPE,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(FakeWorker.SHARED_QUEUE)
+                .setWorkflowId("history-" + shape)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(2))
+                .build());
+    stub.start(spec);
+    return stub;
+  }
+
+  private void finish(String shape, WorkflowStub stub, EventType closedWith) throws Exception {
+    catchThrowable(() -> stub.getResult(60, TimeUnit.SECONDS, Object.class));
+    WorkflowExecutionHistory history = client.fetchHistory("history-" + shape);
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(events.get(events.size() - 1).getEventType()).isEqualTo(closedWith);
+    Files.createDirectories(OUT);
+    Files.writeString(OUT.resolve(shape + ".json"), history.toJson(true));
+  }
+}
