@@ -1,12 +1,12 @@
 package dev.locality.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.it.harness.CiRequirements;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.ItCluster;
@@ -124,9 +124,9 @@ class ClusterScenariosIT {
 
   @Test
   void scenario8_partitionDuringUploadFailsOverAndTheLateWorkCommitsNothing() throws Exception {
-    assumeThat(cluster.workers().get(0).canPartition())
-        .as("partition needs container mode")
-        .isTrue();
+    CiRequirements.require(
+        cluster.workers().get(0).canPartition(),
+        "a partition needs container mode (source \"$(.ci/container-engine.sh)\")");
     Pipelines pipelines = new Pipelines(cluster.client());
     CountDownLatch firstPart = cluster.s3().nextWrite();
     cluster.s3().holdWrites(Duration.ofSeconds(2));
@@ -163,5 +163,47 @@ class ClusterScenariosIT {
         "partitioned=%s completed-on=%s cut-to-failover-ms=%d"
             .formatted(victimId, result.workerId(), failover);
     ItSummary.pass("s8-partition-fencing", cluster.mode(), figures);
+  }
+
+  /**
+   * Fencing in both modes: the pinned worker is frozen (SIGSTOP / container pause) mid-upload for
+   * longer than the heartbeat timeout; the pipeline fails over and completes elsewhere; then the
+   * frozen worker is thawed (SIGCONT) with its upload still in hand. It must not commit: one
+   * object, committed once, with the right bytes, and the thawed worker's attempt ends failed.
+   */
+  @Test
+  void scenario8b_frozenWorkerThawedAfterFailoverCommitsNothing() throws Exception {
+    Pipelines pipelines = new Pipelines(cluster.client());
+    CountDownLatch firstPart = cluster.s3().nextWrite();
+    cluster.s3().holdWrites(Duration.ofSeconds(2));
+    String id = pipelines.start("it-frozen", Pipelines.parse(copySpec(BIG, "frozen", "3s")));
+    assertThat(firstPart.await(90, TimeUnit.SECONDS)).isTrue();
+    String victimId = pipelines.status(id).stages().get(1).workerId();
+    ItWorker victim = cluster.worker(victimId);
+    long frozenAt = System.currentTimeMillis();
+    victim.pause();
+    cluster.s3().holdWrites(Duration.ZERO);
+
+    PipelineResult result = pipelines.result(id, Duration.ofSeconds(150));
+    long failover = result.sessions().get(0).closedAtMillis() - frozenAt;
+    assertThat(result.sessions().get(0).workerId()).isEqualTo(victimId);
+    assertThat(result.workerId()).isNotEqualTo(victimId);
+    victim.unpause();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> victim.log().contains("stage 1 (upload) attempt 1 failed"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("the thawed worker's upload never ended:\n" + victim.logTail(), e);
+    }
+    String key = assertExactlyOnce(result, BIG);
+    assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
+    OutputChecks.assertNoSessionFiles(cluster);
+    ItSummary.pass(
+        "s8b-frozen-fencing",
+        cluster.mode(),
+        "frozen=%s completed-on=%s freeze-to-failover-ms=%d"
+            .formatted(victimId, result.workerId(), failover));
   }
 }

@@ -1,11 +1,11 @@
 package dev.locality.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.locality.api.workflow.Failures;
+import dev.locality.it.harness.CiRequirements;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
@@ -41,10 +41,9 @@ class CrossLanguageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean hasNode = commandWorks("node", "--version");
-    if (!hasNode && "true".equals(System.getenv("CI")))
-      throw new AssertionError("Node.js is required in CI for the cross-language contract test");
-    assumeTrue(hasNode, "Node.js is not installed");
+    CiRequirements.require(
+        commandWorks("node", "--version"),
+        "Node.js is not installed (the cross-language contract test runs a TypeScript client)");
     if (!Files.isDirectory(CLIENT_DIR.resolve("node_modules/@temporalio/client"))) {
       // .ci/run installs it; a developer's first run installs it here
       assertThat(run(CLIENT_DIR, 180, "npm", "ci", "--no-audit", "--no-fund").exit())

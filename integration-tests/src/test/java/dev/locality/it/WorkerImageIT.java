@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.locality.api.workflow.PipelineResult;
+import dev.locality.it.harness.CiRequirements;
 import dev.locality.it.harness.DataFiles;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.ItCluster;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,7 +54,7 @@ class WorkerImageIT {
 
   @BeforeAll
   static void start() {
-    Assumptions.assumeTrue(
+    CiRequirements.require(
         ItMode.current() == ItMode.CONTAINERS,
         "WorkerImageIT tests the worker container image: it needs a Docker API (DOCKER_HOST, see"
             + " .ci/container-engine.sh) and runs in container mode only");

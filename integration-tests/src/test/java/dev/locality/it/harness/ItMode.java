@@ -8,7 +8,8 @@ import org.testcontainers.DockerClientFactory;
  * container, see {@link ContainerCluster}) or {@link #PROCESSES} (server in the test JVM, workers
  * as child JVMs, see {@link Cluster}). Chosen by the system property {@code locality.it.mode}
  * ({@code containers} or {@code processes}); when it is unset or blank, containers if a Docker API
- * answers (DOCKER_HOST, e.g. the podman socket of {@code .ci/container-engine.sh}), else processes.
+ * answers (DOCKER_HOST, e.g. the podman socket of {@code .ci/container-engine.sh}), else processes
+ * — except in CI ({@code CI=true}), where an unreachable Docker API is an error.
  */
 public enum ItMode {
   CONTAINERS,
@@ -33,7 +34,14 @@ public enum ItMode {
     return switch (wanted) {
       case "containers", "container" -> CONTAINERS;
       case "processes", "process" -> PROCESSES;
-      case "" -> dockerReachable() ? CONTAINERS : PROCESSES;
+      case "" -> {
+        if (dockerReachable()) yield CONTAINERS;
+        if (CiRequirements.isCi())
+          throw new IllegalStateException(
+              "CI=true requires container mode, but no Docker API answers: prepare one with"
+                  + " .ci/container-engine.sh, or choose -Dlocality.it.mode=processes explicitly");
+        yield PROCESSES;
+      }
       default ->
           throw new IllegalArgumentException(
               "locality.it.mode must be containers or processes, not '" + wanted + "'");
