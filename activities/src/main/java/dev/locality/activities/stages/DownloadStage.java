@@ -31,6 +31,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * Stage {@code download}: fetches one file from an http(s), {@code file:} or {@code s3:} URL into
@@ -122,7 +123,22 @@ public final class DownloadStage implements Stage {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   private final S3Clients s3Clients = new S3Clients();
+  private final SSLContext sslContext;
   private volatile HttpClient httpClient;
+
+  /** The stage as workers load it: https trusts the JVM's default trust store. */
+  public DownloadStage() {
+    this(null);
+  }
+
+  /**
+   * A stage whose https connections use {@code sslContext} (tests with a self-signed origin).
+   *
+   * @param sslContext null for the JVM's default
+   */
+  DownloadStage(SSLContext sslContext) {
+    this.sslContext = sslContext;
+  }
 
   @Override
   public String type() {
@@ -303,12 +319,13 @@ public final class DownloadStage implements Stage {
       synchronized (this) {
         client = httpClient;
         if (client == null) {
-          client =
+          HttpClient.Builder builder =
               HttpClient.newBuilder()
                   .followRedirects(HttpClient.Redirect.NEVER) // HttpFetcher checks every hop
                   .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(CONNECT_TIMEOUT)
-                  .build();
+                  .connectTimeout(CONNECT_TIMEOUT);
+          if (sslContext != null) builder.sslContext(sslContext);
+          client = builder.build();
           httpClient = client;
         }
       }

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import dev.locality.activities.stages.s3.S3TestServer;
 import dev.locality.api.stage.BadInputException;
 import dev.locality.api.testkit.StageTestRunner;
@@ -44,8 +45,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * non-retryable class: the pipeline fails at once) whose message names the problem and the source,
  * redacted (no userinfo, no query string: no {@value #SECRET} in the message, its causes or the
  * stage's log), within {@value #MAX_SECONDS_TO_FAIL} s, leaving nothing in the output directory nor
- * a partial download. Sources: a JDK HTTP server on 127.0.0.1, files under a temporary directory,
- * an S3 API server (S3Proxy). Failures that must be retried, not refused, are tested at the end.
+ * a partial download. Sources: a JDK HTTP server on 127.0.0.1 (also over TLS with a self-signed
+ * certificate, {@link TestTls}), files under a temporary directory, an S3 API server (S3Proxy).
+ * Failures that must be retried, not refused, are tested at the end.
  */
 class DownloadCorpusTest {
   /** Every secret in the corpus' URLs contains this. */
@@ -59,6 +61,7 @@ class DownloadCorpusTest {
   private static final String LOGGER = "dev.locality.stage";
 
   private static HttpServer server;
+  private static HttpsServer tls;
   private static S3TestServer s3;
   private static final AtomicInteger lies = new AtomicInteger();
 
@@ -105,6 +108,12 @@ class DownloadCorpusTest {
             "not an http(s) URL",
             "'file:///etc/passwd'",
             "{http}/to-file"),
+        c(
+            "redirect from https to http",
+            "{https}/to-http?sig=" + SECRET,
+            "downgrades https to http",
+            "{https}/to-http?***",
+            "{http}/data.csv?***"),
         c("redirect without Location", "{http}/no-location", "without a Location"),
         c(
             "redirect to an invalid Location",
@@ -119,6 +128,7 @@ class DownloadCorpusTest {
         // client errors
         c("HTTP 404", "{http}/missing.csv", "HTTP 404", "{http}/missing.csv"),
         c("HTTP 410", "{http}/gone.csv", "HTTP 410", "{http}/gone.csv"),
+        c("HTTP 404 over https", "{https}/missing.csv", "HTTP 404", "{https}/missing.csv"),
         c("HTTP 403", "{http}/forbidden.csv", "HTTP 403", "{http}/forbidden.csv"),
         c(
             "userinfo URL that 401s",
@@ -154,6 +164,20 @@ class DownloadCorpusTest {
                 "10 KiB",
                 "grew beyond",
                 "{http}/chunked.bin?***")
+            .with("maxDownloadBytes", "10k"),
+        c(
+                "maxDownloadBytes, https with Content-Length",
+                "{https}/big.bin?sig=" + SECRET,
+                "maxDownloadBytes",
+                "its size is 50000 bytes",
+                "{https}/big.bin?***")
+            .with("maxDownloadBytes", "10k"),
+        c(
+                "maxDownloadBytes, https without Content-Length",
+                "{https}/chunked.bin?sig=" + SECRET,
+                "maxDownloadBytes",
+                "grew beyond",
+                "{https}/chunked.bin?***")
             .with("maxDownloadBytes", "10k"),
         c(
                 "maxDownloadBytes, file",
@@ -226,6 +250,20 @@ class DownloadCorpusTest {
   @BeforeAll
   static void startSources() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    routes(server);
+    server.start();
+    tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    tls.setHttpsConfigurator(TestTls.configurator());
+    routes(tls);
+    tls.createContext("/to-http", ex -> redirect(ex, url("/data.csv?sig=" + SECRET)));
+    tls.start();
+    s3 = S3TestServer.start();
+    s3.createBucket("source");
+    s3.admin().putObject(b -> b.bucket("source").key("data/big.bin"), RequestBody.fromBytes(BIG));
+  }
+
+  /** The same origin over http and https. */
+  private static void routes(HttpServer server) {
     server.createContext("/loop-a", ex -> redirect(ex, "/loop-b"));
     server.createContext("/loop-b", ex -> redirect(ex, "/loop-a"));
     server.createContext(
@@ -270,15 +308,12 @@ class DownloadCorpusTest {
           ex.getResponseBody().flush();
           ex.close();
         });
-    server.start();
-    s3 = S3TestServer.start();
-    s3.createBucket("source");
-    s3.admin().putObject(b -> b.bucket("source").key("data/big.bin"), RequestBody.fromBytes(BIG));
   }
 
   @AfterAll
   static void stopSources() throws Exception {
     server.stop(0);
+    tls.stop(0);
     s3.close();
   }
 
@@ -304,7 +339,7 @@ class DownloadCorpusTest {
     Files.write(files.resolve("big.bin"), BIG);
     Files.createDirectories(files.resolve("dir"));
     StageTestRunner runner =
-        StageTestRunner.of(new DownloadStage(), tmp)
+        StageTestRunner.of(new DownloadStage(TestTls.context()), tmp)
             .option("url", expand(c.url(), files))
             .skippingValidation(); // the stage must refuse what validation would refuse first
     c.options().forEach(runner::option);
@@ -396,6 +431,12 @@ class DownloadCorpusTest {
             .workerSetting("maxDownloadBytes", String.valueOf(BIG.length))
             .run();
     assertThat(http.file("chunked.bin")).hasBinaryContent(BIG);
+    var https =
+        StageTestRunner.of(new DownloadStage(TestTls.context()), tmp.resolve("c"))
+            .option("url", "https://127.0.0.1:" + tls.getAddress().getPort() + "/big.bin")
+            .workerSetting("maxDownloadBytes", String.valueOf(BIG.length))
+            .run();
+    assertThat(https.file("big.bin")).hasBinaryContent(BIG);
   }
 
   private void assertNoSecretIn(Throwable error) {
@@ -410,6 +451,7 @@ class DownloadCorpusTest {
   private static String expand(String template, Path files) {
     int port = server.getAddress().getPort();
     return template
+        .replace("{https}", "https://127.0.0.1:" + tls.getAddress().getPort())
         .replace("{http}", "http://127.0.0.1:" + port)
         .replace("{port}", String.valueOf(port))
         .replace("{files}", files.toString());
