@@ -210,7 +210,7 @@ final class HttpFetcher {
           "cannot request "
               + describe(start, uri)
               + ": "
-              + e.getMessage().replace(uri.toString(), RedactedUrl.of(uri)));
+              + String.valueOf(e.getMessage()).replace(uri.toString(), RedactedUrl.of(uri)));
     }
     if (offset > 0) {
       request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
