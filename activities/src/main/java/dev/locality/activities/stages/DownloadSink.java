@@ -22,18 +22,16 @@ import java.security.MessageDigest;
  */
 final class DownloadSink implements Closeable {
   private final FileChannel channel;
-  private final long maxBytes;
-  private final String source;
+  private final DownloadLimit limit;
   private final StageContext context;
   private MessageDigest digest = Sha256.newDigest();
   private ProgressReporter progress;
   private long size;
   private long transferred;
 
-  private DownloadSink(FileChannel channel, long maxBytes, String source, StageContext context) {
+  private DownloadSink(FileChannel channel, DownloadLimit limit, StageContext context) {
     this.channel = channel;
-    this.maxBytes = maxBytes;
-    this.source = source;
+    this.limit = limit;
     this.context = context;
     this.progress = ProgressReporter.bytes(context, -1);
   }
@@ -42,15 +40,14 @@ final class DownloadSink implements Closeable {
    * Opens the partial file, keeping its first {@code offset} bytes (digested now) and dropping
    * anything after them.
    *
-   * @param maxBytes the worker's limit on the whole file
-   * @param source names the download in messages
+   * @param limit the worker's limit on the whole file; names the download in messages
    */
   static DownloadSink open(
-      PartialDownload partial, long offset, long maxBytes, String source, StageContext context)
+      PartialDownload partial, long offset, DownloadLimit limit, StageContext context)
       throws IOException {
     FileChannel channel =
         FileChannel.open(partial.data(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    DownloadSink sink = new DownloadSink(channel, maxBytes, source, context);
+    DownloadSink sink = new DownloadSink(channel, limit, context);
     try {
       channel.truncate(offset);
       sink.digestPrefix(partial, offset);
@@ -68,7 +65,7 @@ final class DownloadSink implements Closeable {
     try (InputStream in = Channels.newInputStream(FileChannel.open(partial.data()))) {
       while (size < offset) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, offset - size));
-        if (n < 0) throw new IOException("partial file shrank while resuming " + source);
+        if (n < 0) throw new IOException("partial file shrank while resuming " + partial.data());
         digest.update(buffer, 0, n);
         size += n;
         progress.report(size);
@@ -100,7 +97,7 @@ final class DownloadSink implements Closeable {
    * @throws BadInputException when it exceeds the worker's limit
    */
   void expectTotal(long total) {
-    if (total > maxBytes) throw tooLarge("its size is " + total + " bytes");
+    limit.checkAnnounced(total);
     progress = ProgressReporter.bytes(context, total);
     progress.reportNow(size);
   }
@@ -111,7 +108,7 @@ final class DownloadSink implements Closeable {
    * @throws BadInputException when the file grows beyond the worker's limit
    */
   void write(byte[] buffer, int offset, int length) throws IOException {
-    if (size + length > maxBytes) throw tooLarge("it grew beyond that while downloading");
+    limit.checkReceived(size + length);
     ByteBuffer bytes = ByteBuffer.wrap(buffer, offset, length);
     while (bytes.hasRemaining()) channel.write(bytes);
     digest.update(buffer, offset, length);
@@ -128,18 +125,6 @@ final class DownloadSink implements Closeable {
   /** Heartbeats the final count. */
   void finish() {
     progress.reportNow(size);
-  }
-
-  private BadInputException tooLarge(String why) {
-    return new BadInputException(
-        "download of "
-            + source
-            + " exceeds the worker's limit of "
-            + ByteSize.describe(maxBytes)
-            + " (worker setting "
-            + DownloadStage.MAX_BYTES_SETTING
-            + "): "
-            + why);
   }
 
   @Override

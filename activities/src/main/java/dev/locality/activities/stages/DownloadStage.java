@@ -31,6 +31,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * Stage {@code download}: fetches one file from an http(s), {@code file:} or {@code s3:} URL into
@@ -66,8 +67,9 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@value #MAX_BYTES_SETTING} (default {@code 100g}): the largest file a download may
- *       produce, e.g. {@code 500m}, {@code 2t}; checked against the announced size before the
- *       transfer and against the bytes while streaming.
+ *       produce, e.g. {@code 500m}, {@code 2t}, for every scheme ({@code file:}, http, https, s3);
+ *       checked against the announced size (file size, Content-Length, object size) before the
+ *       transfer and against the bytes while streaming (see {@link DownloadLimit}).
  *   <li>{@value HostPolicy#ALLOW_SETTING} (default unset: any host not denied) and {@value
  *       HostPolicy#DENY_SETTING} (default unset): host names, {@code *.domain} suffixes, IPs and
  *       CIDRs http(s) downloads may or may not reach, checked for the URL and every redirect target
@@ -81,6 +83,10 @@ import java.util.Locale;
  *       S3Clients#REGION_SETTING}: where {@code s3:} URLs go; see {@link S3Clients}. S3 credentials
  *       come only from the worker's environment (default credentials chain).
  * </ul>
+ *
+ * <p><b>URLs</b> are fetched exactly as written (never re-encoded, also after redirects) and
+ * printed {@linkplain dev.locality.activities.stages.internal.RedactedUrl redacted} in every
+ * message, log line and result: no userinfo, no query string.
  *
  * <p>Thread-safe: one instance (one {@link HttpClient}, one S3 client per configuration) serves all
  * sessions.
@@ -117,7 +123,22 @@ public final class DownloadStage implements Stage {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   private final S3Clients s3Clients = new S3Clients();
+  private final SSLContext sslContext;
   private volatile HttpClient httpClient;
+
+  /** The stage as workers load it: https trusts the JVM's default trust store. */
+  public DownloadStage() {
+    this(null);
+  }
+
+  /**
+   * A stage whose https connections use {@code sslContext} (tests with a self-signed origin).
+   *
+   * @param sslContext null for the JVM's default
+   */
+  DownloadStage(SSLContext sslContext) {
+    this.sslContext = sslContext;
+  }
 
   @Override
   public String type() {
@@ -157,10 +178,11 @@ public final class DownloadStage implements Stage {
     String expectedSha = Options.read(config, SHA256);
     Duration idleTimeout = Options.read(config, IDLE_TIMEOUT);
     Path target = context.outputDir().resolve(source.fileName());
+    DownloadLimit limit = DownloadLimit.of(context, source.toString());
     try {
       return source.kind() == SourceUrl.Kind.FILE
-          ? copyLocal(source, target, expectedSha, context)
-          : fetchRemote(source, target, expectedSha, idleTimeout, context);
+          ? copyLocal(source, target, expectedSha, limit, context)
+          : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
     } catch (Throwable t) {
       OutputCleanup.deleteContents(context.outputDir(), t);
       throw t;
@@ -168,12 +190,14 @@ public final class DownloadStage implements Stage {
   }
 
   private StageResult fetchRemote(
-      SourceUrl source, Path target, String expectedSha, Duration idleTimeout, StageContext context)
+      SourceUrl source,
+      Path target,
+      String expectedSha,
+      Duration idleTimeout,
+      DownloadLimit limit,
+      StageContext context)
       throws Exception {
-    long maxBytes =
-        ByteSize.setting(
-            context.workerSetting(MAX_BYTES_SETTING), MAX_BYTES_SETTING, DEFAULT_MAX_BYTES);
-    PartialDownload partial = PartialDownload.of(context, source.toString());
+    PartialDownload partial = PartialDownload.of(context, source.uri().toString());
     boolean retry = context.attempt() > 1 || context.previousProgress().isPresent();
     long resumeFrom = partial.resumable(retry);
     if (resumeFrom > 0) {
@@ -189,8 +213,7 @@ public final class DownloadStage implements Stage {
     String actualSha;
     long size;
     long transferred;
-    try (DownloadSink sink =
-        DownloadSink.open(partial, resumeFrom, maxBytes, source.toString(), context)) {
+    try (DownloadSink sink = DownloadSink.open(partial, resumeFrom, limit, context)) {
       if (source.kind() == SourceUrl.Kind.S3) {
         new S3Fetcher(s3Clients.client(context::workerSetting), idleTimeout, context.logger())
             .fetch(source.s3Location(), partial, sink);
@@ -240,7 +263,8 @@ public final class DownloadStage implements Stage {
   }
 
   private StageResult copyLocal(
-      SourceUrl source, Path target, String expectedSha, StageContext context) throws IOException {
+      SourceUrl source, Path target, String expectedSha, DownloadLimit limit, StageContext context)
+      throws IOException {
     Path path = source.localPath();
     AllowedFileRoots roots =
         AllowedFileRoots.parse(context.workerSetting(AllowedFileRoots.SETTING));
@@ -261,14 +285,11 @@ public final class DownloadStage implements Stage {
     }
     MessageDigest digest = Sha256.newDigest();
     long bytes;
-    try (InputStream in = Files.newInputStream(path);
-        OutputStream out =
-            Files.newOutputStream(
-                target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ProgressReporter progress = ProgressReporter.bytes(context, Files.size(path));
-      progress.reportNow(0);
-      bytes = StreamCopy.copy(in, out, digest, progress::report);
-      progress.reportNow(bytes);
+    try (InputStream in = limit.guard(Files.newInputStream(path))) {
+      // a device or pipe has no size: the guard counts what it yields
+      long size = Files.isRegularFile(path) ? Files.size(path) : -1;
+      limit.checkAnnounced(size);
+      bytes = copy(in, target, digest, size, context);
     } catch (NoSuchFileException e) {
       throw new BadInputException("file not found: " + path + " (from url " + source + ")", e);
     }
@@ -279,18 +300,32 @@ public final class DownloadStage implements Stage {
     return StageResult.of(List.of(context.artifact(target, -1)), StageMetrics.bytes(bytes, bytes));
   }
 
+  private static long copy(
+      InputStream in, Path target, MessageDigest digest, long size, StageContext context)
+      throws IOException {
+    try (OutputStream out =
+        Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ProgressReporter progress = ProgressReporter.bytes(context, size);
+      progress.reportNow(0);
+      long bytes = StreamCopy.copy(in, out, digest, progress::report);
+      progress.reportNow(bytes);
+      return bytes;
+    }
+  }
+
   private HttpClient httpClient() {
     HttpClient client = httpClient;
     if (client == null) {
       synchronized (this) {
         client = httpClient;
         if (client == null) {
-          client =
+          HttpClient.Builder builder =
               HttpClient.newBuilder()
                   .followRedirects(HttpClient.Redirect.NEVER) // HttpFetcher checks every hop
                   .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(CONNECT_TIMEOUT)
-                  .build();
+                  .connectTimeout(CONNECT_TIMEOUT);
+          if (sslContext != null) builder.sslContext(sslContext);
+          client = builder.build();
           httpClient = client;
         }
       }

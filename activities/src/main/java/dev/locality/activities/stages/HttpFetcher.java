@@ -1,12 +1,14 @@
 package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.internal.StallGuard;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.api.stage.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +28,13 @@ import org.slf4j.Logger;
  * <p><b>Redirects</b> are followed here, not by the {@link HttpClient} (which must be built with
  * {@link HttpClient.Redirect#NEVER}), so that every hop's host passes the worker's {@link
  * HostPolicy}: at most {@value #MAX_REDIRECTS}, never from https to http; a loop or a longer chain
- * is bad input naming the URL.
+ * is bad input naming the URL. A {@code Location} is resolved against the URL it came from with
+ * {@link URI#resolve} and fetched exactly as written: percent-encoding ({@code %20}, {@code %2F}),
+ * {@code +} and presigned query strings reach the server byte for byte (a URL is never rebuilt from
+ * its decoded parts). Only the fragment is dropped.
+ *
+ * <p><b>Messages and logs</b> show URLs {@linkplain RedactedUrl redacted}: no userinfo, no query
+ * string.
  *
  * <p><b>Resuming:</b> when the sink already holds bytes and the previous response had a strong ETag
  * or a Last-Modified date, the request carries {@code Range: bytes=<n>-} and {@code If-Range}. A
@@ -78,7 +86,7 @@ final class HttpFetcher {
       total = startingAt(exchange, offset);
     } catch (RestartException e) {
       exchange.close();
-      log.info("{}; downloading {} again from the first byte", e.getMessage(), uri);
+      log.info("{}; downloading {} again from the first byte", e.getMessage(), RedactedUrl.of(uri));
       sink.restart();
       exchange = open(uri, 0, null);
       total = startingAtOrClose(exchange);
@@ -91,14 +99,14 @@ final class HttpFetcher {
         log.info(
             "{} sent the whole file instead of the range after byte {} (it changed, or the server"
                 + " ignores ranges); starting over",
-            ex.uri,
+            RedactedUrl.of(ex.uri),
             sink.size());
         sink.restart();
       }
       if (sink.size() == 0) {
         partial.recordValidators(strongEtag(ex.response), header(ex.response, "Last-Modified"));
       } else {
-        log.info("resuming {} at byte {} of {}", uri, sink.size(), total);
+        log.info("resuming {} at byte {} of {}", RedactedUrl.of(uri), sink.size(), total);
       }
       sink.expectTotal(total);
       long length = ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -108,14 +116,19 @@ final class HttpFetcher {
             "received "
                 + received
                 + " bytes from "
-                + ex.uri
+                + RedactedUrl.of(ex.uri)
                 + " but Content-Length announced "
                 + length
                 + " (connection cut short?)");
       }
       if (total >= 0 && sink.size() != total) {
         throw new IOException(
-            "have " + sink.size() + " bytes of " + ex.uri + " but its size is " + total);
+            "have "
+                + sink.size()
+                + " bytes of "
+                + RedactedUrl.of(ex.uri)
+                + " but its size is "
+                + total);
       }
     }
   }
@@ -145,7 +158,7 @@ final class HttpFetcher {
       String range = header(ex.response, "Content-Range");
       Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.trim());
       if (m == null || !m.matches()) {
-        throw new IOException("HTTP 206 from " + ex.uri + " without a usable Content-Range");
+        throw new IOException("HTTP 206 from " + ex.describe() + " without a usable Content-Range");
       }
       if (Long.parseLong(m.group(1)) != offset) {
         throw new RestartException(
@@ -163,27 +176,18 @@ final class HttpFetcher {
     URI uri = start;
     while (true) {
       chain.add(uri);
-      hosts.check(uri.getHost(), uri.toString());
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri)
-              .GET()
-              .timeout(idleTimeout)
-              .header("User-Agent", "locality-download");
-      if (offset > 0) {
-        request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
-      }
-      HttpResponse<InputStream> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      hosts.check(uri.getHost(), RedactedUrl.of(uri));
+      HttpResponse<InputStream> response = send(uri, start, offset, validator);
       Exchange exchange = new Exchange(start, uri, response);
       if (!isRedirect(response.statusCode())) return exchange;
       exchange.close();
-      URI next = redirectTarget(exchange, chain);
+      URI next = redirectTarget(uri, response.statusCode(), header(response, "Location"), chain);
       if (chain.size() > MAX_REDIRECTS) {
         throw new BadInputException(
             "more than "
                 + MAX_REDIRECTS
                 + " redirects starting at "
-                + start
+                + RedactedUrl.of(start)
                 + ": "
                 + describeChain(chain, next));
       }
@@ -191,39 +195,132 @@ final class HttpFetcher {
     }
   }
 
-  private static URI redirectTarget(Exchange ex, List<URI> chain) {
-    String location =
-        header(ex.response, "Location") == null ? null : header(ex.response, "Location").trim();
-    if (location == null || location.isEmpty()) {
+  /** One request, with a (redacted) message naming the URL when the connection fails. */
+  private HttpResponse<InputStream> send(URI uri, URI start, long offset, String validator)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request;
+    try {
+      request =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(idleTimeout)
+              .header("User-Agent", "locality-download");
+    } catch (IllegalArgumentException e) {
       throw new BadInputException(
-          "HTTP " + ex.response.statusCode() + " redirect without a Location from " + ex.uri);
+          "cannot request "
+              + describe(start, uri)
+              + ": "
+              + String.valueOf(e.getMessage()).replace(uri.toString(), RedactedUrl.of(uri)));
+    }
+    if (offset > 0) {
+      request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
+    }
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      // the JDK's messages do not name the URL; the cause is kept for its class only
+      throw new IOException(
+          "request to "
+              + describe(start, uri)
+              + " failed: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage())
+              + " (transient; will retry)",
+          e);
+    }
+  }
+
+  /**
+   * Where a redirect points: {@code Location} resolved against the URL that sent it, keeping its
+   * raw form (the fragment is dropped, nothing else changes).
+   *
+   * @throws BadInputException for a missing or invalid Location, a target that is not http(s), a
+   *     downgrade from https to http, or a URL already in the chain
+   */
+  static URI redirectTarget(URI from, int status, String location, List<URI> chain) {
+    String shownFrom = RedactedUrl.of(from);
+    if (location == null || location.isBlank()) {
+      throw new BadInputException(
+          "HTTP " + status + " redirect without a Location from " + shownFrom);
     }
     URI next;
     try {
-      next = ex.uri.resolve(new URI(location));
-      next = new URI(next.getScheme(), next.getRawSchemeSpecificPart(), null);
-    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      next = withoutFragment(resolve(from, new URI(location.trim())));
+    } catch (URISyntaxException | IllegalArgumentException e) {
       throw new BadInputException(
-          "redirect from " + ex.uri + " to an invalid location '" + location + "'", e);
+          "redirect from "
+              + shownFrom
+              + " to an invalid location '"
+              + RedactedUrl.of(location.trim())
+              + "'");
     }
     String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
       throw new BadInputException(
-          "redirect from " + ex.uri + " to '" + location + "', which is not an http(s) URL");
+          "redirect from "
+              + shownFrom
+              + " to '"
+              + RedactedUrl.of(next)
+              + "', which is not an http(s) URL");
     }
-    if (scheme.equals("http") && ex.uri.getScheme().equalsIgnoreCase("https")) {
+    if (scheme.equals("http") && from.getScheme().equalsIgnoreCase("https")) {
       throw new BadInputException(
-          "redirect from " + ex.uri + " to " + next + " downgrades https to http; refused");
+          "redirect from "
+              + shownFrom
+              + " to "
+              + RedactedUrl.of(next)
+              + " downgrades https to http; refused");
     }
     if (chain.contains(next)) {
       throw new BadInputException(
-          "redirect loop starting at " + chain.get(0) + ": " + describeChain(chain, next));
+          "redirect loop starting at "
+              + RedactedUrl.of(chain.get(0))
+              + ": "
+              + describeChain(chain, next));
     }
     return next;
   }
 
+  /**
+   * RFC 3986 reference resolution on top of {@link URI#resolve}, which keeps raw forms but differs
+   * in two corner cases: a base without a path, and a reference that is only a query string.
+   */
+  private static URI resolve(URI base, URI reference) {
+    if (reference.isAbsolute()) return reference;
+    String raw = reference.toString();
+    if (raw.startsWith("?") && base.getRawPath() != null) {
+      String b = withoutQuery(withoutFragment(base)).toString();
+      return URI.create(b + raw);
+    }
+    if ((base.getRawPath() == null || base.getRawPath().isEmpty()) && !raw.startsWith("//")) {
+      String b = withoutQuery(withoutFragment(base)).toString();
+      base = URI.create(b + "/");
+    }
+    return base.resolve(reference);
+  }
+
+  private static URI withoutFragment(URI uri) {
+    if (uri.getRawFragment() == null) return uri;
+    String raw = uri.toString();
+    return URI.create(raw.substring(0, raw.indexOf('#')));
+  }
+
+  private static URI withoutQuery(URI uri) {
+    if (uri.getRawQuery() == null) return uri;
+    String raw = uri.toString();
+    return URI.create(raw.substring(0, raw.indexOf('?')));
+  }
+
   private static String describeChain(List<URI> chain, URI next) {
-    return chain.stream().map(URI::toString).collect(Collectors.joining(" -> ")) + " -> " + next;
+    return chain.stream().map(RedactedUrl::of).collect(Collectors.joining(" -> "))
+        + " -> "
+        + RedactedUrl.of(next);
+  }
+
+  private static String describe(URI start, URI uri) {
+    return uri.equals(start)
+        ? RedactedUrl.of(uri)
+        : RedactedUrl.of(uri) + " (redirected from " + RedactedUrl.of(start) + ")";
   }
 
   private long copy(InputStream body, DownloadSink sink, URI uri) throws IOException {
@@ -237,7 +334,14 @@ final class HttpFetcher {
         } catch (IOException e) {
           if (guard.stalled()) throw stalled(uri, received, e);
           throw new IOException(
-              "connection to " + uri + " failed after " + received + " bytes: " + e, e);
+              "connection to "
+                  + RedactedUrl.of(uri)
+                  + " failed after "
+                  + received
+                  + " bytes: "
+                  + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : " " + e.getMessage()),
+              e);
         }
         if (n == -1) break;
         guard.progressed();
@@ -251,7 +355,7 @@ final class HttpFetcher {
   private IOException stalled(URI uri, long received, IOException cause) {
     return new IOException(
         "no data from "
-            + uri
+            + RedactedUrl.of(uri)
             + " for "
             + idleTimeout.toMillis()
             + " ms after "
@@ -299,8 +403,9 @@ final class HttpFetcher {
   /** One response and the URL it came from. */
   private record Exchange(URI start, URI uri, HttpResponse<InputStream> response)
       implements AutoCloseable {
+    /** The URL, redacted, and where the redirects started. */
     String describe() {
-      return uri.equals(start) ? uri.toString() : uri + " (redirected from " + start + ")";
+      return HttpFetcher.describe(start, uri);
     }
 
     @Override

@@ -15,8 +15,9 @@ import java.util.Properties;
 /**
  * The file a download is written to while it runs, kept where a retried attempt on the same worker
  * finds it: {@code <sessionDir>/.partial/<stage dir>-<hash of url>.part}, next to a {@code .meta}
- * file with the URL and the server's validators (ETag, Last-Modified). The stage's output directory
- * cannot hold it, because the dispatcher empties that directory before every attempt.
+ * file with the URL's SHA-256 (never the URL: it may hold credentials or a signature) and the
+ * server's validators (ETag, Last-Modified). The stage's output directory cannot hold it, because
+ * the dispatcher empties that directory before every attempt.
  *
  * <p>A transient failure keeps both files, so the next attempt resumes with a range request; bad
  * input discards them; success moves the data into the output directory. The session's directory
@@ -24,17 +25,17 @@ import java.util.Properties;
  */
 final class PartialDownload {
   static final String DIR = ".partial";
-  private static final String URL = "url";
+  private static final String URL = "urlSha256";
   private static final String ETAG = "etag";
   private static final String LAST_MODIFIED = "lastModified";
 
-  private final String url;
+  private final String urlHash;
   private final Path data;
   private final Path meta;
   private Properties validators = new Properties();
 
-  private PartialDownload(String url, Path data, Path meta) {
-    this.url = url;
+  private PartialDownload(String urlHash, Path data, Path meta) {
+    this.urlHash = urlHash;
     this.data = data;
     this.meta = meta;
   }
@@ -44,8 +45,9 @@ final class PartialDownload {
     Path dir = Files.createDirectories(context.sessionDir().resolve(DIR));
     var digest = Sha256.newDigest();
     digest.update(url.getBytes(StandardCharsets.UTF_8));
-    String name = context.outputDir().getFileName() + "-" + Sha256.hex(digest).substring(0, 16);
-    return new PartialDownload(url, dir.resolve(name + ".part"), dir.resolve(name + ".meta"));
+    String urlHash = Sha256.hex(digest);
+    String name = context.outputDir().getFileName() + "-" + urlHash.substring(0, 16);
+    return new PartialDownload(urlHash, dir.resolve(name + ".part"), dir.resolve(name + ".meta"));
   }
 
   /**
@@ -63,7 +65,7 @@ final class PartialDownload {
       } catch (IOException | IllegalArgumentException e) {
         saved.clear();
       }
-      if (url.equals(saved.getProperty(URL))
+      if (urlHash.equals(saved.getProperty(URL))
           && (saved.getProperty(ETAG) != null || saved.getProperty(LAST_MODIFIED) != null)) {
         validators = saved;
         return Files.size(data);
@@ -89,7 +91,7 @@ final class PartialDownload {
    */
   void recordValidators(String etag, String lastModified) throws IOException {
     Properties p = new Properties();
-    p.setProperty(URL, url);
+    p.setProperty(URL, urlHash);
     if (etag != null) p.setProperty(ETAG, etag);
     if (lastModified != null) p.setProperty(LAST_MODIFIED, lastModified);
     validators = p;

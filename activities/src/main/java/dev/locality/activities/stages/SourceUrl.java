@@ -1,5 +1,6 @@
 package dev.locality.activities.stages;
 
+import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.s3.S3Location;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,6 +10,10 @@ import java.util.Locale;
 /**
  * The {@code url} option of {@link DownloadStage}, parsed: an http(s) URL, a local {@code file:}
  * URL or an {@code s3://bucket/key} object, and the file name the download is stored under.
+ *
+ * <p>{@link #uri()} is the URL exactly as written (parsed once, never rebuilt, so its percent
+ * encoding is untouched) and is what gets fetched; {@link #toString()} and every message are
+ * {@linkplain RedactedUrl redacted} (no userinfo, no query string).
  */
 record SourceUrl(URI uri, Kind kind) {
   static final String DEFAULT_FILE_NAME = "download";
@@ -27,16 +32,18 @@ record SourceUrl(URI uri, Kind kind) {
    */
   static SourceUrl parse(String raw) {
     URI uri;
+    String shown = RedactedUrl.of(raw.trim());
     try {
       uri = new URI(raw.trim());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("'" + raw + "' is not a valid URL: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "'" + shown + "' is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     switch (scheme) {
       case "http", "https" -> {
         if (uri.getHost() == null)
-          throw new IllegalArgumentException("'" + raw + "' has no host name");
+          throw new IllegalArgumentException("'" + shown + "' has no host name");
         return new SourceUrl(uri, Kind.HTTP);
       }
       case "file" -> {
@@ -44,13 +51,13 @@ record SourceUrl(URI uri, Kind kind) {
         if (authority != null && !authority.isEmpty() && !authority.equals("localhost"))
           throw new IllegalArgumentException(
               "'"
-                  + raw
+                  + shown
                   + "' names host '"
-                  + authority
+                  + RedactedUrl.of("//" + authority).substring(2)
                   + "'; file URLs must be local (file:///path)");
         if (uri.getPath() == null || !uri.getPath().startsWith("/"))
           throw new IllegalArgumentException(
-              "'" + raw + "' is not an absolute file URL (write file:///absolute/path)");
+              "'" + shown + "' is not an absolute file URL (write file:///absolute/path)");
         return new SourceUrl(uri, Kind.FILE);
       }
       case "s3" -> {
@@ -59,13 +66,13 @@ record SourceUrl(URI uri, Kind kind) {
       }
       case "" ->
           throw new IllegalArgumentException(
-              "'" + raw + "' has no scheme; supported schemes: http, https, file, s3");
+              "'" + shown + "' has no scheme; supported schemes: http, https, file, s3");
       default ->
           throw new IllegalArgumentException(
               "unsupported URL scheme '"
                   + scheme
                   + "' in '"
-                  + raw
+                  + shown
                   + "'; supported schemes: http, https, file, s3");
     }
   }
@@ -95,8 +102,9 @@ record SourceUrl(URI uri, Kind kind) {
     return name;
   }
 
+  /** The URL as it may be printed: without userinfo and query string. */
   @Override
   public String toString() {
-    return uri.toString();
+    return RedactedUrl.of(uri);
   }
 }

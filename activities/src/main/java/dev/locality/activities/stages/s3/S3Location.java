@@ -1,5 +1,6 @@
 package dev.locality.activities.stages.s3;
 
+import dev.locality.activities.stages.internal.RedactedUrl;
 import java.net.URI;
 import java.util.Locale;
 
@@ -18,26 +19,30 @@ public record S3Location(String bucket, String key) {
    */
   public static S3Location parse(URI uri) {
     if (uri.getScheme() == null || !uri.getScheme().equalsIgnoreCase("s3")) {
-      throw new IllegalArgumentException("'" + uri + "' is not an s3:// URL");
+      throw new IllegalArgumentException("'" + RedactedUrl.of(uri) + "' is not an s3:// URL");
     }
     if (uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException(
           "'"
-              + uri
+              + RedactedUrl.of(uri)
               + "' contains credentials; S3 credentials come only from the worker's environment,"
               + " never from a pipeline spec");
     }
     String bucket = uri.getRawAuthority();
     if (bucket == null || bucket.isEmpty()) {
       throw new IllegalArgumentException(
-          "'" + uri + "' has no bucket; write s3://bucket/path/to/object");
+          "'" + RedactedUrl.of(uri) + "' has no bucket; write s3://bucket/path/to/object");
     }
-    checkBucket(bucket, uri.toString());
+    checkBucket(bucket, RedactedUrl.of(uri));
     String path = uri.getPath();
     String key = path == null || path.isEmpty() ? "" : path.substring(1);
     if (key.isEmpty() || key.endsWith("/")) {
       throw new IllegalArgumentException(
-          "'" + uri + "' names no object; write s3://" + bucket + "/path/to/object");
+          "'"
+              + RedactedUrl.of(uri)
+              + "' names no object; write s3://"
+              + bucket
+              + "/path/to/object");
     }
     return new S3Location(bucket, key);
   }
