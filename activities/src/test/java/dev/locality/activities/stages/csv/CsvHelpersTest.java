@@ -39,10 +39,13 @@ class CsvHelpersTest {
     assertThat(count.exceededSoFar(2, 2)).isFalse();
     assertThat(count.exceededSoFar(3, 3)).isTrue();
     RejectLimit percent = RejectLimit.TYPE.convert("1%");
-    assertThat(percent.exceededSoFar(50, 100)).as("too few rows to judge").isFalse();
+    assertThat(percent.exceededSoFar(50, 100)).as("judged at the end only").isFalse();
+    assertThat(percent.exceededSoFar(1_000_000, 1_000_000)).as("judged at the end only").isFalse();
     assertThat(percent.exceededAtEnd(50, 100)).isTrue();
-    assertThat(percent.exceededSoFar(10, 1000)).isFalse();
-    assertThat(percent.exceededSoFar(11, 1000)).isTrue();
+    assertThat(percent.exceededAtEnd(10, 1000)).isFalse();
+    assertThat(percent.exceededAtEnd(11, 1000)).isTrue();
+    assertThat(percent.isPercentage()).isTrue();
+    assertThat(count.isPercentage()).isFalse();
     assertThat(percent).hasToString("1%");
     assertThatThrownBy(() -> RejectLimit.TYPE.convert("x%")).hasMessageContaining("percentage");
     assertThatThrownBy(() -> RejectLimit.TYPE.convert(-1)).hasMessageContaining("0 or more");
