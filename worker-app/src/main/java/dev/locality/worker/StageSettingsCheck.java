@@ -3,6 +3,7 @@ package dev.locality.worker;
 import dev.locality.activities.stages.DownloadStage;
 import dev.locality.activities.stages.TransformCsvStage;
 import dev.locality.activities.stages.UploadStage;
+import dev.locality.activities.stages.csv.RecordSizeGuard;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.api.spec.ByteSizes;
@@ -43,6 +44,11 @@ final class StageSettingsCheck {
             "1000000",
             "transform-csv: dedupe keys kept in memory before spilling (integer)"
           },
+          new String[] {
+            TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING,
+            TransformCsvStage.DEFAULT_MAX_CSV_FIELD_BYTES,
+            "transform-csv: largest field or record, >= 64k (size)"
+          },
           new String[] {S3Clients.ENDPOINT_SETTING, "AWS", "endpoint of an S3-compatible store"},
           new String[] {S3Clients.PATH_STYLE_SETTING, "false", "path-style S3 requests (boolean)"},
           new String[] {S3Clients.REGION_SETTING, "SDK chain", "S3 signing region"},
@@ -63,6 +69,11 @@ final class StageSettingsCheck {
     size(settings, "maxUncompressedBytes", 1, problems);
     size(settings, UploadStage.MULTIPART_THRESHOLD_SETTING, 1, problems);
     size(settings, UploadStage.PART_SIZE_SETTING, 5L << 20, problems);
+    size(
+        settings,
+        TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING,
+        RecordSizeGuard.MIN_LIMIT,
+        problems);
     positive(settings, "maxCompressionRatio", false, problems);
     positive(settings, "maxArchiveEntries", true, problems);
     positive(settings, TransformCsvStage.DEDUPE_MEMORY_KEYS_SETTING, true, problems);

@@ -64,6 +64,7 @@ import picocli.CommandLine.Option;
       "  allowedFileRoots      default any       absolute directories file: URLs may read",
       "  dedupeMemoryKeys      default 1000000   transform-csv: dedupe keys in memory before"
           + " spilling",
+      "  maxCsvFieldBytes      default 16m       transform-csv: largest field or record (size)",
       "  s3Endpoint            default AWS       endpoint of an S3-compatible store",
       "  s3PathStyle           default false     path-style S3 requests",
       "  s3Region              default SDK chain S3 signing region",

@@ -2,20 +2,21 @@ package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.csv.DuplicateFilter;
 import dev.locality.activities.stages.csv.NumericText;
+import dev.locality.activities.stages.csv.RecordSizeGuard;
 import dev.locality.activities.stages.csv.RejectLimit;
+import dev.locality.activities.stages.csv.StrictTextReader;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.ProgressReporter;
+import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.stage.BadInputException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ final class CsvFileTransform {
 
   private final CsvSettings settings;
   private final int dedupeMemoryKeys;
+  private final long maxRecordBytes;
   private final ProgressReporter progress;
   private final Logger log;
   private final List<String> firstRejects = new ArrayList<>();
@@ -60,30 +62,41 @@ final class CsvFileTransform {
   private long rowsRejected;
   private long bytesOut;
 
+  /**
+   * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@value
+   *     TransformCsvStage#MAX_CSV_FIELD_BYTES_SETTING}
+   */
   CsvFileTransform(
-      CsvSettings settings, int dedupeMemoryKeys, ProgressReporter progress, Logger log) {
+      CsvSettings settings,
+      int dedupeMemoryKeys,
+      long maxRecordBytes,
+      ProgressReporter progress,
+      Logger log) {
     this.settings = settings;
     this.dedupeMemoryKeys = dedupeMemoryKeys;
+    this.maxRecordBytes = maxRecordBytes;
     this.progress = progress;
     this.log = log;
   }
 
   /**
-   * Transforms {@code source} into {@code target} plus the output compression's suffix (and {@code
-   * <target>.rejects.csv} when rows are rejected).
+   * Transforms {@code source} into {@code output}, writing rejected rows to {@code rejectsPath}
+   * (created on the first reject only) and dedupe's spill files under {@code scratch} (deleted
+   * again). The names must be free: see {@link dev.locality.activities.stages.csv.OutputNames}.
    *
    * @param name the input's name for messages
+   * @throws BadInputException when the file is not usable CSV, a record is larger than {@code
+   *     maxCsvFieldBytes}, or a count limit on rejects is exceeded
    */
-  FileResult transform(Path source, String name, Path target) throws IOException {
+  FileResult transform(Path source, String name, Path output, Path rejectsPath, Path scratch)
+      throws IOException {
     long fileIn = rowsIn;
     long fileOut = rowsOut;
     long fileFiltered = rowsFiltered;
     long fileRejected = rowsRejected;
-    Path output = target.resolveSibling(target.getFileName() + settings.compression().suffix);
-    Path rejectsPath = RejectsFile.besides(target);
-    Files.createDirectories(target.getParent());
+    Files.createDirectories(output.getParent());
     long lineOffset = settings.skipLines();
-    try (Reader reader = reader(source, name);
+    try (Reader reader = guarded(reader(source, name));
         CSVParser parser = settings.inputFormat().parse(reader);
         RejectsFile rejects = new RejectsFile(rejectsPath)) {
       Iterator<CSVRecord> records = parser.iterator();
@@ -98,15 +111,13 @@ final class CsvFileTransform {
                   + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
         }
         header = headerRecord.toList();
+        if (settings.trimAll()) header = header.stream().map(String::strip).toList();
         checkUniqueNames(header, name);
       }
       RowProcessor rows = RowProcessor.of(header, settings, name);
       try (CSVPrinter out = new CSVPrinter(writer(output), settings.outputFormat());
           DuplicateFilter dedupe =
-              rows.dedupes()
-                  ? new DuplicateFilter(
-                      dedupeMemoryKeys, target.resolveSibling(".dedupe-" + target.getFileName()))
-                  : null) {
+              rows.dedupes() ? new DuplicateFilter(dedupeMemoryKeys, scratch) : null) {
         if (settings.outputHeader()) out.printRecord(rows.outputNames());
         while (true) {
           long line = lineOffset + parser.getCurrentLineNumber() + 1;
@@ -231,13 +242,25 @@ final class CsvFileTransform {
 
   private BadInputException tooManyRejects() {
     RejectLimit limit = settings.maxRejects();
+    String rate =
+        rowsIn == 0
+            ? ""
+            : " ("
+                + java.math.BigDecimal.valueOf(rowsRejected * 100.0 / rowsIn)
+                    .round(new java.math.MathContext(3))
+                    .stripTrailingZeros()
+                    .toPlainString()
+                + "%)";
     return new BadInputException(
         "too many bad rows: "
             + rowsRejected
             + " of "
             + rowsIn
-            + " rows read were rejected, more than maxRejects="
+            + (limit.isPercentage() ? " rows in all inputs" : " rows read")
+            + rate
+            + " were rejected, more than maxRejects="
             + limit
+            + (limit.isPercentage() ? "" : " (stopped at the first reject over it)")
             + "; first bad rows: "
             + String.join("; ", firstRejects));
   }
@@ -246,7 +269,7 @@ final class CsvFileTransform {
     return "has " + fields + " field" + (fields == 1 ? "" : "s") + ", header has " + headerFields;
   }
 
-  private static void checkUniqueNames(List<String> header, String name) {
+  private void checkUniqueNames(List<String> header, String name) {
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
       Integer first = seen.putIfAbsent(header.get(i), i);
@@ -260,6 +283,7 @@ final class CsvFileTransform {
                 + (first + 1)
                 + " and "
                 + (i + 1)
+                + (settings.trimAll() ? ", after trimming" : "")
                 + "); give unique names with header: [...] and skipLines: 1");
       }
     }
@@ -287,6 +311,22 @@ final class CsvFileTransform {
                 + ")",
             cause);
       }
+      if (cause instanceof RecordSizeGuard.RecordTooLargeException tooLarge) {
+        throw recordTooLarge(name, tooLarge);
+      }
+      if (cause instanceof RecordSizeGuard.NulCharacterException nul) {
+        throw new BadInputException(
+            name
+                + " line "
+                + nul.line()
+                + ": a NUL character, which CSV text never holds: the file is binary or in"
+                + " another encoding (UTF-16? set option 'encoding')",
+            nul);
+      }
+      if (cause instanceof StrictTextReader.UndecodableTextException undecodable) {
+        throw new BadInputException(
+            name + " line " + undecodable.line() + ": " + undecodable.getMessage(), undecodable);
+      }
       if (cause instanceof CharacterCodingException) {
         throw new BadInputException(
             name + " near line " + line + ": not valid " + settings.encoding().name() + " text",
@@ -298,6 +338,45 @@ final class CsvFileTransform {
     }
   }
 
+  private BadInputException recordTooLarge(String name, RecordSizeGuard.RecordTooLargeException e) {
+    String where =
+        e.openQuoteLine() > 0
+            ? "; a quoted field opened on line "
+                + e.openQuoteLine()
+                + " is still open after "
+                + e.chars()
+                + " characters: an unbalanced quote is the likely cause"
+            : " ("
+                + e.chars()
+                + " characters in "
+                + e.fields()
+                + (e.fields() == 1 ? " field" : " fields")
+                + " so far)";
+    return new BadInputException(
+        name
+            + " line "
+            + e.startLine()
+            + ": the record starting on this line is larger than worker setting "
+            + TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING
+            + "="
+            + ByteSizes.format(e.limit())
+            + where
+            + (e.openQuoteLine() > 0 ? "" : "; raise the setting if such records are expected"),
+        e);
+  }
+
+  /** The text as the parser sees it, behind the guard that bounds a record's size. */
+  private Reader guarded(Reader text) {
+    var format = settings.inputFormat();
+    return new RecordSizeGuard(
+        text,
+        maxRecordBytes,
+        format.getDelimiterString().charAt(0),
+        format.getQuoteCharacter(),
+        format.getEscapeCharacter(),
+        settings.skipLines() + 1);
+  }
+
   /**
    * A strict decoder of the input's encoding, past a byte order mark and the skipped lines.
    *
@@ -306,13 +385,7 @@ final class CsvFileTransform {
   private Reader reader(Path source, String name) throws IOException {
     BufferedReader reader =
         new BufferedReader(
-            new InputStreamReader(
-                Files.newInputStream(source),
-                settings
-                    .encoding()
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)),
+            new StrictTextReader(Files.newInputStream(source), settings.encoding(), Buffers.SIZE),
             Buffers.SIZE);
     try {
       reader.mark(1);
@@ -324,8 +397,7 @@ final class CsvFileTransform {
       }
     } catch (CharacterCodingException e) {
       reader.close();
-      throw new BadInputException(
-          name + " within the skipped lines: not valid " + settings.encoding().name() + " text", e);
+      throw new BadInputException(name + " within the skipped lines: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;

@@ -15,9 +15,10 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The rows a CSV transform could not use, written to {@code <name>.rejects.csv} next to the output
- * with columns {@code line,reason,raw}; created on the first reject only. Remembers the first few
- * rejects for the failure message. Not thread-safe.
+ * The rows a CSV transform could not use, written with columns {@code line,reason,raw} to the path
+ * planned for them (normally {@code <name>.rejects.csv} next to the output, see {@link
+ * dev.locality.activities.stages.csv.OutputNames}); created on the first reject only. Remembers the
+ * first few rejects for the failure message. Not thread-safe.
  */
 final class RejectsFile implements Closeable {
   static final CSVFormat FORMAT =
@@ -31,13 +32,6 @@ final class RejectsFile implements Closeable {
 
   RejectsFile(Path path) {
     this.path = path;
-  }
-
-  /** {@code sales.csv} gives {@code sales.rejects.csv}. */
-  static Path besides(Path output) {
-    String name = output.getFileName().toString();
-    String base = name.toLowerCase().endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
-    return output.resolveSibling(base + ".rejects.csv");
   }
 
   void add(long line, String reason, String raw) throws IOException {

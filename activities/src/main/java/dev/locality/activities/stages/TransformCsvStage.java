@@ -3,11 +3,14 @@ package dev.locality.activities.stages;
 import dev.locality.activities.stages.csv.ColumnType;
 import dev.locality.activities.stages.csv.DuplicateFilter;
 import dev.locality.activities.stages.csv.OutputCompression;
+import dev.locality.activities.stages.csv.OutputNames;
+import dev.locality.activities.stages.csv.RecordSizeGuard;
 import dev.locality.activities.stages.csv.RejectLimit;
 import dev.locality.activities.stages.internal.ArtifactNames;
 import dev.locality.activities.stages.internal.OutputCleanup;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
+import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.spec.Problem;
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.OptionSpec;
@@ -84,7 +87,8 @@ import java.util.Map;
  *       with their CEL type (int, double, bool; dates and timestamps as ISO strings)</td></tr>
  *   <tr><td>trim</td><td>boolean or list&lt;string&gt;</td><td>false</td><td>strips leading and
  *       trailing white space of all (true) or the listed columns. Applied before types and null
- *       mapping, so {@code " 12 "} is a valid int</td></tr>
+ *       mapping, so {@code " 12 "} is a valid int. With {@code true} the header row's names are
+ *       trimmed too (two names equal after trimming are bad input)</td></tr>
  *   <tr><td>filter</td><td>CEL → bool</td><td>none</td><td>keeps rows where true</td></tr>
  *   <tr><td>derive</td><td>map column→CEL</td><td>none</td><td>new columns appended to the output
  *       in the given order, evaluated on kept rows only; an evaluation error rejects the row;
@@ -120,27 +124,39 @@ import java.util.Map;
  *   <tr><td>outputCompression</td><td>string</td><td>{@code none}</td><td>{@code none}, {@code
  *       gzip} or {@code zstd}; the output's name gets {@code .gz} or {@code .zst}</td></tr>
  *   <tr><td>maxRejects</td><td>integer or percentage</td><td>1000</td><td>rejected rows the stage
- *       tolerates over all inputs: a count, or a percentage of rows read ({@code "1%"}, see {@link
- *       RejectLimit}: checked continuously after 1000 rows and at the end); more fails the stage
- *       naming the first bad rows</td></tr>
+ *       tolerates over all inputs (see {@link RejectLimit}): a count stops the stage at the first
+ *       reject over it ({@code 100}: the 101st); a percentage ({@code "1%"}) is judged on the whole
+ *       input: the stage reads everything and fails at the end only if the final rate is over it.
+ *       Either way the failure is bad input naming the count, rate and first bad rows, and leaves
+ *       no output</td></tr>
  * </table>
  *
  * <p>Worker setting {@value #DEDUPE_MEMORY_KEYS_SETTING} (integer, default 1000000): distinct
  * dedupe keys held in memory per file (about 34 bytes each) before rows spill to the output
  * directory.
  *
+ * <p>Worker setting {@value #MAX_CSV_FIELD_BYTES_SETTING} (size, default {@value
+ * #DEFAULT_MAX_CSV_FIELD_BYTES}, at least 64k): the largest record, counted in characters plus
+ * {@value RecordSizeGuard#FIELD_WEIGHT} per field. A larger field or record (typically everything
+ * after an unbalanced quote) is bad input naming the line where the record started, found after
+ * reading at most that much of it: the heap a record takes is bounded, never an {@link
+ * OutOfMemoryError}.
+ *
  * <p>Each data input gives one output of the same name (relative to the inputs' common directory,
  * plus the compression suffix), UTF-8. Rejects: a row with a different number of fields than the
  * header, a value that does not parse as its type, or an expression that fails to evaluate goes to
- * {@code <name>.rejects.csv} (columns {@code line,reason,raw}), handed on as a {@code rejects}
- * artifact so that {@code upload} publishes it next to the output. Artifacts that are not data pass
- * through unchanged.
+ * {@code <name>.rejects.csv} next to the output (columns {@code line,reason,raw}), handed on as a
+ * {@code rejects} artifact so that {@code upload} publishes it next to the output. Names are
+ * planned for all inputs first and never collide ({@link OutputNames}): when an input already has
+ * that name the rejects go to {@code <name>.rejects-2.csv}; a name over 255 bytes is shortened with
+ * a hash. Artifacts that are not data pass through unchanged.
  *
- * <p>Bad input (the stage fails at once, leaving no file): an empty file, duplicate header names,
- * an unknown column in any option, an expression that does not compile, a bad type or option value,
- * malformed CSV (an unbalanced quote), undecodable text, too many rejects; each names the file and
- * line where there is one. Metrics satisfy {@code rowsIn == rowsOut + rowsFiltered + rowsRejected};
- * heartbeats carry rows read. Thread-safe and stateless.
+ * <p>Bad input (the stage fails, leaving no file): an empty file, duplicate header names, an
+ * unknown column in any option, an expression that does not compile, a bad type or option value,
+ * malformed CSV (an unbalanced quote), a NUL character (binary or UTF-16 text), a record over
+ * {@value #MAX_CSV_FIELD_BYTES_SETTING}, undecodable text, too many rejects; each names the file
+ * and line where there is one. Metrics satisfy {@code rowsIn == rowsOut + rowsFiltered +
+ * rowsRejected}; heartbeats carry rows read. Thread-safe and stateless.
  */
 public final class TransformCsvStage implements Stage {
   public static final String TYPE = "transform-csv";
@@ -149,6 +165,16 @@ public final class TransformCsvStage implements Stage {
   public static final String DEDUPE_MEMORY_KEYS_SETTING = "dedupeMemoryKeys";
 
   static final int DEFAULT_DEDUPE_MEMORY_KEYS = 1_000_000;
+
+  /**
+   * Worker setting: the largest CSV field or record (characters, plus {@value
+   * RecordSizeGuard#FIELD_WEIGHT} per field), a byte size like {@code 16m}; a larger one is bad
+   * input. Bounds the heap one record can take, whatever the input (an unbalanced quote).
+   */
+  public static final String MAX_CSV_FIELD_BYTES_SETTING = "maxCsvFieldBytes";
+
+  /** The default of {@link #MAX_CSV_FIELD_BYTES_SETTING}. */
+  public static final String DEFAULT_MAX_CSV_FIELD_BYTES = "16m";
 
   /** The value of {@link #TRIM} meaning every column. */
   static final List<String> ALL_COLUMNS = List.of("*");
@@ -304,8 +330,10 @@ public final class TransformCsvStage implements Stage {
       OptionSpec.builder("maxRejects", RejectLimit.TYPE)
           .description(
               "Rejected rows (wrong field count, bad value for its type, expression error)"
-                  + " tolerated over all inputs: a count like 1000 or a percentage of rows read"
-                  + " like \"1%\"; they go to <name>.rejects.csv; more fails the stage")
+                  + " tolerated over all inputs; they go to <name>.rejects.csv. A count like 1000"
+                  + " stops the stage at the first reject over it; a percentage like \"1%\" is"
+                  + " judged on the whole input: the stage fails at the end if the final rate is"
+                  + " over it")
           .defaultValue(RejectLimit.count(1000))
           .build();
 
@@ -373,22 +401,29 @@ public final class TransformCsvStage implements Stage {
   public StageResult run(StageInput input, StageContext context) throws Exception {
     CsvSettings settings = CsvSettings.read(input.config());
     int memoryKeys = dedupeMemoryKeys(context);
+    long maxRecordBytes = maxCsvFieldBytes(context);
     try {
       ProgressReporter progress = ProgressReporter.rows(context);
       progress.reportNow(0);
       CsvFileTransform transform =
-          new CsvFileTransform(settings, memoryKeys, progress, context.logger());
+          new CsvFileTransform(settings, memoryKeys, maxRecordBytes, progress, context.logger());
       List<Artifact> data = input.artifacts().stream().filter(Artifact::isData).toList();
       List<String> names = ArtifactNames.relativeToCommonParent(data);
+      OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
       List<Artifact> outputs = new ArrayList<>();
       long bytesIn = 0;
       for (int i = 0; i < names.size(); i++) {
         Artifact artifact = data.get(i);
         Path source = context.resolve(artifact);
         bytesIn += Files.size(source);
-        Path target = SafePaths.resolveInside(context.outputDir(), names.get(i), "the inputs");
+        OutputNames.Planned p = planned.get(i);
         CsvFileTransform.FileResult result =
-            transform.transform(source, artifact.fileName(), target);
+            transform.transform(
+                source,
+                artifact.fileName(),
+                inside(context, p.output(), names.get(i)),
+                inside(context, p.rejects(), names.get(i)),
+                inside(context, p.scratch(), names.get(i)));
         outputs.add(context.artifact(result.output(), result.rowsOut()));
         if (result.rejects() != null) {
           outputs.add(
@@ -420,6 +455,39 @@ public final class TransformCsvStage implements Stage {
       OutputCleanup.deleteContents(context.outputDir(), t);
       throw t;
     }
+  }
+
+  private static Path inside(StageContext context, String name, String input) {
+    return SafePaths.resolveInside(context.outputDir(), name, "the inputs (" + input + ")");
+  }
+
+  /**
+   * The worker setting {@value #MAX_CSV_FIELD_BYTES_SETTING}, default {@value
+   * #DEFAULT_MAX_CSV_FIELD_BYTES}.
+   *
+   * @throws IllegalStateException when it is not a size of at least {@link
+   *     RecordSizeGuard#MIN_LIMIT} bytes (a worker configuration error, checked at start-up too)
+   */
+  static long maxCsvFieldBytes(StageContext context) {
+    String value =
+        context.workerSetting(MAX_CSV_FIELD_BYTES_SETTING).orElse(DEFAULT_MAX_CSV_FIELD_BYTES);
+    long bytes;
+    try {
+      bytes = ByteSizes.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "worker setting " + MAX_CSV_FIELD_BYTES_SETTING + ": " + e.getMessage(), e);
+    }
+    if (bytes < RecordSizeGuard.MIN_LIMIT) {
+      throw new IllegalStateException(
+          "worker setting "
+              + MAX_CSV_FIELD_BYTES_SETTING
+              + ": "
+              + value
+              + " is below the minimum "
+              + ByteSizes.format(RecordSizeGuard.MIN_LIMIT));
+    }
+    return bytes;
   }
 
   private static int dedupeMemoryKeys(StageContext context) {

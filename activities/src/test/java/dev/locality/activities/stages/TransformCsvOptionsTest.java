@@ -264,7 +264,7 @@ class TransformCsvOptionsTest {
             .input("p.csv", csv.toString())
             .runExpectingBadInput();
     assertThat(error)
-        .hasMessageContaining("1 of 20 rows read")
+        .hasMessageContaining("1 of 20 rows in all inputs (5%)")
         .hasMessageContaining("maxRejects=4.9%")
         .hasMessageContaining("p.csv line 2: has 1 field");
   }

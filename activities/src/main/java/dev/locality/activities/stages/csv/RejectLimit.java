@@ -7,15 +7,13 @@ import java.math.BigDecimal;
  * The {@code maxRejects} option of {@code transform-csv}: a count ({@code 1000}) or a percentage of
  * the rows read ({@code "1%"}, {@code "0.5%"}) that the stage tolerates over all its inputs.
  *
- * <p>A count is checked at every reject. A percentage can only be judged against the rows read, so
- * it is checked continuously once {@value #MIN_ROWS_FOR_FRACTION} rows have been read (earlier a
- * few bad rows at the top of a file would be a large fraction), and again at the end over all rows.
- * Immutable and thread-safe.
+ * <p>A count is checked at every reject: the stage stops at the first reject over it (the 101st for
+ * {@code 100}), without reading further. A percentage is a property of the whole input, so it is
+ * judged once, at the end, on the final rate over all rows of all inputs: a file whose first rows
+ * are all bad still succeeds when the whole input's rate is within the limit. Immutable and
+ * thread-safe.
  */
 public final class RejectLimit {
-  /** Rows to read before a percentage limit is checked during the run. */
-  public static final long MIN_ROWS_FOR_FRACTION = 1000;
-
   /** The option type: an integer, or a string of a number followed by {@code %}. */
   public static final OptionType<RejectLimit> TYPE =
       OptionType.simple("integer|percentage", RejectLimit::convert);
@@ -57,10 +55,17 @@ public final class RejectLimit {
     return count(n);
   }
 
-  /** Whether the rejects so far exceed the limit, judged while rows are still coming. */
+  /**
+   * Whether the rejects so far exceed the limit, judged while rows are still coming: a count limit
+   * as soon as it is exceeded; a percentage never (see {@link #exceededAtEnd}).
+   */
   public boolean exceededSoFar(long rejected, long rowsRead) {
-    if (percent == null) return rejected > count;
-    return rowsRead >= MIN_ROWS_FOR_FRACTION && exceededAtEnd(rejected, rowsRead);
+    return percent == null && rejected > count;
+  }
+
+  /** Whether this is a percentage of the rows read (judged at the end only). */
+  public boolean isPercentage() {
+    return percent != null;
   }
 
   /** Whether the rejects exceed the limit once all rows are read. */

@@ -39,10 +39,13 @@ class CsvHelpersTest {
     assertThat(count.exceededSoFar(2, 2)).isFalse();
     assertThat(count.exceededSoFar(3, 3)).isTrue();
     RejectLimit percent = RejectLimit.TYPE.convert("1%");
-    assertThat(percent.exceededSoFar(50, 100)).as("too few rows to judge").isFalse();
+    assertThat(percent.exceededSoFar(50, 100)).as("judged at the end only").isFalse();
+    assertThat(percent.exceededSoFar(1_000_000, 1_000_000)).as("judged at the end only").isFalse();
     assertThat(percent.exceededAtEnd(50, 100)).isTrue();
-    assertThat(percent.exceededSoFar(10, 1000)).isFalse();
-    assertThat(percent.exceededSoFar(11, 1000)).isTrue();
+    assertThat(percent.exceededAtEnd(10, 1000)).isFalse();
+    assertThat(percent.exceededAtEnd(11, 1000)).isTrue();
+    assertThat(percent.isPercentage()).isTrue();
+    assertThat(count.isPercentage()).isFalse();
     assertThat(percent).hasToString("1%");
     assertThatThrownBy(() -> RejectLimit.TYPE.convert("x%")).hasMessageContaining("percentage");
     assertThatThrownBy(() -> RejectLimit.TYPE.convert(-1)).hasMessageContaining("0 or more");
@@ -85,5 +88,35 @@ class CsvHelpersTest {
     assertThat(NumericText.of("-1.5e3")).isInstanceOf(Number.class).hasToString("-1.5e3");
     assertThat(NumericText.of("12a")).isEqualTo("12a");
     assertThat(NumericText.of(null)).isNull();
+  }
+
+  @Test
+  void strictTextReaderHandsOnTheGoodTextThenNamesTheLineAndOffsetOfTheBadBytes() throws Exception {
+    byte[] bytes = {'a', '\r', '\n', 'b', '\r', 'c', '\n', 'd', (byte) 0xE2, (byte) 0x82};
+    var reader =
+        new StrictTextReader(
+            new java.io.ByteArrayInputStream(bytes), java.nio.charset.StandardCharsets.UTF_8, 4);
+    StringBuilder text = new StringBuilder();
+    char[] buffer = new char[3];
+    assertThatThrownBy(
+            () -> {
+              for (int n; (n = reader.read(buffer, 0, buffer.length)) >= 0; )
+                text.append(buffer, 0, n);
+            })
+        .isInstanceOf(StrictTextReader.UndecodableTextException.class)
+        .hasMessage("not valid UTF-8 text on line 4 (byte offset 8: bytes E282)");
+    assertThat(text).hasToString("a\r\nb\rc\nd");
+  }
+
+  @Test
+  void recordSizeGuardCountsFieldsOutsideQuotesOnly() throws Exception {
+    String quotedCommas = "a,\"" + ",".repeat(2000) + "\"\n";
+    var ok = new RecordSizeGuard(new java.io.StringReader(quotedCommas), 65536, ',', '"', null, 1);
+    assertThat(ok.read(new char[8192], 0, 8192)).isEqualTo(quotedCommas.length());
+    String fields = "x\n" + "a,".repeat(2000) + "\n";
+    var tooMany = new RecordSizeGuard(new java.io.StringReader(fields), 65536, ',', '"', null, 1);
+    assertThatThrownBy(() -> tooMany.read(new char[8192], 0, 8192))
+        .isInstanceOf(RecordSizeGuard.RecordTooLargeException.class)
+        .hasMessageContaining("starting at line 2");
   }
 }
