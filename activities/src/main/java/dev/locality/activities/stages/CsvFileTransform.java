@@ -4,6 +4,7 @@ import dev.locality.activities.stages.csv.DuplicateFilter;
 import dev.locality.activities.stages.csv.NumericText;
 import dev.locality.activities.stages.csv.RejectLimit;
 import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.OutputOpener;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.api.stage.BadInputException;
 import java.io.BufferedReader;
@@ -19,7 +20,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -52,6 +52,7 @@ final class CsvFileTransform {
   private final int dedupeMemoryKeys;
   private final ProgressReporter progress;
   private final Logger log;
+  private final OutputOpener outputFiles;
   private final List<String> firstRejects = new ArrayList<>();
   private long rowsIn;
   private long rowsOut;
@@ -61,7 +62,12 @@ final class CsvFileTransform {
   private long bytesOut;
 
   CsvFileTransform(
-      CsvSettings settings, int dedupeMemoryKeys, ProgressReporter progress, Logger log) {
+      CsvSettings settings,
+      int dedupeMemoryKeys,
+      ProgressReporter progress,
+      Logger log,
+      OutputOpener outputFiles) {
+    this.outputFiles = outputFiles;
     this.settings = settings;
     this.dedupeMemoryKeys = dedupeMemoryKeys;
     this.progress = progress;
@@ -334,8 +340,7 @@ final class CsvFileTransform {
   }
 
   private BufferedWriter writer(Path target) throws IOException {
-    OutputStream file =
-        Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OutputStream file = outputFiles.create(target);
     try {
       return new BufferedWriter(
           new OutputStreamWriter(settings.compression().wrap(file), StandardCharsets.UTF_8),

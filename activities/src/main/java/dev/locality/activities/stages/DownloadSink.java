@@ -1,37 +1,32 @@
 package dev.locality.activities.stages;
 
-import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.ProgressReporter;
-import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.api.stage.BadInputException;
+import dev.locality.api.stage.HashingOutputStream;
 import dev.locality.api.stage.StageContext;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
  * Where a network download's bytes go: the {@link PartialDownload} file, appended to after the
- * bytes a previous attempt left. Keeps the SHA-256 of the whole file (the resumed prefix is read
- * back once), enforces the worker's size limit against the announced total and while streaming, and
- * heartbeats bytes done out of the total. Not thread-safe: used by the attempt's thread.
+ * bytes a previous attempt left, through {@link StageContext#resumeOutput} so the SHA-256 of the
+ * whole file is computed while writing (the resumed prefix is read back once, heartbeating) and the
+ * context describes the finished file without reading it again. Enforces the worker's size limit
+ * against the announced total and while streaming, and heartbeats bytes done out of the total. Not
+ * thread-safe: used by the attempt's thread.
  */
 final class DownloadSink implements Closeable {
-  private final FileChannel channel;
+  private final PartialDownload partial;
   private final long maxBytes;
   private final String source;
   private final StageContext context;
-  private MessageDigest digest = Sha256.newDigest();
+  private HashingOutputStream out;
   private ProgressReporter progress;
-  private long size;
   private long transferred;
 
-  private DownloadSink(FileChannel channel, long maxBytes, String source, StageContext context) {
-    this.channel = channel;
+  private DownloadSink(
+      PartialDownload partial, long maxBytes, String source, StageContext context) {
+    this.partial = partial;
     this.maxBytes = maxBytes;
     this.source = source;
     this.context = context;
@@ -48,37 +43,20 @@ final class DownloadSink implements Closeable {
   static DownloadSink open(
       PartialDownload partial, long offset, long maxBytes, String source, StageContext context)
       throws IOException {
-    FileChannel channel =
-        FileChannel.open(partial.data(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    DownloadSink sink = new DownloadSink(channel, maxBytes, source, context);
+    DownloadSink sink = new DownloadSink(partial, maxBytes, source, context);
+    sink.progress.reportNow(0);
     try {
-      channel.truncate(offset);
-      sink.digestPrefix(partial, offset);
-      channel.position(offset);
-      return sink;
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
+      sink.out = context.resumeOutput(partial.data(), offset);
+    } catch (IOException e) {
+      throw new IOException("cannot resume " + source + ": " + e.getMessage(), e);
     }
-  }
-
-  private void digestPrefix(PartialDownload partial, long offset) throws IOException {
-    progress.reportNow(0);
-    byte[] buffer = new byte[Buffers.SIZE];
-    try (InputStream in = Channels.newInputStream(FileChannel.open(partial.data()))) {
-      while (size < offset) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, offset - size));
-        if (n < 0) throw new IOException("partial file shrank while resuming " + source);
-        digest.update(buffer, 0, n);
-        size += n;
-        progress.report(size);
-      }
-    }
+    sink.progress.report(offset);
+    return sink;
   }
 
   /** Bytes in the file so far (resumed plus written). */
   long size() {
-    return size;
+    return out.bytes();
   }
 
   /** Bytes written by this attempt. */
@@ -88,10 +66,8 @@ final class DownloadSink implements Closeable {
 
   /** Drops everything: the source must be read again from its first byte. */
   void restart() throws IOException {
-    channel.truncate(0);
-    channel.position(0);
-    digest = Sha256.newDigest();
-    size = 0;
+    out.close();
+    out = context.resumeOutput(partial.data(), 0);
   }
 
   /**
@@ -102,7 +78,7 @@ final class DownloadSink implements Closeable {
   void expectTotal(long total) {
     if (total > maxBytes) throw tooLarge("its size is " + total + " bytes");
     progress = ProgressReporter.bytes(context, total);
-    progress.reportNow(size);
+    progress.reportNow(size());
   }
 
   /**
@@ -111,23 +87,20 @@ final class DownloadSink implements Closeable {
    * @throws BadInputException when the file grows beyond the worker's limit
    */
   void write(byte[] buffer, int offset, int length) throws IOException {
-    if (size + length > maxBytes) throw tooLarge("it grew beyond that while downloading");
-    ByteBuffer bytes = ByteBuffer.wrap(buffer, offset, length);
-    while (bytes.hasRemaining()) channel.write(bytes);
-    digest.update(buffer, offset, length);
-    size += length;
+    if (size() + length > maxBytes) throw tooLarge("it grew beyond that while downloading");
+    out.write(buffer, offset, length);
     transferred += length;
-    progress.report(size);
+    progress.report(size());
   }
 
   /** The SHA-256 of the whole file; call once, after the last write. */
   String sha256() {
-    return Sha256.hex(digest);
+    return out.sha256();
   }
 
   /** Heartbeats the final count. */
   void finish() {
-    progress.reportNow(size);
+    progress.reportNow(size());
   }
 
   private BadInputException tooLarge(String why) {
@@ -144,6 +117,6 @@ final class DownloadSink implements Closeable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    out.close();
   }
 }

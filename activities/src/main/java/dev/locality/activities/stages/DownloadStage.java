@@ -26,7 +26,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
@@ -262,9 +261,7 @@ public final class DownloadStage implements Stage {
     MessageDigest digest = Sha256.newDigest();
     long bytes;
     try (InputStream in = Files.newInputStream(path);
-        OutputStream out =
-            Files.newOutputStream(
-                target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        OutputStream out = context.createOutput(target)) {
       ProgressReporter progress = ProgressReporter.bytes(context, Files.size(path));
       progress.reportNow(0);
       bytes = StreamCopy.copy(in, out, digest, progress::report);

@@ -377,7 +377,8 @@ public final class TransformCsvStage implements Stage {
       ProgressReporter progress = ProgressReporter.rows(context);
       progress.reportNow(0);
       CsvFileTransform transform =
-          new CsvFileTransform(settings, memoryKeys, progress, context.logger());
+          new CsvFileTransform(
+              settings, memoryKeys, progress, context.logger(), context::createOutput);
       List<Artifact> data = input.artifacts().stream().filter(Artifact::isData).toList();
       List<String> names = ArtifactNames.relativeToCommonParent(data);
       List<Artifact> outputs = new ArrayList<>();
