@@ -2,6 +2,8 @@ package dev.locality.activities.dispatch;
 
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.BadInputException;
+import dev.locality.api.stage.HashingOutputStream;
+import dev.locality.api.stage.OutputDigests;
 import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.Progress;
 import dev.locality.api.stage.StageContext;
@@ -15,24 +17,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link StageContext} of one stage attempt on this worker. Paths are confined to the session
- * directory: {@link #resolve} and {@link #artifact} reject anything that leaves it (also through
- * symbolic links). One instance per attempt, used from one thread at a time.
+ * directory: {@link #resolve}, {@link #artifact}, {@link #createOutput} and {@link #resumeOutput}
+ * reject anything that leaves it (also through symbolic links). Outputs written through {@link
+ * #createOutput} are described from the digest computed while writing ({@link OutputDigests}); any
+ * other file is read with a heartbeat (repeating the stage's last progress) every few MiB. One
+ * instance per attempt; the stage calls it from one thread at a time, output streams may be used on
+ * others.
  */
 public final class StageContextImpl implements StageContext {
 
   private final Path sessionDir;
   private final Path outputDir;
+  private final Path resumeDir;
+  private final OutputDigests digests = new OutputDigests();
   private final PipelineInfo pipeline;
   private final int attempt;
   private final StageHeartbeat heartbeat;
   private final Map<String, String> workerSettings;
   private final Logger logger;
+  private volatile Progress lastProgress;
 
-  /**
-   * @param sessionDir the session's directory (absolute)
-   * @param outputDir this stage's output directory inside it
-   * @param stageType names the logger ({@code dev.locality.stage.<type>})
-   */
+  /** A context whose resume directory is {@code <outputDir>.resume}. */
   public StageContextImpl(
       Path sessionDir,
       Path outputDir,
@@ -41,8 +46,35 @@ public final class StageContextImpl implements StageContext {
       StageHeartbeat heartbeat,
       Map<String, String> workerSettings,
       String stageType) {
+    this(
+        sessionDir,
+        outputDir,
+        outputDir.resolveSibling(outputDir.getFileName() + ".resume"),
+        pipeline,
+        attempt,
+        heartbeat,
+        workerSettings,
+        stageType);
+  }
+
+  /**
+   * @param sessionDir the session's directory (absolute)
+   * @param outputDir this attempt's output directory inside it
+   * @param resumeDir this attempt's resume directory inside it (see {@link #resumeDir()})
+   * @param stageType names the logger ({@code dev.locality.stage.<type>})
+   */
+  public StageContextImpl(
+      Path sessionDir,
+      Path outputDir,
+      Path resumeDir,
+      PipelineInfo pipeline,
+      int attempt,
+      StageHeartbeat heartbeat,
+      Map<String, String> workerSettings,
+      String stageType) {
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
     this.outputDir = outputDir.toAbsolutePath().normalize();
+    this.resumeDir = resumeDir.toAbsolutePath().normalize();
     this.pipeline = pipeline;
     this.attempt = attempt;
     this.heartbeat = heartbeat;
@@ -58,6 +90,21 @@ public final class StageContextImpl implements StageContext {
   @Override
   public Path outputDir() {
     return outputDir;
+  }
+
+  @Override
+  public Path resumeDir() {
+    return resumeDir;
+  }
+
+  @Override
+  public HashingOutputStream createOutput(Path file) throws IOException {
+    return digests.create(inside(file));
+  }
+
+  @Override
+  public HashingOutputStream resumeOutput(Path file, long keep) throws IOException {
+    return digests.resume(inside(file), keep, this::keepAlive);
   }
 
   @Override
@@ -81,11 +128,21 @@ public final class StageContextImpl implements StageContext {
 
   @Override
   public Artifact artifact(Path file, long rows) throws IOException {
+    return digests.describe(sessionDir, inside(file), rows, this::keepAlive);
+  }
+
+  private Path inside(Path file) {
     Path path = sessionDir.resolve(file).toAbsolutePath().normalize();
-    if (!path.startsWith(sessionDir) || escapesThroughLinks(path)) {
+    if (!path.startsWith(sessionDir) || path.equals(sessionDir) || escapesThroughLinks(path)) {
       throw new IllegalArgumentException(file + " is not inside the session directory");
     }
-    return Artifact.describe(sessionDir, path, rows);
+    return path;
+  }
+
+  /** A heartbeat during a pass over file bytes: repeats the stage's last progress. */
+  private void keepAlive() {
+    Progress last = lastProgress;
+    heartbeat(last != null ? last : previousProgress().orElse(Progress.bytes(0, -1)));
   }
 
   @Override
@@ -101,6 +158,7 @@ public final class StageContextImpl implements StageContext {
   @Override
   public void heartbeat(Progress progress) {
     heartbeat.heartbeat(progress);
+    lastProgress = progress;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.locality.activities.dispatch;
 
-import dev.locality.activities.session.FileTrees;
 import dev.locality.activities.session.MdcScope;
 import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionRegistry;
@@ -19,10 +18,10 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.activity.DynamicActivity;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.common.converter.EncodedValues;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +38,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per attempt it: checks that the session is open on this worker (else non-retryable {@link
  * Failures#SESSION_LOST}, so the workflow fails over); validates the stage's options again (else
- * non-retryable {@link Failures#BAD_INPUT} listing every problem); empties the stage's output
- * directory {@code <sessionDir>/<index>-<type>}; runs the stage. A {@link BadInputException}
- * becomes a non-retryable {@link Failures#BAD_INPUT} failure with the stage's message; anything
- * else propagates and is retried on this worker. A failed attempt leaves no output directory
- * behind. Heartbeat exceptions from the SDK (cancellation) propagate unchanged. Thread-safe.
+ * non-retryable {@link Failures#BAD_INPUT} listing every problem); gives the attempt its own empty
+ * output directory {@code <sessionDir>/<index>-<type>/attempt-<n>} and resume directory ({@link
+ * AttemptDirs}: an earlier attempt still running never touches them, nor they it); runs the stage.
+ *
+ * <p>Failures ({@link StageFailures} sorts them): bad input (a {@link BadInputException}, a name
+ * collision, permission denied on a file the user named, a file name too long) becomes a
+ * non-retryable {@link Failures#BAD_INPUT} failure with the stage's message; {@link
+ * OutOfMemoryError} and permission denied inside the session directory become a non-retryable
+ * {@link Failures#WORKER_RESOURCES} failure (logged as an error; the workflow fails over at once);
+ * a full disk is a retryable {@code DiskFull} failure whose partial output and resume files are
+ * deleted; anything else propagates and is retried on this worker, keeping the resume files. A
+ * failed attempt leaves no output directory behind. Heartbeat exceptions from the SDK
+ * (cancellation) and the fence propagate unchanged. Thread-safe.
  */
 public final class StageDispatcher implements DynamicActivity {
   private static final Logger log = LoggerFactory.getLogger(StageDispatcher.class);
@@ -54,6 +61,7 @@ public final class StageDispatcher implements DynamicActivity {
   private final SessionRegistry sessions;
   private final Map<String, String> workerSettings;
   private final BooleanSupplier givingUpSessions;
+  private final AttemptDirs attemptDirs = new AttemptDirs();
 
   /**
    * @param workerSettings settings stages read through {@code StageContext.workerSetting}, such as
@@ -135,17 +143,37 @@ public final class StageDispatcher implements DynamicActivity {
           Failures.BAD_INPUT);
     }
     Stage stage = stages.find(type).orElseThrow(); // validation rejected unknown types
-    Path outputDir = session.dir().resolve(index + "-" + WorkRoot.safeName(type));
+    Path stageDir = session.dir().resolve(index + "-" + WorkRoot.safeName(type));
+    AttemptDirs.Attempt dirs;
     try {
-      FileTrees.deleteRecursively(outputDir);
-      Files.createDirectory(outputDir); // never recreates a session directory already deleted
+      dirs = attemptDirs.start(stageDir, attempt);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not prepare " + outputDir, e);
+      if (!Files.isDirectory(session.dir())) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "session " + invocation.sessionId() + " was closed on worker " + workerId,
+            Failures.SESSION_LOST);
+      }
+      throw failure(type, index, attempt, e, session.dir());
     }
+    try (dirs) {
+      return run(stage, type, index, attempt, invocation, heartbeat, session.dir(), dirs);
+    }
+  }
+
+  private StageResult run(
+      Stage stage,
+      String type,
+      int index,
+      int attempt,
+      StageInvocation invocation,
+      StageHeartbeat heartbeat,
+      Path sessionDir,
+      AttemptDirs.Attempt dirs) {
     StageContextImpl context =
         new StageContextImpl(
-            session.dir(),
-            outputDir,
+            sessionDir,
+            dirs.outputDir(),
+            dirs.resumeDir(),
             invocation.pipeline(),
             attempt,
             fenced(heartbeat, invocation.sessionId()),
@@ -156,32 +184,70 @@ public final class StageDispatcher implements DynamicActivity {
             invocation.inputs() == null ? List.of() : invocation.inputs(),
             new StageConfig(invocation.stage().options()));
     long started = System.nanoTime();
-    boolean succeeded = false;
-    log.info("stage {} ({}) attempt {} started", index, type, attempt);
+    log.info("stage {} ({}) attempt {} started in {}", index, type, attempt, dirs.outputDir());
+    StageResult result;
     try {
-      StageResult result = stage.run(input, context);
+      result = stage.run(input, context);
       if (result == null) throw new IllegalStateException("stage " + type + " returned no result");
-      succeeded = true;
-      log.info(
-          "stage {} ({}) done in {} ms: {} output(s), {}",
-          index,
-          type,
-          (System.nanoTime() - started) / 1_000_000,
-          result.outputs().size(),
-          result.metrics());
-      return result;
-    } catch (BadInputException e) {
-      log.warn("stage {} ({}) rejected its input: {}", index, type, e.getMessage());
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          e.getMessage(), Failures.BAD_INPUT, e);
-    } catch (RuntimeException e) {
-      log.warn("stage {} ({}) attempt {} failed: {}", index, type, attempt, e.toString());
-      throw e;
-    } catch (Exception e) {
-      log.warn("stage {} ({}) attempt {} failed: {}", index, type, attempt, e.toString());
-      throw Activity.wrap(e);
-    } finally {
-      if (!succeeded) deleteQuietly(outputDir);
+    } catch (Throwable t) {
+      StageFailures.Kind kind = StageFailures.classify(t, sessionDir);
+      dirs.failed(kind == StageFailures.Kind.TRANSIENT);
+      throw failure(type, index, attempt, t, sessionDir);
+    }
+    dirs.succeeded();
+    log.info(
+        "stage {} ({}) done in {} ms: {} output(s), {}",
+        index,
+        type,
+        (System.nanoTime() - started) / 1_000_000,
+        result.outputs().size(),
+        result.metrics());
+    return result;
+  }
+
+  /**
+   * What the activity throws for {@code t}: see {@link StageFailures} for the classes. Failures of
+   * the SDK and the fence (cancellation, {@link Failures#SESSION_LOST}) propagate unchanged.
+   */
+  private RuntimeException failure(String type, int index, int attempt, Throwable t, Path dir) {
+    if (t instanceof ApplicationFailure || t instanceof ActivityCompletionException) {
+      log.warn("stage {} ({}) attempt {} stopped: {}", index, type, attempt, t.toString());
+      return (RuntimeException) t;
+    }
+    String message = StageFailures.describe(t, dir);
+    switch (StageFailures.classify(t, dir)) {
+      case BAD_INPUT:
+        log.warn("stage {} ({}) rejected its input: {}", index, type, message);
+        return ApplicationFailure.newNonRetryableFailureWithCause(
+            t instanceof BadInputException ? t.getMessage() : message, Failures.BAD_INPUT, t);
+      case WORKER_RESOURCES:
+        log.error(
+            "WORKER RESOURCES EXHAUSTED: stage {} ({}) attempt {} on worker {}: {}; not retried"
+                + " here, the session fails over to another worker",
+            index,
+            type,
+            attempt,
+            workerId,
+            message,
+            t);
+        if (t instanceof OutOfMemoryError) System.gc(); // the attempt's memory is unreachable now
+        return ApplicationFailure.newNonRetryableFailureWithCause(
+            message, Failures.WORKER_RESOURCES, t);
+      case DISK_FULL:
+        log.error(
+            "DISK FULL: stage {} ({}) attempt {} on worker {}: {}; its partial output was deleted",
+            index,
+            type,
+            attempt,
+            workerId,
+            message);
+        return ApplicationFailure.newFailureWithCause(message, "DiskFull", t);
+      default:
+        log.warn("stage {} ({}) attempt {} failed: {}", index, type, attempt, t.toString());
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Exception e) return Activity.wrap(e);
+        if (t instanceof Error e) throw e;
+        return new RuntimeException(t);
     }
   }
 
@@ -210,13 +276,5 @@ public final class StageDispatcher implements DynamicActivity {
         return heartbeat.previous();
       }
     };
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try {
-      FileTrees.deleteRecursively(dir);
-    } catch (IOException | RuntimeException e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
-    }
   }
 }

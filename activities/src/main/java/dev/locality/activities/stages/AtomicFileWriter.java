@@ -19,10 +19,15 @@ import java.util.function.LongConsumer;
  * written to {@code .<file>.<random>.tmp} in the target's directory, forced to disk, then renamed
  * over the target atomically (replacing it) and the directory is synced. The caller's fence check
  * runs immediately before the rename, the commit point. On failure, including a failed fence check,
- * the temporary file is deleted and the target is left as it was. Thread-safe (stateless).
+ * the temporary file is deleted and the target is left as it was. The copy is forced to disk every
+ * {@value #SYNC_BYTES} bytes as it goes, so the final force (during which nobody heartbeats) has
+ * little left to write whatever the file's size. Thread-safe (stateless).
  */
 final class AtomicFileWriter {
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Bytes written between two forces to disk (64 MiB). */
+  static final long SYNC_BYTES = 64L << 20;
 
   private AtomicFileWriter() {}
 
@@ -47,7 +52,19 @@ final class AtomicFileWriter {
       try (InputStream in = Files.newInputStream(source);
           FileChannel channel =
               FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        bytes = StreamCopy.copy(in, Channels.newOutputStream(channel), null, progress);
+        long[] synced = {0};
+        bytes =
+            StreamCopy.copy(
+                in,
+                Channels.newOutputStream(channel),
+                null,
+                done -> {
+                  if (done - synced[0] >= SYNC_BYTES) {
+                    forceQuietly(channel);
+                    synced[0] = done;
+                  }
+                  progress.accept(done);
+                });
         channel.force(true);
       }
       beforeCommit.run();
@@ -66,6 +83,14 @@ final class AtomicFileWriter {
         t.addSuppressed(e);
       }
       throw t;
+    }
+  }
+
+  private static void forceQuietly(FileChannel channel) {
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

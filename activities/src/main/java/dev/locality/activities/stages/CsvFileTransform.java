@@ -6,6 +6,7 @@ import dev.locality.activities.stages.csv.RecordSizeGuard;
 import dev.locality.activities.stages.csv.RejectLimit;
 import dev.locality.activities.stages.csv.StrictTextReader;
 import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.OutputOpener;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.api.spec.ByteSizes;
 import dev.locality.api.stage.BadInputException;
@@ -20,7 +21,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -54,6 +54,7 @@ final class CsvFileTransform {
   private final long maxRecordBytes;
   private final ProgressReporter progress;
   private final Logger log;
+  private final OutputOpener outputFiles;
   private final List<String> firstRejects = new ArrayList<>();
   private long rowsIn;
   private long rowsOut;
@@ -71,7 +72,9 @@ final class CsvFileTransform {
       int dedupeMemoryKeys,
       long maxRecordBytes,
       ProgressReporter progress,
-      Logger log) {
+      Logger log,
+      OutputOpener outputFiles) {
+    this.outputFiles = outputFiles;
     this.settings = settings;
     this.dedupeMemoryKeys = dedupeMemoryKeys;
     this.maxRecordBytes = maxRecordBytes;
@@ -406,8 +409,7 @@ final class CsvFileTransform {
   }
 
   private BufferedWriter writer(Path target) throws IOException {
-    OutputStream file =
-        Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OutputStream file = outputFiles.create(target);
     try {
       return new BufferedWriter(
           new OutputStreamWriter(settings.compression().wrap(file), StandardCharsets.UTF_8),

@@ -110,6 +110,7 @@ public final class DecompressStage implements Stage {
       Extraction extraction =
           new Extraction(
               context.outputDir(),
+              context::createOutput,
               include,
               DecompressionLimits.from(context),
               progress,

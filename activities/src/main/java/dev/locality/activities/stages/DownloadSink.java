@@ -1,36 +1,30 @@
 package dev.locality.activities.stages;
 
-import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.ProgressReporter;
-import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.api.stage.BadInputException;
+import dev.locality.api.stage.HashingOutputStream;
 import dev.locality.api.stage.StageContext;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
  * Where a network download's bytes go: the {@link PartialDownload} file, appended to after the
- * bytes a previous attempt left. Keeps the SHA-256 of the whole file (the resumed prefix is read
- * back once), enforces the worker's size limit against the announced total and while streaming, and
- * heartbeats bytes done out of the total. Not thread-safe: used by the attempt's thread.
+ * bytes a previous attempt left, through {@link StageContext#resumeOutput} so the SHA-256 of the
+ * whole file is computed while writing (the resumed prefix is read back once, heartbeating) and the
+ * context describes the finished file without reading it again. Enforces the worker's size limit
+ * against the announced total and while streaming, and heartbeats bytes done out of the total. Not
+ * thread-safe: used by the attempt's thread.
  */
 final class DownloadSink implements Closeable {
-  private final FileChannel channel;
+  private final PartialDownload partial;
   private final DownloadLimit limit;
   private final StageContext context;
-  private MessageDigest digest = Sha256.newDigest();
+  private HashingOutputStream out;
   private ProgressReporter progress;
-  private long size;
   private long transferred;
 
-  private DownloadSink(FileChannel channel, DownloadLimit limit, StageContext context) {
-    this.channel = channel;
+  private DownloadSink(PartialDownload partial, DownloadLimit limit, StageContext context) {
+    this.partial = partial;
     this.limit = limit;
     this.context = context;
     this.progress = ProgressReporter.bytes(context, -1);
@@ -45,37 +39,20 @@ final class DownloadSink implements Closeable {
   static DownloadSink open(
       PartialDownload partial, long offset, DownloadLimit limit, StageContext context)
       throws IOException {
-    FileChannel channel =
-        FileChannel.open(partial.data(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    DownloadSink sink = new DownloadSink(channel, limit, context);
+    DownloadSink sink = new DownloadSink(partial, limit, context);
+    sink.progress.reportNow(0);
     try {
-      channel.truncate(offset);
-      sink.digestPrefix(partial, offset);
-      channel.position(offset);
-      return sink;
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
+      sink.out = context.resumeOutput(partial.data(), offset);
+    } catch (IOException e) {
+      throw new IOException("cannot resume " + partial.data() + ": " + e.getMessage(), e);
     }
-  }
-
-  private void digestPrefix(PartialDownload partial, long offset) throws IOException {
-    progress.reportNow(0);
-    byte[] buffer = new byte[Buffers.SIZE];
-    try (InputStream in = Channels.newInputStream(FileChannel.open(partial.data()))) {
-      while (size < offset) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, offset - size));
-        if (n < 0) throw new IOException("partial file shrank while resuming " + partial.data());
-        digest.update(buffer, 0, n);
-        size += n;
-        progress.report(size);
-      }
-    }
+    sink.progress.report(offset);
+    return sink;
   }
 
   /** Bytes in the file so far (resumed plus written). */
   long size() {
-    return size;
+    return out.bytes();
   }
 
   /** Bytes written by this attempt. */
@@ -85,10 +62,8 @@ final class DownloadSink implements Closeable {
 
   /** Drops everything: the source must be read again from its first byte. */
   void restart() throws IOException {
-    channel.truncate(0);
-    channel.position(0);
-    digest = Sha256.newDigest();
-    size = 0;
+    out.close();
+    out = context.resumeOutput(partial.data(), 0);
   }
 
   /**
@@ -99,7 +74,7 @@ final class DownloadSink implements Closeable {
   void expectTotal(long total) {
     limit.checkAnnounced(total);
     progress = ProgressReporter.bytes(context, total);
-    progress.reportNow(size);
+    progress.reportNow(size());
   }
 
   /**
@@ -108,27 +83,24 @@ final class DownloadSink implements Closeable {
    * @throws BadInputException when the file grows beyond the worker's limit
    */
   void write(byte[] buffer, int offset, int length) throws IOException {
-    limit.checkReceived(size + length);
-    ByteBuffer bytes = ByteBuffer.wrap(buffer, offset, length);
-    while (bytes.hasRemaining()) channel.write(bytes);
-    digest.update(buffer, offset, length);
-    size += length;
+    limit.checkReceived(size() + length);
+    out.write(buffer, offset, length);
     transferred += length;
-    progress.report(size);
+    progress.report(size());
   }
 
   /** The SHA-256 of the whole file; call once, after the last write. */
   String sha256() {
-    return Sha256.hex(digest);
+    return out.sha256();
   }
 
   /** Heartbeats the final count. */
   void finish() {
-    progress.reportNow(size);
+    progress.reportNow(size());
   }
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    out.close();
   }
 }

@@ -26,7 +26,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
@@ -303,8 +302,7 @@ public final class DownloadStage implements Stage {
   private static long copy(
       InputStream in, Path target, MessageDigest digest, long size, StageContext context)
       throws IOException {
-    try (OutputStream out =
-        Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (OutputStream out = context.createOutput(target)) {
       ProgressReporter progress = ProgressReporter.bytes(context, size);
       progress.reportNow(0);
       long bytes = StreamCopy.copy(in, out, digest, progress::report);

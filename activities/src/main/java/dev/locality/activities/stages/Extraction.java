@@ -3,6 +3,7 @@ package dev.locality.activities.stages;
 import dev.locality.activities.stages.CompressionFormat.Archive;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.EntryGlobs;
+import dev.locality.activities.stages.internal.OutputOpener;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.api.stage.BadInputException;
@@ -13,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,6 +46,7 @@ final class Extraction {
       new CompressorStreamFactory(true, MEMORY_LIMIT_KIB);
 
   private final Path outputDir;
+  private final OutputOpener outputFiles;
   private final EntryGlobs include;
   private final DecompressionLimits limits;
   private final ProgressReporter progress;
@@ -58,11 +59,13 @@ final class Extraction {
 
   Extraction(
       Path outputDir,
+      OutputOpener outputFiles,
       EntryGlobs include,
       DecompressionLimits limits,
       ProgressReporter progress,
       Logger log) {
     this.outputDir = outputDir;
+    this.outputFiles = outputFiles;
     this.include = include;
     this.limits = limits;
     this.progress = progress;
@@ -274,8 +277,7 @@ final class Extraction {
     CRC32 crc = zipEntry == null ? null : new CRC32();
     try {
       Files.createDirectories(target.getParent());
-      try (OutputStream out =
-          Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out = outputFiles.create(target)) {
         int n;
         while ((n = reading.read(in, buffer, entryName)) != -1) {
           out.write(buffer, 0, n);

@@ -14,17 +14,20 @@ import java.util.Properties;
 
 /**
  * The file a download is written to while it runs, kept where a retried attempt on the same worker
- * finds it: {@code <sessionDir>/.partial/<stage dir>-<hash of url>.part}, next to a {@code .meta}
- * file with the URL's SHA-256 (never the URL: it may hold credentials or a signature) and the
- * server's validators (ETag, Last-Modified). The stage's output directory cannot hold it, because
- * the dispatcher empties that directory before every attempt.
+ * finds it: {@code <resume dir>/<hash of url>.part} in the attempt's {@link
+ * StageContext#resumeDir() resume directory}, next to a {@code .meta} file with the URL's SHA-256
+ * (never the URL: it may hold credentials or a signature) and the server's validators (ETag,
+ * Last-Modified). The worker hands an ended attempt's resume directory to the next attempt of the
+ * stage, never one still running, so two attempts never write the same partial file.
  *
  * <p>A transient failure keeps both files, so the next attempt resumes with a range request; bad
  * input discards them; success moves the data into the output directory. The session's directory
  * (and with it any leftover) is deleted when the session closes. Not thread-safe: one per attempt.
  */
 final class PartialDownload {
+  /** Where the stage test kit keeps resume files: {@code <session>/.partial/<n>-<type>}. */
   static final String DIR = ".partial";
+
   private static final String URL = "urlSha256";
   private static final String ETAG = "etag";
   private static final String LAST_MODIFIED = "lastModified";
@@ -42,11 +45,11 @@ final class PartialDownload {
 
   /** The partial file of {@code url} for this stage of the session. */
   static PartialDownload of(StageContext context, String url) throws IOException {
-    Path dir = Files.createDirectories(context.sessionDir().resolve(DIR));
+    Path dir = Files.createDirectories(context.resumeDir());
     var digest = Sha256.newDigest();
     digest.update(url.getBytes(StandardCharsets.UTF_8));
     String urlHash = Sha256.hex(digest);
-    String name = context.outputDir().getFileName() + "-" + urlHash.substring(0, 16);
+    String name = urlHash.substring(0, 16);
     return new PartialDownload(urlHash, dir.resolve(name + ".part"), dir.resolve(name + ".meta"));
   }
 

@@ -406,7 +406,13 @@ public final class TransformCsvStage implements Stage {
       ProgressReporter progress = ProgressReporter.rows(context);
       progress.reportNow(0);
       CsvFileTransform transform =
-          new CsvFileTransform(settings, memoryKeys, maxRecordBytes, progress, context.logger());
+          new CsvFileTransform(
+              settings,
+              memoryKeys,
+              maxRecordBytes,
+              progress,
+              context.logger(),
+              context::createOutput);
       List<Artifact> data = input.artifacts().stream().filter(Artifact::isData).toList();
       List<String> names = ArtifactNames.relativeToCommonParent(data);
       OutputNames planned = OutputNames.plan(names, settings.compression().suffix);

@@ -1,6 +1,5 @@
 package dev.locality.activities.stages;
 
-import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
@@ -20,10 +19,8 @@ import dev.locality.api.stage.StageInput;
 import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.stage.StageResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -223,7 +220,7 @@ public final class UploadStage implements Stage {
     List<Upload> skip = new ArrayList<>();
     if (!overwrite) {
       for (Upload u : uploads) {
-        if (alreadyUploaded(Path.of(u.target()), u.source())) skip.add(u);
+        if (alreadyUploaded(Path.of(u.target()), u, progress)) skip.add(u);
       }
     }
     long done = 0;
@@ -241,14 +238,17 @@ public final class UploadStage implements Stage {
   }
 
   /**
-   * Whether the target exists already with exactly the source's content (a retried attempt).
+   * Whether the target exists already with exactly the source's content (a retried attempt). Both
+   * files are read only when their sizes match, heartbeating meanwhile; the source's digest is the
+   * artifact's when it has one.
    *
    * @throws BadInputException when it exists with other content
    */
-  private static boolean alreadyUploaded(Path target, Path source) throws IOException {
+  private static boolean alreadyUploaded(Path target, Upload u, ProgressReporter progress)
+      throws IOException {
     if (!Files.exists(target)) return false;
-    if (Files.size(target) == Files.size(source)
-        && Sha256.ofFile(target).equals(Sha256.ofFile(source))) {
+    if (Files.size(target) == u.size()
+        && Sha256.ofFile(target, () -> progress.report(0)).equals(sha256(u, progress))) {
       return true;
     }
     throw new BadInputException(
@@ -313,16 +313,7 @@ public final class UploadStage implements Stage {
     Artifact a = u.artifact();
     if (Sha256.isHex(a.sha256()) && a.bytes() == u.size())
       return a.sha256().toLowerCase(java.util.Locale.ROOT);
-    MessageDigest digest = Sha256.newDigest();
-    byte[] buffer = new byte[Buffers.SIZE];
-    try (InputStream in = Files.newInputStream(u.source())) {
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        digest.update(buffer, 0, n);
-        progress.report(0); // keeps heartbeating while hashing a large file
-      }
-    }
-    return Sha256.hex(digest);
+    return Sha256.ofFile(u.source(), () -> progress.report(0)); // heartbeats while hashing
   }
 
   private Map<String, Artifact> targets(

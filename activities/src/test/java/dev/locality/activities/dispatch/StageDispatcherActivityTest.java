@@ -62,10 +62,10 @@ class StageDispatcherActivityTest {
           .singleElement()
           .satisfies(
               a -> {
-                assertThat(a.path()).isEqualTo("0-write/out.txt");
+                assertThat(a.path()).isEqualTo("0-write/attempt-1/out.txt");
                 assertThat(a.bytes()).isEqualTo(2);
               });
-      assertThat(sessionDir.resolve("0-write/out.txt")).hasContent("hi");
+      assertThat(sessionDir.resolve("0-write/attempt-1/out.txt")).hasContent("hi");
     } finally {
       env.close();
     }

@@ -123,12 +123,13 @@ class StageDispatcherTest {
     StageResult result =
         dispatcher.dispatch("write", invocation("s-1", Map.of("text", "hello")), 2, heartbeat);
 
-    Path out = sessionDir.resolve("2-write/out.txt");
+    Path out = sessionDir.resolve("2-write/attempt-2/out.txt");
     assertThat(out).hasContent("hello");
     byte[] sha =
         MessageDigest.getInstance("SHA-256").digest("hello".getBytes(StandardCharsets.UTF_8));
     assertThat(result.outputs())
-        .containsExactly(new Artifact("2-write/out.txt", 5, HexFormat.of().formatHex(sha), 1));
+        .containsExactly(
+            new Artifact("2-write/attempt-2/out.txt", 5, HexFormat.of().formatHex(sha), 1));
     StageContext context = stage.seen.get();
     assertThat(context.sessionDir()).isEqualTo(sessionDir.toAbsolutePath());
     assertThat(context.attempt()).isEqualTo(2);
@@ -141,7 +142,8 @@ class StageDispatcherTest {
 
   @Test
   void emptiesTheOutputDirectoryAtTheStartOfEveryAttempt() throws Exception {
-    Path leftover = Files.createDirectories(sessionDir.resolve("2-write")).resolve("partial.tmp");
+    Path leftover =
+        Files.createDirectories(sessionDir.resolve("2-write/attempt-2")).resolve("partial.tmp");
     Files.writeString(leftover, "from a crashed attempt");
 
     dispatcher.dispatch("write", invocation("s-1", Map.of("text", "hello")), 2, heartbeat);
@@ -211,7 +213,7 @@ class StageDispatcherTest {
               assertThat(f.isNonRetryable()).isTrue();
               assertThat(f.getOriginalMessage()).isEqualTo("line 3: unbalanced quote");
             });
-    assertThat(sessionDir.resolve("2-write")).doesNotExist();
+    assertThat(sessionDir.resolve("2-write/attempt-1")).doesNotExist();
   }
 
   @Test
@@ -222,7 +224,7 @@ class StageDispatcherTest {
         .isNotInstanceOf(ApplicationFailure.class)
         .hasRootCauseInstanceOf(IOException.class)
         .hasRootCauseMessage("disk hiccup");
-    assertThat(sessionDir.resolve("2-write")).doesNotExist();
+    assertThat(sessionDir.resolve("2-write/attempt-1")).doesNotExist();
   }
 
   @Test

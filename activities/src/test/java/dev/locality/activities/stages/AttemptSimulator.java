@@ -1,9 +1,9 @@
 package dev.locality.activities.stages;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.locality.activities.stages.internal.Sha256;
-import dev.locality.api.stage.Artifact;
+import dev.locality.activities.dispatch.AttemptDirs;
+import dev.locality.activities.dispatch.StageContextImpl;
+import dev.locality.activities.dispatch.StageHeartbeat;
+import dev.locality.api.stage.BadInputException;
 import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.Progress;
 import dev.locality.api.stage.Stage;
@@ -15,27 +15,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs successive attempts of one stage in one session the way the worker's dispatcher does: the
- * output directory {@code <session>/<index>-<type>} is emptied before and deleted after a failed
- * attempt, the attempt number counts up and {@link StageContext#previousProgress()} returns the
- * previous attempt's last heartbeat. For tests of what a retry finds and resumes.
+ * Runs successive attempts of one stage in one session the way the worker's dispatcher does, with
+ * the worker's own {@link AttemptDirs} and {@link StageContextImpl}: attempt {@code n} writes to
+ * {@code <session>/1-<type>/attempt-<n>}, deleted when it fails; its resume files go to {@code
+ * resume-<n>}, handed to the next attempt after a transient failure; the attempt number counts up
+ * and {@link StageContext#previousProgress()} returns the previous attempt's last heartbeat. For
+ * tests of what a retry finds and resumes.
  */
 final class AttemptSimulator {
   private final Stage stage;
   private final Path sessionDir;
   private final Map<String, Object> options = new LinkedHashMap<>();
   private final Map<String, String> workerSettings = new HashMap<>();
+  private final AttemptDirs attemptDirs = new AttemptDirs();
   private int attempt;
   private Progress lastHeartbeat;
 
@@ -54,29 +54,39 @@ final class AttemptSimulator {
     return this;
   }
 
-  Path outputDir() {
+  /** The stage's directory, holding every attempt's directories. */
+  Path stageDir() {
     return sessionDir.resolve("1-" + stage.type());
   }
 
-  Path partialDir() {
-    return sessionDir.resolve(PartialDownload.DIR);
+  /** The output directory of the latest attempt. */
+  Path outputDir() {
+    return stageDir().resolve("attempt-" + attempt);
   }
 
-  /** Files a previous attempt left for resuming. */
+  /** Files attempts left for resuming (regular files in any resume directory of the stage). */
   List<Path> partialFiles() throws IOException {
-    return TestFiles.filesIn(partialDir());
+    if (!Files.exists(stageDir())) return List.of();
+    try (Stream<Path> walk = Files.walk(stageDir())) {
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> stageDir().relativize(p).getName(0).toString().startsWith("resume-"))
+          .toList();
+    }
   }
 
   /**
-   * Pretends an attempt failed after receiving {@code prefix} of {@code url} with this ETag: the
-   * partial file it would have left, and its last heartbeat.
+   * Pretends an attempt failed transiently after receiving {@code prefix} of {@code url} with this
+   * ETag: the partial file it would have left, and its last heartbeat.
    */
   void failedAttemptLeft(String url, byte[] prefix, String etag) throws IOException {
     attempt++;
-    PartialDownload partial = PartialDownload.of(new Context(), url);
-    Files.write(partial.data(), prefix);
-    partial.recordValidators(etag, null);
-    lastHeartbeat = Progress.bytes(prefix.length, -1);
+    try (AttemptDirs.Attempt dirs = attemptDirs.start(stageDir(), attempt)) {
+      PartialDownload partial = PartialDownload.of(context(dirs, new ArrayList<>()), url);
+      Files.write(partial.data(), prefix);
+      partial.recordValidators(etag, null);
+      lastHeartbeat = Progress.bytes(prefix.length, -1);
+      dirs.failed(true);
+    }
   }
 
   /** The result of one attempt: a stage result or what it threw. */
@@ -85,88 +95,43 @@ final class AttemptSimulator {
   /** Runs the next attempt. */
   Attempt run() throws IOException {
     attempt++;
-    deleteTree(outputDir());
-    Files.createDirectories(outputDir());
-    Context context = new Context();
-    try {
-      StageResult result = stage.run(new StageInput(List.of(), new StageConfig(options)), context);
-      return new Attempt(result, null, context.heartbeats);
-    } catch (Throwable t) {
-      deleteTree(outputDir());
-      return new Attempt(null, t, context.heartbeats);
-    } finally {
-      if (!context.heartbeats.isEmpty()) {
-        lastHeartbeat = context.heartbeats.get(context.heartbeats.size() - 1);
+    List<Progress> heartbeats = new ArrayList<>();
+    try (AttemptDirs.Attempt dirs = attemptDirs.start(stageDir(), attempt)) {
+      try {
+        StageResult result =
+            stage.run(
+                new StageInput(List.of(), new StageConfig(options)), context(dirs, heartbeats));
+        dirs.succeeded();
+        return new Attempt(result, null, heartbeats);
+      } catch (Throwable t) {
+        dirs.failed(!(t instanceof BadInputException));
+        return new Attempt(null, t, heartbeats);
+      } finally {
+        if (!heartbeats.isEmpty()) lastHeartbeat = heartbeats.get(heartbeats.size() - 1);
       }
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
+  private StageContext context(AttemptDirs.Attempt dirs, List<Progress> heartbeats) {
+    Optional<Progress> previous = Optional.ofNullable(lastHeartbeat);
+    return new StageContextImpl(
+        sessionDir,
+        dirs.outputDir(),
+        dirs.resumeDir(),
+        new PipelineInfo("test-pipeline", "wf-1", "run-1"),
+        attempt,
+        new StageHeartbeat() {
+          @Override
+          public void heartbeat(Progress progress) {
+            heartbeats.add(progress);
+          }
 
-  private final class Context implements StageContext {
-    private final List<Progress> heartbeats = new ArrayList<>();
-    private final int number = attempt;
-    private final Optional<Progress> previous = Optional.ofNullable(lastHeartbeat);
-    private final Logger logger = LoggerFactory.getLogger("stage." + stage.type());
-
-    @Override
-    public Path sessionDir() {
-      return sessionDir;
-    }
-
-    @Override
-    public Path outputDir() {
-      return AttemptSimulator.this.outputDir();
-    }
-
-    @Override
-    public Path resolve(Artifact artifact) {
-      return sessionDir.resolve(artifact.path()).normalize();
-    }
-
-    @Override
-    public Artifact artifact(Path file, long rows) throws IOException {
-      assertThat(file.toAbsolutePath().normalize()).startsWith(sessionDir);
-      return new Artifact(
-          sessionDir.relativize(file.toAbsolutePath()).toString(),
-          Files.size(file),
-          Sha256.ofFile(file),
-          rows);
-    }
-
-    @Override
-    public PipelineInfo pipeline() {
-      return new PipelineInfo("test-pipeline", "wf-1", "run-1");
-    }
-
-    @Override
-    public int attempt() {
-      return number;
-    }
-
-    @Override
-    public void heartbeat(Progress progress) {
-      heartbeats.add(progress);
-    }
-
-    @Override
-    public Optional<Progress> previousProgress() {
-      return previous;
-    }
-
-    @Override
-    public Optional<String> workerSetting(String name) {
-      return Optional.ofNullable(workerSettings.get(name));
-    }
-
-    @Override
-    public Logger logger() {
-      return logger;
-    }
+          @Override
+          public Optional<Progress> previous() {
+            return previous;
+          }
+        },
+        workerSettings,
+        stage.type());
   }
 }

@@ -197,6 +197,22 @@ class UploadStageTest {
       }
 
       @Override
+      public Path resumeDir() {
+        return context.resumeDir();
+      }
+
+      @Override
+      public dev.locality.api.stage.HashingOutputStream createOutput(Path file) throws IOException {
+        return context.createOutput(file);
+      }
+
+      @Override
+      public dev.locality.api.stage.HashingOutputStream resumeOutput(Path file, long keep)
+          throws IOException {
+        return context.resumeOutput(file, keep);
+      }
+
+      @Override
       public Path resolve(Artifact artifact) {
         return context.resolve(artifact);
       }

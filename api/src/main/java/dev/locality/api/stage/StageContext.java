@@ -1,7 +1,10 @@
 package dev.locality.api.stage;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.slf4j.Logger;
 
@@ -20,14 +23,71 @@ public interface StageContext {
 
   /**
    * A directory for this stage's outputs, inside the session directory, empty at the start of every
-   * attempt (a retried attempt rewrites its outputs: stages are idempotent this way).
+   * attempt (a retried attempt rewrites its outputs: stages are idempotent this way). Each attempt
+   * has its own: an earlier attempt that is still running (it timed out but has not noticed yet)
+   * never writes into or deletes a later attempt's directory.
    */
   Path outputDir();
+
+  /**
+   * A directory this attempt owns for files a retry on this worker may resume from (a partial
+   * download), inside the session directory. The next attempt of the same stage on this worker
+   * finds there what this attempt left, but only once this attempt has ended: two attempts never
+   * share it. Unlike {@link #outputDir()}, a failed attempt's resume files are kept (except after
+   * bad input); they are deleted when the stage succeeds or the session closes.
+   *
+   * <p>The default, for implementations that predate it, is a directory per output directory under
+   * {@code <session>/.resume}, shared by attempts.
+   */
+  default Path resumeDir() {
+    String name = sessionDir().relativize(outputDir()).toString().replace('/', '_');
+    return sessionDir().resolve(".resume").resolve(name.isEmpty() ? "_" : name);
+  }
+
+  /**
+   * Creates a new output file (and its missing parent directories) inside the session directory and
+   * returns a stream that computes the file's size and SHA-256 while it is written. Once the stream
+   * is closed, {@link #artifact} describes the file from that digest without reading it again (the
+   * file may be renamed meanwhile; a file changed after closing is read again). Stages should write
+   * every output this way: reading a large file back takes long, and only heartbeats keep the
+   * attempt alive.
+   *
+   * <p>The default, for implementations that predate it, records nothing ({@link #artifact} then
+   * reads the file).
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when the file exists
+   */
+  default HashingOutputStream createOutput(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    OutputStream out =
+        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new HashingOutputStream(out, null, 0, closed -> {});
+  }
+
+  /**
+   * Opens an output file (created when missing) to continue after its first {@code keep} bytes, as
+   * a resumed download does, dropping whatever follows them. Those bytes are read once to start the
+   * digest, heartbeating meanwhile; the stream then works like {@link #createOutput}'s.
+   *
+   * <p>The default, for implementations that predate it, records nothing and heartbeats {@link
+   * #previousProgress()} (or no progress) while reading.
+   *
+   * @throws IOException when the file holds fewer than {@code keep} bytes
+   */
+  default HashingOutputStream resumeOutput(Path file, long keep) throws IOException {
+    Progress resumePoint = previousProgress().orElse(Progress.bytes(0, -1));
+    return new OutputDigests().resume(file, keep, () -> heartbeat(resumePoint));
+  }
 
   /** The absolute path of an input artifact, checked to stay inside the session directory. */
   Path resolve(Artifact artifact);
 
-  /** Describes a file the stage wrote inside the session directory (size and SHA-256). */
+  /**
+   * Describes a file the stage wrote inside the session directory (size and SHA-256): from the
+   * digest recorded while it was written through {@link #createOutput} or {@link #resumeOutput},
+   * else by reading it, heartbeating every few MiB.
+   */
   Artifact artifact(Path file, long rows) throws IOException;
 
   PipelineInfo pipeline();

@@ -5,6 +5,8 @@ import dev.locality.api.spec.SpecValidator;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.stage.Artifact;
 import dev.locality.api.stage.BadInputException;
+import dev.locality.api.stage.HashingOutputStream;
+import dev.locality.api.stage.OutputDigests;
 import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.Progress;
 import dev.locality.api.stage.Stage;
@@ -47,12 +49,15 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>What the runner does: inputs live in {@code <session>/inputs}; the stage writes to {@code
- * <session>/stages/<n>-<type>}, which is empty at the start of every run (as on a worker); the
- * options are validated first, as the worker does ({@link #run} fails on any problem, {@link
- * #validate} returns them); heartbeats are recorded ({@link Outcome#heartbeats()}); {@link
- * StageContext#resolve} and {@link StageContext#artifact} reject paths outside the session. {@link
- * #runExpectingBadInput} also checks that the failed stage left its output directory empty. {@link
- * Outcome#then} feeds one stage's outputs into the next stage of the same session.
+ * <session>/stages/<n>-<type>}, which is empty at the start of every run (as on a worker), and
+ * keeps resume files in {@code <session>/.partial}; outputs written through {@link
+ * StageContext#createOutput} are described from the digest computed while writing, other files are
+ * read with heartbeats (repeating the last progress) every few MiB, as on a worker; the options are
+ * validated first, as the worker does ({@link #run} fails on any problem, {@link #validate} returns
+ * them); heartbeats are recorded ({@link Outcome#heartbeats()}); {@link StageContext#resolve} and
+ * {@link StageContext#artifact} reject paths outside the session. {@link #runExpectingBadInput}
+ * also checks that the failed stage left its output directory empty. {@link Outcome#then} feeds one
+ * stage's outputs into the next stage of the same session.
  *
  * <p>Broken contracts are reported as {@link AssertionError}s (so any test framework shows them as
  * failures); the kit depends on nothing but the Locality API and SLF4J. Not thread-safe: one runner
@@ -315,6 +320,7 @@ public final class StageTestRunner {
   /** The stage's view of the run; enforces the session-directory confinement a worker enforces. */
   private final class Context implements StageContext {
     private final List<Progress> heartbeats = new ArrayList<>();
+    private final OutputDigests digests = new OutputDigests();
     private final Logger logger = LoggerFactory.getLogger("dev.locality.stage." + stage.type());
 
     @Override
@@ -337,11 +343,37 @@ public final class StageTestRunner {
     }
 
     @Override
+    public Path resumeDir() {
+      return sessionDir.resolve(".partial");
+    }
+
+    @Override
+    public HashingOutputStream createOutput(Path file) throws IOException {
+      return digests.create(inside(file));
+    }
+
+    @Override
+    public HashingOutputStream resumeOutput(Path file, long keep) throws IOException {
+      return digests.resume(inside(file), keep, this::keepAlive);
+    }
+
+    @Override
     public Artifact artifact(Path file, long rows) throws IOException {
+      return digests.describe(sessionDir, inside(file), rows, this::keepAlive);
+    }
+
+    private Path inside(Path file) {
       Path absolute = sessionDir.resolve(file).toAbsolutePath().normalize();
-      if (!absolute.startsWith(sessionDir))
+      if (!absolute.startsWith(sessionDir) || absolute.equals(sessionDir))
         throw new IllegalArgumentException(file + " is not inside the session directory");
-      return Artifact.describe(sessionDir, absolute, rows);
+      return absolute;
+    }
+
+    private void keepAlive() {
+      heartbeat(
+          heartbeats.isEmpty()
+              ? previousProgress().orElse(Progress.bytes(0, -1))
+              : heartbeats.get(heartbeats.size() - 1));
     }
 
     @Override

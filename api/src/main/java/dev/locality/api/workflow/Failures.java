@@ -15,6 +15,13 @@ public final class Failures {
   public static final String WORKER_SHUTDOWN = "WorkerShutdown";
 
   /**
+   * The worker lacks the resources to run the stage (it ran out of memory, or its own work
+   * directory refuses access): never retried on the same worker; the session fails over to another
+   * worker at once, like {@link #SESSION_LOST}.
+   */
+  public static final String WORKER_RESOURCES = "WorkerResources";
+
+  /**
    * A worker declined a session lease (it failed this pipeline before, or it is draining); the
    * workflow asks again, so another worker gets the session when one has room.
    */

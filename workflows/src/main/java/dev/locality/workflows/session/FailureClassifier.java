@@ -90,7 +90,11 @@ final class FailureClassifier {
   }
 
   /**
-   * Judges an activity that failed in a session.
+   * Judges an activity that failed in a session. {@link Failures#SESSION_LOST}, {@link
+   * Failures#WORKER_SHUTDOWN} and {@link Failures#WORKER_RESOURCES} (out of memory, the worker's
+   * own disk refusing access) fail over at once; other non-retryable failures are bad input; a
+   * retryable failure (a full disk among them) reaches here only once the stage's attempts on the
+   * worker are exhausted, and then counts against the session: fail over.
    *
    * @param step what the activity was, e.g. {@code stage 2 (transform-csv)}
    */
@@ -107,6 +111,13 @@ final class FailureClassifier {
       }
       if (Failures.WORKER_SHUTDOWN.equals(type)) {
         return Verdict.session(step + ": worker shut down (" + a.getOriginalMessage() + ")");
+      }
+      if (Failures.WORKER_RESOURCES.equals(type)) {
+        return Verdict.session(
+            step
+                + ": the worker lacks resources, not retried there ("
+                + a.getOriginalMessage()
+                + ")");
       }
       if (a.isNonRetryable()
           || Failures.BAD_INPUT.equals(type)
@@ -131,7 +142,9 @@ final class FailureClassifier {
     }
     if (failure instanceof ApplicationFailure a) {
       String type = a.getType();
-      if (Failures.SESSION_LOST.equals(type) || Failures.WORKER_SHUTDOWN.equals(type)) {
+      if (Failures.SESSION_LOST.equals(type)
+          || Failures.WORKER_SHUTDOWN.equals(type)
+          || Failures.WORKER_RESOURCES.equals(type)) {
         return Verdict.session(session.isLost() ? session.lossReason() : a.getOriginalMessage());
       }
       if (a.isNonRetryable()) return Verdict.badInput(a.getOriginalMessage(), type);

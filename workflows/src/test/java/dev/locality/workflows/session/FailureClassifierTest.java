@@ -92,6 +92,34 @@ class FailureClassifierTest {
   }
 
   @Test
+  void workerResourcesFailOverAtOnceAndAreNeverBadInput() {
+    ActivityFailure oom =
+        activity(
+            RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+            ApplicationFailure.newNonRetryableFailure(
+                "the worker ran out of memory (Java heap space)", Failures.WORKER_RESOURCES));
+
+    assertThat(FailureClassifier.activityFailed(STEP, oom))
+        .isEqualTo(
+            Verdict.session(
+                STEP
+                    + ": the worker lacks resources, not retried there (the worker ran out of"
+                    + " memory (Java heap space))"));
+  }
+
+  @Test
+  void aFullDiskCountsAgainstTheSessionOnceItsInPlaceRetriesAreExhausted() {
+    ActivityFailure diskFull =
+        activity(
+            RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED,
+            ApplicationFailure.newFailure(
+                "disk full on the worker: /w/s/1-x/attempt-3/out: No space left on device",
+                "DiskFull"));
+
+    assertThat(FailureClassifier.activityFailed(STEP, diskFull).kind()).isEqualTo(Kind.SESSION);
+  }
+
+  @Test
   void aCancelledActivityIsNotJudged() {
     ActivityFailure cancelled =
         activity(RetryState.RETRY_STATE_UNSPECIFIED, new CanceledFailure("cancelled"));

@@ -29,7 +29,29 @@ public final class Sha256 {
     return value != null && value.matches("[0-9a-fA-F]{64}");
   }
 
-  /** Streams a file through SHA-256 with a 64 KiB buffer. */
+  /**
+   * Streams a file through SHA-256 with a 64 KiB buffer, calling {@code heartbeat} after every 4
+   * MiB read: for files of any size in a stage.
+   */
+  public static String ofFile(Path file, Runnable heartbeat) throws IOException {
+    MessageDigest digest = newDigest();
+    byte[] buffer = new byte[Buffers.SIZE];
+    long sinceHeartbeat = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        digest.update(buffer, 0, n);
+        sinceHeartbeat += n;
+        if (sinceHeartbeat >= 4 << 20) {
+          heartbeat.run();
+          sinceHeartbeat = 0;
+        }
+      }
+    }
+    return hex(digest);
+  }
+
+  /** Streams a file through SHA-256 with a 64 KiB buffer, without heartbeats: small files only. */
   public static String ofFile(Path file) throws IOException {
     MessageDigest digest = newDigest();
     byte[] buffer = new byte[Buffers.SIZE];

@@ -223,7 +223,7 @@ public final class S3Uploader {
       long done = 0;
       try (InputStream in = Files.newInputStream(source)) {
         while (done < size) {
-          int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - done));
+          int n = readPart(in, buffer, (int) Math.min(buffer.length, size - done), done, progress);
           if (n <= 0) throw new IOException(source + " shrank while it was being uploaded");
           parts.add(
               uploadPart(
@@ -244,6 +244,23 @@ public final class S3Uploader {
       abort(target, uploadId, t);
       throw t;
     }
+  }
+
+  /**
+   * Reads up to {@code length} bytes into {@code buffer} in 4 MiB steps, reporting {@code before}
+   * between them: reading a large part (parts grow with the file) keeps heartbeating.
+   */
+  private static int readPart(
+      InputStream in, byte[] buffer, int length, long before, LongConsumer progress)
+      throws IOException {
+    int read = 0;
+    while (read < length) {
+      int n = in.readNBytes(buffer, read, Math.min(4 << 20, length - read));
+      if (n <= 0) break;
+      read += n;
+      progress.accept(before);
+    }
+    return read;
   }
 
   private CompletedPart uploadPart(
