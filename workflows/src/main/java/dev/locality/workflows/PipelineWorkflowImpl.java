@@ -6,6 +6,7 @@ import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.ArtifactManifest;
 import dev.locality.api.stage.PipelineInfo;
 import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.Failures;
@@ -111,11 +112,12 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     List<StageSpec> stages = spec.stages();
     progress = new StageProgress(stages, session);
     List<Artifact> inputs = List.of();
+    ArtifactManifest inputsManifest = null;
     for (int i = 0; i < stages.size(); i++) {
       StageSpec stage = stages.get(i);
       ActivityStub stub = session.newUntypedActivityStub(StageActivityOptions.of(stage));
       StageInvocation invocation =
-          new StageInvocation(pipeline, session.sessionId(), i, stage, inputs);
+          new StageInvocation(pipeline, session.sessionId(), i, stage, inputs, inputsManifest);
       progress.started(i);
       StageResult result;
       try {
@@ -129,6 +131,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
       }
       progress.completed(i, result);
       inputs = result.outputs();
+      inputsManifest = result.manifest();
     }
     return session;
   }

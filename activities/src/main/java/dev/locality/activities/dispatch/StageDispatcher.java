@@ -179,19 +179,29 @@ public final class StageDispatcher implements DynamicActivity {
             fenced(heartbeat, invocation.sessionId()),
             workerSettings,
             type);
-    StageInput input =
-        new StageInput(
-            invocation.inputs() == null ? List.of() : invocation.inputs(),
-            new StageConfig(invocation.stage().options()));
+    StageInput input;
+    try {
+      input =
+          new StageInput(
+              OutputManifests.inputs(invocation, sessionDir),
+              new StageConfig(invocation.stage().options()));
+    } catch (RuntimeException e) {
+      dirs.failed(false);
+      throw e;
+    }
     long started = System.nanoTime();
     log.info("stage {} ({}) attempt {} started in {}", index, type, attempt, dirs.outputDir());
     StageResult result;
     try {
       result = stage.run(input, context);
       if (result == null) throw new IllegalStateException("stage " + type + " returned no result");
+      result =
+          OutputManifests.spillIfLarge(
+              result, sessionDir, OutputManifests.fileFor(dirs.outputDir(), attempt));
     } catch (Throwable t) {
       StageFailures.Kind kind = StageFailures.classify(t, sessionDir);
       dirs.failed(kind == StageFailures.Kind.TRANSIENT);
+      OutputManifests.deleteQuietly(OutputManifests.fileFor(dirs.outputDir(), attempt));
       throw failure(type, index, attempt, t, sessionDir);
     }
     dirs.succeeded();
@@ -200,7 +210,7 @@ public final class StageDispatcher implements DynamicActivity {
         index,
         type,
         (System.nanoTime() - started) / 1_000_000,
-        result.outputs().size(),
+        result.outputCount(),
         result.metrics());
     return result;
   }

@@ -17,11 +17,13 @@ import java.util.function.LongConsumer;
 /**
  * Publishes a file so readers see either the old target or the complete new one: the content is
  * written to {@code .<file>.<random>.tmp} in the target's directory, forced to disk, then renamed
- * over the target atomically (replacing it) and the directory is synced. The caller's fence check
- * runs immediately before the rename, the commit point. On failure, including a failed fence check,
- * the temporary file is deleted and the target is left as it was. The copy is forced to disk every
- * {@value #SYNC_BYTES} bytes as it goes, so the final force (during which nobody heartbeats) has
- * little left to write whatever the file's size. Thread-safe (stateless).
+ * over the target atomically (replacing it); the directory is synced by the caller once it has
+ * published every file into it ({@link #syncDirectories}), before it reports the files as written,
+ * so a many-file upload pays one directory sync per directory, not one per file. The caller's fence
+ * check runs immediately before the rename, the commit point. On failure, including a failed fence
+ * check, the temporary file is deleted and the target is left as it was. The copy is forced to disk
+ * every {@value #SYNC_BYTES} bytes as it goes, so the final force (during which nobody heartbeats)
+ * has little left to write whatever the file's size. Thread-safe (stateless).
  */
 final class AtomicFileWriter {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,9 +39,16 @@ final class AtomicFileWriter {
    * @param progress called with bytes copied so far
    * @param beforeCommit the fence check, run once immediately before the rename into place; an
    *     exception it throws prevents the rename and propagates unchanged
+   * @param renamedInto collects the target's directory, to be synced with {@link #syncDirectories}
+   *     after the last file
    * @return bytes written
    */
-  static long publish(Path source, Path target, LongConsumer progress, Runnable beforeCommit)
+  static long publish(
+      Path source,
+      Path target,
+      LongConsumer progress,
+      Runnable beforeCommit,
+      java.util.Set<Path> renamedInto)
       throws IOException {
     Path dir = target.getParent();
     Files.createDirectories(dir);
@@ -74,7 +83,7 @@ final class AtomicFileWriter {
         throw new IOException(
             "cannot rename " + temp + " to " + target + " atomically: " + e.getMessage(), e);
       }
-      syncDirectory(dir);
+      renamedInto.add(dir);
       return bytes;
     } catch (Throwable t) {
       try {
@@ -92,6 +101,11 @@ final class AtomicFileWriter {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Makes the renames into {@code dirs} durable. */
+  static void syncDirectories(java.util.Collection<Path> dirs) {
+    dirs.forEach(AtomicFileWriter::syncDirectory);
   }
 
   /** Makes the rename durable; not every platform can open a directory, which is fine. */

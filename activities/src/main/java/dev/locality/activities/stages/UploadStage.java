@@ -217,23 +217,26 @@ public final class UploadStage implements Stage {
   private long publishFiles(
       List<Upload> uploads, boolean overwrite, ProgressReporter progress, StageContext context)
       throws IOException {
-    List<Upload> skip = new ArrayList<>();
+    java.util.Set<Upload> skip = new java.util.HashSet<>();
     if (!overwrite) {
       for (Upload u : uploads) {
         if (alreadyUploaded(Path.of(u.target()), u, progress)) skip.add(u);
       }
     }
     long done = 0;
+    java.util.Set<Path> renamedInto = new java.util.LinkedHashSet<>();
     for (Upload u : uploads) {
       Path target = Path.of(u.target());
       if (skip.contains(u)) {
         context.logger().info("{} already holds this content; not rewritten", target);
       } else {
         UploadProgress fileProgress = new UploadProgress(progress, done);
-        AtomicFileWriter.publish(u.source(), target, fileProgress, fileProgress::fenceCheck);
+        AtomicFileWriter.publish(
+            u.source(), target, fileProgress, fileProgress::fenceCheck, renamedInto);
       }
       done += u.size();
     }
+    AtomicFileWriter.syncDirectories(renamedInto); // the renames are durable before we report
     return done;
   }
 
@@ -275,7 +278,7 @@ public final class UploadStage implements Stage {
                 context.workerSetting(PART_SIZE_SETTING), PART_SIZE_SETTING, DEFAULT_PART_SIZE),
             context.logger());
     List<String> hashes = new ArrayList<>();
-    List<Upload> skip = new ArrayList<>();
+    java.util.Set<Upload> skip = new java.util.HashSet<>();
     for (Upload u : uploads) {
       String sha = sha256(u, progress);
       hashes.add(sha);

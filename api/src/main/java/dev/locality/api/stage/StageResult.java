@@ -4,12 +4,31 @@ import java.util.List;
 
 /**
  * What a stage hands on: its output artifacts (the next stage's input), its metrics, and any
- * externally visible URIs it wrote (uploads).
+ * externally visible URIs it wrote (uploads). A stage returns every output; the worker moves lists
+ * longer than {@link ArtifactManifest#INLINE_LIMIT} into a manifest file before the result enters
+ * the workflow's history ({@code manifest} is then set, {@code outputs} empty and {@code
+ * outputUris} cut to the first entries), so the history stays small whatever the data.
+ *
+ * @param manifest where the full lists are when they were too long for the history; null otherwise
  */
-public record StageResult(List<Artifact> outputs, StageMetrics metrics, List<String> outputUris) {
+public record StageResult(
+    List<Artifact> outputs,
+    StageMetrics metrics,
+    List<String> outputUris,
+    ArtifactManifest manifest) {
   public StageResult {
     outputs = List.copyOf(outputs);
     outputUris = outputUris == null ? List.of() : List.copyOf(outputUris);
+  }
+
+  /** A stage's result with every output listed (what stages return). */
+  public StageResult(List<Artifact> outputs, StageMetrics metrics, List<String> outputUris) {
+    this(outputs, metrics, outputUris, null);
+  }
+
+  /** How many artifacts the stage produced, whether listed here or in the manifest. */
+  public int outputCount() {
+    return manifest == null ? outputs.size() : manifest.artifacts();
   }
 
   public static StageResult of(List<Artifact> outputs, StageMetrics metrics) {

@@ -2,6 +2,7 @@ package dev.locality.api.workflow;
 
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.stage.Artifact;
+import dev.locality.api.stage.ArtifactManifest;
 import dev.locality.api.stage.PipelineInfo;
 import java.util.List;
 
@@ -12,11 +13,24 @@ import java.util.List;
  * @param sessionId the session whose directory holds the inputs
  * @param stageIndex position in the pipeline (names the stage's output directory)
  * @param stage the stage as written in the spec
- * @param inputs the previous stage's outputs
+ * @param inputs the previous stage's outputs, when they were few enough to be listed here
+ * @param inputsManifest where the previous stage's outputs are listed when they were too many for
+ *     the history (then {@code inputs} is empty); null otherwise
  */
 public record StageInvocation(
     PipelineInfo pipeline,
     String sessionId,
     int stageIndex,
     StageSpec stage,
-    List<Artifact> inputs) {}
+    List<Artifact> inputs,
+    ArtifactManifest inputsManifest) {
+
+  public StageInvocation(
+      PipelineInfo pipeline,
+      String sessionId,
+      int stageIndex,
+      StageSpec stage,
+      List<Artifact> inputs) {
+    this(pipeline, sessionId, stageIndex, stage, inputs, null);
+  }
+}

@@ -1,5 +1,6 @@
 package dev.locality.api.workflow;
 
+import dev.locality.api.stage.ArtifactManifest;
 import dev.locality.api.stage.StageMetrics;
 import java.util.List;
 
@@ -15,8 +16,11 @@ import java.util.List;
  * @param startedAtMillis epoch millis when it was scheduled, 0 if not yet
  * @param endedAtMillis epoch millis when it ended, 0 if not yet
  * @param metrics what it moved, null until completed
- * @param outputUris external URIs written (upload stages)
+ * @param outputUris external URIs written (upload stages); the first {@link
+ *     ArtifactManifest#INLINE_LIMIT} when the stage wrote more (see {@code manifest})
  * @param failure the failure message when FAILED
+ * @param manifest when the stage's outputs were too many for the history: how many artifacts and
+ *     output URIs there were in all; null otherwise
  */
 public record StageRun(
     int index,
@@ -29,7 +33,36 @@ public record StageRun(
     long endedAtMillis,
     StageMetrics metrics,
     List<String> outputUris,
-    String failure) {
+    String failure,
+    ArtifactManifest manifest) {
+
+  /** A run whose outputs were few enough to be listed. */
+  public StageRun(
+      int index,
+      String type,
+      String state,
+      String sessionId,
+      String workerId,
+      String taskQueue,
+      long startedAtMillis,
+      long endedAtMillis,
+      StageMetrics metrics,
+      List<String> outputUris,
+      String failure) {
+    this(
+        index,
+        type,
+        state,
+        sessionId,
+        workerId,
+        taskQueue,
+        startedAtMillis,
+        endedAtMillis,
+        metrics,
+        outputUris,
+        failure,
+        null);
+  }
 
   public StageRun withState(String newState) {
     return new StageRun(
@@ -43,6 +76,7 @@ public record StageRun(
         endedAtMillis,
         metrics,
         outputUris,
-        failure);
+        failure,
+        manifest);
   }
 }

@@ -77,7 +77,8 @@ public final class StageProgress {
             Workflow.currentTimeMillis(),
             result.metrics(),
             result.outputUris(),
-            null));
+            null,
+            result.manifest()));
   }
 
   /** FAILED with the failure's message, or CANCELLED when the session was lost under it. */
