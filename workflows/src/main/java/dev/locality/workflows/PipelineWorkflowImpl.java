@@ -95,7 +95,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private PipelineResult run(PipelineSpec spec) {
     WorkflowInfo info = Workflow.getInfo();
     PipelineInfo pipeline = new PipelineInfo(spec.name(), info.getWorkflowId(), info.getRunId());
-    failover = new Failover(sessions, FailoverPolicy.from(spec.session()));
+    failover = new Failover(sessions, FailoverPolicy.forPipeline(spec));
     WorkerSession session = failover.run(s -> runStages(spec, pipeline, s));
     log.info("pipeline {} completed on worker {}", spec.name(), session.workerId());
     return new PipelineResult(

@@ -16,8 +16,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,17 +28,21 @@ import org.slf4j.LoggerFactory;
  * The worker side of a session: registered only on the shared-queue worker, whose activity slots
  * ({@code maxSessions}) are the session slots. Holding one lease activity = holding one slot.
  *
- * <p>On start the lease declines (retryable {@value #LEASE_DECLINED} failure) when the request asks
- * to avoid this worker, after pausing shared-queue polling for {@link #DECLINE_COOL_DOWN} so that
- * another worker picks the retry up, or when the worker is draining. Otherwise it creates the
- * session directory, registers the session, signals {@link SessionGrant} to its workflow and then
- * heartbeats every min(heartbeatTimeout/3, 500 ms), waking at once on cancellation. It ends when a
- * heartbeat reports the session closed: {@link io.temporal.client.ActivityCanceledException} (and
- * any other {@link ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException}
- * (the workflow closed the session and already finished) ends the lease normally; or when the
- * worker's drain expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the
- * ending, the session directory is deleted and the session unregistered. Thread-safe: one instance
- * serves every lease of the worker.
+ * <p>On start the lease declines with a retryable {@value Failures#LEASE_UNSUPPORTED} failure
+ * (details: this worker's id and the missing types) when the request names a stage type this
+ * worker's registry lacks, after pausing shared-queue polling for {@link #DECLINE_COOL_DOWN}: the
+ * workflow keeps asking other workers and never makes this worker accept. It declines (retryable
+ * {@value #LEASE_DECLINED} failure) when the request asks to avoid this worker, after pausing
+ * shared-queue polling for {@link #DECLINE_COOL_DOWN} so that another worker picks the retry up, or
+ * when the worker is draining. Otherwise it creates the session directory, registers the session,
+ * signals {@link SessionGrant} to its workflow and then heartbeats every min(heartbeatTimeout/3,
+ * 500 ms), waking at once on cancellation. It ends when a heartbeat reports the session closed:
+ * {@link io.temporal.client.ActivityCanceledException} (and any other {@link
+ * ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException} (the workflow
+ * closed the session and already finished) ends the lease normally; or when the worker's drain
+ * expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the ending, the session
+ * directory is deleted and the session unregistered. Thread-safe: one instance serves every lease
+ * of the worker.
  */
 public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   /** Failure type of a declined lease (retryable: the workflow asks again). */
@@ -58,6 +65,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   private final Drain drain;
   private final SharedQueuePause pause;
   private final LeaseConfirmer confirmer;
+  private final Predicate<String> hasStage;
 
   public SessionLeaseActivityImpl(
       String workerId,
@@ -68,6 +76,25 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       WorkflowClient client,
       Drain drain,
       SharedQueuePause pause) {
+    this(workerId, host, uniqueQueue, workRoot, sessions, client, drain, pause, t -> true);
+  }
+
+  /**
+   * The worker's lease.
+   *
+   * @param hasStage whether this worker's stage registry has a stage type; a lease whose request
+   *     names a type it lacks is declined with {@value Failures#LEASE_UNSUPPORTED}
+   */
+  public SessionLeaseActivityImpl(
+      String workerId,
+      String host,
+      String uniqueQueue,
+      WorkRoot workRoot,
+      SessionRegistry sessions,
+      WorkflowClient client,
+      Drain drain,
+      SharedQueuePause pause,
+      Predicate<String> hasStage) {
     this(
         workerId,
         host,
@@ -77,7 +104,8 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
         GrantSender.using(client),
         drain,
         pause,
-        LeaseConfirmer.using(client, workerId));
+        LeaseConfirmer.using(client, workerId),
+        hasStage);
   }
 
   /** As the public constructor, with the grant delivery replaceable (tests). */
@@ -108,6 +136,39 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       Drain drain,
       SharedQueuePause pause,
       LeaseConfirmer confirmer) {
+    this(
+        workerId,
+        host,
+        uniqueQueue,
+        workRoot,
+        sessions,
+        grants,
+        drain,
+        pause,
+        confirmer,
+        t -> true);
+  }
+
+  /**
+   * As the public constructor, with grant delivery and lease confirmation replaceable (tests) and
+   * the stage types this worker can run.
+   *
+   * @param confirmer confirms the lease with the server for fencing, or null for no fencing
+   * @param hasStage whether this worker's stage registry has a stage type; a lease whose request
+   *     names a type it lacks is declined with {@value Failures#LEASE_UNSUPPORTED}
+   */
+  public SessionLeaseActivityImpl(
+      String workerId,
+      String host,
+      String uniqueQueue,
+      WorkRoot workRoot,
+      SessionRegistry sessions,
+      GrantSender grants,
+      Drain drain,
+      SharedQueuePause pause,
+      LeaseConfirmer confirmer,
+      Predicate<String> hasStage) {
+    this.hasStage = hasStage;
     this.confirmer = confirmer;
     this.workerId = workerId;
     this.host = host;
@@ -177,6 +238,19 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   }
 
   private void declineIfUnwanted(SessionRequest request) {
+    List<String> missing =
+        request.requiredStageTypes().stream().filter(t -> !hasStage.test(t)).distinct().toList();
+    if (!missing.isEmpty()) {
+      String names = missing.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
+      log.info(
+          "declining session {}: worker {} has no stage {}", request.sessionId(), workerId, names);
+      pause.pauseFor(DECLINE_COOL_DOWN);
+      throw ApplicationFailure.newFailure(
+          "worker " + workerId + " declined: it has no stage " + names,
+          Failures.LEASE_UNSUPPORTED,
+          workerId,
+          missing);
+    }
     if (request.avoidWorkers() != null && request.avoidWorkers().contains(workerId)) {
       log.info(
           "declining session {}: worker {} failed this pipeline before",

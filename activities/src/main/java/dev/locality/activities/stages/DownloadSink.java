@@ -12,8 +12,8 @@ import java.io.IOException;
  * bytes a previous attempt left, through {@link StageContext#resumeOutput} so the SHA-256 of the
  * whole file is computed while writing (the resumed prefix is read back once, heartbeating) and the
  * context describes the finished file without reading it again. Enforces the worker's size limit
- * against the announced total and while streaming, and heartbeats bytes done out of the total. Not
- * thread-safe: used by the attempt's thread.
+ * against the announced total and while streaming, and heartbeats bytes done out of the total (also
+ * while the fetcher waits, see {@link #keepAlive}). Not thread-safe: used by the attempt's thread.
  */
 final class DownloadSink implements Closeable {
   private final PartialDownload partial;
@@ -92,6 +92,14 @@ final class DownloadSink implements Closeable {
   /** The SHA-256 of the whole file; call once, after the last write. */
   String sha256() {
     return out.sha256();
+  }
+
+  /**
+   * Heartbeats the bytes so far again: for the fetchers while they wait for a response, so that
+   * waiting never starves the heartbeat. Throws what the heartbeat throws (a cancellation).
+   */
+  void keepAlive() {
+    progress.reportNow(size());
   }
 
   /** Heartbeats the final count. */

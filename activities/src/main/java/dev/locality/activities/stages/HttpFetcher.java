@@ -1,6 +1,7 @@
 package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.internal.StallGuard;
 import dev.locality.activities.stages.net.HostPolicy;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,9 +46,14 @@ import org.slf4j.Logger;
  * starting elsewhere restarts with a plain request.
  *
  * <p><b>Failures:</b> 4xx other than 408 and 429 are bad input; 5xx, 408, 429, connection errors, a
- * body shorter than its Content-Length and a stall longer than the idle timeout are transient
- * {@link IOException}s (the partial file stays for the next attempt). Thread-safe: the client is
- * shared, state lives in the call.
+ * body shorter than its Content-Length and a stall longer than the idle timeout (also while waiting
+ * for the response headers) are transient {@link IOException}s (the partial file stays for the next
+ * attempt).
+ *
+ * <p><b>Heartbeats:</b> while waiting for response headers the fetcher repeats the sink's progress
+ * every {@link HeartbeatingWait#INTERVAL} ({@link DownloadSink#keepAlive}); a heartbeat that throws
+ * (the stage was cancelled) cancels the request and propagates. Thread-safe: the client is shared,
+ * state lives in the call.
  */
 final class HttpFetcher {
   static final int MAX_REDIRECTS = 10;
@@ -80,7 +88,8 @@ final class HttpFetcher {
       sink.restart();
       offset = 0;
     }
-    Exchange exchange = open(uri, offset, validator);
+    Runnable heartbeat = sink::keepAlive;
+    Exchange exchange = open(uri, offset, validator, heartbeat);
     long total;
     try {
       total = startingAt(exchange, offset);
@@ -88,7 +97,7 @@ final class HttpFetcher {
       exchange.close();
       log.info("{}; downloading {} again from the first byte", e.getMessage(), RedactedUrl.of(uri));
       sink.restart();
-      exchange = open(uri, 0, null);
+      exchange = open(uri, 0, null, heartbeat);
       total = startingAtOrClose(exchange);
     } catch (IOException | RuntimeException e) {
       exchange.close();
@@ -170,14 +179,14 @@ final class HttpFetcher {
   }
 
   /** Sends the request, following redirects after checking each hop's host. */
-  private Exchange open(URI start, long offset, String validator)
+  private Exchange open(URI start, long offset, String validator, Runnable heartbeat)
       throws IOException, InterruptedException {
     List<URI> chain = new ArrayList<>();
     URI uri = start;
     while (true) {
       chain.add(uri);
       hosts.check(uri.getHost(), RedactedUrl.of(uri));
-      HttpResponse<InputStream> response = send(uri, start, offset, validator);
+      HttpResponse<InputStream> response = send(uri, start, offset, validator, heartbeat);
       Exchange exchange = new Exchange(start, uri, response);
       if (!isRedirect(response.statusCode())) return exchange;
       exchange.close();
@@ -195,8 +204,14 @@ final class HttpFetcher {
     }
   }
 
-  /** One request, with a (redacted) message naming the URL when the connection fails. */
-  private HttpResponse<InputStream> send(URI uri, URI start, long offset, String validator)
+  /**
+   * One request, with a (redacted) message naming the URL when the connection fails. Waits for the
+   * response headers (at most the idle timeout, the request's timeout) heartbeating through {@code
+   * heartbeat}; when the heartbeat throws (cancelled), the request is cancelled and the exception
+   * propagates.
+   */
+  private HttpResponse<InputStream> send(
+      URI uri, URI start, long offset, String validator, Runnable heartbeat)
       throws IOException, InterruptedException {
     HttpRequest.Builder request;
     try {
@@ -216,8 +231,15 @@ final class HttpFetcher {
       request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
     }
     try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
+      return HeartbeatingWait.await(
+          client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
+          null, // the request's own timeout (the idle timeout) bounds the wait
+          heartbeat,
+          HttpFetcher::closeQuietly);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no timeout was set", e);
+    } catch (ExecutionException failed) {
+      IOException e = HeartbeatingWait.rethrow(failed.getCause());
       // the JDK's messages do not name the URL; the cause is kept for its class only
       throw new IOException(
           "request to "
@@ -391,6 +413,14 @@ final class HttpFetcher {
       throw new BadInputException("HTTP " + status + " from " + url + " (client error)");
     }
     throw new BadInputException("unexpected HTTP status " + status + " from " + url);
+  }
+
+  private static void closeQuietly(HttpResponse<InputStream> response) {
+    try {
+      response.body().close();
+    } catch (IOException e) {
+      // the connection is discarded either way
+    }
   }
 
   /** The bytes offered do not continue the partial file: start over. */

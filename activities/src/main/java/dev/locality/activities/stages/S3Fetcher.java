@@ -1,11 +1,17 @@
 package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.StallGuard;
 import dev.locality.activities.stages.s3.S3Failures;
 import dev.locality.activities.stages.s3.S3Location;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,8 +25,13 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * worker's limit before any byte moves) and the ETag; a GET with {@code If-Match: <etag>} reads the
  * bytes, with {@code Range: bytes=<n>-} when a previous attempt left n bytes of the same ETag. A
  * changed object restarts from the first byte. Failures are classified by {@link S3Failures}; a
- * stall longer than the idle timeout aborts the stream (transient). Thread-safe (stateless apart
- * from the shared client).
+ * stall longer than the idle timeout, also while waiting for the HEAD's answer or the GET's first
+ * byte, is transient.
+ *
+ * <p><b>Heartbeats:</b> the HEAD and the GET run on a helper thread while the stage's thread waits
+ * for their answer, repeating the sink's progress every {@link HeartbeatingWait#INTERVAL}; a
+ * heartbeat that throws (the stage was cancelled) abandons the request (a late response stream is
+ * aborted) and propagates. Thread-safe (stateless apart from the shared client).
  */
 final class S3Fetcher {
   private final S3Client client;
@@ -36,7 +47,13 @@ final class S3Fetcher {
   void fetch(S3Location location, PartialDownload partial, DownloadSink sink) throws IOException {
     HeadObjectResponse head;
     try {
-      head = client.headObject(b -> b.bucket(location.bucket()).key(location.key()));
+      head =
+          waitFor(
+              "HEAD",
+              location,
+              () -> client.headObject(b -> b.bucket(location.bucket()).key(location.key())),
+              ignored -> {},
+              sink);
     } catch (SdkException e) {
       throw S3Failures.badInputOr(e, "reading", location);
     }
@@ -63,6 +80,47 @@ final class S3Fetcher {
     }
   }
 
+  /**
+   * Runs an SDK call on a helper thread and waits for its answer (at most the idle timeout),
+   * heartbeating the sink's progress; see {@link HeartbeatingWait}. What the call threw is rethrown
+   * unchanged ({@link SdkException}s for the caller to classify).
+   */
+  private <T> T waitFor(
+      String what,
+      S3Location location,
+      Callable<T> call,
+      Consumer<? super T> discard,
+      DownloadSink sink)
+      throws IOException {
+    try {
+      return HeartbeatingWait.call(call, idleTimeout, sink::keepAlive, discard);
+    } catch (ExecutionException e) {
+      throw HeartbeatingWait.rethrow(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException(
+          "no response to "
+              + what
+              + " "
+              + location
+              + " for "
+              + idleTimeout.toMillis()
+              + " ms (stalled; will retry)",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for " + location);
+    }
+  }
+
+  private static void abort(ResponseInputStream<GetObjectResponse> body) {
+    body.abort();
+    try {
+      body.close();
+    } catch (IOException | RuntimeException e) {
+      // aborted either way
+    }
+  }
+
   private void read(S3Location location, String etag, long offset, DownloadSink sink)
       throws IOException {
     GetObjectRequest.Builder request =
@@ -71,7 +129,8 @@ final class S3Fetcher {
     if (offset > 0) request.range("bytes=" + offset + "-");
     ResponseInputStream<GetObjectResponse> body;
     try {
-      body = client.getObject(request.build());
+      body =
+          waitFor("GET", location, () -> client.getObject(request.build()), S3Fetcher::abort, sink);
     } catch (SdkException e) {
       if (S3Failures.hasStatus(e, 412)) {
         sink.restart();

@@ -27,6 +27,13 @@ public final class Failures {
    */
   public static final String LEASE_DECLINED = "LeaseDeclined";
 
+  /**
+   * A worker declined a session lease because it lacks stage types the pipeline needs (a mixed
+   * fleet whose workers load different plugins). Unlike {@link #LEASE_DECLINED} it never turns into
+   * an acceptance after a few refusals. Details: the worker id, then the missing types.
+   */
+  public static final String LEASE_UNSUPPORTED = "LeaseUnsupported";
+
   /** No worker with a free session slot appeared within the creation timeout. */
   public static final String NO_WORKER = "NoWorkerAvailable";
 

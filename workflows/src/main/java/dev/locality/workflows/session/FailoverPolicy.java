@@ -1,7 +1,10 @@
 package dev.locality.workflows.session;
 
+import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
+import dev.locality.api.spec.StageSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,6 +47,19 @@ public final class FailoverPolicy {
     Duration backoff =
         s.failoverBackoff() != null ? s.failoverBackoff() : SessionSpec.DEFAULTS.failoverBackoff();
     return new FailoverPolicy(attempts, backoff, SessionOptions.from(s));
+  }
+
+  /**
+   * The policy of {@link #from(SessionSpec)} for {@code spec}'s session, whose sessions go only to
+   * workers that have every stage type of the pipeline.
+   */
+  public static FailoverPolicy forPipeline(PipelineSpec spec) {
+    FailoverPolicy policy = from(spec.session());
+    List<String> types = spec.stages().stream().map(StageSpec::type).distinct().toList();
+    return new FailoverPolicy(
+        policy.maxWorkerAttempts,
+        policy.backoff,
+        policy.session.toBuilder().setStageTypes(types).build());
   }
 
   public int maxWorkerAttempts() {

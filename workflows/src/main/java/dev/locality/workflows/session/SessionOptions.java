@@ -28,6 +28,7 @@ public final class SessionOptions {
   private final int attempt;
   private final List<String> avoidWorkers;
   private final int maxDeclines;
+  private final List<String> stageTypes;
 
   private SessionOptions(Builder b) {
     this.heartbeatTimeout = b.heartbeatTimeout;
@@ -37,6 +38,7 @@ public final class SessionOptions {
     this.attempt = b.attempt;
     this.avoidWorkers = List.copyOf(b.avoidWorkers);
     this.maxDeclines = b.maxDeclines;
+    this.stageTypes = List.copyOf(b.stageTypes);
   }
 
   public static Builder newBuilder() {
@@ -91,6 +93,11 @@ public final class SessionOptions {
     return maxDeclines;
   }
 
+  /** Stage types the session's worker must have; workers lacking one decline the lease. */
+  public List<String> stageTypes() {
+    return stageTypes;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions{heartbeatTimeout="
@@ -113,6 +120,7 @@ public final class SessionOptions {
     private int attempt = 1;
     private List<String> avoidWorkers = List.of();
     private int maxDeclines = DEFAULT_MAX_DECLINES;
+    private List<String> stageTypes = List.of();
 
     private Builder() {}
 
@@ -124,6 +132,7 @@ public final class SessionOptions {
       attempt = o.attempt;
       avoidWorkers = o.avoidWorkers;
       maxDeclines = o.maxDeclines;
+      stageTypes = o.stageTypes;
     }
 
     public Builder setHeartbeatTimeout(Duration heartbeatTimeout) {
@@ -154,6 +163,12 @@ public final class SessionOptions {
 
     public Builder setAvoidWorkers(List<String> avoidWorkers) {
       this.avoidWorkers = avoidWorkers == null ? List.of() : avoidWorkers;
+      return this;
+    }
+
+    /** Stage types the worker must have (sent in the lease request); empty: any worker. */
+    public Builder setStageTypes(List<String> stageTypes) {
+      this.stageTypes = stageTypes == null ? List.of() : stageTypes;
       return this;
     }
 

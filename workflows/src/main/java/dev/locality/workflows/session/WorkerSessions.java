@@ -35,6 +35,10 @@ public final class WorkerSessions {
   private static final Logger log = Workflow.getLogger(WorkerSessions.class);
 
   private static final Duration DECLINE_PAUSE = Duration.ofMillis(500);
+
+  /** {@link Workflow#getVersion} change id: lease requests name the pipeline's stage types. */
+  static final String STAGE_TYPES_CHANGE = "lease-names-stage-types";
+
   private static final Duration MAX_DECLINE_PAUSE = Duration.ofSeconds(10);
 
   private final Map<String, SessionGrant> grants = new HashMap<>();
@@ -73,7 +77,11 @@ public final class WorkerSessions {
    * workflow's own) and waits for the worker's grant signal. A worker listed in {@link
    * SessionOptions#avoidWorkers()} may decline (failure type {@code LeaseDeclined}); the lease is
    * then requested again, without the avoid list after {@link SessionOptions#maxDeclines()}
-   * declines (and paced after that), all within the creation timeout.
+   * declines (and paced after that), all within the creation timeout. A worker lacking one of
+   * {@link SessionOptions#stageTypes()} declines with {@link Failures#LEASE_UNSUPPORTED}: such
+   * declines never drop the avoid list and never make that worker accept; the lease is asked again
+   * (paced) until a worker with the stages takes it, else the creation timeout fails the session
+   * with {@link Failures#NO_WORKER} naming the missing types and the workers that declined.
    *
    * @return the open session
    * @throws ApplicationFailure non-retryable, type {@link Failures#NO_WORKER}, when no worker took
@@ -100,14 +108,21 @@ public final class WorkerSessions {
     String sessionId = session.sessionId();
     long deadline = Workflow.currentTimeMillis() + options.creationTimeout().toMillis();
     int declines = 0;
+    UnsupportedStages unsupported = new UnsupportedStages();
+    // Workflows started before leases named their stage types replay without them.
+    List<String> stageTypes =
+        Workflow.getVersion(STAGE_TYPES_CHANGE, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION
+            ? List.of()
+            : options.stageTypes();
     while (true) {
       long remaining = deadline - Workflow.currentTimeMillis();
-      if (remaining <= 0) throw noWorker(session, options);
+      if (remaining <= 0) throw noWorker(session, options, unsupported);
       List<String> avoid = declines >= options.maxDeclines() ? List.of() : options.avoidWorkers();
       SessionLeaseActivity lease =
           Workflow.newActivityStub(
               SessionLeaseActivity.class, leaseOptions(options, Duration.ofMillis(remaining)));
-      SessionRequest request = new SessionRequest(sessionId, options.attempt(), avoid);
+      SessionRequest request = new SessionRequest(sessionId, options.attempt(), avoid, stageTypes);
       @SuppressWarnings("unchecked")
       Promise<Void>[] held = new Promise[1];
       CancellationScope scope =
@@ -127,13 +142,22 @@ public final class WorkerSessions {
         return session;
       }
       RuntimeException failure = held[0].getFailure();
+      if (UnsupportedStages.isUnsupported(failure)) {
+        // never counted as a decline: a worker without the stage must not end up accepting
+        unsupported.record(failure);
+        log.info("session {}: {}; asking again", sessionId, unsupported.describe());
+        pauseAfterUnsupported(unsupported, deadline);
+        continue;
+      }
       if (FailureClassifier.isDeclined(failure)) {
         declines++;
         log.info("session {} declined ({} so far); asking again", sessionId, declines);
         pauseAfterDecline(declines, options, deadline);
         continue;
       }
-      if (FailureClassifier.isScheduleToStartTimeout(failure)) throw noWorker(session, options);
+      if (FailureClassifier.isScheduleToStartTimeout(failure)) {
+        throw noWorker(session, options, unsupported);
+      }
       if (FailureClassifier.isCancellation(failure)) throw failure;
       String reason = "before granting the session: " + FailureClassifier.leaseEnded(failure);
       session.failedBeforeGrant(reason);
@@ -155,9 +179,26 @@ public final class WorkerSessions {
     if (remaining > 0) Workflow.sleep(Duration.ofMillis(Math.min(pause, remaining)));
   }
 
-  private static ApplicationFailure noWorker(WorkerSession session, SessionOptions options) {
+  /**
+   * Declines for missing stage types are asked again, paced like surplus declines: the first
+   * request per declining worker at once (another worker may have the stage), later ones after a
+   * growing pause, so the history stays small while waiting for a worker that has the stages.
+   */
+  private static void pauseAfterUnsupported(UnsupportedStages unsupported, long deadline) {
+    int extra = unsupported.declines() - unsupported.workers();
+    if (extra <= 0) return;
+    long pause = Math.min(extra * DECLINE_PAUSE.toMillis(), MAX_DECLINE_PAUSE.toMillis());
+    long remaining = deadline - Workflow.currentTimeMillis();
+    if (remaining > 0) Workflow.sleep(Duration.ofMillis(Math.min(pause, remaining)));
+  }
+
+  private static ApplicationFailure noWorker(
+      WorkerSession session, SessionOptions options, UnsupportedStages unsupported) {
+    String within = " within " + Durations.format(options.creationTimeout());
     String message =
-        "no worker with a free session slot within " + Durations.format(options.creationTimeout());
+        unsupported.isEmpty()
+            ? "no worker with a free session slot" + within
+            : unsupported.describe() + within;
     session.failedBeforeGrant(message);
     return ApplicationFailure.newNonRetryableFailure(message, Failures.NO_WORKER);
   }

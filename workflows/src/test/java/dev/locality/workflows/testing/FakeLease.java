@@ -18,8 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test double of the worker-side lease: declines when asked to avoid its worker, otherwise signals
- * its grant and heartbeats until the workflow cancels it (or its worker is killed).
+ * Test double of the worker-side lease: declines when the request names a stage type its worker
+ * lacks ({@link FakeWorker#withoutStages}) or asks to avoid its worker, otherwise signals its grant
+ * and heartbeats until the workflow cancels it (or its worker is killed).
  */
 public final class FakeLease implements SessionLeaseActivity {
   private final WorkflowClient client;
@@ -41,6 +42,17 @@ public final class FakeLease implements SessionLeaseActivity {
       declines.incrementAndGet();
       throw ApplicationFailure.newFailure(
           "worker " + worker.workerId() + " is shutting down", "LeaseDeclined");
+    }
+    List<String> missing =
+        request.requiredStageTypes().stream().filter(worker.missingStages()::contains).toList();
+    if (!missing.isEmpty()) { // never accepts, whatever the avoid list
+      declines.incrementAndGet();
+      worker.pauseLeasePolling(1_500);
+      throw ApplicationFailure.newFailure(
+          "worker " + worker.workerId() + " has no stage " + missing,
+          Failures.LEASE_UNSUPPORTED,
+          worker.workerId(),
+          missing);
     }
     if (request.avoidWorkers().contains(worker.workerId())) {
       declines.incrementAndGet();

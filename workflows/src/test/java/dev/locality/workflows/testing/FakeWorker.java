@@ -6,6 +6,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,7 @@ public final class FakeWorker implements AutoCloseable {
   private final FakeStages stages;
   private volatile boolean dead;
   private volatile boolean draining;
+  private volatile Set<String> missingStages = Set.of();
 
   public FakeWorker(WorkflowClient client, String workerId, String suffix) {
     this.workerId = workerId;
@@ -40,6 +42,9 @@ public final class FakeWorker implements AutoCloseable {
             SHARED_QUEUE,
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(1)
+                // one poll at a time, as the real worker: a poll already waiting at the server
+                // would steal the lease this worker just declined
+                .setMaxConcurrentActivityTaskPollers(1)
                 .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
                 .build());
     leaseWorker.registerActivitiesImplementations(lease);
@@ -56,6 +61,37 @@ public final class FakeWorker implements AutoCloseable {
   public FakeWorker withActivities(Object... implementations) {
     stageWorker.registerActivitiesImplementations(implementations);
     return this;
+  }
+
+  /**
+   * This worker lacks these stage types (as a worker whose plugins directory lacks a plugin): its
+   * lease declines requests naming them, like the real lease. Call before {@link #start}.
+   */
+  public FakeWorker withoutStages(String... types) {
+    missingStages = Set.of(types);
+    return this;
+  }
+
+  Set<String> missingStages() {
+    return missingStages;
+  }
+
+  /** Stops polling the shared queue for {@code millis}, as a declining worker does. */
+  void pauseLeasePolling(long millis) {
+    leaseWorker.suspendPolling();
+    Thread resume =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(millis);
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (!draining) leaseWorker.resumePolling();
+            },
+            "fake-lease-pause-" + workerId);
+    resume.setDaemon(true);
+    resume.start();
   }
 
   public FakeWorker start() {

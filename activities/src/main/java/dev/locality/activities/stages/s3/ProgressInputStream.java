@@ -3,28 +3,21 @@ package dev.locality.activities.stages.s3;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.LongConsumer;
 
 /**
- * Counts the bytes the SDK reads from a request body and reports {@code base + count}. A runtime
- * exception from the report (a heartbeat saying the stage was cancelled) is remembered, so the
- * caller can rethrow it unchanged after the SDK wrapped it. Not thread-safe.
+ * Counts the bytes the SDK reads from a request body and records {@code base + count} in a {@link
+ * TransferProgress}; a read after the transfer was stopped fails. Not thread-safe (read by the SDK
+ * call's thread only).
  */
 final class ProgressInputStream extends FilterInputStream {
   private final long base;
-  private final LongConsumer progress;
-  private final RuntimeException[] failure;
+  private final TransferProgress progress;
   private long count;
 
-  /**
-   * @param failure a one-element holder where a reporting failure is stored
-   */
-  ProgressInputStream(
-      InputStream in, long base, LongConsumer progress, RuntimeException[] failure) {
+  ProgressInputStream(InputStream in, long base, TransferProgress progress) {
     super(in);
     this.base = base;
     this.progress = progress;
-    this.failure = failure;
   }
 
   @Override
@@ -41,13 +34,8 @@ final class ProgressInputStream extends FilterInputStream {
     return n;
   }
 
-  private void advance(int n) {
+  private void advance(int n) throws IOException {
     count += n;
-    try {
-      progress.accept(base + count);
-    } catch (RuntimeException e) {
-      failure[0] = e;
-      throw e;
-    }
+    progress.sent(base + count);
   }
 }

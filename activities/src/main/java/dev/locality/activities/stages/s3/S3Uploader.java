@@ -1,6 +1,7 @@
 package dev.locality.activities.stages.s3;
 
 import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.api.stage.BadInputException;
 import java.io.ByteArrayInputStream;
@@ -15,6 +16,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -58,8 +60,17 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * With {@code overwrite=false} an existing object is refused (bad input) unless it has the same
  * size and {@value #SHA256_METADATA} (a retried attempt already wrote it); the write itself is
  * conditional ({@code If-None-Match: *}) where the store supports it, closing the race with other
- * writers. Memory: one part buffer per running multipart upload. Thread-safe (stateless apart from
- * the shared client).
+ * writers. Memory: one part buffer per running multipart upload.
+ *
+ * <p><b>Heartbeats:</b> every request runs on a helper thread while the caller's thread waits for
+ * its answer and calls {@code progress} with the bytes sent so far every {@link
+ * HeartbeatingWait#INTERVAL}: while the body streams and while S3 verifies a part or assembles the
+ * object, which can take minutes for a large {@code CompleteMultipartUpload}. When {@code progress}
+ * throws (the stage was cancelled), the request is abandoned (its body fails its next read), a
+ * multipart upload is aborted, and the exception propagates unchanged. A request whose body was
+ * fully sent may still complete on the server after that; for the single PUT and the completion
+ * this happens only after the fence check passed. Thread-safe (stateless apart from the shared
+ * client).
  */
 public final class S3Uploader {
   /** User metadata holding the hex SHA-256 of the object's content. */
@@ -118,24 +129,46 @@ public final class S3Uploader {
       throw new BadInputException(
           source.getFileName() + " (" + size + " bytes) is larger than S3's 5 TiB object limit");
     }
-    RuntimeException[] heartbeatFailure = new RuntimeException[1];
+    TransferProgress transfer = new TransferProgress();
+    Runnable heartbeat = () -> progress.accept(transfer.sent());
     try {
       if (size < multipartThreshold) {
         beforeCommit.run();
-        putSingle(target, source, size, sha256Hex, overwrite, progress, heartbeatFailure);
+        putSingle(target, source, size, sha256Hex, overwrite, transfer, heartbeat);
       } else {
         putMultipart(
-            target, source, size, sha256Hex, overwrite, progress, beforeCommit, heartbeatFailure);
+            target,
+            source,
+            size,
+            sha256Hex,
+            overwrite,
+            progress,
+            beforeCommit,
+            transfer,
+            heartbeat);
       }
       return Outcome.WRITTEN;
     } catch (SdkException e) {
-      if (heartbeatFailure[0] != null) throw heartbeatFailure[0];
       if (!overwrite && S3Failures.hasStatus(e, 412)) {
         if (alreadyPresent(target, size, sha256Hex)) return Outcome.ALREADY_PRESENT;
         throw exists(target); // the object that blocked the write vanished again
       }
       throw S3Failures.badInputOr(e, "uploading to", target);
+    } finally {
+      transfer.stop(); // a request abandoned by a failed heartbeat stops sending
     }
+  }
+
+  /**
+   * Runs an SDK call on a helper thread while this (the stage's) thread heartbeats; see {@link
+   * HeartbeatingWait}, then reports the bytes sent once more, so the caller's progress (and the
+   * fence check that follows the last part) knows every byte the call sent. What the call or the
+   * heartbeat threw is rethrown unchanged.
+   */
+  private static <T> T call(Callable<T> sdkCall, Runnable heartbeat) throws IOException {
+    T result = HeartbeatingWait.callUnchecked(sdkCall, heartbeat, ignored -> {});
+    heartbeat.run();
+    return result;
   }
 
   /**
@@ -174,24 +207,26 @@ public final class S3Uploader {
       long size,
       String sha256Hex,
       boolean overwrite,
-      LongConsumer progress,
-      RuntimeException[] heartbeatFailure) {
+      TransferProgress transfer,
+      Runnable heartbeat)
+      throws IOException {
     RequestBody body =
         RequestBody.fromContentProvider(
-            () -> new ProgressInputStream(open(source), 0, progress, heartbeatFailure),
-            size,
-            CONTENT_TYPE);
-    client.putObject(
-        b -> {
-          b.bucket(target.bucket())
-              .key(target.key())
-              .contentLength(size)
-              .contentType(CONTENT_TYPE)
-              .checksumSHA256(base64(HexFormat.of().parseHex(sha256Hex)))
-              .metadata(Map.of(SHA256_METADATA, sha256Hex));
-          if (!overwrite) b.ifNoneMatch("*");
-        },
-        body);
+            () -> new ProgressInputStream(open(source), 0, transfer), size, CONTENT_TYPE);
+    call(
+        () ->
+            client.putObject(
+                b -> {
+                  b.bucket(target.bucket())
+                      .key(target.key())
+                      .contentLength(size)
+                      .contentType(CONTENT_TYPE)
+                      .checksumSHA256(base64(HexFormat.of().parseHex(sha256Hex)))
+                      .metadata(Map.of(SHA256_METADATA, sha256Hex));
+                  if (!overwrite) b.ifNoneMatch("*");
+                },
+                body),
+        heartbeat);
   }
 
   private void putMultipart(
@@ -202,20 +237,29 @@ public final class S3Uploader {
       boolean overwrite,
       LongConsumer progress,
       Runnable beforeCommit,
-      RuntimeException[] heartbeatFailure)
+      TransferProgress transfer,
+      Runnable heartbeat)
       throws IOException {
-    abortStaleUploads(target);
+    call(
+        () -> {
+          abortStaleUploads(target);
+          return Boolean.TRUE;
+        },
+        heartbeat);
     int part = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(partSize, ceilDiv(size, MAX_PARTS)));
     String uploadId =
-        client
-            .createMultipartUpload(
-                b ->
-                    b.bucket(target.bucket())
-                        .key(target.key())
-                        .contentType(CONTENT_TYPE)
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                        .metadata(Map.of(SHA256_METADATA, sha256Hex)))
-            .uploadId();
+        call(
+            () ->
+                client
+                    .createMultipartUpload(
+                        b ->
+                            b.bucket(target.bucket())
+                                .key(target.key())
+                                .contentType(CONTENT_TYPE)
+                                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                .metadata(Map.of(SHA256_METADATA, sha256Hex)))
+                    .uploadId(),
+            heartbeat);
     log.info("multipart upload {} of {} bytes to {} in parts of {}", uploadId, size, target, part);
     try {
       List<CompletedPart> parts = new ArrayList<>();
@@ -226,20 +270,22 @@ public final class S3Uploader {
           int n = readPart(in, buffer, (int) Math.min(buffer.length, size - done), done, progress);
           if (n <= 0) throw new IOException(source + " shrank while it was being uploaded");
           parts.add(
-              uploadPart(
-                  target, uploadId, parts.size() + 1, buffer, n, done, progress, heartbeatFailure));
+              uploadPart(target, uploadId, parts.size() + 1, buffer, n, done, transfer, heartbeat));
           done += n;
         }
       }
       beforeCommit.run();
-      client.completeMultipartUpload(
-          b -> {
-            b.bucket(target.bucket())
-                .key(target.key())
-                .uploadId(uploadId)
-                .multipartUpload(m -> m.parts(parts));
-            if (!overwrite) b.ifNoneMatch("*");
-          });
+      call(
+          () ->
+              client.completeMultipartUpload(
+                  b -> {
+                    b.bucket(target.bucket())
+                        .key(target.key())
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts));
+                    if (!overwrite) b.ifNoneMatch("*");
+                  }),
+          heartbeat);
     } catch (Throwable t) {
       abort(target, uploadId, t);
       throw t;
@@ -270,8 +316,9 @@ public final class S3Uploader {
       byte[] buffer,
       int length,
       long before,
-      LongConsumer progress,
-      RuntimeException[] heartbeatFailure) {
+      TransferProgress transfer,
+      Runnable heartbeat)
+      throws IOException {
     MessageDigest digest = Sha256.newDigest();
     digest.update(buffer, 0, length);
     String checksum = base64(digest.digest());
@@ -279,22 +326,22 @@ public final class S3Uploader {
         RequestBody.fromContentProvider(
             () ->
                 new ProgressInputStream(
-                    new ByteArrayInputStream(buffer, 0, length),
-                    before,
-                    progress,
-                    heartbeatFailure),
+                    new ByteArrayInputStream(buffer, 0, length), before, transfer),
             length,
             CONTENT_TYPE);
     UploadPartResponse response =
-        client.uploadPart(
-            b ->
-                b.bucket(target.bucket())
-                    .key(target.key())
-                    .uploadId(uploadId)
-                    .partNumber(number)
-                    .contentLength((long) length)
-                    .checksumSHA256(checksum),
-            body);
+        call(
+            () ->
+                client.uploadPart(
+                    b ->
+                        b.bucket(target.bucket())
+                            .key(target.key())
+                            .uploadId(uploadId)
+                            .partNumber(number)
+                            .contentLength((long) length)
+                            .checksumSHA256(checksum),
+                    body),
+            heartbeat);
     return CompletedPart.builder()
         .partNumber(number)
         .eTag(response.eTag())
