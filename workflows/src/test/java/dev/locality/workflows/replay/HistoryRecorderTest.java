@@ -40,13 +40,19 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * ./mvnw -o -pl workflows test -Dtest=HistoryRecorderTest -Dlocality.recordHistories=true
  * </pre>
  *
- * Record after a deliberate, {@code Workflow.getVersion}-guarded change, and commit new shapes
- * beside the old ones (old histories must keep replaying). Each recording is checked to end the way
- * its shape says before it is written.
+ * Record after a deliberate, {@code Workflow.getVersion}-guarded change: add a generation to {@link
+ * HistoryShapes#GENERATIONS}, record into it and commit it beside the old ones (old histories must
+ * keep replaying). Each recording is checked to end the way its shape says before it is written.
  */
 @EnabledIfSystemProperty(named = "locality.recordHistories", matches = "true")
 class HistoryRecorderTest {
-  private static final Path OUT = Path.of("src/test/resources", HistoryShapes.DIRECTORY);
+  /** Into the newest generation; add a generation to {@link HistoryShapes#GENERATIONS} first. */
+  private static final Path OUT =
+      Path.of(
+          "src/test/resources",
+          HistoryShapes.DIRECTORY,
+          HistoryShapes.GENERATIONS.get(HistoryShapes.GENERATIONS.size() - 1));
+
   private static final SessionSpec SHORT_CREATION =
       new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(2), 1, Duration.ofMillis(300));
 

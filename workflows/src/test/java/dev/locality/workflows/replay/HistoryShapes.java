@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * The pipeline shapes whose recorded histories are committed under {@code
- * src/test/resources/histories/<shape>.json} and replayed by {@link ReplayCompatibilityTest}: every
- * path through the pipeline workflow's command sequence that a run in flight during a rolling
- * deploy can be on.
+ * src/test/resources/histories/<generation>/<shape>.json} and replayed by {@link
+ * ReplayCompatibilityTest}: every path through the pipeline workflow's command sequence that a run
+ * in flight during a rolling deploy can be on. A generation is one recording (one version of the
+ * workflow code); every generation stays and must keep replaying.
  */
 final class HistoryShapes {
   static final String SUCCESS = "success";
@@ -30,6 +31,9 @@ final class HistoryShapes {
           INVALID_SPEC);
 
   static final String DIRECTORY = "histories";
+
+  /** Every generation recorded so far, oldest first; the last one must have every shape. */
+  static final List<String> GENERATIONS = List.of("r2-1", "r2-2");
 
   private HistoryShapes() {}
 }
