@@ -2,7 +2,6 @@ package dev.locality.activities.stages;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -12,33 +11,18 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
-import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
-/** Compressed and archived test inputs, built in memory with Commons Compress. */
+/**
+ * Hostile archives built in memory with Commons Compress: entries no archiver writes on request
+ * (paths escaping the output directory, absolute paths, symbolic and hard links), for tests that
+ * expect bad input. Successful inputs come from the system tools ({@link SystemTools}), so the
+ * library under test never makes the data it is judged on.
+ */
 final class Fixtures {
   private Fixtures() {}
 
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static byte[] gzip(String content) {
-    return compress(content, GzipCompressorOutputStream::new);
-  }
-
-  static byte[] bzip2(String content) {
-    return compress(content, BZip2CompressorOutputStream::new);
-  }
-
-  static byte[] xz(String content) {
-    return compress(content, XZCompressorOutputStream::new);
-  }
-
-  static byte[] zstd(String content) {
-    return compress(content, ZstdCompressorOutputStream::new);
   }
 
   static byte[] concat(byte[]... parts) {
@@ -114,49 +98,6 @@ final class Fixtures {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
-  }
-
-  static byte[] xz(byte[] content) {
-    return compress(content, XZCompressorOutputStream::new);
-  }
-
-  static byte[] zstd(byte[] content) {
-    return compress(content, ZstdCompressorOutputStream::new);
-  }
-
-  private static byte[] compress(byte[] content, Compressor compressor) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = compressor.open(bytes)) {
-      out.write(content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  static byte[] gzip(byte[] content) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = new GzipCompressorOutputStream(bytes)) {
-      out.write(content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static byte[] compress(String content, Compressor compressor) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = compressor.open(bytes)) {
-      out.write(utf8(content));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  @FunctionalInterface
-  interface Compressor {
-    OutputStream open(OutputStream out) throws IOException;
   }
 
   @FunctionalInterface

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("large")
 class HostileCsvMemoryTest {
   private static final int MIB = 320;
-  private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
   @TempDir Path tmp;
 
@@ -72,38 +68,16 @@ class HostileCsvMemoryTest {
   }
 
   private Child run(Path dir, String... setting) throws IOException, InterruptedException {
-    Files.createDirectories(dir);
-    String classpath = System.getProperty("surefire.test.class.path");
-    if (classpath == null || classpath.isBlank()) classpath = System.getProperty("java.class.path");
-    Path gcLog = dir.resolve("gc.log");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-Xlog:gc:file=" + gcLog,
-                "-Dlogback.configurationFile=logback-test.xml",
-                "-cp",
-                classpath,
-                HostileCsvMain.class.getName(),
-                dir.toString(),
-                Integer.toString(MIB)));
-    command.addAll(List.of(setting));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int exit = process.waitFor();
-    String result = line(output, "RESULT ");
-    String message = line(output, "MESSAGE ");
-    long peak = 0;
-    if (Files.exists(gcLog)) {
-      Matcher m = GC_LINE.matcher(Files.readString(gcLog));
-      while (m.find()) peak = Math.max(peak, Long.parseLong(m.group(1)));
-    }
-    return new Child(exit, output, result, message, peak);
-  }
-
-  private static String line(String output, String prefix) {
-    return output.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("");
+    String[] args = new String[setting.length + 2];
+    args[0] = dir.toString();
+    args[1] = Integer.toString(MIB);
+    System.arraycopy(setting, 0, args, 2, setting.length);
+    ChildJvm.Result child = ChildJvm.run(dir, "256m", HostileCsvMain.class, args);
+    return new Child(
+        child.exit(),
+        child.output(),
+        child.line("RESULT "),
+        child.line("MESSAGE "),
+        child.gc().peakBeforeMiB());
   }
 }

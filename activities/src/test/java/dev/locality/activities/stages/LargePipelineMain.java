@@ -2,17 +2,11 @@ package dev.locality.activities.stages;
 
 import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.testkit.StageTestRunner;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Runs {@value #GIB} GiB of CSV through decompress and transform-csv in this JVM (started by {@link
@@ -20,7 +14,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The input is a multi-member gzip file: one member with the header, then the same compressed
  * chunk of rows repeated, so generating it costs no compression time and little disk, while the
- * stages still decompress and parse every byte.
+ * stages still decompress and parse every byte. The members are made by the system {@code gzip}
+ * ({@link SystemTools}), not by a Java library. Heap use is read by {@link LargePipelineTest} from
+ * this JVM's GC log.
  */
 public final class LargePipelineMain {
   static final int GIB = 2;
@@ -52,11 +48,11 @@ public final class LargePipelineMain {
           .append("\"\n");
     }
     byte[] chunkBytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] chunkGz = gzip(chunkBytes);
+    byte[] chunkGz = SystemTools.gzip(chunkBytes);
     long target = (long) GIB << 30;
     long chunks = (target + chunkBytes.length - 1) / chunkBytes.length;
     try (OutputStream out = Files.newOutputStream(decompress.newInput("big.csv.gz"))) {
-      out.write(gzip(header.getBytes(StandardCharsets.UTF_8)));
+      out.write(SystemTools.gzip(header.getBytes(StandardCharsets.UTF_8)));
       for (long c = 0; c < chunks; c++) out.write(chunkGz);
     }
     long csvBytes = header.length() + chunks * chunkBytes.length;
@@ -77,7 +73,7 @@ public final class LargePipelineMain {
     System.out.printf(
         "RESULT csvBytes=%d expectedRows=%d expectedKept=%d decompressedBytes=%d rowsIn=%d"
             + " rowsOut=%d rowsFiltered=%d rowsRejected=%d outputRows=%d generateSeconds=%.1f"
-            + " decompressSeconds=%.1f transformSeconds=%.1f peakHeapMiB=%d maxHeapMiB=%d%n",
+            + " decompressSeconds=%.1f transformSeconds=%.1f maxHeapMiB=%d%n",
         csvBytes,
         rows,
         chunks * keptPerChunk,
@@ -90,24 +86,6 @@ public final class LargePipelineMain {
         (generated - start) / 1e9,
         (decompressed - generated) / 1e9,
         (done - decompressed) / 1e9,
-        peakHeap() >> 20,
         Runtime.getRuntime().maxMemory() >> 20);
-  }
-
-  private static byte[] gzip(byte[] data) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-      gz.write(data);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** The sum of the heap pools' peak usage since start. */
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
-    }
-    return sum;
   }
 }

@@ -38,11 +38,39 @@ final class PythonCsv {
     return run("hash", file);
   }
 
+  private static final String SELECT_SCRIPT =
+      String.join(
+          "\n",
+          "import csv, sys, json, hashlib",
+          "csv.field_size_limit(sys.maxsize)",
+          "columns = json.loads(sys.argv[2])",
+          "keep = eval('lambda r: ' + sys.argv[3])",
+          "with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:",
+          "    reader = csv.DictReader(f, strict=True)",
+          "    rows = [[r[c] for c in columns] for r in reader if keep(r)]",
+          "print(len(rows), hashlib.sha256(json.dumps(rows).encode()).hexdigest())");
+
+  /**
+   * Python's own transform of a CSV file with a header: the rows for which {@code predicate} (a
+   * Python expression over the row dict {@code r}) holds, reduced to {@code columns}; returns
+   * {@code "<count> <hash>"}, the hash comparable with {@link #rowsHash} of the transformed file.
+   */
+  static String selectWhere(Path file, List<String> columns, String predicate)
+      throws IOException, InterruptedException {
+    String json =
+        columns.stream()
+            .map(c -> "\"" + c + "\"")
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    return exec(List.of("python3", "-c", SELECT_SCRIPT, file.toString(), json, predicate));
+  }
+
   private static String run(String mode, Path file) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(List.of("python3", "-c", SCRIPT, mode, file.toString()))
-            .redirectErrorStream(true)
-            .start();
+    return exec(List.of("python3", "-c", SCRIPT, mode, file.toString()));
+  }
+
+  private static String exec(List<String> command) throws IOException, InterruptedException {
+    String file = String.join(" ", command.subList(3, command.size()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("python3 csv on %s: %s", file, out).isZero();
