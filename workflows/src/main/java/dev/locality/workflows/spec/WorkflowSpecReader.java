@@ -9,6 +9,7 @@ import dev.locality.api.spec.SpecParser;
 import dev.locality.api.workflow.Failures;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,11 @@ public final class WorkflowSpecReader {
    *     valid spec
    */
   public PipelineSpec read(JsonNode document) {
-    SpecCheck check = Workflow.sideEffect(SpecCheck.class, () -> check(document));
+    // the first check in a JVM loads the validators (CEL, Jackson) and may take over a second, the
+    // deadlock detector's limit: it would fail the workflow task and retry it for nothing
+    SpecCheck check =
+        Workflow.sideEffect(
+            SpecCheck.class, () -> WorkflowUnsafe.deadlockDetectorOff(() -> check(document)));
     if (check.valid()) return check.spec();
     throw invalid(check.problems(), check.total());
   }
