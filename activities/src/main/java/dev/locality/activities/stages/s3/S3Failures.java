@@ -8,7 +8,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Classifies S3 failures like HTTP ones: a 4xx other than 408 and 429 (no such bucket or key,
  * access denied, bad request) is bad input; 5xx, 408, 429 (throttling) and client-side failures
- * (connection, timeouts) are transient {@link IOException}s.
+ * (connection, timeouts) are transient {@link IOException}s. {@code NoSuchUpload} (404) is
+ * transient too: our own multipart upload was aborted under us (a newer session of the same key
+ * cleaning up stale uploads, a lifecycle rule), which says nothing about the data; the retry starts
+ * a new one.
  */
 public final class S3Failures {
   private S3Failures() {}
@@ -22,6 +25,16 @@ public final class S3Failures {
       int status = s3.statusCode();
       String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
       String detail = "HTTP " + status + (code == null ? "" : " " + code);
+      if ("NoSuchUpload".equals(code)) {
+        throw new IOException(
+            what
+                + " "
+                + location
+                + " failed: "
+                + detail
+                + " (the multipart upload was aborted meanwhile; transient, it starts over)",
+            e);
+      }
       if (status >= 400 && status < 500 && status != 408 && status != 429) {
         String hint =
             status == 404
