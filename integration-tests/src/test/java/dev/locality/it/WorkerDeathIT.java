@@ -54,9 +54,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * heartbeat throttle plus a 25 ms poll), from outside the product: the download through the
  * origin's throttle, the upload through the S3 server holding writes, decompress and transform-csv
  * by the size of their input (1M rows with a poorly compressible 16-character column the transform
- * drops). Measured on the 2-core machine at load 4–5: decompress 3.6–9 s, transform-csv 5–10 s,
- * while the mid-stage heartbeat was seen 2–3 % into each (458752 of 15440621 bytes, 17152 of
- * 1000000 rows): seconds of margin, and load stretches the stages as much as the poll.
+ * drops). Measured in two runs on the 2-core machine at load 4–7: decompress 3.2–9 s, transform-csv
+ * 4.8–10 s, while the mid-stage heartbeat was seen within the first 3 % of each (458752 of 15440621
+ * bytes; 256 and 17152 of 1000000 rows): seconds of margin, and load stretches the stages as much
+ * as the poll.
  */
 // Isolated: the sessions' 3 s heartbeat timeout is a bound on scheduling latency. A live worker's
 // lease heartbeats reach the server every 500 ms (the worker's heartbeat throttle), so a worker
@@ -73,9 +74,9 @@ class WorkerDeathIT {
 
   /**
    * Characters of the input's dropped {@code note} column: the bzip2 input grows from 3 MB to 15 MB
-   * and decompress from 2.8–5.9 s to 3.6–9 s (worker logs, loaded machine), far beyond the ~0.5 s
+   * and decompress from 2.8–5.9 s to 3.2–9 s (worker logs, loaded machine), far beyond the ~0.5 s
    * it takes a mid-stage heartbeat to reach the server; transform-csv, costed per row, did not grow
-   * measurably (8.5–12.6 s before, 5–10 s after).
+   * measurably (8.5–12.6 s before, 4.8–10 s after).
    */
   private static final int NOTE_CHARS = 16;
 
