@@ -35,11 +35,30 @@ import org.junit.jupiter.api.Timeout;
  * ItCluster} in that mode) directly: it needs one disk shared by two workers and their work roots'
  * paths, which containers with their own disks do not have.
  */
+// Isolated: it bounds how soon the janitor deletes a dead incarnation (one period plus SLACK), a
+// scheduling latency that another cluster's CPU-bound stages on the same two cores would stretch.
+@org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class JanitorIT {
   private static final String SOURCE = "janitor.csv";
-  private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(14);
+
+  /**
+   * Longer than the test can take (its timeout is 150 s): the live pipeline's download must still
+   * run when its files are checked, however long starting the sweeping worker takes on a loaded
+   * machine (10–20 s seen for a worker JVM). Once checked, the test {@linkplain
+   * dev.locality.it.harness.HttpOrigin#release releases} the body, so the download ends at once.
+   */
+  private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(140);
+
   private static final Duration JANITOR_PERIOD = Duration.ofSeconds(2);
+
+  /**
+   * Added to one janitor period in both bounds, measured against the period: the janitor sweeps
+   * once before the worker is ready and then with a fixed delay of one period, and a sweep of this
+   * root (two incarnations, a few files) takes milliseconds. The slack covers the 50 ms poll and a
+   * delayed wake-up of the sweeping thread on a loaded machine, and stays below one period, so a
+   * janitor that skipped a sweep (deleting only a period later) still fails the bound.
+   */
   private static final Duration SLACK = Duration.ofMillis(1500);
 
   /** Long enough that the first two workers' janitors never sweep during the test. */
@@ -134,6 +153,7 @@ class JanitorIT {
     assertThat(nonEmptyFiles(liveSession)).as("files of the live session").isPositive();
     assertThat(sweeper.incarnationDir().orElseThrow()).isDirectory();
     assertThat(pipelines.status(survivor).stages().get(0).state()).isEqualTo("RUNNING");
+    cluster.origin().release(SOURCE);
     PipelineResult result = pipelines.result(survivor, Duration.ofSeconds(60));
     assertThat(result.workerId()).isEqualTo(live.workerId());
     assertThat(result.sessions()).hasSize(1);

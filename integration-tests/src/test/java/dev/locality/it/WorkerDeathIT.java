@@ -16,6 +16,7 @@ import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.ItWorker;
 import dev.locality.it.harness.OutputChecks;
 import dev.locality.it.harness.Pipelines;
+import dev.locality.it.harness.StageProgress;
 import dev.locality.it.harness.TransformWorkload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowException;
@@ -44,13 +45,43 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for byte with the output computed by {@link TransformWorkload}, committed exactly once, with no
  * other object and no pending multipart upload under its prefix, and no session files left on a
  * live worker. Each test starts with three live workers (replacing those an earlier test killed).
+ *
+ * <p>Every kill lands strictly inside the stage, and the test proves it: it kills only once the
+ * server holds a heartbeat of the stage from the doomed worker reporting {@code 0 < done < total}
+ * (read from the pending activity's heartbeat details, {@link Pipelines#awaitMidStage}), and the
+ * history shows the stage scheduled on that worker and never completed there. Each stage is made to
+ * run far longer than the time needed to see such a heartbeat (at most the worker's 500 ms
+ * heartbeat throttle plus a 25 ms poll), from outside the product: the download through the
+ * origin's throttle, the upload through the S3 server holding writes, decompress and transform-csv
+ * by the size of their input (1M rows with a poorly compressible 16-character column the transform
+ * drops). Measured in two runs on the 2-core machine at load 4–7: decompress 3.2–9 s, transform-csv
+ * 4.8–10 s, while the mid-stage heartbeat was seen within the first 3 % of each (458752 of 15440621
+ * bytes; 256 and 17152 of 1000000 rows): seconds of margin, and load stretches the stages as much
+ * as the poll.
  */
+// Isolated: the sessions' 3 s heartbeat timeout is a bound on scheduling latency. A live worker's
+// lease heartbeats reach the server every 500 ms (the worker's heartbeat throttle), so a worker
+// starved for 2.5 s by another cluster's CPU-bound stages on the same two cores is declared lost: a
+// spurious third session, and kill-to-resume figures measuring the neighbour's load. Its own stages
+// (three worker JVMs decompressing and transforming 1M rows) would in turn starve the other class.
+@org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class WorkerDeathIT {
   private static final String BUCKET = "death";
   private static final int WORKERS = 3;
   private static final Duration HEARTBEAT = Duration.ofSeconds(3);
   private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(8);
+
+  /**
+   * Characters of the input's dropped {@code note} column: the bzip2 input grows from 3 MB to 15 MB
+   * and decompress from 2.8–5.9 s to 3.2–9 s (worker logs, loaded machine), far beyond the ~0.5 s
+   * it takes a mid-stage heartbeat to reach the server; transform-csv, costed per row, did not grow
+   * measurably (8.5–12.6 s before, 4.8–10 s after).
+   */
+  private static final int NOTE_CHARS = 16;
+
+  /** Longest wait for a mid-stage heartbeat once the stage started. */
+  private static final Duration MID_STAGE_TIMEOUT = Duration.ofSeconds(60);
 
   private static final AtomicInteger replacements = new AtomicInteger();
   private static ItCluster cluster;
@@ -60,7 +91,7 @@ class WorkerDeathIT {
   @BeforeAll
   static void start() {
     Path data = HarnessPaths.newRunDir("WorkerDeathIT-data");
-    workload = TransformWorkload.create(data, "rows", 1_000_000);
+    workload = TransformWorkload.create(data, "rows", 1_000_000, NOTE_CHARS);
     cluster =
         ItClusters.builder()
             .name("WorkerDeathIT")
@@ -122,6 +153,9 @@ class WorkerDeathIT {
     // scenario 4: the first part is stored and the second on its way when the worker dies
     if (stage.equals("upload")) awaitUntil(() -> cluster.s3().writesStarted() >= writesBefore + 2);
     String victim = Pipelines.workerOf(running, stage);
+    // transform-csv heartbeats rows with no total: the input's row count is the total
+    StageProgress atKill =
+        pipelines.awaitMidStage(id, stage, victim, workload.rowsIn(), MID_STAGE_TIMEOUT);
     long killedAt = System.currentTimeMillis();
     cluster.worker(victim).kill();
     cluster.origin().throttle(fileName(), Duration.ZERO);
@@ -139,6 +173,18 @@ class WorkerDeathIT {
     assertThat(result.stages()).extracting(StageRun::workerId).containsOnly(result.workerId());
     assertThat(result.stages()).extracting(StageRun::state).containsOnly("COMPLETED");
     String victimQueue = result.sessions().get(0).taskQueue();
+    assertThat(atKill.workerId()).isEqualTo(victim);
+    assertThat(atKill.progress().done())
+        .as(
+            "the kill landed inside %s: %s done when the worker died",
+            stage, atKill.describe(workload.rowsIn()))
+        .isPositive()
+        .isLessThan(atKill.progress().total() >= 0 ? atKill.progress().total() : workload.rowsIn());
+    // the server had started the stage on the killed worker (the heartbeat above is the started
+    // attempt's, from that worker), and the history never completes it there (below)
+    assertThat(history.scheduled(stage).stream().map(history::taskQueueOf))
+        .as("%s was scheduled on the killed worker, then on the one that completed it", stage)
+        .contains(victimQueue, result.taskQueue());
     assertThat(
             history.activityEvents(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, stage).stream()
                 .map(history::taskQueueOf))
@@ -151,8 +197,9 @@ class WorkerDeathIT {
     ItSummary.pass(
         "s2-kill-during-" + stage,
         cluster.mode(),
-        "killed=%s completed-on=%s kill-to-resume-ms=%d"
-            .formatted(victim, result.workerId(), killToResume));
+        "killed=%s at=%s completed-on=%s kill-to-resume-ms=%d"
+            .formatted(
+                victim, atKill.describe(workload.rowsIn()), result.workerId(), killToResume));
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * A plain HTTP server on a free loopback port that serves the regular files of one directory (GET
@@ -31,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #throttle}: a GET body trickles out in slices over a given duration (a slow source,
  *       so a download stage runs for that long and heartbeats meanwhile);
  *   <li>{@link #failNext}: the next n GETs answer a status (e.g. 500) instead of the file;
- *   <li>{@link #failAlways}: every GET answers a status.
+ *   <li>{@link #failAlways}: every GET answers a status;
+ *   <li>{@link #release}: lifts a throttle, also for bodies already trickling (a slow source that
+ *       the test lets finish once it has checked what it needed while the download ran).
  * </ul>
  *
  * Each request is served on its own thread, so throttled bodies do not hold each other up.
@@ -46,6 +49,9 @@ public final class HttpOrigin implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Duration> throttles = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+
+  /** Per path, how many times {@link #release} was called: a trickle ends when it changes. */
+  private final Map<String, AtomicInteger> releases = new ConcurrentHashMap<>();
 
   /** A status answered instead of the file, a number of times (negative: always). */
   private record Fault(int status, AtomicInteger remaining) {
@@ -128,6 +134,17 @@ public final class HttpOrigin implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Lifts the throttle of {@code relativePath}: later GETs are served at full speed, and bodies
+   * being trickled now send their rest at once.
+   */
+  public HttpOrigin release(String relativePath) {
+    String path = urlPath(relativePath);
+    throttles.remove(path);
+    releases.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    return this;
+  }
+
   /** The next {@code times} GETs of {@code relativePath} answer {@code status} with no file. */
   public HttpOrigin failNext(String relativePath, int status, int times) {
     faults.put(urlPath(relativePath), new Fault(status, new AtomicInteger(times)));
@@ -176,19 +193,29 @@ public final class HttpOrigin implements AutoCloseable {
       // a positive length makes the server send Content-Length rather than chunked encoding
       exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
       try (OutputStream body = exchange.getResponseBody()) {
+        AtomicInteger released = releases.computeIfAbsent(path, p -> new AtomicInteger());
+        int releasedBefore = released.get();
         Duration throttle = throttles.get(path);
         if (throttle == null) Files.copy(file, body);
-        else trickle(Files.readAllBytes(file), body, throttle);
+        else
+          trickle(Files.readAllBytes(file), body, throttle, () -> released.get() != releasedBefore);
       }
     }
   }
 
-  private static void trickle(byte[] content, OutputStream body, Duration duration)
+  /** Writes {@code content} in slices over {@code duration}; the rest at once once released. */
+  private static void trickle(
+      byte[] content, OutputStream body, Duration duration, BooleanSupplier released)
       throws IOException {
     int slices = (int) Math.max(1, duration.toMillis() / SLICE_INTERVAL.toMillis());
     int sliceSize = Math.max(1, (content.length + slices - 1) / slices);
     for (int offset = 0; offset < content.length; offset += sliceSize) {
       if (offset > 0) pause();
+      if (released.getAsBoolean()) {
+        body.write(content, offset, content.length - offset);
+        body.flush();
+        return;
+      }
       body.write(content, offset, Math.min(sliceSize, content.length - offset));
       body.flush();
     }

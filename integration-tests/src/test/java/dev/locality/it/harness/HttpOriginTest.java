@@ -88,6 +88,33 @@ class HttpOriginTest {
     }
   }
 
+  @Test
+  void releaseSendsTheRestOfABodyBeingTrickled() throws Exception {
+    byte[] content = new byte[10_000];
+    java.util.Arrays.fill(content, (byte) 'x');
+    Files.write(root.resolve("held.bin"), content);
+    try (HttpOrigin origin = HttpOrigin.serve(root)) {
+      origin.throttle("held.bin", Duration.ofSeconds(60));
+      long start = System.nanoTime();
+      var pending =
+          http.sendAsync(
+              HttpRequest.newBuilder(origin.uri("held.bin")).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      Thread.sleep(300);
+      assertThat(pending).isNotDone();
+      origin.release("held.bin");
+      HttpResponse<byte[]> response = pending.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(response.body()).isEqualTo(content);
+      // 60 s throttled; released after 300 ms, the rest goes at once (one slice interval later)
+      assertThat(millis).isLessThan(10_000);
+      assertThat(get(origin.uri("held.bin")).body())
+          .as("later GETs unthrottled")
+          .isEqualTo(content);
+    }
+  }
+
   private HttpResponse<byte[]> get(URI uri) throws Exception {
     return http.send(
         HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());

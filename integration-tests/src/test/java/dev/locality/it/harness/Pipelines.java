@@ -119,6 +119,67 @@ public final class Pipelines {
                             .PENDING_ACTIVITY_STATE_STARTED);
   }
 
+  /**
+   * The started activity of {@code stageType} as the server has it now (its last heartbeat's
+   * progress and the worker running it); empty when none is started. Heartbeats reach the server at
+   * most every worker heartbeat throttle interval (500 ms, {@code
+   * LocalityWorker.MAX_HEARTBEAT_THROTTLE}), so the progress read here lags the stage by that much.
+   */
+  public java.util.Optional<StageProgress> pendingProgress(String workflowId, String stageType) {
+    var description =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(
+                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                            .setWorkflowId(workflowId))
+                    .build());
+    long now = System.currentTimeMillis();
+    return description.getPendingActivitiesList().stream()
+        .filter(
+            a ->
+                a.getActivityType().getName().equals(stageType)
+                    && a.getState()
+                        == io.temporal.api.enums.v1.PendingActivityState
+                            .PENDING_ACTIVITY_STATE_STARTED)
+        .findFirst()
+        .map(
+            a ->
+                new StageProgress(
+                    stageType,
+                    a.getLastWorkerIdentity(),
+                    a.getAttempt(),
+                    a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0
+                        ? client
+                            .getOptions()
+                            .getDataConverter()
+                            .fromPayloads(
+                                0,
+                                java.util.Optional.of(a.getHeartbeatDetails()),
+                                dev.locality.api.stage.Progress.class,
+                                dev.locality.api.stage.Progress.class)
+                        : null,
+                    now));
+  }
+
+  /**
+   * Waits until the server has a heartbeat of the started {@code stageType} activity from {@code
+   * workerId} that is strictly inside the stage ({@link StageProgress#isMidStage}); returns it.
+   */
+  public StageProgress awaitMidStage(
+      String workflowId, String stageType, String workerId, long total, Duration timeout) {
+    return org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(25))
+        .ignoreExceptions()
+        .until(
+            () -> pendingProgress(workflowId, stageType).orElse(null),
+            p -> p != null && p.workerId().equals(workerId) && p.isMidStage(total));
+  }
+
   /** The running stage of {@code stageType} in {@code status}: its worker id. */
   public static String workerOf(PipelineStatus status, String stageType) {
     return status.stages().stream()
