@@ -199,9 +199,11 @@ final class Extraction {
       Path target = SafePaths.resolveInside(outputDir, entryName, reading.input);
       if (!entry.isFile()) {
         log.info("skipping entry '{}' in {}: not a regular file", entryName, reading.input);
+        skip(tar, reading, entryName);
         continue;
       }
       if (include.includes(entryName)) write(tar, target, reading, entryName);
+      else skip(tar, reading, entryName);
     }
   }
 
@@ -212,6 +214,7 @@ final class Extraction {
       if (entry.isDirectory()) continue;
       Path target = SafePaths.resolveInside(outputDir, entry.getName(), reading.input);
       if (include.includes(entry.getName())) write(zip, target, reading, entry.getName(), entry);
+      else skip(zip, reading, entry.getName());
     }
   }
 
@@ -259,6 +262,15 @@ final class Extraction {
               + detail,
           e);
     }
+  }
+
+  /**
+   * Reads past an entry that is not extracted, heartbeating as it goes: left to the archive
+   * stream's {@code getNextEntry}, a large excluded entry would be skipped in one silent pass.
+   */
+  private void skip(InputStream in, Reading reading, String entryName) throws IOException {
+    byte[] buffer = new byte[Buffers.SIZE];
+    while (reading.read(in, buffer, entryName) != -1) reading.reportProgress();
   }
 
   private void write(InputStream in, Path target, Reading reading, String entryName)
