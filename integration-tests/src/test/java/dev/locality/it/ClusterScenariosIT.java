@@ -151,7 +151,7 @@ class ClusterScenariosIT {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> victim.log().contains("stage 1 (upload) attempt 1 failed"));
+          .until(() -> uploadAttemptEnded(victim));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("the old worker's upload never ended:\n" + victim.logTail(), e);
     }
@@ -193,7 +193,7 @@ class ClusterScenariosIT {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> victim.log().contains("stage 1 (upload) attempt 1 failed"));
+          .until(() -> uploadAttemptEnded(victim));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("the thawed worker's upload never ended:\n" + victim.logTail(), e);
     }
@@ -205,5 +205,15 @@ class ClusterScenariosIT {
         cluster.mode(),
         "frozen=%s completed-on=%s freeze-to-failover-ms=%d"
             .formatted(victimId, result.workerId(), failover));
+  }
+
+  /**
+   * Whether the worker's first upload attempt ended without completing: stopped by the fence (or
+   * another Temporal failure) or failed.
+   */
+  private static boolean uploadAttemptEnded(ItWorker worker) {
+    String log = worker.log();
+    return log.contains("stage 1 (upload) attempt 1 stopped")
+        || log.contains("stage 1 (upload) attempt 1 failed");
   }
 }
