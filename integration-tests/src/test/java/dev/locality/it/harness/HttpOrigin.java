@@ -34,10 +34,16 @@ import java.util.function.BooleanSupplier;
  *   <li>{@link #failNext}: the next n GETs answer a status (e.g. 500) instead of the file;
  *   <li>{@link #failAlways}: every GET answers a status;
  *   <li>{@link #release}: lifts a throttle, also for bodies already trickling (a slow source that
- *       the test lets finish once it has checked what it needed while the download ran).
+ *       the test lets finish once it has checked what it needed while the download ran);
+ *   <li>{@link #cutNext}: the next GET announces the whole file but the connection is closed after
+ *       a number of body bytes (a connection lost mid-body).
  * </ul>
  *
- * Each request is served on its own thread, so throttled bodies do not hold each other up.
+ * <p>Like a real file server it sends a strong {@code ETag} and {@code Last-Modified} and answers
+ * {@code Range: bytes=N-} with 206 when {@code If-Range} is absent or matches; {@link
+ * #rangeRequests} records the {@code Range} and {@code If-Range} headers of every GET.
+ *
+ * <p>Each request is served on its own thread, so throttled bodies do not hold each other up.
  */
 public final class HttpOrigin implements AutoCloseable {
   /** Time between two slices of a throttled body. */
@@ -49,6 +55,9 @@ public final class HttpOrigin implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Duration> throttles = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+
+  private final Map<String, Long> cuts = new ConcurrentHashMap<>();
+  private final List<String> rangeRequests = new CopyOnWriteArrayList<>();
 
   /** Per path, how many times {@link #release} was called: a trickle ends when it changes. */
   private final Map<String, AtomicInteger> releases = new ConcurrentHashMap<>();
@@ -152,6 +161,29 @@ public final class HttpOrigin implements AutoCloseable {
   }
 
   /** Every later GET of {@code relativePath} answers {@code status}. */
+  /** The next GET of {@code relativePath} closes the connection after {@code bodyBytes} bytes. */
+  public HttpOrigin cutNext(String relativePath, long bodyBytes) {
+    cuts.put(urlPath(relativePath), bodyBytes);
+    return this;
+  }
+
+  /**
+   * Every GET as {@code <path> range=<Range header or -> if-range=<If-Range header or ->}, in
+   * order.
+   */
+  public List<String> rangeRequests() {
+    return List.copyOf(rangeRequests);
+  }
+
+  /** The strong validator this origin sends for {@code relativePath}'s current content. */
+  public String etag(String relativePath) throws IOException {
+    return etagOf(root.resolve(relativePath));
+  }
+
+  private static String etagOf(Path file) throws IOException {
+    return "\"" + Files.size(file) + "-" + Files.getLastModifiedTime(file).toMillis() + "\"";
+  }
+
   public HttpOrigin failAlways(String relativePath, int status) {
     faults.put(urlPath(relativePath), new Fault(status, new AtomicInteger(-1)));
     return this;
@@ -184,10 +216,45 @@ public final class HttpOrigin implements AutoCloseable {
         return;
       }
       long size = Files.size(file);
+      String etag = etagOf(file);
       exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      exchange.getResponseHeaders().set("ETag", etag);
+      exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
       if (head) {
         exchange.getResponseHeaders().set("Content-Length", Long.toString(size));
         exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      String range = exchange.getRequestHeaders().getFirst("Range");
+      String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
+      rangeRequests.add(
+          path
+              + " range="
+              + (range == null ? "-" : range)
+              + " if-range="
+              + (ifRange == null ? "-" : ifRange));
+      long from = rangeStart(range, ifRange, etag, size);
+      if (from > 0) {
+        exchange
+            .getResponseHeaders()
+            .set("Content-Range", "bytes " + from + "-" + (size - 1) + "/" + size);
+        exchange.sendResponseHeaders(206, size - from);
+        try (OutputStream body = exchange.getResponseBody();
+            java.io.InputStream in = Files.newInputStream(file)) {
+          in.skipNBytes(from);
+          in.transferTo(body);
+        }
+        return;
+      }
+      Long cut = cuts.remove(path);
+      if (cut != null) {
+        exchange.sendResponseHeaders(200, size);
+        OutputStream body = exchange.getResponseBody();
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+          body.write(in.readNBytes((int) Math.min(cut, size)));
+          body.flush();
+        }
+        // closing the exchange short of its Content-Length drops the connection mid-body
         return;
       }
       // a positive length makes the server send Content-Length rather than chunked encoding
@@ -201,6 +268,16 @@ public final class HttpOrigin implements AutoCloseable {
           trickle(Files.readAllBytes(file), body, throttle, () -> released.get() != releasedBefore);
       }
     }
+  }
+
+  /**
+   * Where a ranged GET starts: N for {@code bytes=N-} when If-Range is absent or matches, else 0.
+   */
+  private static long rangeStart(String range, String ifRange, String etag, long size) {
+    if (range == null || !range.matches("bytes=\\d+-")) return 0;
+    if (ifRange != null && !ifRange.equals(etag)) return 0;
+    long from = Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
+    return from < size ? from : 0;
   }
 
   /** Writes {@code content} in slices over {@code duration}; the rest at once once released. */
