@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.locality.api.workflow.PipelineResult;
-import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.StageRun;
 import dev.locality.it.harness.CiRequirements;
 import dev.locality.it.harness.DataFiles;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,43 +127,22 @@ class ClusterScenariosIT {
     CiRequirements.require(
         cluster.workers().get(0).canPartition(),
         "a partition needs container mode (source \"$(.ci/container-engine.sh)\")");
-    Pipelines pipelines = new Pipelines(cluster.client());
-    CountDownLatch firstPart = cluster.s3().nextWrite();
-    cluster.s3().holdWrites(Duration.ofSeconds(2));
-    String id = pipelines.start("it-partition", Pipelines.parse(copySpec(BIG, "partition", "3s")));
-    assertThat(firstPart.await(90, TimeUnit.SECONDS)).isTrue();
-    PipelineStatus uploading = pipelines.status(id);
-    String victimId = uploading.stages().get(1).workerId();
-    ItWorker victim = cluster.worker(victimId);
-    long endedBefore = uploadAttemptsEnded(victim);
-    long cutAt = System.currentTimeMillis();
-    victim.partition();
-    victim.pause(); // it sends nothing until the partition heals
-    cluster.s3().holdWrites(Duration.ZERO);
-
-    PipelineResult result = pipelines.result(id, Duration.ofSeconds(150));
-    long failover = result.sessions().get(0).closedAtMillis() - cutAt;
-    assertThat(result.sessions().get(0).workerId()).isEqualTo(victimId);
-    assertThat(result.workerId()).isNotEqualTo(victimId);
-    victim.heal();
-    victim.unpause();
-    // the old worker's upload wakes up: it must abort instead of committing
-    try {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(250))
-          .until(() -> uploadAttemptsEnded(victim) > endedBefore);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("the old worker's upload never ended:\n" + victim.logTail(), e);
-    }
-    // the new session aborted the cut-off worker's pending multipart upload before its own
-    String key = assertExactlyOnce(result, BIG);
-    assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
-    OutputChecks.assertNoSessionFiles(cluster);
-    String figures =
+    Fenced run =
+        faultMidUpload(
+            "partition",
+            victim -> {
+              victim.partition();
+              victim.pause(); // it sends nothing until the partition heals
+            },
+            victim -> {
+              victim.heal();
+              victim.unpause();
+            });
+    ItSummary.pass(
+        "s8-partition-fencing",
+        cluster.mode(),
         "partitioned=%s completed-on=%s cut-to-failover-ms=%d"
-            .formatted(victimId, result.workerId(), failover);
-    ItSummary.pass("s8-partition-fencing", cluster.mode(), figures);
+            .formatted(run.victim(), run.completedOn(), run.faultToFailoverMillis()));
   }
 
   /**
@@ -174,39 +153,56 @@ class ClusterScenariosIT {
    */
   @Test
   void scenario8b_frozenWorkerThawedAfterFailoverCommitsNothing() throws Exception {
+    Fenced run = faultMidUpload("frozen", ItWorker::pause, ItWorker::unpause);
+    ItSummary.pass(
+        "s8b-frozen-fencing",
+        cluster.mode(),
+        "frozen=%s completed-on=%s freeze-to-failover-ms=%d"
+            .formatted(run.victim(), run.completedOn(), run.faultToFailoverMillis()));
+  }
+
+  /** What a fencing scenario measured. */
+  private record Fenced(String victim, String completedOn, long faultToFailoverMillis) {}
+
+  /**
+   * Starts a big download → upload, injects {@code fault} into the pinned worker once the first
+   * multipart part is stored, lets the pipeline fail over and complete elsewhere, undoes the fault,
+   * and checks that the victim's late upload ended without committing: one object, committed once,
+   * with the right bytes, nothing pending, no session files.
+   */
+  private static Fenced faultMidUpload(
+      String prefix, Consumer<ItWorker> fault, Consumer<ItWorker> undo) throws Exception {
     Pipelines pipelines = new Pipelines(cluster.client());
     CountDownLatch firstPart = cluster.s3().nextWrite();
     cluster.s3().holdWrites(Duration.ofSeconds(2));
-    String id = pipelines.start("it-frozen", Pipelines.parse(copySpec(BIG, "frozen", "3s")));
+    String id = pipelines.start("it-" + prefix, Pipelines.parse(copySpec(BIG, prefix, "3s")));
     assertThat(firstPart.await(90, TimeUnit.SECONDS)).isTrue();
     String victimId = pipelines.status(id).stages().get(1).workerId();
     ItWorker victim = cluster.worker(victimId);
     long endedBefore = uploadAttemptsEnded(victim);
-    long frozenAt = System.currentTimeMillis();
-    victim.pause();
+    long faultAt = System.currentTimeMillis();
+    fault.accept(victim);
     cluster.s3().holdWrites(Duration.ZERO);
 
     PipelineResult result = pipelines.result(id, Duration.ofSeconds(150));
-    long failover = result.sessions().get(0).closedAtMillis() - frozenAt;
+    long failover = result.sessions().get(0).closedAtMillis() - faultAt;
     assertThat(result.sessions().get(0).workerId()).isEqualTo(victimId);
     assertThat(result.workerId()).isNotEqualTo(victimId);
-    victim.unpause();
+    undo.accept(victim);
+    // the victim's upload wakes up: it must stop instead of committing
     try {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(250))
           .until(() -> uploadAttemptsEnded(victim) > endedBefore);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("the thawed worker's upload never ended:\n" + victim.logTail(), e);
+      throw new AssertionError("the victim's upload never ended:\n" + victim.logTail(), e);
     }
+    // the new session aborted the victim's pending multipart upload before its own
     String key = assertExactlyOnce(result, BIG);
     assertThat(cluster.s3().commits(BUCKET, key)).isEqualTo(1);
     OutputChecks.assertNoSessionFiles(cluster);
-    ItSummary.pass(
-        "s8b-frozen-fencing",
-        cluster.mode(),
-        "frozen=%s completed-on=%s freeze-to-failover-ms=%d"
-            .formatted(victimId, result.workerId(), failover));
+    return new Fenced(victimId, result.workerId(), failover);
   }
 
   /**
