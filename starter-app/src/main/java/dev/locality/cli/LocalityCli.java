@@ -2,6 +2,7 @@ package dev.locality.cli;
 
 import dev.locality.api.stage.StageRegistry;
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.worker.StageCatalog;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -136,9 +137,25 @@ public final class LocalityCli implements Callable<Integer> {
     return connector;
   }
 
-  /** The stages on the classpath (built-ins and plugins), loaded once. */
+  /**
+   * The environment variable naming the plugins directory, read by the CLI as by the worker, so
+   * {@code validate}, {@code run}, {@code batch} and the embedded worker know the same plugin
+   * stages as the workers that run them.
+   */
+  public static final String PLUGINS_DIR_ENV = "LOCALITY_PLUGINS_DIR";
+
+  /**
+   * The stages the CLI validates specs against, loaded once: the built-ins plus the plugin jars in
+   * {@value #PLUGINS_DIR_ENV} when it is set (kept open for the process's lifetime).
+   *
+   * @throws InvalidConfigurationException when the plugins directory is missing or a jar is broken
+   */
   synchronized StageRegistry registry() {
-    if (registry == null) registry = StageRegistry.load(LocalityCli.class.getClassLoader());
+    if (registry == null) {
+      registry =
+          StageCatalog.load(LocalityCli.class.getClassLoader(), TemporalConnector.pluginsDir(env))
+              .registry();
+    }
     return registry;
   }
 
@@ -148,7 +165,8 @@ public final class LocalityCli implements Callable<Integer> {
     public int handleExecutionException(
         Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
       PrintWriter err = commandLine.getErr();
-      if (e instanceof PipelineInspector.UnknownPipelineException) {
+      if (e instanceof PipelineInspector.UnknownPipelineException
+          || e instanceof dev.locality.worker.InvalidConfigurationException) {
         err.println("locality: " + e.getMessage());
         return ExitCodes.USAGE;
       }

@@ -41,15 +41,15 @@ final class EmbeddedTemporal {
    *
    * @return an open connection whose close stops the worker (graceful drain) and the server
    */
-  static TemporalConnection start(String sharedQueue) {
-    return start(sharedQueue, true);
+  static TemporalConnection start(String sharedQueue, Path pluginsDir) {
+    return start(sharedQueue, true, pluginsDir);
   }
 
   /**
    * Starts the server, and a worker polling {@code sharedQueue} when {@code withWorker}; without
    * one the caller brings its own workers (they reach the server at the connection's target).
    */
-  static TemporalConnection start(String sharedQueue, boolean withWorker) {
+  static TemporalConnection start(String sharedQueue, boolean withWorker, Path pluginsDir) {
     EmbeddedTemporal embedded = startServer();
     WorkflowServiceStubs stubs = null;
     try {
@@ -67,6 +67,7 @@ final class EmbeddedTemporal {
               WorkerSettings.newBuilder()
                   .setWorkRoot(embedded.workRoot)
                   .setSharedQueue(sharedQueue)
+                  .setPluginsDir(pluginsDir)
                   .build());
       return new TemporalConnection(stubs, client, target, embedded);
     } catch (RuntimeException e) {

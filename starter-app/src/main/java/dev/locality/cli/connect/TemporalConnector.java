@@ -72,8 +72,21 @@ public final class TemporalConnector {
             LOCAL_HOST + ":" + LOCAL_PORT);
       default:
         if (!allowEmbedded) throw new NoServerException();
-        return EmbeddedTemporal.start(sharedQueue);
+        return EmbeddedTemporal.start(sharedQueue, pluginsDir());
     }
+  }
+
+  private java.nio.file.Path pluginsDir() {
+    return pluginsDir(env);
+  }
+
+  /**
+   * The plugins directory {@code env} names ({@code LOCALITY_PLUGINS_DIR}, as for the worker), or
+   * null: the CLI validates specs and runs its embedded worker with the same plugin stages.
+   */
+  public static java.nio.file.Path pluginsDir(Map<String, String> env) {
+    String dir = env.get("LOCALITY_PLUGINS_DIR");
+    return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir);
   }
 
   /**
@@ -81,12 +94,12 @@ public final class TemporalConnector {
    * {@link TemporalConnection#target()} (the demo's worker processes).
    */
   public TemporalConnection embeddedServerOnly() {
-    return EmbeddedTemporal.start(null, false);
+    return EmbeddedTemporal.start(null, false, null);
   }
 
   /** Starts the embedded server and worker regardless of configuration. */
   public TemporalConnection embedded(String sharedQueue) {
-    return EmbeddedTemporal.start(sharedQueue);
+    return EmbeddedTemporal.start(sharedQueue, pluginsDir());
   }
 
   /**
