@@ -138,15 +138,10 @@ public final class LocalityCli implements Callable<Integer> {
   }
 
   /**
-   * The environment variable naming the plugins directory, read by the CLI as by the worker, so
-   * {@code validate}, {@code run}, {@code batch} and the embedded worker know the same plugin
-   * stages as the workers that run them.
-   */
-  public static final String PLUGINS_DIR_ENV = "LOCALITY_PLUGINS_DIR";
-
-  /**
    * The stages the CLI validates specs against, loaded once: the built-ins plus the plugin jars in
-   * {@value #PLUGINS_DIR_ENV} when it is set (kept open for the process's lifetime).
+   * {@code LOCALITY_PLUGINS_DIR} when it is set (see {@link TemporalConnector#pluginsDir}), so
+   * {@code validate}, {@code run} and {@code batch} know the plugin stages the workers run (kept
+   * open for the process's lifetime).
    *
    * @throws InvalidConfigurationException when the plugins directory is missing or a jar is broken
    */

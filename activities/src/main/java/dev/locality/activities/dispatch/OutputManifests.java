@@ -25,6 +25,8 @@ import java.util.List;
  */
 final class OutputManifests {
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(OutputManifests.class);
 
   /** What a manifest file holds: the full lists. */
   record Contents(List<Artifact> outputs, List<String> outputUris) {}
@@ -97,8 +99,7 @@ final class OutputManifests {
     try {
       Files.deleteIfExists(manifestFile);
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(OutputManifests.class)
-          .warn("could not delete {}: {}", manifestFile, e.toString());
+      log.warn("could not delete {}: {}", manifestFile, e.toString());
     }
   }
 

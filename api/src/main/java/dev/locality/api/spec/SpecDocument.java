@@ -53,9 +53,4 @@ public final class SpecDocument {
     if (document == null || document.isNull() || document.isMissingNode()) return null;
     return JSON.convertValue(document, Object.class);
   }
-
-  /** A tree of plain Java values (as {@link SpecParser#readFile} returns) as a document. */
-  public static JsonNode fromTree(Object tree) {
-    return JSON.valueToTree(tree);
-  }
 }

@@ -39,14 +39,18 @@ public final class SpecParser {
    */
   public SpecParser(StageRegistry registry) {
     this.registry = java.util.Objects.requireNonNull(registry, "registry");
-    this.yaml = new ObjectMapper(new YAMLFactory());
-    this.yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.yaml = newYamlMapper();
   }
 
   private SpecParser() {
-    this.registry = null;
-    this.yaml = new ObjectMapper(new YAMLFactory());
-    this.yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.registry = null; // stage types and options are left to the workers
+    this.yaml = newYamlMapper();
+  }
+
+  private static ObjectMapper newYamlMapper() {
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+    mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    return mapper;
   }
 
   /**

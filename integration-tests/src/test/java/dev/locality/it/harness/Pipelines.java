@@ -98,18 +98,22 @@ public final class Pipelines {
                         .anyMatch(r -> r.type().equals(stageType) && "RUNNING".equals(r.state())));
   }
 
+  private io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse describe(
+      String workflowId) {
+    return client
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setExecution(
+                    io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                        .setWorkflowId(workflowId))
+                .build());
+  }
+
   private boolean startedActivity(String workflowId, String activityType) {
-    var description =
-        client
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(client.getOptions().getNamespace())
-                    .setExecution(
-                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                            .setWorkflowId(workflowId))
-                    .build());
+    var description = describe(workflowId);
     return description.getPendingActivitiesList().stream()
         .anyMatch(
             a ->
@@ -126,17 +130,7 @@ public final class Pipelines {
    * LocalityWorker.MAX_HEARTBEAT_THROTTLE}), so the progress read here lags the stage by that much.
    */
   public java.util.Optional<StageProgress> pendingProgress(String workflowId, String stageType) {
-    var description =
-        client
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(client.getOptions().getNamespace())
-                    .setExecution(
-                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                            .setWorkflowId(workflowId))
-                    .build());
+    var description = describe(workflowId);
     long now = System.currentTimeMillis();
     return description.getPendingActivitiesList().stream()
         .filter(

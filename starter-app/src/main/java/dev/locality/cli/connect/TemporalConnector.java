@@ -80,12 +80,15 @@ public final class TemporalConnector {
     return pluginsDir(env);
   }
 
+  /** The environment variable naming the plugins directory, the one the worker reads too. */
+  public static final String PLUGINS_DIR_ENV = "LOCALITY_PLUGINS_DIR";
+
   /**
-   * The plugins directory {@code env} names ({@code LOCALITY_PLUGINS_DIR}, as for the worker), or
+   * The plugins directory {@code env} names ({@value #PLUGINS_DIR_ENV}, as for the worker), or
    * null: the CLI validates specs and runs its embedded worker with the same plugin stages.
    */
   public static java.nio.file.Path pluginsDir(Map<String, String> env) {
-    String dir = env.get("LOCALITY_PLUGINS_DIR");
+    String dir = env.get(PLUGINS_DIR_ENV);
     return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir);
   }
 

@@ -21,9 +21,12 @@ public record SpecCheck(PipelineSpec spec, List<Problem> problems, int total) {
     return new SpecCheck(spec, List.of(), 0);
   }
 
-  static SpecCheck invalid(List<Problem> problems, int kept) {
+  /** Problems kept in the history; a document with more is reported with a count of the rest. */
+  static final int PROBLEMS_KEPT = 200;
+
+  static SpecCheck invalid(List<Problem> problems) {
     return new SpecCheck(
-        null, problems.subList(0, Math.min(kept, problems.size())), problems.size());
+        null, problems.subList(0, Math.min(PROBLEMS_KEPT, problems.size())), problems.size());
   }
 
   public boolean valid() {

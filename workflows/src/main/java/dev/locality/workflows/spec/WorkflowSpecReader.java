@@ -25,9 +25,6 @@ public final class WorkflowSpecReader {
   /** Problems listed in the failure message; all of them are in its details. */
   static final int PROBLEMS_IN_MESSAGE = 50;
 
-  /** Problems kept in the history; a document with more is reported with a count of the rest. */
-  static final int PROBLEMS_KEPT = 200;
-
   private final SpecParser parser;
 
   /**
@@ -61,16 +58,14 @@ public final class WorkflowSpecReader {
                 Problem.global(
                     "(input)",
                     "the workflow input must be the pipeline spec document, a JSON object with"
-                        + " name and stages; got nothing")),
-            PROBLEMS_KEPT);
+                        + " name and stages; got nothing")));
       }
       return SpecCheck.valid(parser.fromTree(tree, null));
     } catch (InvalidSpecException e) {
-      return SpecCheck.invalid(e.problems(), PROBLEMS_KEPT);
+      return SpecCheck.invalid(e.problems());
     } catch (RuntimeException e) {
       return SpecCheck.invalid(
-          List.of(Problem.global("(input)", "could not read the spec document: " + e)),
-          PROBLEMS_KEPT);
+          List.of(Problem.global("(input)", "could not read the spec document: " + e)));
     }
   }
 
