@@ -1,3 +1,4 @@
+import dev.locality.stage.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,7 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecParser;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;

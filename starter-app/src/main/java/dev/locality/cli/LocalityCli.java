@@ -1,7 +1,7 @@
 package dev.locality.cli;
 
-import dev.locality.api.stage.StageRegistry;
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.stage.StageRegistry;
 import dev.locality.worker.StageCatalog;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package dev.locality.cli;
 
 import dev.locality.api.session.SessionLeaseActivity;
-import dev.locality.api.stage.Progress;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.cli.report.FailureSummary;
 import dev.locality.cli.report.PendingStage;
 import dev.locality.cli.report.PipelineReport;
+import dev.locality.stage.Progress;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;

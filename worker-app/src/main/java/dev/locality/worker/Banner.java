@@ -1,7 +1,7 @@
 package dev.locality.worker;
 
-import dev.locality.api.spec.ByteSizes;
-import dev.locality.api.spec.Durations;
+import dev.locality.stage.ByteSizes;
+import dev.locality.stage.Durations;
 import java.io.PrintStream;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.locality.worker;
 
-import dev.locality.api.spec.ByteSizes;
+import dev.locality.stage.ByteSizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.locality.worker;
 
-import dev.locality.api.spec.Durations;
+import dev.locality.stage.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 

@@ -1,7 +1,7 @@
 package dev.locality.worker;
 
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.Failures;
+import dev.locality.stage.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.DynamicActivity;
 import io.temporal.client.ActivityCompletionException;

@@ -1,6 +1,6 @@
 package dev.locality.worker;
 
-import dev.locality.api.stage.Stage;
+import dev.locality.stage.Stage;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;

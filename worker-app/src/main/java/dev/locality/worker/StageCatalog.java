@@ -1,9 +1,9 @@
 package dev.locality.worker;
 
-import dev.locality.api.spec.Durations;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.Durations;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageRegistry;
 import java.io.IOException;
 import java.net.URLClassLoader;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.locality.activities.stages.UploadStage;
 import dev.locality.activities.stages.csv.RecordSizeGuard;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.activities.stages.s3.S3Clients;
-import dev.locality.api.spec.ByteSizes;
+import dev.locality.stage.ByteSizes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

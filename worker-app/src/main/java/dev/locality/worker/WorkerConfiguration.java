@@ -1,8 +1,8 @@
 package dev.locality.worker;
 
 import dev.locality.api.session.TaskQueues;
-import dev.locality.api.spec.ByteSizes;
-import dev.locality.api.spec.Durations;
+import dev.locality.stage.ByteSizes;
+import dev.locality.stage.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

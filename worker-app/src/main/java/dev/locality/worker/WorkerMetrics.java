@@ -1,6 +1,6 @@
 package dev.locality.worker;
 
-import dev.locality.api.stage.StageMetrics;
+import dev.locality.stage.StageMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

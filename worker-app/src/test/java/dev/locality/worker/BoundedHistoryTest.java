@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.SpecParser;
-import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.stage.StageRegistry;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

@@ -2,7 +2,7 @@ package dev.locality.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.spec.ByteSizes;
+import dev.locality.stage.ByteSizes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.locality.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.locality.api.stage.Stage;
+import dev.locality.stage.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,7 +102,7 @@ class StageCatalogTest {
     Path broken =
         TestPlugins.jar(
             plugins.resolve("broken.jar"),
-            Map.of("META-INF/services/dev.locality.api.stage.Stage", "com.example.Missing\n"));
+            Map.of("META-INF/services/dev.locality.stage.Stage", "com.example.Missing\n"));
     TestPlugins.jar(plugins.resolve("empty.jar"), Map.of("README", "no stage here"));
     Files.writeString(plugins.resolve("notes.txt"), "not a jar");
 

@@ -1,11 +1,11 @@
 package dev.locality.activities.dispatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.ArtifactManifest;
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.StageInvocation;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.ArtifactManifest;
+import dev.locality.stage.StageResult;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

@@ -1,19 +1,17 @@
 package dev.locality.activities.dispatch;
 
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.HashingOutputStream;
-import dev.locality.api.stage.OutputDigests;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.StageContext;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.HashingOutputStream;
+import dev.locality.stage.OutputDigests;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Progress;
+import dev.locality.stage.StageContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link StageContext} of one stage attempt on this worker. Paths are confined to the session
@@ -34,7 +32,7 @@ public final class StageContextImpl implements StageContext {
   private final int attempt;
   private final StageHeartbeat heartbeat;
   private final Map<String, String> workerSettings;
-  private final Logger logger;
+  private final System.Logger logger;
   private volatile Progress lastProgress;
 
   /** A context whose resume directory is {@code <outputDir>.resume}. */
@@ -79,7 +77,7 @@ public final class StageContextImpl implements StageContext {
     this.attempt = attempt;
     this.heartbeat = heartbeat;
     this.workerSettings = Map.copyOf(workerSettings);
-    this.logger = LoggerFactory.getLogger("dev.locality.stage." + stageType);
+    this.logger = System.getLogger("dev.locality.stage." + stageType);
   }
 
   @Override
@@ -172,7 +170,7 @@ public final class StageContextImpl implements StageContext {
   }
 
   @Override
-  public Logger logger() {
+  public System.Logger logger() {
     return logger;
   }
 }

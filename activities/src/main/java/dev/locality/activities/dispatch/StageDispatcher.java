@@ -6,14 +6,14 @@ import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.spec.Problem;
 import dev.locality.api.spec.SpecValidator;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageRegistry;
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.StageInvocation;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageRegistry;
+import dev.locality.stage.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -271,7 +271,7 @@ public final class StageDispatcher implements DynamicActivity {
   private StageHeartbeat fenced(StageHeartbeat heartbeat, String sessionId) {
     return new StageHeartbeat() {
       @Override
-      public void heartbeat(dev.locality.api.stage.Progress progress) {
+      public void heartbeat(dev.locality.stage.Progress progress) {
         boolean givenUp = givingUpSessions.getAsBoolean() && sessions.find(sessionId).isEmpty();
         if (!givenUp && !sessions.isHeld(sessionId)) {
           throw ApplicationFailure.newNonRetryableFailure(
@@ -282,7 +282,7 @@ public final class StageDispatcher implements DynamicActivity {
       }
 
       @Override
-      public java.util.Optional<dev.locality.api.stage.Progress> previous() {
+      public java.util.Optional<dev.locality.stage.Progress> previous() {
         return heartbeat.previous();
       }
     };

@@ -1,6 +1,6 @@
 package dev.locality.activities.dispatch;
 
-import dev.locality.api.stage.Progress;
+import dev.locality.stage.Progress;
 import io.temporal.activity.ActivityExecutionContext;
 import java.util.Optional;
 

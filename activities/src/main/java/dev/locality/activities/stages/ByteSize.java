@@ -1,6 +1,6 @@
 package dev.locality.activities.stages;
 
-import dev.locality.api.spec.ByteSizes;
+import dev.locality.stage.ByteSizes;
 import java.util.Optional;
 
 /**

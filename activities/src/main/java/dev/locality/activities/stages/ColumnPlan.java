@@ -1,6 +1,6 @@
 package dev.locality.activities.stages;
 
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;

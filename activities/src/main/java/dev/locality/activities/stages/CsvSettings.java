@@ -8,10 +8,10 @@ import dev.cel.common.types.SimpleType;
 import dev.locality.activities.stages.csv.ColumnType;
 import dev.locality.activities.stages.csv.OutputCompression;
 import dev.locality.activities.stages.csv.RejectLimit;
-import dev.locality.api.spec.Problem;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.StageConfig;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.StageConfig;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,7 +92,7 @@ record CsvSettings(
    * @throws BadInputException listing every problem
    */
   static CsvSettings read(StageConfig config) {
-    List<Problem> problems = new ArrayList<>();
+    List<OptionProblem> problems = new ArrayList<>();
     CsvSettings settings = read(config, problems);
     if (!problems.isEmpty()) {
       throw new BadInputException(
@@ -104,7 +104,7 @@ record CsvSettings(
   }
 
   /** Reads the options, adding every problem to {@code problems} (then the result is partial). */
-  static CsvSettings read(StageConfig config, List<Problem> problems) {
+  static CsvSettings read(StageConfig config, List<OptionProblem> problems) {
     Reader r = new Reader(config, problems);
     List<String> select = r.get(SELECT);
     Map<String, String> rename = orEmpty(r.get(RENAME));
@@ -246,10 +246,10 @@ record CsvSettings(
   /** Reads options, turning conversion failures into problems. */
   private static final class Reader {
     private final StageConfig config;
-    private final List<Problem> problems;
+    private final List<OptionProblem> problems;
     private final Set<String> failed = new HashSet<>();
 
-    Reader(StageConfig config, List<Problem> problems) {
+    Reader(StageConfig config, List<OptionProblem> problems) {
       this.config = config;
       this.problems = problems;
     }
@@ -292,7 +292,7 @@ record CsvSettings(
     }
 
     void problem(String key, String message) {
-      problems.add(Problem.stage(-1, TYPE, key, message));
+      problems.add(new OptionProblem(key, message));
     }
   }
 }

@@ -5,18 +5,20 @@ import dev.locality.activities.stages.internal.EntryGlobs;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.OutputCleanup;
 import dev.locality.activities.stages.internal.ProgressReporter;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code decompress}: decompresses gzip, bzip2, xz or zstd files and extracts zip and tar
@@ -51,9 +53,9 @@ import java.util.List;
  * gives {@code sales.csv}); an archive gives one output per included regular entry, at the entry's
  * relative path. Multi-member gzip files are read to the end.
  *
- * <p>Bad input ({@link dev.locality.api.stage.BadInputException}, never retried): content that is
- * not a supported format (with {@code format: auto}); corrupt or truncated data, naming the format,
- * the input, the entry and the compressed offset reached; entries with absolute paths or {@code ..}
+ * <p>Bad input ({@link dev.locality.stage.BadInputException}, never retried): content that is not a
+ * supported format (with {@code format: auto}); corrupt or truncated data, naming the format, the
+ * input, the entry and the compressed offset reached; entries with absolute paths or {@code ..}
  * escaping the output directory; symbolic and hard link entries (zip links are detected only in
  * plain zip files, which are read through their central directory); two entries extracting to the
  * same path; a limit above hit. Whatever the stage wrote is deleted on failure. Heartbeats carry
@@ -61,6 +63,7 @@ import java.util.List;
  */
 public final class DecompressStage implements Stage {
   public static final String TYPE = "decompress";
+  private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
 
   public static final OptionSpec<String> FORMAT =
       OptionSpec.builder("format", OptionType.STRING)
@@ -96,7 +99,7 @@ public final class DecompressStage implements Stage {
   public StageResult run(StageInput input, StageContext context) throws Exception {
     CompressionFormat format = CompressionFormat.fromOption(Options.read(input.config(), FORMAT));
     EntryGlobs include = EntryGlobs.of(Options.read(input.config(), INCLUDE));
-    List<Artifact> artifacts = input.artifacts().stream().filter(Artifact::isData).toList();
+    List<Artifact> artifacts = input.artifacts().stream().filter(Artifact::holdsData).toList();
     try {
       List<Path> sources = new ArrayList<>();
       long bytesIn = 0;
@@ -114,7 +117,7 @@ public final class DecompressStage implements Stage {
               include,
               DecompressionLimits.from(context),
               progress,
-              context.logger());
+              LOG);
       List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
       for (int i = 0; i < artifacts.size(); i++) {
         extraction.process(
@@ -128,7 +131,7 @@ public final class DecompressStage implements Stage {
       for (Path output : extraction.outputs()) {
         outputs.add(context.artifact(output, -1));
       }
-      input.artifacts().stream().filter(a -> !a.isData()).forEach(outputs::add);
+      input.artifacts().stream().filter(a -> !a.holdsData()).forEach(outputs::add);
       return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
     } catch (Throwable t) {
       OutputCleanup.deleteContents(context.outputDir(), t);

@@ -1,7 +1,7 @@
 package dev.locality.activities.stages;
 
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.StageContext;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.StageContext;
 import java.util.Optional;
 
 /**

@@ -1,9 +1,9 @@
 package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.internal.ProgressReporter;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.HashingOutputStream;
-import dev.locality.api.stage.StageContext;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.HashingOutputStream;
+import dev.locality.stage.StageContext;
 import java.io.Closeable;
 import java.io.IOException;
 

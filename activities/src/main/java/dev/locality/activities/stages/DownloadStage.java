@@ -8,17 +8,17 @@ import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.activities.stages.s3.S3Clients;
-import dev.locality.api.spec.Problem;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +31,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code download}: fetches one file from an http(s), {@code file:} or {@code s3:} URL into
@@ -92,6 +94,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class DownloadStage implements Stage {
   public static final String TYPE = "download";
+  private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
 
   /** Worker setting: the largest download in bytes (suffixes k, m, g, t); default 100g. */
   public static final String MAX_BYTES_SETTING = "maxDownloadBytes";
@@ -156,12 +159,12 @@ public final class DownloadStage implements Stage {
   }
 
   @Override
-  public List<Problem> validate(StageConfig config) {
+  public List<OptionProblem> validate(StageConfig config) {
     try {
       SourceUrl.parse(config.get(URL));
       return List.of();
     } catch (IllegalArgumentException e) {
-      return List.of(Problem.stage(-1, TYPE, URL.name(), e.getMessage()));
+      return List.of(new OptionProblem(URL.name(), e.getMessage()));
     }
   }
 
@@ -200,26 +203,23 @@ public final class DownloadStage implements Stage {
     boolean retry = context.attempt() > 1 || context.previousProgress().isPresent();
     long resumeFrom = partial.resumable(retry);
     if (resumeFrom > 0) {
-      context
-          .logger()
-          .info(
-              "attempt {} continues {} after {} bytes (previous attempt reported {})",
-              context.attempt(),
-              source,
-              resumeFrom,
-              context.previousProgress().map(p -> p.done() + " of " + p.total()).orElse("nothing"));
+      LOG.info(
+          "attempt {} continues {} after {} bytes (previous attempt reported {})",
+          context.attempt(),
+          source,
+          resumeFrom,
+          context.previousProgress().map(p -> p.done() + " of " + p.total()).orElse("nothing"));
     }
     String actualSha;
     long size;
     long transferred;
     try (DownloadSink sink = DownloadSink.open(partial, resumeFrom, limit, context)) {
       if (source.kind() == SourceUrl.Kind.S3) {
-        new S3Fetcher(s3Clients.client(context::workerSetting), idleTimeout, context.logger())
+        new S3Fetcher(s3Clients.client(context::workerSetting), idleTimeout, LOG)
             .fetch(source.s3Location(), partial, sink);
       } else {
         HostPolicy hosts = HostPolicy.fromSettings(context::workerSetting);
-        new HttpFetcher(httpClient(), idleTimeout, hosts, context.logger())
-            .fetch(source.uri(), partial, sink);
+        new HttpFetcher(httpClient(), idleTimeout, hosts, LOG).fetch(source.uri(), partial, sink);
       }
       sink.finish();
       actualSha = sink.sha256();

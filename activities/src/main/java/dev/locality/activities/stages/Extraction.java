@@ -6,7 +6,7 @@ import dev.locality.activities.stages.internal.EntryGlobs;
 import dev.locality.activities.stages.internal.OutputOpener;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

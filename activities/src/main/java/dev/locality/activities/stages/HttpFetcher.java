@@ -5,7 +5,7 @@ import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.internal.StallGuard;
 import dev.locality.activities.stages.net.HostPolicy;
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

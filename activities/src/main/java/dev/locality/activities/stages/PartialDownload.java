@@ -1,7 +1,7 @@
 package dev.locality.activities.stages;
 
 import dev.locality.activities.stages.internal.Sha256;
-import dev.locality.api.stage.StageContext;
+import dev.locality.stage.StageContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

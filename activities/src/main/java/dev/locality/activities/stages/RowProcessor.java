@@ -4,7 +4,7 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.locality.activities.stages.csv.ColumnType;
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;

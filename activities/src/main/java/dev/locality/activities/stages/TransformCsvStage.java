@@ -10,23 +10,25 @@ import dev.locality.activities.stages.internal.ArtifactNames;
 import dev.locality.activities.stages.internal.OutputCleanup;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
-import dev.locality.api.spec.ByteSizes;
-import dev.locality.api.spec.Problem;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.ByteSizes;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code transform-csv}: reads CSV files and, row by row, selects, renames, types, trims,
@@ -160,6 +162,7 @@ import java.util.Map;
  */
 public final class TransformCsvStage implements Stage {
   public static final String TYPE = "transform-csv";
+  private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
 
   /** Worker setting: distinct dedupe keys kept in memory per file before spilling to disk. */
   public static final String DEDUPE_MEMORY_KEYS_SETTING = "dedupeMemoryKeys";
@@ -376,25 +379,10 @@ public final class TransformCsvStage implements Stage {
   }
 
   @Override
-  public List<Problem> validate(StageConfig config) {
-    List<Problem> problems = new ArrayList<>();
+  public List<OptionProblem> validate(StageConfig config) {
+    List<OptionProblem> problems = new ArrayList<>();
     CsvSettings.read(config, problems);
-    // option types were checked by the caller already: report only the cross-option problems
-    return problems.stream().filter(p -> !typeProblem(config, p.key())).toList();
-  }
-
-  private boolean typeProblem(StageConfig config, String key) {
-    return options().stream()
-        .filter(o -> o.name().equals(key))
-        .anyMatch(
-            o -> {
-              try {
-                config.get(o);
-                return false;
-              } catch (IllegalArgumentException e) {
-                return true;
-              }
-            });
+    return problems;
   }
 
   @Override
@@ -407,13 +395,8 @@ public final class TransformCsvStage implements Stage {
       progress.reportNow(0);
       CsvFileTransform transform =
           new CsvFileTransform(
-              settings,
-              memoryKeys,
-              maxRecordBytes,
-              progress,
-              context.logger(),
-              context::createOutput);
-      List<Artifact> data = input.artifacts().stream().filter(Artifact::isData).toList();
+              settings, memoryKeys, maxRecordBytes, progress, LOG, context::createOutput);
+      List<Artifact> data = input.artifacts().stream().filter(Artifact::holdsData).toList();
       List<String> names = ArtifactNames.relativeToCommonParent(data);
       OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
       List<Artifact> outputs = new ArrayList<>();
@@ -437,16 +420,14 @@ public final class TransformCsvStage implements Stage {
         }
       }
       transform.checkRejectsAtEnd();
-      input.artifacts().stream().filter(a -> !a.isData()).forEach(outputs::add);
+      input.artifacts().stream().filter(a -> !a.holdsData()).forEach(outputs::add);
       progress.reportNow(transform.rowsIn());
       if (settings.dedupe() != null) {
-        context
-            .logger()
-            .info(
-                "rows filtered {} = {} by the filter + {} duplicates",
-                transform.rowsFiltered(),
-                transform.rowsFiltered() - transform.rowsDeduplicated(),
-                transform.rowsDeduplicated());
+        LOG.info(
+            "rows filtered {} = {} by the filter + {} duplicates",
+            transform.rowsFiltered(),
+            transform.rowsFiltered() - transform.rowsDeduplicated(),
+            transform.rowsDeduplicated());
       }
       return StageResult.of(
           outputs,

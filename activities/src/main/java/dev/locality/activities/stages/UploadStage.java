@@ -6,18 +6,18 @@ import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.activities.stages.s3.S3Location;
 import dev.locality.activities.stages.s3.S3Uploader;
-import dev.locality.api.spec.Problem;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code upload}: publishes the input artifacts through a {@code file:///} or {@code s3://}
@@ -76,6 +78,7 @@ import java.util.function.LongConsumer;
  */
 public final class UploadStage implements Stage {
   public static final String TYPE = "upload";
+  private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
 
   /** Worker setting: S3 uploads of at least this many bytes use multipart; default 64m. */
   public static final String MULTIPART_THRESHOLD_SETTING = "s3MultipartThreshold";
@@ -130,12 +133,12 @@ public final class UploadStage implements Stage {
   }
 
   @Override
-  public List<Problem> validate(StageConfig config) {
+  public List<OptionProblem> validate(StageConfig config) {
     try {
       TargetTemplate.parse(config.get(TO));
       return List.of();
     } catch (IllegalArgumentException e) {
-      return List.of(Problem.stage(-1, TYPE, TO.name(), e.getMessage()));
+      return List.of(new OptionProblem(TO.name(), e.getMessage()));
     }
   }
 
@@ -152,7 +155,7 @@ public final class UploadStage implements Stage {
     if (artifacts.isEmpty()) {
       throw new BadInputException("nothing to upload: the previous stage produced no files");
     }
-    List<Artifact> data = artifacts.stream().filter(Artifact::isData).toList();
+    List<Artifact> data = artifacts.stream().filter(Artifact::holdsData).toList();
     if (data.size() > 1 && !template.hasPlaceholder("file")) {
       throw new BadInputException(
           "option 'to': "
@@ -228,7 +231,7 @@ public final class UploadStage implements Stage {
     for (Upload u : uploads) {
       Path target = Path.of(u.target());
       if (skip.contains(u)) {
-        context.logger().info("{} already holds this content; not rewritten", target);
+        LOG.info("{} already holds this content; not rewritten", target);
       } else {
         UploadProgress fileProgress = new UploadProgress(progress, done);
         AtomicFileWriter.publish(
@@ -276,7 +279,7 @@ public final class UploadStage implements Stage {
                 DEFAULT_MULTIPART_THRESHOLD),
             ByteSize.setting(
                 context.workerSetting(PART_SIZE_SETTING), PART_SIZE_SETTING, DEFAULT_PART_SIZE),
-            context.logger());
+            LOG);
     List<String> hashes = new ArrayList<>();
     java.util.Set<Upload> skip = new java.util.HashSet<>();
     for (Upload u : uploads) {
@@ -298,7 +301,7 @@ public final class UploadStage implements Stage {
                 fileProgress,
                 fileProgress::fenceCheck);
         if (outcome == S3Uploader.Outcome.ALREADY_PRESENT) {
-          context.logger().info("{} appeared with this content meanwhile", u.target());
+          LOG.info("{} appeared with this content meanwhile", u.target());
         }
       }
       done += u.size();
@@ -336,7 +339,7 @@ public final class UploadStage implements Stage {
       } catch (IllegalArgumentException e) {
         throw new BadInputException("option 'to': " + e.getMessage(), e);
       }
-      if (artifact.isData()) {
+      if (artifact.holdsData()) {
         dataTarget = target;
       } else if (!template.hasPlaceholder("file") && dataTarget != null) {
         target = template.sibling(dataTarget, artifact.fileName()); // rejects next to the output

@@ -13,12 +13,12 @@ import dev.locality.activities.stages.UploadStage;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.StageRegistry;
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.StageInvocation;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Progress;
+import dev.locality.stage.StageRegistry;
+import dev.locality.stage.StageResult;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -359,7 +359,7 @@ class HeartbeatGapIT {
             bytes / (double) (1L << 30),
             (ended - started) / 1e9));
     for (Artifact output : result.outputs()) {
-      if (output.isData() && output.path().startsWith(invocation.stageIndex() + "-")) {
+      if (output.holdsData() && output.path().startsWith(invocation.stageIndex() + "-")) {
         Files.deleteIfExists(sessionDir.resolve(output.path()));
       }
     }

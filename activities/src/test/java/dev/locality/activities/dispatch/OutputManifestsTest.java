@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.ArtifactManifest;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.StageInvocation;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.ArtifactManifest;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;

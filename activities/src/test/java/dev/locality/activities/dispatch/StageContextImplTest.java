@@ -3,10 +3,10 @@ package dev.locality.activities.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.Progress;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

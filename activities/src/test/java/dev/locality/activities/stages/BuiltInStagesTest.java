@@ -2,9 +2,9 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageRegistry;
 import org.junit.jupiter.api.Test;
 
 class BuiltInStagesTest {

@@ -2,8 +2,8 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.Stage;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.Stage;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The bad-input corpus in {@code src/test/resources/corpus} (made by the real gzip, bzip2, xz,
  * zstd, zip and tar tools with {@code make-corpus.sh}, plus hand-written CSV files): every case
- * must fail with {@link dev.locality.api.stage.BadInputException} whose message names the problem,
- * and leave no file behind in the stage's output directory ({@link
+ * must fail with {@link dev.locality.stage.BadInputException} whose message names the problem, and
+ * leave no file behind in the stage's output directory ({@link
  * StageTestRunner#runExpectingBadInput}).
  */
 class CorpusTest {

@@ -2,8 +2,8 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

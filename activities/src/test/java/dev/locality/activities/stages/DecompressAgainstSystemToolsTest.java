@@ -2,7 +2,7 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,8 +11,8 @@ import static dev.locality.activities.stages.SystemTools.zip;
 import static dev.locality.activities.stages.SystemTools.zstd;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.Progress;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.Progress;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3TestServer;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

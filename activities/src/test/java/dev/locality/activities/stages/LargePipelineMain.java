@@ -1,7 +1,7 @@
 package dev.locality.activities.stages;
 
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.BufferedWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

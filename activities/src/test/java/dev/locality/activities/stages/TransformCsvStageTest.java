@@ -2,9 +2,9 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,15 +2,15 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageResult;
-import dev.locality.api.testkit.StageTestRunner;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Progress;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageResult;
+import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
 
 class UploadStageTest {
   private static final Clock CLOCK =
@@ -202,12 +201,12 @@ class UploadStageTest {
       }
 
       @Override
-      public dev.locality.api.stage.HashingOutputStream createOutput(Path file) throws IOException {
+      public dev.locality.stage.HashingOutputStream createOutput(Path file) throws IOException {
         return context.createOutput(file);
       }
 
       @Override
-      public dev.locality.api.stage.HashingOutputStream resumeOutput(Path file, long keep)
+      public dev.locality.stage.HashingOutputStream resumeOutput(Path file, long keep)
           throws IOException {
         return context.resumeOutput(file, keep);
       }
@@ -243,7 +242,7 @@ class UploadStageTest {
       }
 
       @Override
-      public Logger logger() {
+      public System.Logger logger() {
         return context.logger();
       }
     }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.Durations;
+import dev.locality.stage.StageRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -393,7 +394,6 @@ public final class SpecParser {
 
   /** A value echoed in a message, cut to a readable length (a spec may hold huge strings). */
   static String shorten(Object value) {
-    String text = String.valueOf(value);
-    return text.length() <= 80 ? text : text.substring(0, 77) + "...(" + text.length() + " chars)";
+    return Durations.shorten(value);
   }
 }

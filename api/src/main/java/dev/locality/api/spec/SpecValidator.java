@@ -1,14 +1,11 @@
 package dev.locality.api.spec;
 
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.OptionCheck;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks stages against the stages a registry knows: the type exists, every key is a declared
@@ -17,6 +14,9 @@ import java.util.stream.Collectors;
  * stage touches data. Thread-safe.
  */
 public final class SpecValidator {
+  /** Keys of a stage in a spec that are not the stage's options. */
+  private static final List<String> SPEC_KEYS = List.of("timeouts", "retry");
+
   private final StageRegistry registry;
 
   public SpecValidator(StageRegistry registry) {
@@ -50,48 +50,8 @@ public final class SpecValidator {
                   + ")"));
     }
     List<Problem> problems = new ArrayList<>();
-    Map<String, Object> raw = stageSpec.options() == null ? Map.of() : stageSpec.options();
-    Set<String> declared =
-        stage.options().stream().map(OptionSpec::name).collect(Collectors.toSet());
-    for (String key : raw.keySet()) {
-      if (!declared.contains(key)) {
-        problems.add(
-            Problem.stage(
-                index,
-                type,
-                key,
-                "unknown option (options of "
-                    + type
-                    + ": "
-                    + stage.options().stream()
-                        .map(OptionSpec::name)
-                        .sorted()
-                        .collect(Collectors.joining(", "))
-                    + ", timeouts, retry)"));
-      }
-    }
-    for (OptionSpec<?> option : stage.options()) {
-      Object value = raw.get(option.name());
-      if (value == null) {
-        if (option.required())
-          problems.add(
-              Problem.stage(
-                  index,
-                  type,
-                  option.name(),
-                  "required option is missing: " + option.description()));
-        continue;
-      }
-      try {
-        option.parse(value);
-      } catch (IllegalArgumentException e) {
-        problems.add(Problem.stage(index, type, option.name(), e.getMessage()));
-      }
-    }
-    if (problems.isEmpty()) {
-      for (Problem p : stage.validate(new StageConfig(raw))) {
-        problems.add(Problem.stage(index, type, p.key(), p.message()));
-      }
+    for (OptionProblem p : OptionCheck.problems(stage, stageSpec.options(), SPEC_KEYS)) {
+      problems.add(Problem.stage(index, type, p.key(), p.message()));
     }
     return problems;
   }

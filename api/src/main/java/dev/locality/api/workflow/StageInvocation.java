@@ -1,9 +1,9 @@
 package dev.locality.api.workflow;
 
 import dev.locality.api.spec.StageSpec;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.ArtifactManifest;
-import dev.locality.api.stage.PipelineInfo;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.ArtifactManifest;
+import dev.locality.stage.PipelineInfo;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.locality.api.workflow;
 
-import dev.locality.api.stage.ArtifactManifest;
-import dev.locality.api.stage.StageMetrics;
+import dev.locality.stage.ArtifactManifest;
+import dev.locality.stage.StageMetrics;
 import java.util.List;
 
 /**

@@ -3,14 +3,15 @@ package dev.locality.api.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageRegistry;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageRegistry;
+import dev.locality.stage.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,9 +56,9 @@ class SpecParserTest {
     }
 
     @Override
-    public List<Problem> validate(StageConfig config) {
+    public List<OptionProblem> validate(StageConfig config) {
       return config.get(URL).startsWith("bad:")
-          ? List.of(Problem.stage(-1, type(), "url", "scheme 'bad' is not supported"))
+          ? List.of(new OptionProblem("url", "scheme 'bad' is not supported"))
           : List.of();
     }
 

@@ -3,10 +3,10 @@ package dev.locality.it.harness;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.SpecParser;
-import dev.locality.api.stage.StageRegistry;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.PipelineWorkflow;
+import dev.locality.stage.StageRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
@@ -153,8 +153,8 @@ public final class Pipelines {
                             .fromPayloads(
                                 0,
                                 java.util.Optional.of(a.getHeartbeatDetails()),
-                                dev.locality.api.stage.Progress.class,
-                                dev.locality.api.stage.Progress.class)
+                                dev.locality.stage.Progress.class,
+                                dev.locality.stage.Progress.class)
                         : null,
                     now));
   }

@@ -1,6 +1,6 @@
 package dev.locality.it.harness;
 
-import dev.locality.api.stage.Progress;
+import dev.locality.stage.Progress;
 
 /**
  * A running stage as the server last recorded it: the last heartbeat details ({@link Progress}) of

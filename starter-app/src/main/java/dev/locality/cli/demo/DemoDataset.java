@@ -1,6 +1,6 @@
 package dev.locality.cli.demo;
 
-import dev.locality.api.spec.ByteSizes;
+import dev.locality.stage.ByteSizes;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

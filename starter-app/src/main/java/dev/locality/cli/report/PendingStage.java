@@ -1,6 +1,6 @@
 package dev.locality.cli.report;
 
-import dev.locality.api.stage.Progress;
+import dev.locality.stage.Progress;
 
 /**
  * A stage activity the server reports as pending for a running pipeline (from

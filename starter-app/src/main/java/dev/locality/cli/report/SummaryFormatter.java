@@ -1,10 +1,10 @@
 package dev.locality.cli.report;
 
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.stage.Progress;
+import dev.locality.stage.StageMetrics;
 import java.util.List;
 
 /**

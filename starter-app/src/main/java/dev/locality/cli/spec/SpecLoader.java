@@ -4,7 +4,7 @@ import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.Problem;
 import dev.locality.api.spec.SpecParser;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.StageRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.locality.cli.watch;
 
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.StageMetrics;
+import dev.locality.stage.Progress;
+import dev.locality.stage.StageMetrics;
 
 /**
  * One row of the live view: a stage of the current session with its last heartbeat progress.

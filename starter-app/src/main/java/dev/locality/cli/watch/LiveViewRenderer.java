@@ -1,8 +1,8 @@
 package dev.locality.cli.watch;
 
-import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.cli.report.Formats;
+import dev.locality.stage.StageMetrics;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

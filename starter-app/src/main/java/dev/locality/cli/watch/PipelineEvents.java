@@ -1,9 +1,9 @@
 package dev.locality.cli.watch;
 
-import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.cli.report.Formats;
 import dev.locality.cli.report.PipelineReport;
+import dev.locality.stage.StageMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

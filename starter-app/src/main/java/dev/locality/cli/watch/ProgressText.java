@@ -1,7 +1,7 @@
 package dev.locality.cli.watch;
 
-import dev.locality.api.stage.Progress;
 import dev.locality.cli.report.Formats;
+import dev.locality.stage.Progress;
 import java.util.Locale;
 
 /**

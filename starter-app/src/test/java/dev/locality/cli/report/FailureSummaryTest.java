@@ -43,8 +43,7 @@ class FailureSummaryTest {
   @Test
   void theWorkflowsClassificationIsTheTypeAndRepeatedMessagesAreDropped() {
     ApplicationFailure wrapped =
-        ApplicationFailure.newFailure(
-            "SHA-256 mismatch", "dev.locality.api.stage.BadInputException");
+        ApplicationFailure.newFailure("SHA-256 mismatch", "dev.locality.stage.BadInputException");
     ApplicationFailure stage =
         ApplicationFailure.newNonRetryableFailureWithCause("SHA-256 mismatch", "BadInput", wrapped);
     ApplicationFailure workflow =

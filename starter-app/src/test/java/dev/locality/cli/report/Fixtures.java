@@ -1,9 +1,9 @@
 package dev.locality.cli.report;
 
-import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.stage.StageMetrics;
 import java.util.List;
 
 /** Reports shaped like real pipeline runs, for the formatter tests. */

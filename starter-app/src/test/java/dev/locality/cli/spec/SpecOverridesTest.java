@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
-import dev.locality.api.stage.StageRegistry;
+import dev.locality.stage.StageRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package dev.locality.cli.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.StageMetrics;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.cli.report.PipelineReport;
+import dev.locality.stage.Progress;
+import dev.locality.stage.StageMetrics;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package dev.locality.worker.teststages;
 
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Progress;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.locality.worker.teststages;
 
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

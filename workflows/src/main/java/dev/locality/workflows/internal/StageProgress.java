@@ -1,8 +1,8 @@
 package dev.locality.workflows.internal;
 
 import dev.locality.api.spec.StageSpec;
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.stage.StageResult;
 import dev.locality.workflows.session.WorkerSession;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;

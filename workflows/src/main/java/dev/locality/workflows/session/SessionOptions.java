@@ -1,7 +1,7 @@
 package dev.locality.workflows.session;
 
-import dev.locality.api.spec.Durations;
 import dev.locality.api.spec.SessionSpec;
+import dev.locality.stage.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,10 +1,10 @@
 package dev.locality.workflows.testing;
 
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.StageInvocation;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.DynamicActivity;
 import io.temporal.common.converter.EncodedValues;

@@ -1,6 +1,6 @@
 package dev.locality.activities.stages.csv;
 
-import dev.locality.api.stage.OptionType;
+import dev.locality.stage.OptionType;
 import java.math.BigDecimal;
 
 /**

@@ -1,6 +1,6 @@
 package dev.locality.activities.stages.internal;
 
-import dev.locality.api.stage.Artifact;
+import dev.locality.stage.Artifact;
 import java.util.ArrayList;
 import java.util.List;
 

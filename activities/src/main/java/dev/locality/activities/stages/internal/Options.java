@@ -1,8 +1,8 @@
 package dev.locality.activities.stages.internal;
 
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.StageConfig;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.StageConfig;
 
 /** Reads options at run time, turning a value that fails its own checks into bad input. */
 public final class Options {

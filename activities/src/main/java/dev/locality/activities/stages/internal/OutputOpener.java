@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Opens a stage's new output file; in a stage, {@code context::createOutput}, which computes the
  * file's size and SHA-256 while it is written (see {@link
- * dev.locality.api.stage.StageContext#createOutput}).
+ * dev.locality.stage.StageContext#createOutput}).
  */
 @FunctionalInterface
 public interface OutputOpener {

@@ -1,7 +1,7 @@
 package dev.locality.activities.stages.internal;
 
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.StageContext;
+import dev.locality.stage.Progress;
+import dev.locality.stage.StageContext;
 
 /**
  * Sends a stage's progress as heartbeats, at most every {@value #INTERVAL_MILLIS} ms, so a stage

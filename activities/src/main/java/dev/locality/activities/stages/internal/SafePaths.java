@@ -1,6 +1,6 @@
 package dev.locality.activities.stages.internal;
 
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package dev.locality.activities.stages.net;
 
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -51,7 +51,7 @@ public final class S3Clients implements AutoCloseable {
    * @throws IllegalArgumentException saying what is wrong with it
    */
   public static Duration parseIdleTimeout(String value) {
-    Duration d = dev.locality.api.spec.Durations.parse(value.trim());
+    Duration d = dev.locality.stage.Durations.parse(value.trim());
     if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("must be positive");
     return d;
   }

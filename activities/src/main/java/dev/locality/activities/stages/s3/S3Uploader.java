@@ -3,7 +3,7 @@ package dev.locality.activities.stages.s3;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.Sha256;
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.locality.activities.stages.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;

@@ -1,6 +1,6 @@
 package dev.locality.examples.csvjsonl;
 
-import dev.locality.api.stage.BadInputException;
+import dev.locality.stage.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;

@@ -1,17 +1,17 @@
 package dev.locality.examples.csvjsonl;
 
-import dev.locality.api.spec.Problem;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.OptionSpec;
-import dev.locality.api.stage.OptionType;
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Progress;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -84,11 +84,10 @@ public final class CsvToJsonlStage implements Stage {
   }
 
   @Override
-  public List<Problem> validate(StageConfig config) {
+  public List<OptionProblem> validate(StageConfig config) {
     char delimiter = config.get(DELIMITER).charAt(0);
     if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
-      return List.of(
-          Problem.stage(-1, TYPE, DELIMITER.name(), "cannot be a quote or a line break"));
+      return List.of(new OptionProblem(DELIMITER.name(), "cannot be a quote or a line break"));
     return List.of();
   }
 
@@ -106,7 +105,7 @@ public final class CsvToJsonlStage implements Stage {
     long rows = 0;
     try {
       for (Artifact artifact : input.artifacts()) {
-        if (!artifact.isData()) {
+        if (!artifact.holdsData()) {
           outputs.add(artifact);
           continue;
         }

@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 /**
  * Identity of the pipeline run a stage belongs to; used in destination templates and logs.

@@ -1,6 +1,5 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
-import dev.locality.api.spec.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,21 +1,19 @@
-package dev.locality.api.testkit;
+package dev.locality.stage.testkit;
 
-import dev.locality.api.spec.Problem;
-import dev.locality.api.spec.SpecValidator;
-import dev.locality.api.spec.StageSpec;
-import dev.locality.api.stage.Artifact;
-import dev.locality.api.stage.BadInputException;
-import dev.locality.api.stage.HashingOutputStream;
-import dev.locality.api.stage.OutputDigests;
-import dev.locality.api.stage.PipelineInfo;
-import dev.locality.api.stage.Progress;
-import dev.locality.api.stage.Stage;
-import dev.locality.api.stage.StageConfig;
-import dev.locality.api.stage.StageContext;
-import dev.locality.api.stage.StageInput;
-import dev.locality.api.stage.StageMetrics;
-import dev.locality.api.stage.StageRegistry;
-import dev.locality.api.stage.StageResult;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.HashingOutputStream;
+import dev.locality.stage.OptionCheck;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OutputDigests;
+import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Progress;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link Stage} without Temporal, over a session directory on local disk, the way a worker
@@ -60,8 +56,7 @@ import org.slf4j.LoggerFactory;
  * stage's outputs into the next stage of the same session.
  *
  * <p>Broken contracts are reported as {@link AssertionError}s (so any test framework shows them as
- * failures); the kit depends on nothing but the Locality API and SLF4J. Not thread-safe: one runner
- * per test.
+ * failures); the kit depends on nothing but the stage API. Not thread-safe: one runner per test.
  */
 public final class StageTestRunner {
   private final Stage stage;
@@ -175,9 +170,8 @@ public final class StageTestRunner {
    * The problems the worker's validation would report: unknown or missing options, values of the
    * wrong type, the stage's own cross-option checks. Empty when the options are fine.
    */
-  public List<Problem> validate() {
-    StageSpec spec = new StageSpec(stage.type(), options, null, 1);
-    return new SpecValidator(StageRegistry.of(List.of(stage))).validateStage(0, spec);
+  public List<OptionProblem> validate() {
+    return OptionCheck.problems(stage, options, List.of());
   }
 
   /**
@@ -240,7 +234,7 @@ public final class StageTestRunner {
   }
 
   private Context prepare() throws IOException {
-    List<Problem> problems = validateFirst ? validate() : List.of();
+    List<OptionProblem> problems = validateFirst ? validate() : List.of();
     if (!problems.isEmpty()) throw new AssertionError("the options are invalid: " + problems);
     Files.createDirectories(outputDir());
     List<Path> stale = filesIn(outputDir());
@@ -321,7 +315,7 @@ public final class StageTestRunner {
   private final class Context implements StageContext {
     private final List<Progress> heartbeats = new ArrayList<>();
     private final OutputDigests digests = new OutputDigests();
-    private final Logger logger = LoggerFactory.getLogger("dev.locality.stage." + stage.type());
+    private final System.Logger logger = System.getLogger("dev.locality.stage." + stage.type());
 
     @Override
     public Path sessionDir() {
@@ -402,7 +396,7 @@ public final class StageTestRunner {
     }
 
     @Override
-    public Logger logger() {
+    public System.Logger logger() {
       return logger;
     }
   }

@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 import java.util.Map;
 import java.util.Optional;

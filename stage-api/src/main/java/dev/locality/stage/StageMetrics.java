@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 /**
  * What a stage moved. Row counts are -1 for stages that do not read rows. For CSV stages the

@@ -1,4 +1,4 @@
-package dev.locality.api.spec;
+package dev.locality.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

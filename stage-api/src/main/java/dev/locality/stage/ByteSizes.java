@@ -1,4 +1,4 @@
-package dev.locality.api.spec;
+package dev.locality.stage;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 /**
  * Heartbeat payload of a running stage: how far it is. Also the resume point a retried attempt

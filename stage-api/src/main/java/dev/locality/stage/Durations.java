@@ -1,4 +1,4 @@
-package dev.locality.api.spec;
+package dev.locality.stage;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -41,7 +41,7 @@ public final class Durations {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "'"
-              + SpecParser.shorten(text)
+              + shorten(text)
               + "' is not a duration (use 500ms, 10s, 5m, 1h, 2d or ISO-8601 like PT10S)");
     }
   }
@@ -54,5 +54,11 @@ public final class Durations {
     if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
     if (ms % 1000 == 0) return ms / 1000 + "s";
     return ms + "ms";
+  }
+
+  /** A value as error messages quote it: cut to 80 characters, saying how long it was. */
+  public static String shorten(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...(" + text.length() + " chars)";
   }
 }

@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import org.slf4j.Logger;
 
 /**
  * The environment of one stage attempt on a worker. Not shared between attempts; a stage may call
@@ -104,5 +103,9 @@ public interface StageContext {
   /** A worker setting (for example {@code allowedFileRoots}) or empty when unset. */
   Optional<String> workerSetting(String name);
 
-  Logger logger();
+  /**
+   * The stage's logger, named {@code dev.locality.stage.<type>}. A {@link System.Logger}, so stages
+   * need no logging library; on a worker it writes to the worker's log with the pipeline's ids.
+   */
+  System.Logger logger();
 }

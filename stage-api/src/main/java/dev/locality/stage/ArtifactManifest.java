@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 /**
  * A stage's outputs when they are too many to travel in the workflow's history: the full list is in

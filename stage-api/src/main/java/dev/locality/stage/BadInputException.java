@@ -1,4 +1,4 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
 /**
  * The input or configuration is wrong and retrying cannot help: a corrupt archive, a CSV with an

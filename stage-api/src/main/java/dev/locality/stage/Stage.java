@@ -1,6 +1,5 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
-import dev.locality.api.spec.Problem;
 import java.util.List;
 
 /**
@@ -9,7 +8,7 @@ import java.util.List;
  * activity type is {@link #type()}, always on the worker that holds the pipeline's session.
  *
  * <p>Implementations are discovered with {@link java.util.ServiceLoader} (list the class in {@code
- * META-INF/services/dev.locality.api.stage.Stage}), must have a public no-argument constructor, and
+ * META-INF/services/dev.locality.stage.Stage}), must have a public no-argument constructor, and
  * must be thread-safe: one instance serves all sessions of a worker.
  *
  * <p>Contract of {@link #run}:
@@ -39,10 +38,11 @@ public interface Stage {
   /**
    * Cross-option checks beyond each option's own type and validator (for example, an expression
    * that must compile). Called in the CLI before anything starts and on the worker before any data
-   * moves. Report every problem, not just the first; the stage index is filled in by the caller, so
-   * use {@code Problem.stage(-1, type(), key, message)}.
+   * moves, and only once every option has passed its own checks. Report every problem, not just the
+   * first, as {@code new OptionProblem(option.name(), "what is wrong")}; the caller adds where the
+   * stage is in the pipeline.
    */
-  default List<Problem> validate(StageConfig config) {
+  default List<OptionProblem> validate(StageConfig config) {
     return List.of();
   }
 

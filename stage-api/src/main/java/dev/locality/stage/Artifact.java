@@ -1,6 +1,5 @@
-package dev.locality.api.stage;
+package dev.locality.stage;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -63,9 +62,11 @@ public record Artifact(String path, long bytes, String sha256, long rows, String
     return slash < 0 ? path : path.substring(slash + 1);
   }
 
-  /** Whether this is pipeline data (a missing kind, from an older payload, counts as data). */
-  @JsonIgnore
-  public boolean isData() {
+  /**
+   * Whether this is pipeline data (a missing kind, from an older payload, counts as data). Not
+   * named like a getter, so JSON payloads carry only the record's components.
+   */
+  public boolean holdsData() {
     return kind == null || DATA.equals(kind);
   }
 
