@@ -1,11 +1,11 @@
 package dev.locality.worker;
 
-import dev.locality.activities.stages.DownloadStage;
-import dev.locality.activities.stages.TransformCsvStage;
-import dev.locality.activities.stages.UploadStage;
 import dev.locality.activities.stages.csv.RecordSizeGuard;
+import dev.locality.activities.stages.csv.TransformCsvStage;
+import dev.locality.activities.stages.download.DownloadStage;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.activities.stages.s3.S3Clients;
+import dev.locality.activities.stages.upload.UploadStage;
 import dev.locality.stage.ByteSizes;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.locality.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.activities.stages.TransformCsvStage;
+import dev.locality.activities.stages.csv.TransformCsvStage;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * 64m}, {@code 64MiB}, {@code 100g}, {@code 2TB} ({@code k}, {@code m}, {@code g}, {@code t}; with
  * or without {@code b}/{@code ib}; always powers of 1024), read with the api's {@link ByteSizes}.
  */
-final class ByteSize {
+public final class ByteSize {
   private ByteSize() {}
 
   /**
@@ -16,7 +16,7 @@ final class ByteSize {
    *
    * @throws IllegalArgumentException when the text is not a size
    */
-  static long parse(String text) {
+  public static long parse(String text) {
     return ByteSizes.parse(text);
   }
 
@@ -25,7 +25,7 @@ final class ByteSize {
    *
    * @throws IllegalStateException naming the setting when its value is not a size
    */
-  static long setting(Optional<String> value, String name, long defaultValue) {
+  public static long setting(Optional<String> value, String name, long defaultValue) {
     if (value.isEmpty() || value.get().isBlank()) return defaultValue;
     try {
       return parse(value.get());
@@ -35,7 +35,7 @@ final class ByteSize {
   }
 
   /** {@code 100 GiB (107374182400 bytes)}-style text for messages. */
-  static String describe(long bytes) {
+  public static String describe(long bytes) {
     return ByteSizes.describe(bytes);
   }
 }

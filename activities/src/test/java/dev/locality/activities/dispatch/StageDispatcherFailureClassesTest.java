@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionRegistry;
-import dev.locality.activities.stages.DecompressStage;
+import dev.locality.activities.stages.decompress.DecompressStage;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
 import dev.locality.api.workflow.Failures;

@@ -3,6 +3,7 @@ package dev.locality.activities.stages;
 import dev.locality.activities.dispatch.AttemptDirs;
 import dev.locality.activities.dispatch.StageContextImpl;
 import dev.locality.activities.dispatch.StageHeartbeat;
+import dev.locality.activities.stages.download.PartialDownload;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * and {@link StageContext#previousProgress()} returns the previous attempt's last heartbeat. For
  * tests of what a retry finds and resumes.
  */
-final class AttemptSimulator {
+public final class AttemptSimulator {
   private final Stage stage;
   private final Path sessionDir;
   private final Map<String, Object> options = new LinkedHashMap<>();
@@ -39,17 +40,17 @@ final class AttemptSimulator {
   private int attempt;
   private Progress lastHeartbeat;
 
-  AttemptSimulator(Stage stage, Path tempDir) throws IOException {
+  public AttemptSimulator(Stage stage, Path tempDir) throws IOException {
     this.stage = stage;
     this.sessionDir = Files.createDirectories(tempDir.resolve("session")).toAbsolutePath();
   }
 
-  AttemptSimulator option(String key, Object value) {
+  public AttemptSimulator option(String key, Object value) {
     options.put(key, value);
     return this;
   }
 
-  AttemptSimulator workerSettings(Map<String, String> settings) {
+  public AttemptSimulator workerSettings(Map<String, String> settings) {
     workerSettings.putAll(settings);
     return this;
   }
@@ -60,12 +61,12 @@ final class AttemptSimulator {
   }
 
   /** The output directory of the latest attempt. */
-  Path outputDir() {
+  public Path outputDir() {
     return stageDir().resolve("attempt-" + attempt);
   }
 
   /** Files attempts left for resuming (regular files in any resume directory of the stage). */
-  List<Path> partialFiles() throws IOException {
+  public List<Path> partialFiles() throws IOException {
     if (!Files.exists(stageDir())) return List.of();
     try (Stream<Path> walk = Files.walk(stageDir())) {
       return walk.filter(Files::isRegularFile)
@@ -78,7 +79,7 @@ final class AttemptSimulator {
    * Pretends an attempt failed transiently after receiving {@code prefix} of {@code url} with this
    * ETag: the partial file it would have left, and its last heartbeat.
    */
-  void failedAttemptLeft(String url, byte[] prefix, String etag) throws IOException {
+  public void failedAttemptLeft(String url, byte[] prefix, String etag) throws IOException {
     attempt++;
     try (AttemptDirs.Attempt dirs = attemptDirs.start(stageDir(), attempt)) {
       PartialDownload partial = PartialDownload.of(context(dirs, new ArrayList<>()), url);
@@ -90,10 +91,10 @@ final class AttemptSimulator {
   }
 
   /** The result of one attempt: a stage result or what it threw. */
-  record Attempt(StageResult result, Throwable failure, List<Progress> heartbeats) {}
+  public record Attempt(StageResult result, Throwable failure, List<Progress> heartbeats) {}
 
   /** Runs the next attempt. */
-  Attempt run() throws IOException {
+  public Attempt run() throws IOException {
     attempt++;
     List<Progress> heartbeats = new ArrayList<>();
     try (AttemptDirs.Attempt dirs = attemptDirs.start(stageDir(), attempt)) {

@@ -2,6 +2,10 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.activities.stages.csv.TransformCsvStage;
+import dev.locality.activities.stages.decompress.DecompressStage;
+import dev.locality.activities.stages.download.DownloadStage;
+import dev.locality.activities.stages.upload.UploadStage;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageRegistry;

@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
  * non-zero exit instead of being caught) and unified GC logging to {@code dir/gc.log}, read back as
  * {@link GcLog}.
  */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
   /** What the child printed and how it ended. */
-  record Result(int exit, String output, GcLog gc) {
+  public record Result(int exit, String output, GcLog gc) {
     /** The first output line starting with {@code prefix}, or empty. */
-    String line(String prefix) {
+    public String line(String prefix) {
       return output.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("");
     }
 
@@ -38,7 +38,7 @@ final class ChildJvm {
     }
   }
 
-  static Result run(Path dir, String maxHeap, Class<?> main, String... args)
+  public static Result run(Path dir, String maxHeap, Class<?> main, String... args)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     String classpath = System.getProperty("surefire.test.class.path");

@@ -18,25 +18,25 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
  * expect bad input. Successful inputs come from the system tools ({@link SystemTools}), so the
  * library under test never makes the data it is judged on.
  */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) out.writeBytes(part);
     return out.toByteArray();
   }
 
-  static byte[] truncated(byte[] data, int keep) {
+  public static byte[] truncated(byte[] data, int keep) {
     return Arrays.copyOf(data, keep);
   }
 
   /** A tar of regular files: name, content, name, content, ... */
-  static byte[] tar(String... namesAndContents) {
+  public static byte[] tar(String... namesAndContents) {
     return tar(
         tar -> {
           for (int i = 0; i < namesAndContents.length; i += 2) {
@@ -45,7 +45,7 @@ final class Fixtures {
         });
   }
 
-  static byte[] tar(TarWriter writer) {
+  public static byte[] tar(TarWriter writer) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -56,7 +56,8 @@ final class Fixtures {
     return bytes.toByteArray();
   }
 
-  static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
+  public static void file(TarArchiveOutputStream tar, String name, String content)
+      throws IOException {
     byte[] data = utf8(content);
     TarArchiveEntry entry = new TarArchiveEntry(name, name.startsWith("/"));
     entry.setSize(data.length);
@@ -65,7 +66,7 @@ final class Fixtures {
     tar.closeArchiveEntry();
   }
 
-  static void link(TarArchiveOutputStream tar, String name, String target, boolean symbolic)
+  public static void link(TarArchiveOutputStream tar, String name, String target, boolean symbolic)
       throws IOException {
     TarArchiveEntry entry =
         new TarArchiveEntry(name, symbolic ? TarConstants.LF_SYMLINK : TarConstants.LF_LINK);
@@ -75,12 +76,12 @@ final class Fixtures {
   }
 
   /** A zip of regular files: name, content, name, content, ... */
-  static byte[] zip(String... namesAndContents) {
+  public static byte[] zip(String... namesAndContents) {
     return zip(false, namesAndContents);
   }
 
   /** A zip whose entries are all symbolic links: name, target, ... */
-  static byte[] zipOfSymlinks(String... namesAndTargets) {
+  public static byte[] zipOfSymlinks(String... namesAndTargets) {
     return zip(true, namesAndTargets);
   }
 
@@ -101,7 +102,7 @@ final class Fixtures {
   }
 
   @FunctionalInterface
-  interface TarWriter {
+  public interface TarWriter {
     void write(TarArchiveOutputStream tar) throws IOException;
   }
 }

@@ -19,14 +19,15 @@ import java.util.regex.Pattern;
  *     collector chose not to reclaim, the figure that grows with retained data
  * @param peakCommittedMiB largest heap the JVM had committed
  */
-record GcLog(int pauses, long peakBeforeMiB, long peakAfterMiB, long peakCommittedMiB) {
-  static final Pattern PAUSE = Pattern.compile("\\bPause \\S.*?\\b(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+public record GcLog(int pauses, long peakBeforeMiB, long peakAfterMiB, long peakCommittedMiB) {
+  public static final Pattern PAUSE =
+      Pattern.compile("\\bPause \\S.*?\\b(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
-  static GcLog read(Path log) throws IOException {
+  public static GcLog read(Path log) throws IOException {
     return Files.exists(log) ? parse(Files.readString(log)) : new GcLog(0, 0, 0, 0);
   }
 
-  static GcLog parse(String text) {
+  public static GcLog parse(String text) {
     int pauses = 0;
     long before = 0;
     long after = 0;

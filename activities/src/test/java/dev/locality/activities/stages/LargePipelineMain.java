@@ -1,5 +1,7 @@
 package dev.locality.activities.stages;
 
+import dev.locality.activities.stages.csv.TransformCsvStage;
+import dev.locality.activities.stages.decompress.DecompressStage;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.OutputStream;

@@ -2,6 +2,9 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.activities.stages.csv.PythonCsv;
+import dev.locality.activities.stages.csv.TransformCsvStage;
+import dev.locality.activities.stages.decompress.DecompressStage;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.BufferedWriter;
 import java.io.Writer;

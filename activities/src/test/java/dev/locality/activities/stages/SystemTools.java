@@ -26,7 +26,7 @@ public final class SystemTools {
 
   private SystemTools() {}
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -34,31 +34,31 @@ public final class SystemTools {
     return filter(data, "gzip", "-n", "-c");
   }
 
-  static byte[] gzip(String text) {
+  public static byte[] gzip(String text) {
     return gzip(utf8(text));
   }
 
-  static byte[] bzip2(byte[] data) {
+  public static byte[] bzip2(byte[] data) {
     return filter(data, "bzip2", "-c");
   }
 
-  static byte[] bzip2(String text) {
+  public static byte[] bzip2(String text) {
     return bzip2(utf8(text));
   }
 
-  static byte[] xz(byte[] data) {
+  public static byte[] xz(byte[] data) {
     return filter(data, "xz", "-c");
   }
 
-  static byte[] xz(String text) {
+  public static byte[] xz(String text) {
     return xz(utf8(text));
   }
 
-  static byte[] zstd(byte[] data) {
+  public static byte[] zstd(byte[] data) {
     return filter(data, "zstd", "-q", "-c");
   }
 
-  static byte[] zstd(String text) {
+  public static byte[] zstd(String text) {
     return zstd(utf8(text));
   }
 
@@ -68,7 +68,7 @@ public final class SystemTools {
   }
 
   /** The decompressed content of {@code file} by {@code tool -d -c} (gzip, bzip2, xz, zstd). */
-  static byte[] decompress(String tool, Path file) {
+  public static byte[] decompress(String tool, Path file) {
     Path out = tempFile();
     try {
       run(null, file, out, tool, "-d", "-c");
@@ -81,17 +81,17 @@ public final class SystemTools {
   }
 
   /** A tar (GNU format) made by {@code tar} of regular files: name, content, name, content, ... */
-  static byte[] tar(String... namesAndContents) {
+  public static byte[] tar(String... namesAndContents) {
     return archive(namesAndContents, "out.tar", "tar", "--format=gnu", "-cf", "out.tar");
   }
 
   /** A zip made by {@code zip -X -D} of regular files: name, content, name, content, ... */
-  static byte[] zip(String... namesAndContents) {
+  public static byte[] zip(String... namesAndContents) {
     return archive(namesAndContents, "out.zip", "zip", "-q", "-X", "-D", "out.zip");
   }
 
   /** Runs {@code command} (a system tool) in {@code dir}; fails on a non-zero exit. */
-  static void runIn(Path dir, String... command) {
+  public static void runIn(Path dir, String... command) {
     run(dir, null, null, command);
   }
 
@@ -207,7 +207,7 @@ public final class SystemTools {
     }
   }
 
-  static void delete(Path path) {
+  public static void delete(Path path) {
     if (!Files.exists(path)) return;
     try (Stream<Path> walk = Files.walk(path)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

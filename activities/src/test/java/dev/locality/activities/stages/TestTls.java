@@ -14,19 +14,19 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate for 127.0.0.1, made once per JVM by the JDK's {@code keytool}: the
  * server side for a {@link com.sun.net.httpserver.HttpsServer} and a client context trusting it.
  */
-final class TestTls {
+public final class TestTls {
   private static final char[] PASSWORD = "changeit".toCharArray();
   private static SSLContext context;
 
   private TestTls() {}
 
   /** One context serving and trusting the certificate. */
-  static synchronized SSLContext context() throws Exception {
+  public static synchronized SSLContext context() throws Exception {
     if (context == null) context = create();
     return context;
   }
 
-  static HttpsConfigurator configurator() throws Exception {
+  public static HttpsConfigurator configurator() throws Exception {
     return new HttpsConfigurator(context());
   }
 

@@ -1,0 +1,214 @@
+package dev.locality.activities.stages.csv;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.NullValue;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelParser;
+import dev.cel.parser.CelParserFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelVariableResolver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A CEL expression over one CSV row: the {@code filter} (which must return a bool) or one {@code
+ * derive} column (any scalar result). Each column is a variable named after the column (renamed
+ * where renamed) of its declared type: {@code string}, or the CEL type of its entry in {@code
+ * types}, wrapped as nullable when the stage maps values to null. For example {@code region == "EU"
+ * && double(amount) > 10.0}. Standard macros and the CEL strings extension ({@code lowerAscii},
+ * {@code split}, ...) are available.
+ *
+ * <p>Compiled once per file, when the header is known: an unknown column is a compile error. The
+ * runtime is chosen by the running JDK: the planner runtime on JDK 21 and newer, the standard
+ * runtime before (the planner is slower on JDK 17). One instance holds one reusable variable
+ * resolver over the current row, so it is <b>not thread-safe</b>: one per thread.
+ */
+final class CelRowFilter {
+  /** The filter's source name in CEL messages: the option it came from. */
+  static final String SOURCE_NAME = "filter";
+
+  static final boolean USE_PLANNER = Runtime.version().feature() >= 21;
+
+  private static final CelParser PARSER =
+      CelParserFactory.standardCelParserBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addLibraries(CelExtensions.strings())
+          .build();
+
+  private final CelRuntime.Program program;
+  private final RowResolver resolver;
+  private final boolean boolResult;
+
+  private CelRowFilter(CelRuntime.Program program, RowResolver resolver, boolean boolResult) {
+    this.program = program;
+    this.resolver = resolver;
+    this.boolResult = boolResult;
+  }
+
+  /** {@link #earlyProblem(String, String, boolean, Function)} for a filter over string columns. */
+  static String earlyProblem(String expression) {
+    return earlyProblem(expression, SOURCE_NAME, true, name -> SimpleType.STRING);
+  }
+
+  /**
+   * Checks what can be checked before the header is known: the syntax, and the types with every
+   * identifier the expression uses declared as a column of type {@code typeOf(identifier)} (so a
+   * wrong result type or a wrong function call is found now; an unknown column only once the header
+   * is known).
+   *
+   * @param sourceName the option the expression came from, for messages
+   * @param boolResult whether the expression must return a bool
+   * @return CEL's message, or null when it passes
+   */
+  static String earlyProblem(
+      String expression, String sourceName, boolean boolResult, Function<String, CelType> typeOf) {
+    CelValidationResult parsed = PARSER.parse(expression, sourceName);
+    if (parsed.hasError()) return parsed.getErrorString();
+    List<String> identifiers;
+    try {
+      identifiers =
+          CelNavigableAst.fromAst(parsed.getAst())
+              .getRoot()
+              .allNodes()
+              .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT)
+              .map(node -> node.expr().ident().name())
+              .distinct()
+              .toList();
+    } catch (CelValidationException e) {
+      return e.getMessage();
+    }
+    Map<String, CelType> declared = new HashMap<>();
+    identifiers.forEach(id -> declared.put(id, typeOf.apply(id)));
+    CelValidationResult checked = compiler(declared, boolResult).compile(expression, sourceName);
+    return checked.hasError() ? checked.getErrorString() : null;
+  }
+
+  /** A filter over string columns: variable {@code columns.get(i)} is field {@code indexes[i]}. */
+  static CelRowFilter compile(
+      String expression, List<String> columns, int[] sourceIndexes, boolean usePlanner) {
+    Map<String, Integer> indexes = new HashMap<>();
+    Map<String, CelType> types = new HashMap<>();
+    Map<String, Integer> occurrences = new HashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      occurrences.merge(columns.get(i), 1, Integer::sum);
+      indexes.put(columns.get(i), sourceIndexes[i]);
+      types.put(columns.get(i), SimpleType.STRING);
+    }
+    occurrences.forEach(
+        (name, count) -> {
+          if (count > 1) indexes.remove(name);
+        });
+    types.keySet().retainAll(indexes.keySet());
+    return compile(expression, SOURCE_NAME, true, indexes, types, usePlanner);
+  }
+
+  /**
+   * Compiles an expression over rows given as {@code Object[]}: variable {@code name} is element
+   * {@code indexes.get(name)}, declared as {@code types.get(name)}.
+   *
+   * @param sourceName the option it came from, for messages
+   * @param boolResult whether it must return a bool (a filter)
+   * @param usePlanner the planner runtime or the standard one; see {@link #USE_PLANNER}
+   * @throws IllegalArgumentException with CEL's message when it does not compile
+   */
+  static CelRowFilter compile(
+      String expression,
+      String sourceName,
+      boolean boolResult,
+      Map<String, Integer> indexes,
+      Map<String, CelType> types,
+      boolean usePlanner) {
+    CelValidationResult result = compiler(types, boolResult).compile(expression, sourceName);
+    if (result.hasError()) throw new IllegalArgumentException(result.getErrorString());
+    try {
+      CelAbstractSyntaxTree ast = result.getAst();
+      CelRuntime runtime =
+          (usePlanner
+                  ? CelRuntimeFactory.plannerRuntimeBuilder()
+                  : CelRuntimeFactory.standardCelRuntimeBuilder())
+              .addLibraries(CelExtensions.strings())
+              .build();
+      return new CelRowFilter(
+          runtime.createProgram(ast), new RowResolver(Map.copyOf(indexes)), boolResult);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Evaluates a filter on a row of strings, which must have a field for every column.
+   *
+   * @throws CelEvaluationException for a runtime error on this row (for example {@code
+   *     double('abc')}): the row is rejected, the stage goes on
+   */
+  boolean test(org.apache.commons.csv.CSVRecord row) throws CelEvaluationException {
+    return test(row.values());
+  }
+
+  /** Evaluates a filter on a row (nulls as CEL null). See {@link #test(CSVRecord)}. */
+  boolean test(Object[] row) throws CelEvaluationException {
+    Object result = eval(row);
+    if (result instanceof Boolean b) return b;
+    throw new CelEvaluationException("filter returned " + result + " instead of a bool");
+  }
+
+  /**
+   * Evaluates the expression on a row (null elements are CEL null).
+   *
+   * @throws CelEvaluationException for a runtime error on this row
+   */
+  Object eval(Object[] row) throws CelEvaluationException {
+    resolver.row = row;
+    return program.eval(resolver);
+  }
+
+  boolean boolResult() {
+    return boolResult;
+  }
+
+  private static CelCompiler compiler(Map<String, CelType> columns, boolean boolResult) {
+    CelCompilerBuilder builder =
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addLibraries(CelExtensions.strings());
+    if (boolResult) builder.setResultType(SimpleType.BOOL);
+    columns.forEach(builder::addVar);
+    return builder.build();
+  }
+
+  /**
+   * Resolves column variables from the current row. Always returns a value for a declared column
+   * (the standard runtime would otherwise yield an unknown-set instead of failing).
+   */
+  private static final class RowResolver implements CelVariableResolver {
+    private final Map<String, Integer> indexByName;
+    private Object[] row;
+
+    RowResolver(Map<String, Integer> indexByName) {
+      this.indexByName = indexByName;
+    }
+
+    @Override
+    public Optional<Object> find(String name) {
+      Integer index = indexByName.get(name);
+      if (index == null) return Optional.empty();
+      Object value = row[index];
+      return Optional.of(value == null ? NullValue.NULL_VALUE : value);
+    }
+  }
+}

@@ -1,0 +1,417 @@
+package dev.locality.activities.stages.csv;
+
+import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.OutputOpener;
+import dev.locality.activities.stages.internal.ProgressReporter;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.ByteSizes;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+
+/**
+ * Transforms CSV files one after another for one run of {@link TransformCsvStage}: reading (skip
+ * lines, header, encoding), the per-row steps of {@link RowProcessor}, dedupe, output and rejects.
+ * Keeps the counts across files (the {@code maxRejects} budget is for the whole stage). Streams row
+ * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Not thread-safe.
+ */
+final class CsvFileTransform {
+  /** Kept for callers that print CSV like the stage's default output. */
+  static final org.apache.commons.csv.CSVFormat OUTPUT_FORMAT =
+      org.apache.commons.csv.CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+
+  private static final char BOM = '\uFEFF';
+  private static final int REMEMBERED_REJECTS = 5;
+
+  /** One file's outcome; {@code rejects} is null when no row of the file was rejected. */
+  record FileResult(Path output, long rowsOut, Path rejects, long rowsRejected) {}
+
+  private final CsvSettings settings;
+  private final int dedupeMemoryKeys;
+  private final long maxRecordBytes;
+  private final ProgressReporter progress;
+  private final Logger log;
+  private final OutputOpener outputFiles;
+  private final List<String> firstRejects = new ArrayList<>();
+  private long rowsIn;
+  private long rowsOut;
+  private long rowsFiltered;
+  private long rowsDeduplicated;
+  private long rowsRejected;
+  private long bytesOut;
+
+  /**
+   * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@value
+   *     TransformCsvStage#MAX_CSV_FIELD_BYTES_SETTING}
+   */
+  CsvFileTransform(
+      CsvSettings settings,
+      int dedupeMemoryKeys,
+      long maxRecordBytes,
+      ProgressReporter progress,
+      Logger log,
+      OutputOpener outputFiles) {
+    this.outputFiles = outputFiles;
+    this.settings = settings;
+    this.dedupeMemoryKeys = dedupeMemoryKeys;
+    this.maxRecordBytes = maxRecordBytes;
+    this.progress = progress;
+    this.log = log;
+  }
+
+  /**
+   * Transforms {@code source} into {@code output}, writing rejected rows to {@code rejectsPath}
+   * (created on the first reject only) and dedupe's spill files under {@code scratch} (deleted
+   * again). The names must be free: see {@link dev.locality.activities.stages.csv.OutputNames}.
+   *
+   * @param name the input's name for messages
+   * @throws BadInputException when the file is not usable CSV, a record is larger than {@code
+   *     maxCsvFieldBytes}, or a count limit on rejects is exceeded
+   */
+  FileResult transform(Path source, String name, Path output, Path rejectsPath, Path scratch)
+      throws IOException {
+    long fileIn = rowsIn;
+    long fileOut = rowsOut;
+    long fileFiltered = rowsFiltered;
+    long fileRejected = rowsRejected;
+    Files.createDirectories(output.getParent());
+    long lineOffset = settings.skipLines();
+    try (Reader reader = guarded(reader(source, name));
+        CSVParser parser = settings.inputFormat().parse(reader);
+        RejectsFile rejects = new RejectsFile(rejectsPath)) {
+      Iterator<CSVRecord> records = parser.iterator();
+      List<String> header = settings.header();
+      if (header == null) {
+        CSVRecord headerRecord = next(records, parser, name, lineOffset + 1);
+        if (headerRecord == null) {
+          throw new BadInputException(
+              "empty file: "
+                  + name
+                  + " has no header row"
+                  + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
+        }
+        header = headerRecord.toList();
+        if (settings.trimAll()) header = header.stream().map(String::strip).toList();
+        checkUniqueNames(header, name);
+      }
+      RowProcessor rows = RowProcessor.of(header, settings, name);
+      try (CSVPrinter out = new CSVPrinter(writer(output), settings.outputFormat());
+          DuplicateFilter dedupe =
+              rows.dedupes() ? new DuplicateFilter(dedupeMemoryKeys, scratch) : null) {
+        if (settings.outputHeader()) out.printRecord(rows.outputNames());
+        while (true) {
+          long line = lineOffset + parser.getCurrentLineNumber() + 1;
+          CSVRecord row = next(records, parser, name, line);
+          if (row == null) break;
+          rowsIn++;
+          if ((rowsIn & 0xFF) == 0) progress.report(rowsIn);
+          if (row.size() != header.size()) {
+            reject(rejects, name, line, fieldCountReason(row.size(), header.size()), row);
+            continue;
+          }
+          String[] result;
+          try {
+            result = rows.process(row);
+          } catch (RowProcessor.Rejected e) {
+            reject(rejects, name, line, e.getMessage(), row);
+            continue;
+          }
+          if (result == null) {
+            rowsFiltered++;
+            continue;
+          }
+          if (dedupe != null) {
+            DuplicateFilter.Verdict verdict = dedupe.offer(rows.key(result), result);
+            if (verdict != DuplicateFilter.Verdict.FIRST) continue; // counted after the file
+          }
+          print(out, result);
+          rowsOut++;
+        }
+        if (dedupe != null) {
+          long before = rowsOut;
+          dedupe.drainSpilled(
+              kept -> {
+                print(out, kept);
+                rowsOut++;
+              });
+          rowsFiltered += dedupe.duplicates();
+          rowsDeduplicated += dedupe.duplicates();
+          log.info(
+              "{}: {} duplicate rows dropped by dedupe (counted as filtered), {} rows spilled to"
+                  + " disk, {} of them kept",
+              name,
+              dedupe.duplicates(),
+              dedupe.spilled(),
+              rowsOut - before);
+        }
+      }
+    }
+    long in = rowsIn - fileIn;
+    long out = rowsOut - fileOut;
+    long filtered = rowsFiltered - fileFiltered;
+    long rejected = rowsRejected - fileRejected;
+    if (in != out + filtered + rejected) {
+      throw new IllegalStateException(
+          "row counts of "
+              + name
+              + " do not add up: in "
+              + in
+              + " != out "
+              + out
+              + " + filtered "
+              + filtered
+              + " + rejected "
+              + rejected);
+    }
+    bytesOut += Files.size(output);
+    progress.report(rowsIn);
+    return new FileResult(output, out, rejected > 0 ? rejectsPath : null, rejected);
+  }
+
+  /**
+   * Checks the fractional reject budget over all files, once all are read.
+   *
+   * @throws BadInputException naming the first bad rows
+   */
+  void checkRejectsAtEnd() {
+    if (settings.maxRejects().exceededAtEnd(rowsRejected, rowsIn)) throw tooManyRejects();
+  }
+
+  long rowsIn() {
+    return rowsIn;
+  }
+
+  long rowsOut() {
+    return rowsOut;
+  }
+
+  long rowsFiltered() {
+    return rowsFiltered;
+  }
+
+  long rowsDeduplicated() {
+    return rowsDeduplicated;
+  }
+
+  long rowsRejected() {
+    return rowsRejected;
+  }
+
+  long bytesOut() {
+    return bytesOut;
+  }
+
+  private void print(CSVPrinter out, String[] row) throws IOException {
+    if (settings.nonNumericQuoting()) {
+      for (String value : row) out.print(NumericText.of(value));
+      out.println();
+    } else {
+      out.printRecord((Object[]) row);
+    }
+  }
+
+  private void reject(RejectsFile rejects, String name, long line, String reason, CSVRecord row)
+      throws IOException {
+    rowsRejected++;
+    rejects.add(line, reason, settings.inputFormat().format((Object[]) row.values()));
+    if (firstRejects.size() < REMEMBERED_REJECTS) {
+      firstRejects.add(name + " line " + line + ": " + reason);
+    }
+    if (settings.maxRejects().exceededSoFar(rowsRejected, rowsIn)) throw tooManyRejects();
+  }
+
+  private BadInputException tooManyRejects() {
+    RejectLimit limit = settings.maxRejects();
+    String rate =
+        rowsIn == 0
+            ? ""
+            : " ("
+                + java.math.BigDecimal.valueOf(rowsRejected * 100.0 / rowsIn)
+                    .round(new java.math.MathContext(3))
+                    .stripTrailingZeros()
+                    .toPlainString()
+                + "%)";
+    return new BadInputException(
+        "too many bad rows: "
+            + rowsRejected
+            + " of "
+            + rowsIn
+            + (limit.isPercentage() ? " rows in all inputs" : " rows read")
+            + rate
+            + " were rejected, more than maxRejects="
+            + limit
+            + (limit.isPercentage() ? "" : " (stopped at the first reject over it)")
+            + "; first bad rows: "
+            + String.join("; ", firstRejects));
+  }
+
+  private static String fieldCountReason(int fields, int headerFields) {
+    return "has " + fields + " field" + (fields == 1 ? "" : "s") + ", header has " + headerFields;
+  }
+
+  private void checkUniqueNames(List<String> header, String name) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      Integer first = seen.putIfAbsent(header.get(i), i);
+      if (first != null) {
+        throw new BadInputException(
+            "the header of "
+                + name
+                + " names column '"
+                + header.get(i)
+                + "' twice (columns "
+                + (first + 1)
+                + " and "
+                + (i + 1)
+                + (settings.trimAll() ? ", after trimming" : "")
+                + "); give unique names with header: [...] and skipLines: 1");
+      }
+    }
+  }
+
+  /**
+   * The next record, or null at the end; parse errors become bad input naming the file and line,
+   * other I/O errors stay transient.
+   */
+  private CSVRecord next(Iterator<CSVRecord> records, CSVParser parser, String name, long line)
+      throws IOException {
+    try {
+      return records.hasNext() ? records.next() : null;
+    } catch (UncheckedIOException e) {
+      IOException cause = e.getCause();
+      if (cause instanceof CSVException) {
+        throw new BadInputException(
+            name
+                + " line "
+                + line
+                + ": malformed CSV (an unbalanced quote?): "
+                + cause.getMessage()
+                + " (parser stopped at line "
+                + (settings.skipLines() + parser.getCurrentLineNumber())
+                + ")",
+            cause);
+      }
+      if (cause instanceof RecordSizeGuard.RecordTooLargeException tooLarge) {
+        throw recordTooLarge(name, tooLarge);
+      }
+      if (cause instanceof RecordSizeGuard.NulCharacterException nul) {
+        throw new BadInputException(
+            name
+                + " line "
+                + nul.line()
+                + ": a NUL character, which CSV text never holds: the file is binary or in"
+                + " another encoding (UTF-16? set option 'encoding')",
+            nul);
+      }
+      if (cause instanceof StrictTextReader.UndecodableTextException undecodable) {
+        throw new BadInputException(
+            name + " line " + undecodable.line() + ": " + undecodable.getMessage(), undecodable);
+      }
+      if (cause instanceof CharacterCodingException) {
+        throw new BadInputException(
+            name + " near line " + line + ": not valid " + settings.encoding().name() + " text",
+            cause);
+      }
+      throw cause;
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new BadInputException(name + " line " + line + ": malformed CSV: " + e.getMessage(), e);
+    }
+  }
+
+  private BadInputException recordTooLarge(String name, RecordSizeGuard.RecordTooLargeException e) {
+    String where =
+        e.openQuoteLine() > 0
+            ? "; a quoted field opened on line "
+                + e.openQuoteLine()
+                + " is still open after "
+                + e.chars()
+                + " characters: an unbalanced quote is the likely cause"
+            : " ("
+                + e.chars()
+                + " characters in "
+                + e.fields()
+                + (e.fields() == 1 ? " field" : " fields")
+                + " so far)";
+    return new BadInputException(
+        name
+            + " line "
+            + e.startLine()
+            + ": the record starting on this line is larger than worker setting "
+            + TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING
+            + "="
+            + ByteSizes.format(e.limit())
+            + where
+            + (e.openQuoteLine() > 0 ? "" : "; raise the setting if such records are expected"),
+        e);
+  }
+
+  /** The text as the parser sees it, behind the guard that bounds a record's size. */
+  private Reader guarded(Reader text) {
+    var format = settings.inputFormat();
+    return new RecordSizeGuard(
+        text,
+        maxRecordBytes,
+        format.getDelimiterString().charAt(0),
+        format.getQuoteCharacter(),
+        format.getEscapeCharacter(),
+        settings.skipLines() + 1);
+  }
+
+  /**
+   * A strict decoder of the input's encoding, past a byte order mark and the skipped lines.
+   *
+   * @throws BadInputException when the file ends within the skipped lines' decoding errors
+   */
+  private Reader reader(Path source, String name) throws IOException {
+    BufferedReader reader =
+        new BufferedReader(
+            new StrictTextReader(Files.newInputStream(source), settings.encoding(), Buffers.SIZE),
+            Buffers.SIZE);
+    try {
+      reader.mark(1);
+      if (reader.read() != BOM) reader.reset();
+      for (long skipped = 0; skipped < settings.skipLines(); ) {
+        int c = reader.read();
+        if (c < 0) break;
+        if (c == '\n') skipped++;
+      }
+    } catch (CharacterCodingException e) {
+      reader.close();
+      throw new BadInputException(name + " within the skipped lines: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+    return reader;
+  }
+
+  private BufferedWriter writer(Path target) throws IOException {
+    OutputStream file = outputFiles.create(target);
+    try {
+      return new BufferedWriter(
+          new OutputStreamWriter(settings.compression().wrap(file), StandardCharsets.UTF_8),
+          Buffers.SIZE);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+}

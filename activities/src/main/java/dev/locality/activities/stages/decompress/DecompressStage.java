@@ -1,0 +1,141 @@
+package dev.locality.activities.stages.decompress;
+
+import dev.locality.activities.stages.internal.ArtifactNames;
+import dev.locality.activities.stages.internal.EntryGlobs;
+import dev.locality.activities.stages.internal.Options;
+import dev.locality.activities.stages.internal.OutputCleanup;
+import dev.locality.activities.stages.internal.ProgressReporter;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code decompress}: decompresses gzip, bzip2, xz or zstd files and extracts zip and tar
+ * archives (also compressed tars), streaming.
+ *
+ * <pre>{@code
+ * - type: decompress
+ *   format: auto          # detected from the content, not the file name
+ *   include: ["*.csv"]    # archive entries to extract; default all regular files
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>type</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code format}</td><td>string</td><td>{@code auto}</td><td>{@code auto} detects
+ *       compression and archive from the content; or one of {@code gzip}, {@code bzip2}, {@code
+ *       xz}, {@code zstd}, {@code zip}, {@code tar}, {@code tar.gz}, {@code tar.bz2}, {@code
+ *       tar.xz}, {@code tar.zst} forces it (then {@code gzip} on a tar.gz gives the tar)</td></tr>
+ *   <tr><td>{@code include}</td><td>list&lt;string&gt;</td><td>all regular files</td><td>globs
+ *       choosing archive entries: a pattern with {@code /} matches the entry's path, one without
+ *       its file name</td></tr>
+ * </table>
+ *
+ * <p>Worker settings (see {@link DecompressionLimits}): {@code maxUncompressedBytes} (size, default
+ * {@code 100g}: bytes the stage may write in total), {@code maxCompressionRatio} (number, default
+ * 1000: output bytes per compressed byte read, per input, enforced once the input has written 1
+ * MiB), {@code maxArchiveEntries} (integer, default 100000: archive entries read in total). They
+ * are checked while streaming, so a decompression bomb stops early.
+ *
+ * <p>Every data input artifact is processed; others (rejects) pass through. A compressed single
+ * file gives one output named like the input without its compression suffix ({@code sales.csv.gz}
+ * gives {@code sales.csv}); an archive gives one output per included regular entry, at the entry's
+ * relative path. Multi-member gzip files are read to the end.
+ *
+ * <p>Bad input ({@link dev.locality.stage.BadInputException}, never retried): content that is not a
+ * supported format (with {@code format: auto}); corrupt or truncated data, naming the format, the
+ * input, the entry and the compressed offset reached; entries with absolute paths or {@code ..}
+ * escaping the output directory; symbolic and hard link entries (zip links are detected only in
+ * plain zip files, which are read through their central directory); two entries extracting to the
+ * same path; a limit above hit. Whatever the stage wrote is deleted on failure. Heartbeats carry
+ * compressed bytes read out of the inputs' total size. Thread-safe and stateless.
+ */
+public final class DecompressStage implements Stage {
+  public static final String TYPE = "decompress";
+  private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
+
+  public static final OptionSpec<String> FORMAT =
+      OptionSpec.builder("format", OptionType.STRING)
+          .description("The inputs' format; auto detects compression and archive from the content")
+          .defaultValue(CompressionFormat.AUTO.optionValue)
+          .allowedValues(CompressionFormat.optionValues().toArray(String[]::new))
+          .build();
+
+  public static final OptionSpec<List<String>> INCLUDE =
+      OptionSpec.builder("include", OptionType.STRING_LIST)
+          .description(
+              "Glob(s) choosing which archive entries to extract: a pattern with '/' matches the"
+                  + " entry's path, one without matches its file name; default all regular files")
+          .validator(EntryGlobs::problemWith)
+          .build();
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "Decompresses gzip/bzip2/xz/zstd files and extracts zip and tar archives";
+  }
+
+  @Override
+  public List<OptionSpec<?>> options() {
+    return List.of(FORMAT, INCLUDE);
+  }
+
+  @Override
+  public StageResult run(StageInput input, StageContext context) throws Exception {
+    CompressionFormat format = CompressionFormat.fromOption(Options.read(input.config(), FORMAT));
+    EntryGlobs include = EntryGlobs.of(Options.read(input.config(), INCLUDE));
+    List<Artifact> artifacts = input.artifacts().stream().filter(Artifact::holdsData).toList();
+    try {
+      List<Path> sources = new ArrayList<>();
+      long bytesIn = 0;
+      for (Artifact artifact : artifacts) {
+        Path source = context.resolve(artifact);
+        sources.add(source);
+        bytesIn += Files.size(source);
+      }
+      ProgressReporter progress = ProgressReporter.bytes(context, bytesIn);
+      progress.reportNow(0);
+      Extraction extraction =
+          new Extraction(
+              context.outputDir(),
+              context::createOutput,
+              include,
+              DecompressionLimits.from(context),
+              progress,
+              LOG);
+      List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
+      for (int i = 0; i < artifacts.size(); i++) {
+        extraction.process(
+            sources.get(i),
+            artifacts.get(i).fileName(),
+            CompressionFormat.stripSuffix(names.get(i)),
+            format);
+      }
+      progress.reportNow(bytesIn);
+      List<Artifact> outputs = new ArrayList<>();
+      for (Path output : extraction.outputs()) {
+        outputs.add(context.artifact(output, -1));
+      }
+      input.artifacts().stream().filter(a -> !a.holdsData()).forEach(outputs::add);
+      return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
+    } catch (Throwable t) {
+      OutputCleanup.deleteContents(context.outputDir(), t);
+      throw t;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.locality.activities.stages.download;
+
+import dev.locality.activities.stages.ByteSize;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.StageContext;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The worker's limit on the size of one download ({@value DownloadStage#MAX_BYTES_SETTING}), the
+ * same for every scheme: checked against the size the source announces before any byte moves, and
+ * against the bytes actually received while streaming (a file that grows, a server that sends more
+ * than it announced or announces nothing). Exceeding it is a {@link BadInputException} naming the
+ * limit, the size and the (redacted) source. Immutable and thread-safe.
+ */
+final class DownloadLimit {
+  private final long maxBytes;
+  private final String source;
+
+  /**
+   * @param maxBytes the largest download in bytes
+   * @param source the source as it may be printed (already redacted)
+   */
+  DownloadLimit(long maxBytes, String source) {
+    this.maxBytes = maxBytes;
+    this.source = source;
+  }
+
+  /**
+   * The limit read from the worker's settings, {@link DownloadStage#DEFAULT_MAX_BYTES} if unset.
+   */
+  static DownloadLimit of(StageContext context, String source) {
+    return new DownloadLimit(
+        ByteSize.setting(
+            context.workerSetting(DownloadStage.MAX_BYTES_SETTING),
+            DownloadStage.MAX_BYTES_SETTING,
+            DownloadStage.DEFAULT_MAX_BYTES),
+        source);
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /**
+   * Checks the size the source announces (a file's size, Content-Length, an object's size).
+   *
+   * @throws BadInputException when it exceeds the limit
+   */
+  void checkAnnounced(long size) {
+    if (size > maxBytes) throw tooLarge("its size is " + size + " bytes");
+  }
+
+  /**
+   * Checks the bytes received so far.
+   *
+   * @throws BadInputException when they exceed the limit
+   */
+  void checkReceived(long bytes) {
+    if (bytes > maxBytes) {
+      throw tooLarge(
+          "it grew beyond that while downloading (more than "
+              + maxBytes
+              + " bytes received; the source grew or announced a wrong size)");
+    }
+  }
+
+  /** {@code in}, failing with {@link #checkReceived} as soon as it yields too many bytes. */
+  InputStream guard(InputStream in) {
+    return new FilterInputStream(in) {
+      private long count;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) checkReceived(++count);
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0) checkReceived(count += n);
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long skipped = super.skip(n);
+        checkReceived(count += skipped);
+        return skipped;
+      }
+    };
+  }
+
+  private BadInputException tooLarge(String why) {
+    return new BadInputException(
+        "download of "
+            + source
+            + " exceeds the worker's limit of "
+            + ByteSize.describe(maxBytes)
+            + " (worker setting "
+            + DownloadStage.MAX_BYTES_SETTING
+            + "): "
+            + why);
+  }
+}

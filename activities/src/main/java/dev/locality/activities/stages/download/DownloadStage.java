@@ -1,0 +1,333 @@
+package dev.locality.activities.stages.download;
+
+import dev.locality.activities.stages.internal.AllowedFileRoots;
+import dev.locality.activities.stages.internal.Options;
+import dev.locality.activities.stages.internal.OutputCleanup;
+import dev.locality.activities.stages.internal.ProgressReporter;
+import dev.locality.activities.stages.internal.Sha256;
+import dev.locality.activities.stages.internal.StreamCopy;
+import dev.locality.activities.stages.net.HostPolicy;
+import dev.locality.activities.stages.s3.S3Clients;
+import dev.locality.stage.Artifact;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionProblem;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageMetrics;
+import dev.locality.stage.StageResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code download}: fetches one file from an http(s), {@code file:} or {@code s3:} URL into
+ * the stage's output directory, optionally checking its SHA-256.
+ *
+ * <pre>{@code
+ * - type: download
+ *   url: https://example.org/data/sales.csv.gz     # or s3://bucket/data/sales.csv.gz
+ *   sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+ * }</pre>
+ *
+ * <p>The file is stored under the last segment of the URL's path ({@code sales.csv.gz}), or {@code
+ * download} when the path has none. Input artifacts are ignored. Metrics: bytes in = bytes this
+ * attempt transferred from the source, bytes out = size of the file.
+ *
+ * <p><b>Resuming.</b> Network downloads are written to {@code <session>/.partial/} (see {@link
+ * PartialDownload}) and moved into the output directory when complete and verified. A retried
+ * attempt on the same worker continues after the bytes the previous one received: over HTTP with
+ * {@code Range} and {@code If-Range} (strong ETag or Last-Modified; a server that answers 200
+ * restarts the file), on S3 with a ranged GET conditioned on the ETag. The SHA-256 always covers
+ * the whole file; a mismatch after a resume discards the partial file and is retried from zero, a
+ * mismatch of a fresh download is bad input. Heartbeats carry bytes done out of the total.
+ *
+ * <p><b>Errors.</b> Bad input (fails the pipeline at once): HTTP 4xx other than 408 and 429, a
+ * missing S3 object or bucket, S3 access denied, a missing local file, a {@code file:} path outside
+ * {@code allowedFileRoots}, a refused host, a redirect loop or more than {@value
+ * HttpFetcher#MAX_REDIRECTS} redirects, a redirect from https to http, a file larger than {@code
+ * maxDownloadBytes}, a checksum mismatch. Transient (retried on this worker): HTTP 5xx, 408, 429,
+ * S3 5xx and throttling, connection failures, DNS failures, a body shorter than its Content-Length,
+ * a stall longer than {@code idleTimeout}.
+ *
+ * <p><b>Worker settings</b> (see {@code --stage-setting}):
+ *
+ * <ul>
+ *   <li>{@value #MAX_BYTES_SETTING} (default {@code 100g}): the largest file a download may
+ *       produce, e.g. {@code 500m}, {@code 2t}, for every scheme ({@code file:}, http, https, s3);
+ *       checked against the announced size (file size, Content-Length, object size) before the
+ *       transfer and against the bytes while streaming (see {@link DownloadLimit}).
+ *   <li>{@value HostPolicy#ALLOW_SETTING} (default unset: any host not denied) and {@value
+ *       HostPolicy#DENY_SETTING} (default unset): host names, {@code *.domain} suffixes, IPs and
+ *       CIDRs http(s) downloads may or may not reach, checked for the URL and every redirect target
+ *       against every address the host resolves to. Link-local addresses ({@code 169.254.0.0/16},
+ *       {@code fe80::/10}) and cloud metadata services ({@code 169.254.169.254}, {@code
+ *       fd00:ec2::254}, {@code metadata.google.internal}) are always refused unless an IP/CIDR
+ *       allow entry covers them. See {@link HostPolicy}.
+ *   <li>{@value AllowedFileRoots#SETTING} (default unset: any path): directories {@code file:} URLs
+ *       may read from.
+ *   <li>{@value S3Clients#ENDPOINT_SETTING}, {@value S3Clients#PATH_STYLE_SETTING}, {@value
+ *       S3Clients#REGION_SETTING}: where {@code s3:} URLs go; see {@link S3Clients}. S3 credentials
+ *       come only from the worker's environment (default credentials chain).
+ * </ul>
+ *
+ * <p><b>URLs</b> are fetched exactly as written (never re-encoded, also after redirects) and
+ * printed {@linkplain dev.locality.activities.stages.internal.RedactedUrl redacted} in every
+ * message, log line and result: no userinfo, no query string.
+ *
+ * <p>Thread-safe: one instance (one {@link HttpClient}, one S3 client per configuration) serves all
+ * sessions.
+ */
+public final class DownloadStage implements Stage {
+  public static final String TYPE = "download";
+  private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
+
+  /** Worker setting: the largest download in bytes (suffixes k, m, g, t); default 100g. */
+  public static final String MAX_BYTES_SETTING = "maxDownloadBytes";
+
+  static final long DEFAULT_MAX_BYTES = 100L << 30;
+
+  public static final OptionSpec<String> URL =
+      OptionSpec.builder("url", OptionType.STRING)
+          .description("Where to fetch the file: an http, https, file:/// or s3://bucket/key URL")
+          .required()
+          .build();
+
+  public static final OptionSpec<String> SHA256 =
+      OptionSpec.builder("sha256", OptionType.STRING)
+          .description("Expected SHA-256 of the file (64 hex digits); a mismatch fails the stage")
+          .validator(v -> Sha256.isHex(v) ? null : "expected 64 hex digits, got '" + v + "'")
+          .build();
+
+  public static final OptionSpec<Duration> IDLE_TIMEOUT =
+      OptionSpec.builder("idleTimeout", OptionType.DURATION)
+          .description(
+              "Give up (and retry) when the server sends nothing for this long, also while"
+                  + " waiting for the response headers")
+          .defaultValue(Duration.ofSeconds(60))
+          .validator(d -> d.isNegative() || d.isZero() ? "must be positive" : null)
+          .build();
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final S3Clients s3Clients = new S3Clients();
+  private final SSLContext sslContext;
+  private volatile HttpClient httpClient;
+
+  /** The stage as workers load it: https trusts the JVM's default trust store. */
+  public DownloadStage() {
+    this(null);
+  }
+
+  /**
+   * A stage whose https connections use {@code sslContext} (tests with a self-signed origin).
+   *
+   * @param sslContext null for the JVM's default
+   */
+  DownloadStage(SSLContext sslContext) {
+    this.sslContext = sslContext;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "Fetches a file from an http(s), file or s3 URL, resuming retries and verifying its"
+        + " SHA-256 when given";
+  }
+
+  @Override
+  public List<OptionSpec<?>> options() {
+    return List.of(URL, SHA256, IDLE_TIMEOUT);
+  }
+
+  @Override
+  public List<OptionProblem> validate(StageConfig config) {
+    try {
+      SourceUrl.parse(config.get(URL));
+      return List.of();
+    } catch (IllegalArgumentException e) {
+      return List.of(new OptionProblem(URL.name(), e.getMessage()));
+    }
+  }
+
+  @Override
+  public StageResult run(StageInput input, StageContext context) throws Exception {
+    StageConfig config = input.config();
+    SourceUrl source;
+    try {
+      source = SourceUrl.parse(Options.read(config, URL));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("option 'url': " + e.getMessage(), e);
+    }
+    String expectedSha = Options.read(config, SHA256);
+    Duration idleTimeout = Options.read(config, IDLE_TIMEOUT);
+    Path target = context.outputDir().resolve(source.fileName());
+    DownloadLimit limit = DownloadLimit.of(context, source.toString());
+    try {
+      return source.kind() == SourceUrl.Kind.FILE
+          ? copyLocal(source, target, expectedSha, limit, context)
+          : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
+    } catch (Throwable t) {
+      OutputCleanup.deleteContents(context.outputDir(), t);
+      throw t;
+    }
+  }
+
+  private StageResult fetchRemote(
+      SourceUrl source,
+      Path target,
+      String expectedSha,
+      Duration idleTimeout,
+      DownloadLimit limit,
+      StageContext context)
+      throws Exception {
+    PartialDownload partial = PartialDownload.of(context, source.uri().toString());
+    boolean retry = context.attempt() > 1 || context.previousProgress().isPresent();
+    long resumeFrom = partial.resumable(retry);
+    if (resumeFrom > 0) {
+      LOG.info(
+          "attempt {} continues {} after {} bytes (previous attempt reported {})",
+          context.attempt(),
+          source,
+          resumeFrom,
+          context.previousProgress().map(p -> p.done() + " of " + p.total()).orElse("nothing"));
+    }
+    String actualSha;
+    long size;
+    long transferred;
+    try (DownloadSink sink = DownloadSink.open(partial, resumeFrom, limit, context)) {
+      if (source.kind() == SourceUrl.Kind.S3) {
+        new S3Fetcher(s3Clients.client(context::workerSetting), idleTimeout, LOG)
+            .fetch(source.s3Location(), partial, sink);
+      } else {
+        HostPolicy hosts = HostPolicy.fromSettings(context::workerSetting);
+        new HttpFetcher(httpClient(), idleTimeout, hosts, LOG).fetch(source.uri(), partial, sink);
+      }
+      sink.finish();
+      actualSha = sink.sha256();
+      size = sink.size();
+      transferred = sink.transferred();
+    } catch (BadInputException e) {
+      partial.discardQuietly(e);
+      throw e;
+    }
+    boolean resumed = transferred < size;
+    if (expectedSha != null && !expectedSha.toLowerCase(Locale.ROOT).equals(actualSha)) {
+      partial.discard();
+      if (resumed) {
+        throw new IOException(
+            "SHA-256 mismatch for "
+                + source
+                + " after resuming at byte "
+                + (size - transferred)
+                + " (the source may have changed); retrying from the first byte");
+      }
+      throw mismatch(source, expectedSha, actualSha, size);
+    }
+    partial.completeTo(target);
+    Artifact artifact = context.artifact(target, -1);
+    return StageResult.of(List.of(artifact), StageMetrics.bytes(transferred, size));
+  }
+
+  private static BadInputException mismatch(
+      SourceUrl source, String expectedSha, String actualSha, long bytes) {
+    return new BadInputException(
+        "SHA-256 mismatch for "
+            + source
+            + ": expected "
+            + expectedSha.toLowerCase(Locale.ROOT)
+            + ", actual "
+            + actualSha
+            + " ("
+            + bytes
+            + " bytes)");
+  }
+
+  private StageResult copyLocal(
+      SourceUrl source, Path target, String expectedSha, DownloadLimit limit, StageContext context)
+      throws IOException {
+    Path path = source.localPath();
+    AllowedFileRoots roots =
+        AllowedFileRoots.parse(context.workerSetting(AllowedFileRoots.SETTING));
+    if (!roots.allows(path)) {
+      throw new BadInputException(
+          "file "
+              + path
+              + " (from url "
+              + source
+              + ") is outside the worker's allowed file roots "
+              + roots
+              + " (worker setting "
+              + AllowedFileRoots.SETTING
+              + ")");
+    }
+    if (Files.isDirectory(path)) {
+      throw new BadInputException("file " + path + " (from url " + source + ") is a directory");
+    }
+    MessageDigest digest = Sha256.newDigest();
+    long bytes;
+    try (InputStream in = limit.guard(Files.newInputStream(path))) {
+      // a device or pipe has no size: the guard counts what it yields
+      long size = Files.isRegularFile(path) ? Files.size(path) : -1;
+      limit.checkAnnounced(size);
+      bytes = copy(in, target, digest, size, context);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException("file not found: " + path + " (from url " + source + ")", e);
+    }
+    String actualSha = Sha256.hex(digest);
+    if (expectedSha != null && !expectedSha.toLowerCase(Locale.ROOT).equals(actualSha)) {
+      throw mismatch(source, expectedSha, actualSha, bytes);
+    }
+    return StageResult.of(List.of(context.artifact(target, -1)), StageMetrics.bytes(bytes, bytes));
+  }
+
+  private static long copy(
+      InputStream in, Path target, MessageDigest digest, long size, StageContext context)
+      throws IOException {
+    try (OutputStream out = context.createOutput(target)) {
+      ProgressReporter progress = ProgressReporter.bytes(context, size);
+      progress.reportNow(0);
+      long bytes = StreamCopy.copy(in, out, digest, progress::report);
+      progress.reportNow(bytes);
+      return bytes;
+    }
+  }
+
+  private HttpClient httpClient() {
+    HttpClient client = httpClient;
+    if (client == null) {
+      synchronized (this) {
+        client = httpClient;
+        if (client == null) {
+          HttpClient.Builder builder =
+              HttpClient.newBuilder()
+                  .followRedirects(HttpClient.Redirect.NEVER) // HttpFetcher checks every hop
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .connectTimeout(CONNECT_TIMEOUT);
+          if (sslContext != null) builder.sslContext(sslContext);
+          client = builder.build();
+          httpClient = client;
+        }
+      }
+    }
+    return client;
+  }
+}

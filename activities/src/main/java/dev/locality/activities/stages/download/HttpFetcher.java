@@ -1,0 +1,450 @@
+package dev.locality.activities.stages.download;
+
+import dev.locality.activities.stages.internal.Buffers;
+import dev.locality.activities.stages.internal.HeartbeatingWait;
+import dev.locality.activities.stages.internal.RedactedUrl;
+import dev.locality.activities.stages.internal.StallGuard;
+import dev.locality.activities.stages.net.HostPolicy;
+import dev.locality.stage.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+
+/**
+ * Downloads an http(s) URL into a {@link DownloadSink}, resuming a previous attempt's bytes.
+ *
+ * <p><b>Redirects</b> are followed here, not by the {@link HttpClient} (which must be built with
+ * {@link HttpClient.Redirect#NEVER}), so that every hop's host passes the worker's {@link
+ * HostPolicy}: at most {@value #MAX_REDIRECTS}, never from https to http; a loop or a longer chain
+ * is bad input naming the URL. A {@code Location} is resolved against the URL it came from with
+ * {@link URI#resolve} and fetched exactly as written: percent-encoding ({@code %20}, {@code %2F}),
+ * {@code +} and presigned query strings reach the server byte for byte (a URL is never rebuilt from
+ * its decoded parts). Only the fragment is dropped.
+ *
+ * <p><b>Messages and logs</b> show URLs {@linkplain RedactedUrl redacted}: no userinfo, no query
+ * string.
+ *
+ * <p><b>Resuming:</b> when the sink already holds bytes and the previous response had a strong ETag
+ * or a Last-Modified date, the request carries {@code Range: bytes=<n>-} and {@code If-Range}. A
+ * {@code 206} whose Content-Range starts at n is appended; a {@code 200} (the server ignores
+ * ranges, or the file changed) replaces the partial bytes with its body; a {@code 416} or a range
+ * starting elsewhere restarts with a plain request.
+ *
+ * <p><b>Failures:</b> 4xx other than 408 and 429 are bad input; 5xx, 408, 429, connection errors, a
+ * body shorter than its Content-Length and a stall longer than the idle timeout (also while waiting
+ * for the response headers) are transient {@link IOException}s (the partial file stays for the next
+ * attempt).
+ *
+ * <p><b>Heartbeats:</b> while waiting for response headers the fetcher repeats the sink's progress
+ * every {@link HeartbeatingWait#INTERVAL} ({@link DownloadSink#keepAlive}); a heartbeat that throws
+ * (the stage was cancelled) cancels the request and propagates. Thread-safe: the client is shared,
+ * state lives in the call.
+ */
+final class HttpFetcher {
+  static final int MAX_REDIRECTS = 10;
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
+
+  private final HttpClient client;
+  private final Duration idleTimeout;
+  private final HostPolicy hosts;
+  private final Logger log;
+
+  HttpFetcher(HttpClient client, Duration idleTimeout, HostPolicy hosts, Logger log) {
+    this.client = client;
+    this.idleTimeout = idleTimeout;
+    this.hosts = hosts;
+    this.log = log;
+  }
+
+  /**
+   * Downloads {@code uri} into {@code sink}, continuing after the bytes it holds when {@code
+   * partial}'s validators allow.
+   *
+   * @throws BadInputException for a client error, a refused host, a redirect loop or an oversize
+   *     file
+   * @throws IOException for transient failures
+   */
+  void fetch(URI uri, PartialDownload partial, DownloadSink sink)
+      throws IOException, InterruptedException {
+    long offset = sink.size();
+    String validator = offset > 0 ? validator(partial) : null;
+    if (offset > 0 && validator == null) {
+      sink.restart();
+      offset = 0;
+    }
+    Runnable heartbeat = sink::keepAlive;
+    Exchange exchange = open(uri, offset, validator, heartbeat);
+    long total;
+    try {
+      total = startingAt(exchange, offset);
+    } catch (RestartException e) {
+      exchange.close();
+      log.info("{}; downloading {} again from the first byte", e.getMessage(), RedactedUrl.of(uri));
+      sink.restart();
+      exchange = open(uri, 0, null, heartbeat);
+      total = startingAtOrClose(exchange);
+    } catch (IOException | RuntimeException e) {
+      exchange.close();
+      throw e;
+    }
+    try (Exchange ex = exchange) {
+      if (ex.response.statusCode() != 206 && sink.size() > 0) {
+        log.info(
+            "{} sent the whole file instead of the range after byte {} (it changed, or the server"
+                + " ignores ranges); starting over",
+            RedactedUrl.of(ex.uri),
+            sink.size());
+        sink.restart();
+      }
+      if (sink.size() == 0) {
+        partial.recordValidators(strongEtag(ex.response), header(ex.response, "Last-Modified"));
+      } else {
+        log.info("resuming {} at byte {} of {}", RedactedUrl.of(uri), sink.size(), total);
+      }
+      sink.expectTotal(total);
+      long length = ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      long received = copy(ex.response.body(), sink, ex.uri);
+      if (length >= 0 && received != length) {
+        throw new IOException(
+            "received "
+                + received
+                + " bytes from "
+                + RedactedUrl.of(ex.uri)
+                + " but Content-Length announced "
+                + length
+                + " (connection cut short?)");
+      }
+      if (total >= 0 && sink.size() != total) {
+        throw new IOException(
+            "have "
+                + sink.size()
+                + " bytes of "
+                + RedactedUrl.of(ex.uri)
+                + " but its size is "
+                + total);
+      }
+    }
+  }
+
+  private static long startingAtOrClose(Exchange exchange) throws IOException {
+    try {
+      return startingAt(exchange, 0);
+    } catch (IOException | RuntimeException e) {
+      exchange.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the final response against the resume point.
+   *
+   * @return the whole file's size, or -1 when unknown
+   * @throws RestartException when the bytes do not continue at {@code offset}
+   */
+  private static long startingAt(Exchange ex, long offset) throws IOException {
+    int status = ex.response.statusCode();
+    if (status == 416 && offset > 0) {
+      throw new RestartException("the server cannot serve the range from byte " + offset);
+    }
+    checkStatus(status, ex.describe());
+    if (status == 206) {
+      String range = header(ex.response, "Content-Range");
+      Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.trim());
+      if (m == null || !m.matches()) {
+        throw new IOException("HTTP 206 from " + ex.describe() + " without a usable Content-Range");
+      }
+      if (Long.parseLong(m.group(1)) != offset) {
+        throw new RestartException(
+            "the server sent a range starting at " + m.group(1) + " instead of " + offset);
+      }
+      return m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+    }
+    return ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
+  }
+
+  /** Sends the request, following redirects after checking each hop's host. */
+  private Exchange open(URI start, long offset, String validator, Runnable heartbeat)
+      throws IOException, InterruptedException {
+    List<URI> chain = new ArrayList<>();
+    URI uri = start;
+    while (true) {
+      chain.add(uri);
+      hosts.check(uri.getHost(), RedactedUrl.of(uri));
+      HttpResponse<InputStream> response = send(uri, start, offset, validator, heartbeat);
+      Exchange exchange = new Exchange(start, uri, response);
+      if (!isRedirect(response.statusCode())) return exchange;
+      exchange.close();
+      URI next = redirectTarget(uri, response.statusCode(), header(response, "Location"), chain);
+      if (chain.size() > MAX_REDIRECTS) {
+        throw new BadInputException(
+            "more than "
+                + MAX_REDIRECTS
+                + " redirects starting at "
+                + RedactedUrl.of(start)
+                + ": "
+                + describeChain(chain, next));
+      }
+      uri = next;
+    }
+  }
+
+  /**
+   * One request, with a (redacted) message naming the URL when the connection fails. Waits for the
+   * response headers (at most the idle timeout, the request's timeout) heartbeating through {@code
+   * heartbeat}; when the heartbeat throws (cancelled), the request is cancelled and the exception
+   * propagates.
+   */
+  private HttpResponse<InputStream> send(
+      URI uri, URI start, long offset, String validator, Runnable heartbeat)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request;
+    try {
+      request =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(idleTimeout)
+              .header("User-Agent", "locality-download");
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(
+          "cannot request "
+              + describe(start, uri)
+              + ": "
+              + String.valueOf(e.getMessage()).replace(uri.toString(), RedactedUrl.of(uri)));
+    }
+    if (offset > 0) {
+      request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
+    }
+    try {
+      return HeartbeatingWait.await(
+          client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
+          null, // the request's own timeout (the idle timeout) bounds the wait
+          heartbeat,
+          HttpFetcher::closeQuietly);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no timeout was set", e);
+    } catch (ExecutionException failed) {
+      IOException e = HeartbeatingWait.rethrow(failed.getCause());
+      // the JDK's messages do not name the URL; the cause is kept for its class only
+      throw new IOException(
+          "request to "
+              + describe(start, uri)
+              + " failed: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage())
+              + " (transient; will retry)",
+          e);
+    }
+  }
+
+  /**
+   * Where a redirect points: {@code Location} resolved against the URL that sent it, keeping its
+   * raw form (the fragment is dropped, nothing else changes).
+   *
+   * @throws BadInputException for a missing or invalid Location, a target that is not http(s), a
+   *     downgrade from https to http, or a URL already in the chain
+   */
+  static URI redirectTarget(URI from, int status, String location, List<URI> chain) {
+    String shownFrom = RedactedUrl.of(from);
+    if (location == null || location.isBlank()) {
+      throw new BadInputException(
+          "HTTP " + status + " redirect without a Location from " + shownFrom);
+    }
+    URI next;
+    try {
+      next = withoutFragment(resolve(from, new URI(location.trim())));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new BadInputException(
+          "redirect from "
+              + shownFrom
+              + " to an invalid location '"
+              + RedactedUrl.of(location.trim())
+              + "'");
+    }
+    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
+      throw new BadInputException(
+          "redirect from "
+              + shownFrom
+              + " to '"
+              + RedactedUrl.of(next)
+              + "', which is not an http(s) URL");
+    }
+    if (scheme.equals("http") && from.getScheme().equalsIgnoreCase("https")) {
+      throw new BadInputException(
+          "redirect from "
+              + shownFrom
+              + " to "
+              + RedactedUrl.of(next)
+              + " downgrades https to http; refused");
+    }
+    if (chain.contains(next)) {
+      throw new BadInputException(
+          "redirect loop starting at "
+              + RedactedUrl.of(chain.get(0))
+              + ": "
+              + describeChain(chain, next));
+    }
+    return next;
+  }
+
+  /**
+   * RFC 3986 reference resolution on top of {@link URI#resolve}, which keeps raw forms but differs
+   * in two corner cases: a base without a path, and a reference that is only a query string.
+   */
+  private static URI resolve(URI base, URI reference) {
+    if (reference.isAbsolute()) return reference;
+    String raw = reference.toString();
+    if (raw.startsWith("?") && base.getRawPath() != null) {
+      String b = withoutQuery(withoutFragment(base)).toString();
+      return URI.create(b + raw);
+    }
+    if ((base.getRawPath() == null || base.getRawPath().isEmpty()) && !raw.startsWith("//")) {
+      String b = withoutQuery(withoutFragment(base)).toString();
+      base = URI.create(b + "/");
+    }
+    return base.resolve(reference);
+  }
+
+  private static URI withoutFragment(URI uri) {
+    if (uri.getRawFragment() == null) return uri;
+    String raw = uri.toString();
+    return URI.create(raw.substring(0, raw.indexOf('#')));
+  }
+
+  private static URI withoutQuery(URI uri) {
+    if (uri.getRawQuery() == null) return uri;
+    String raw = uri.toString();
+    return URI.create(raw.substring(0, raw.indexOf('?')));
+  }
+
+  private static String describeChain(List<URI> chain, URI next) {
+    return chain.stream().map(RedactedUrl::of).collect(Collectors.joining(" -> "))
+        + " -> "
+        + RedactedUrl.of(next);
+  }
+
+  private static String describe(URI start, URI uri) {
+    return uri.equals(start)
+        ? RedactedUrl.of(uri)
+        : RedactedUrl.of(uri) + " (redirected from " + RedactedUrl.of(start) + ")";
+  }
+
+  private long copy(InputStream body, DownloadSink sink, URI uri) throws IOException {
+    byte[] buffer = new byte[Buffers.SIZE];
+    long received = 0;
+    try (StallGuard guard = StallGuard.start(body, idleTimeout)) {
+      while (true) {
+        int n;
+        try {
+          n = body.read(buffer);
+        } catch (IOException e) {
+          if (guard.stalled()) throw stalled(uri, received, e);
+          throw new IOException(
+              "connection to "
+                  + RedactedUrl.of(uri)
+                  + " failed after "
+                  + received
+                  + " bytes: "
+                  + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : " " + e.getMessage()),
+              e);
+        }
+        if (n == -1) break;
+        guard.progressed();
+        sink.write(buffer, 0, n);
+        received += n;
+      }
+    }
+    return received;
+  }
+
+  private IOException stalled(URI uri, long received, IOException cause) {
+    return new IOException(
+        "no data from "
+            + RedactedUrl.of(uri)
+            + " for "
+            + idleTimeout.toMillis()
+            + " ms after "
+            + received
+            + " bytes (stalled server or network)",
+        cause);
+  }
+
+  private static String validator(PartialDownload partial) {
+    return partial.etag().or(partial::lastModified).orElse(null);
+  }
+
+  private static String strongEtag(HttpResponse<?> response) {
+    String etag = header(response, "ETag");
+    return etag == null || etag.startsWith("W/") ? null : etag;
+  }
+
+  private static String header(HttpResponse<?> response, String name) {
+    Optional<String> value = response.headers().firstValue(name);
+    return value.orElse(null);
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  static void checkStatus(int status, String url) throws IOException {
+    if (status >= 200 && status < 300) return;
+    if (status == 408 || status == 429 || status >= 500) {
+      throw new IOException("HTTP " + status + " from " + url + " (transient; will retry)");
+    }
+    if (status >= 400) {
+      throw new BadInputException("HTTP " + status + " from " + url + " (client error)");
+    }
+    throw new BadInputException("unexpected HTTP status " + status + " from " + url);
+  }
+
+  private static void closeQuietly(HttpResponse<InputStream> response) {
+    try {
+      response.body().close();
+    } catch (IOException e) {
+      // the connection is discarded either way
+    }
+  }
+
+  /** The bytes offered do not continue the partial file: start over. */
+  private static final class RestartException extends IOException {
+    RestartException(String message) {
+      super(message);
+    }
+  }
+
+  /** One response and the URL it came from. */
+  private record Exchange(URI start, URI uri, HttpResponse<InputStream> response)
+      implements AutoCloseable {
+    /** The URL, redacted, and where the redirects started. */
+    String describe() {
+      return HttpFetcher.describe(start, uri);
+    }
+
+    @Override
+    public void close() {
+      try {
+        response.body().close();
+      } catch (IOException e) {
+        // the connection is discarded either way
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.locality.activities.stages.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locality.activities.stages.AttemptSimulator;
+import dev.locality.activities.stages.TestFiles;
+import dev.locality.activities.stages.internal.Sha256;
+import dev.locality.activities.stages.s3.S3TestServer;
+import dev.locality.stage.BadInputException;
+import dev.locality.stage.testkit.StageTestRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** The download stage against an S3 API server (S3Proxy) on 127.0.0.1. */
+class DownloadStageS3Test {
+  private static final byte[] DATA = randomBytes(400_000);
+  private static final String URL = "s3://source/data/sample.bin";
+  private static S3TestServer s3;
+  private static String etag;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = S3TestServer.start();
+    s3.createBucket("source");
+    etag =
+        s3.admin()
+            .putObject(b -> b.bucket("source").key("data/sample.bin"), RequestBody.fromBytes(DATA))
+            .eTag();
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    s3.close();
+  }
+
+  private StageTestRunner download(String url) {
+    StageTestRunner runner = StageTestRunner.of(new DownloadStage(), tmp).option("url", url);
+    s3.workerSettings().forEach(runner::workerSetting);
+    return runner;
+  }
+
+  private AttemptSimulator attempts() throws IOException {
+    return new AttemptSimulator(new DownloadStage(), tmp)
+        .option("url", URL)
+        .option("sha256", sha256(DATA))
+        .workerSettings(s3.workerSettings());
+  }
+
+  @Test
+  void downloadsAnObjectWithTheWorkersCredentials() throws Exception {
+    var run = download(URL).option("sha256", sha256(DATA)).run();
+    assertThat(run.outputNames()).containsExactly("sample.bin");
+    assertThat(run.file("sample.bin")).hasBinaryContent(DATA);
+    assertThat(run.metrics().bytesIn()).isEqualTo(DATA.length);
+    assertThat(run.heartbeats()).last().satisfies(p -> assertThat(p.done()).isEqualTo(DATA.length));
+  }
+
+  @Test
+  void aRetryResumesWithARangedGet() throws Exception {
+    AttemptSimulator attempts = attempts();
+    attempts.failedAttemptLeft(URL, Arrays.copyOf(DATA, 150_000), etag);
+    var second = attempts.run();
+    assertThat(second.failure()).isNull();
+    assertThat(attempts.outputDir().resolve("sample.bin")).hasBinaryContent(DATA);
+    assertThat(second.result().metrics().bytesIn()).isEqualTo(DATA.length - 150_000);
+    assertThat(second.result().outputs().get(0).sha256()).isEqualTo(sha256(DATA));
+    assertThat(attempts.partialFiles()).isEmpty();
+  }
+
+  @Test
+  void aResumeThatBreaksTheChecksumIsRetriedFromTheFirstByte() throws Exception {
+    AttemptSimulator attempts = attempts();
+    byte[] wrongPrefix = new byte[150_000]; // zeros: not what the object starts with
+    attempts.failedAttemptLeft(URL, wrongPrefix, etag);
+    var second = attempts.run();
+    assertThat(second.failure())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("SHA-256 mismatch")
+        .hasMessageContaining("after resuming at byte 150000");
+    assertThat(attempts.partialFiles()).isEmpty();
+    var third = attempts.run();
+    assertThat(third.failure()).isNull();
+    assertThat(attempts.outputDir().resolve("sample.bin")).hasBinaryContent(DATA);
+    assertThat(third.result().metrics().bytesIn()).isEqualTo(DATA.length);
+  }
+
+  @Test
+  void aChangedObjectIsDownloadedFromTheFirstByte() throws Exception {
+    AttemptSimulator attempts = attempts();
+    attempts.failedAttemptLeft(URL, new byte[150_000], "\"an-older-version\"");
+    var second = attempts.run();
+    assertThat(second.failure()).isNull();
+    assertThat(attempts.outputDir().resolve("sample.bin")).hasBinaryContent(DATA);
+    assertThat(second.result().metrics().bytesIn()).isEqualTo(DATA.length);
+  }
+
+  @Test
+  void missingObjectIsBadInputNamingIt() throws Exception {
+    BadInputException error = download("s3://source/data/missing.bin").runExpectingBadInput();
+    assertThat(error)
+        .hasMessageContaining("s3://source/data/missing.bin")
+        .hasMessageContaining("404");
+    assertNoPartialFiles();
+  }
+
+  @Test
+  void missingBucketIsBadInput() throws Exception {
+    BadInputException error = download("s3://no-such-bucket/x.bin").runExpectingBadInput();
+    assertThat(error).hasMessageContaining("s3://no-such-bucket/x.bin");
+    assertNoPartialFiles();
+  }
+
+  @Test
+  void objectLargerThanTheLimitIsBadInputBeforeTheTransfer() throws Exception {
+    BadInputException error =
+        download(URL).workerSetting("maxDownloadBytes", "100k").runExpectingBadInput();
+    assertThat(error)
+        .hasMessageContaining("maxDownloadBytes")
+        .hasMessageContaining("100 KiB")
+        .hasMessageContaining("its size is " + DATA.length);
+    assertNoPartialFiles();
+  }
+
+  private void assertNoPartialFiles() throws IOException {
+    assertThat(TestFiles.filesIn(tmp.resolve("session").resolve(PartialDownload.DIR))).isEmpty();
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new Random(7).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String sha256(byte[] data) {
+    var digest = Sha256.newDigest();
+    digest.update(data);
+    return Sha256.hex(digest);
+  }
+}
