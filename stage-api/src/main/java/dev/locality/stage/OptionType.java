@@ -58,8 +58,8 @@ public interface OptionType<T> {
           "boolean",
           raw -> {
             if (raw instanceof Boolean b) return b;
-            if ("true".equals(raw)) return true;
-            if ("false".equals(raw)) return false;
+            if (raw instanceof String s && s.trim().equalsIgnoreCase("true")) return true;
+            if (raw instanceof String s && s.trim().equalsIgnoreCase("false")) return false;
             throw new IllegalArgumentException("expected true or false, got " + describe(raw));
           });
 
@@ -106,6 +106,36 @@ public interface OptionType<T> {
               out.put(String.valueOf(e.getKey()), v.toString());
             }
             return java.util.Collections.unmodifiableMap(out);
+          });
+
+  /**
+   * A size in bytes: a whole number, or text like {@code 64m}, {@code 16MiB}, {@code 100g} (powers
+   * of 1024, see {@link ByteSizes}).
+   */
+  OptionType<Long> SIZE =
+      simple(
+          "size",
+          raw -> {
+            if (raw instanceof Integer || raw instanceof Long || raw instanceof Short)
+              return ((Number) raw).longValue();
+            if (raw instanceof String s) return ByteSizes.parse(s);
+            throw new IllegalArgumentException("expected a size like 64m, got " + describe(raw));
+          });
+
+  /**
+   * A list of strings written as one comma-separated string (how worker settings arrive from flags
+   * and environment variables) or as a list; items are trimmed and empty items dropped.
+   */
+  OptionType<List<String>> COMMA_LIST =
+      simple(
+          "list<string>",
+          raw -> {
+            if (raw instanceof String s) {
+              List<String> out = new ArrayList<>();
+              for (String item : s.split(",")) if (!item.isBlank()) out.add(item.trim());
+              return List.copyOf(out);
+            }
+            return STRING_LIST.convert(raw);
           });
 
   /** Creates a type from a name and a conversion function. */

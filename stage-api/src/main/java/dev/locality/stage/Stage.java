@@ -36,6 +36,14 @@ public interface Stage {
   List<OptionSpec<?>> options();
 
   /**
+   * The worker settings the stage reads (limits, endpoints, allow-lists ops set on the worker);
+   * none by default. The worker validates their values at start-up and lists them in its help.
+   */
+  default List<SettingSpec<?>> settings() {
+    return List.of();
+  }
+
+  /**
    * Cross-option checks beyond each option's own type and validator (for example, an expression
    * that must compile). Called in the CLI before anything starts and on the worker before any data
    * moves, and only once every option has passed its own checks. Report every problem, not just the

@@ -100,7 +100,19 @@ public interface StageContext {
   /** Progress the previous attempt reported, if any: a resume point. */
   Optional<Progress> previousProgress();
 
-  /** A worker setting (for example {@code allowedFileRoots}) or empty when unset. */
+  /**
+   * The value of a worker setting on this worker, or its default when unset. Values were checked
+   * when the worker started, so this does not fail for a setting the stage declares in {@link
+   * Stage#settings()}.
+   */
+  <T> T setting(SettingSpec<T> setting);
+
+  /**
+   * A worker setting's raw text, or empty when unset.
+   *
+   * @deprecated declare the setting ({@link Stage#settings()}) and read it with {@link #setting}
+   */
+  @Deprecated(forRemoval = true)
   Optional<String> workerSetting(String name);
 
   /**

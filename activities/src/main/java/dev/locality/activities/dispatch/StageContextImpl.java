@@ -6,11 +6,12 @@ import dev.locality.stage.HashingOutputStream;
 import dev.locality.stage.OutputDigests;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.StageContext;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,7 @@ public final class StageContextImpl implements StageContext {
   private final PipelineInfo pipeline;
   private final int attempt;
   private final StageHeartbeat heartbeat;
-  private final Map<String, String> workerSettings;
+  private final WorkerSettingValues workerSettings;
   private final System.Logger logger;
   private volatile Progress lastProgress;
 
@@ -42,7 +43,7 @@ public final class StageContextImpl implements StageContext {
       PipelineInfo pipeline,
       int attempt,
       StageHeartbeat heartbeat,
-      Map<String, String> workerSettings,
+      WorkerSettingValues workerSettings,
       String stageType) {
     this(
         sessionDir,
@@ -68,7 +69,7 @@ public final class StageContextImpl implements StageContext {
       PipelineInfo pipeline,
       int attempt,
       StageHeartbeat heartbeat,
-      Map<String, String> workerSettings,
+      WorkerSettingValues workerSettings,
       String stageType) {
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
     this.outputDir = outputDir.toAbsolutePath().normalize();
@@ -76,7 +77,7 @@ public final class StageContextImpl implements StageContext {
     this.pipeline = pipeline;
     this.attempt = attempt;
     this.heartbeat = heartbeat;
-    this.workerSettings = Map.copyOf(workerSettings);
+    this.workerSettings = workerSettings;
     this.logger = System.getLogger("dev.locality.stage." + stageType);
   }
 
@@ -166,7 +167,12 @@ public final class StageContextImpl implements StageContext {
 
   @Override
   public Optional<String> workerSetting(String name) {
-    return Optional.ofNullable(workerSettings.get(name));
+    return Optional.ofNullable(workerSettings.raw().get(name));
+  }
+
+  @Override
+  public <T> T setting(SettingSpec<T> setting) {
+    return workerSettings.get(setting);
   }
 
   @Override

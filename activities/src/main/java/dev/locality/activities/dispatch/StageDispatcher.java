@@ -14,6 +14,7 @@ import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -59,13 +60,14 @@ public final class StageDispatcher implements DynamicActivity {
   private final StageRegistry stages;
   private final SpecValidator validator;
   private final SessionRegistry sessions;
-  private final Map<String, String> workerSettings;
+  private final WorkerSettingValues workerSettings;
   private final BooleanSupplier givingUpSessions;
   private final AttemptDirs attemptDirs = new AttemptDirs();
 
   /**
-   * @param workerSettings settings stages read through {@code StageContext.workerSetting}, such as
-   *     {@code allowedFileRoots}
+   * @param workerSettings the worker settings stages read through {@code StageContext.setting}
+   * @throws dev.locality.stage.runtime.InvalidWorkerSettingsException when a setting is not one the
+   *     stages declare or its value is invalid
    */
   public StageDispatcher(
       String workerId,
@@ -93,7 +95,7 @@ public final class StageDispatcher implements DynamicActivity {
     this.stages = stages;
     this.validator = new SpecValidator(stages);
     this.sessions = sessions;
-    this.workerSettings = Map.copyOf(workerSettings);
+    this.workerSettings = WorkerSettingValues.unchecked(workerSettings);
   }
 
   @Override

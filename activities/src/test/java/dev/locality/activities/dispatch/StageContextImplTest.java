@@ -33,7 +33,7 @@ class StageContextImplTest {
             return Optional.empty();
           }
         },
-        Map.of(),
+        dev.locality.stage.runtime.WorkerSettingValues.unchecked(Map.of()),
         "x");
   }
 

@@ -132,7 +132,7 @@ public final class AttemptSimulator {
             return previous;
           }
         },
-        workerSettings,
+        dev.locality.stage.runtime.WorkerSettingValues.unchecked(workerSettings),
         stage.type());
   }
 }

@@ -8,6 +8,7 @@ import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OutputDigests;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
@@ -393,6 +394,12 @@ public final class StageTestRunner {
     @Override
     public Optional<String> workerSetting(String name) {
       return Optional.ofNullable(workerSettings.get(name));
+    }
+
+    @Override
+    public <T> T setting(SettingSpec<T> setting) {
+      String raw = workerSettings.get(setting.name());
+      return raw == null ? setting.defaultValue() : setting.parse(raw);
     }
 
     @Override

@@ -243,6 +243,11 @@ class UploadStageTest {
       }
 
       @Override
+      public <T> T setting(dev.locality.stage.SettingSpec<T> setting) {
+        return context.setting(setting);
+      }
+
+      @Override
       public System.Logger logger() {
         return context.logger();
       }
