@@ -26,14 +26,4 @@ public final class StageConfig {
     if (value == null) return option.defaultValue();
     return Optional.of(option.parse(value));
   }
-
-  /** Whether the spec set the option explicitly. */
-  public boolean isSet(OptionSpec<?> option) {
-    return raw.get(option.name()) != null;
-  }
-
-  /** The raw options map as parsed from the spec. */
-  public Map<String, Object> raw() {
-    return raw;
-  }
 }

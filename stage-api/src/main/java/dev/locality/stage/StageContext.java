@@ -108,14 +108,6 @@ public interface StageContext {
   <T> T setting(SettingSpec<T> setting);
 
   /**
-   * A worker setting's raw text, or empty when unset.
-   *
-   * @deprecated declare the setting ({@link Stage#settings()}) and read it with {@link #setting}
-   */
-  @Deprecated(forRemoval = true)
-  Optional<String> workerSetting(String name);
-
-  /**
    * The stage's logger, named {@code dev.locality.stage.<type>}. A {@link System.Logger}, so stages
    * need no logging library; on a worker it writes to the worker's log with the pipeline's ids.
    */

@@ -15,6 +15,6 @@ final class WorkerCommand {
 
   /** Adds the worker command under {@code locality worker}. */
   static void register(CommandLine locality) {
-    locality.addSubcommand(NAME, new CommandLine(new WorkerMain()));
+    locality.addSubcommand(NAME, WorkerMain.commandLine());
   }
 }

@@ -8,7 +8,7 @@ import dev.locality.api.spec.SpecParser;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.stage.StageRegistry;
 import dev.locality.worker.LocalityWorker;
-import dev.locality.worker.WorkerSettings;
+import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -66,7 +66,7 @@ class CancelCommandTest {
     worker =
         LocalityWorker.start(
             client,
-            WorkerSettings.newBuilder()
+            WorkerConfig.newBuilder()
                 .setWorkerId("w1")
                 .setWorkRoot(dir.resolve("work"))
                 .setMaxSessions(1)

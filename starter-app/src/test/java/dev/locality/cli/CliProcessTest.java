@@ -11,7 +11,7 @@ import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.cli.connect.Ports;
 import dev.locality.stage.StageRegistry;
 import dev.locality.worker.LocalityWorker;
-import dev.locality.worker.WorkerSettings;
+import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -64,7 +64,7 @@ class CliProcessTest {
     worker =
         LocalityWorker.start(
             client,
-            WorkerSettings.newBuilder().setWorkerId("w1").setWorkRoot(dir.resolve("work")).build());
+            WorkerConfig.newBuilder().setWorkerId("w1").setWorkRoot(dir.resolve("work")).build());
     origin = slowOrigin(gzip("id,city,temp\n" + "1,Oslo,4.5\n2,Rome,18.0\n".repeat(20_000)));
     env = Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port);
     Files.createDirectories(dir.resolve("in"));

@@ -23,7 +23,7 @@ final class Banner {
       int httpPort,
       String target,
       String namespace) {
-    WorkerSettings s = worker.settings();
+    WorkerConfig s = worker.settings();
     out.println(
         "Locality worker "
             + worker.workerId()
@@ -49,7 +49,7 @@ final class Banner {
     for (int i = 0; i < stages.size(); i++)
       out.println((i == 0 ? "  stages        " : "                ") + stages.get(i));
     if (s.pluginsDir() != null) out.println("  plugins dir   " + s.pluginsDir().toAbsolutePath());
-    if (!s.stageSettings().isEmpty()) out.println("  settings      " + s.stageSettings());
+    if (!s.workerSettings().isEmpty()) out.println("  settings      " + s.workerSettings());
     out.println(
         "  http          "
             + (httpPort < 0

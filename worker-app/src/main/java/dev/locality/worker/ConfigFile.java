@@ -17,36 +17,36 @@ import java.util.TreeMap;
 
 /**
  * The optional worker config file ({@code --config FILE}): the same keys as the long options
- * without their dashes prefix ({@code max-sessions: 2}), and stage settings under {@code
- * stage-settings}.
+ * without their dashes prefix ({@code max-sessions: 2}), and worker settings under {@code
+ * settings}.
  *
  * <ul>
- *   <li>{@code .yaml}, {@code .yml} or {@code .json}: a mapping; {@code stage-settings} is a nested
+ *   <li>{@code .yaml}, {@code .yml} or {@code .json}: a mapping; {@code settings} is a nested
  *       mapping of setting names to scalar values;
- *   <li>{@code .properties}: {@code key=value} lines; stage settings as {@code
- *       stage-settings.NAME=value}.
+ *   <li>{@code .properties}: {@code key=value} lines; worker settings as {@code
+ *       settings.NAME=value}.
  * </ul>
  *
  * Unknown keys, non-scalar values and unreadable files are reported as problems (all of them), not
  * ignored: a typo in a config file must not silently fall back to a default. Immutable once read.
  */
 final class ConfigFile {
-  static final String STAGE_SETTINGS = "stage-settings";
+  static final String SETTINGS = "settings";
   static final ConfigFile NONE = new ConfigFile(null, Map.of(), Map.of());
 
   private final Path path;
   private final Map<String, String> values;
-  private final Map<String, String> stageSettings;
+  private final Map<String, String> workerSettings;
 
-  private ConfigFile(Path path, Map<String, String> values, Map<String, String> stageSettings) {
+  private ConfigFile(Path path, Map<String, String> values, Map<String, String> workerSettings) {
     this.path = path;
     this.values = values;
-    this.stageSettings = stageSettings;
+    this.workerSettings = workerSettings;
   }
 
   /**
-   * Reads {@code path}, accepting only {@code knownKeys} (and {@value #STAGE_SETTINGS}); every
-   * problem is added to {@code problems}.
+   * Reads {@code path}, accepting only {@code knownKeys} (and {@value #SETTINGS}); every problem is
+   * added to {@code problems}.
    */
   static ConfigFile read(Path path, Set<String> knownKeys, List<String> problems) {
     String name = path.getFileName() == null ? "" : path.getFileName().toString();
@@ -68,26 +68,20 @@ final class ConfigFile {
       return NONE;
     }
     Map<String, String> values = new LinkedHashMap<>();
-    Map<String, String> stageSettings = new LinkedHashMap<>();
+    Map<String, String> workerSettings = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : raw.entrySet()) {
       String key = e.getKey();
       Object value = e.getValue();
-      if (key.equals(STAGE_SETTINGS) && value instanceof Map<?, ?> map) {
+      if (key.equals(SETTINGS) && value instanceof Map<?, ?> map) {
         map.forEach(
             (k, v) -> {
-              if (isScalar(v)) stageSettings.put(String.valueOf(k), String.valueOf(v));
+              if (isScalar(v)) workerSettings.put(String.valueOf(k), String.valueOf(v));
               else
                 problems.add(
-                    "config file "
-                        + path
-                        + ": "
-                        + STAGE_SETTINGS
-                        + "."
-                        + k
-                        + " must be a single value");
+                    "config file " + path + ": " + SETTINGS + "." + k + " must be a single value");
             });
-      } else if (key.startsWith(STAGE_SETTINGS + ".") && isScalar(value)) {
-        stageSettings.put(key.substring(STAGE_SETTINGS.length() + 1), String.valueOf(value));
+      } else if (key.startsWith(SETTINGS + ".") && isScalar(value)) {
+        workerSettings.put(key.substring(SETTINGS.length() + 1), String.valueOf(value));
       } else if (!knownKeys.contains(key)) {
         problems.add(
             "config file "
@@ -97,7 +91,7 @@ final class ConfigFile {
                 + "' (known: "
                 + String.join(", ", new java.util.TreeSet<>(knownKeys))
                 + ", "
-                + STAGE_SETTINGS
+                + SETTINGS
                 + ")");
       } else if (value == null) {
         // an empty YAML value: as if the key were absent
@@ -109,7 +103,7 @@ final class ConfigFile {
         problems.add("config file " + path + ": " + key + " must be a single value or a list");
       }
     }
-    return new ConfigFile(path, Map.copyOf(values), Map.copyOf(stageSettings));
+    return new ConfigFile(path, Map.copyOf(values), Map.copyOf(workerSettings));
   }
 
   private static boolean isScalar(Object v) {
@@ -148,7 +142,7 @@ final class ConfigFile {
     return values.get(key);
   }
 
-  Map<String, String> stageSettings() {
-    return stageSettings;
+  Map<String, String> workerSettings() {
+    return workerSettings;
   }
 }

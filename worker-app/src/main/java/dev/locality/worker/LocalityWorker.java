@@ -58,10 +58,10 @@ import org.slf4j.LoggerFactory;
  * stopping the workflow tasks of the pipelines whose sessions it still holds.
  *
  * <p>Around them: a {@link DiskGuard} that stops lease polling while the work root's disk is below
- * {@link WorkerSettings#minFreeDiskBytes()}; {@link WorkerMetrics} in the given Micrometer registry
+ * {@link WorkerConfig#minFreeDiskBytes()}; {@link WorkerMetrics} in the given Micrometer registry
  * (sessions, stages, janitor, disk); {@link #readiness()} for the {@code /readyz} endpoint. The
  * stages come from a {@link StageCatalog}: built-ins plus the jars in {@link
- * WorkerSettings#pluginsDir()}.
+ * WorkerConfig#pluginsDir()}.
  *
  * <p>Every worker runs with sticky execution off ({@code stickyQueueScheduleToStartTimeout = 0}:
  * the SDK then sends no sticky attributes and every workflow task goes to the shared queue with the
@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * eager activity dispatch off.
  *
  * <pre>{@code
- * try (LocalityWorker worker = LocalityWorker.start(client, WorkerSettings.defaults())) {
+ * try (LocalityWorker worker = LocalityWorker.start(client, WorkerConfig.defaults())) {
  *   ... // serve until shutdown
  * }
  * }</pre>
@@ -104,7 +104,7 @@ public final class LocalityWorker implements AutoCloseable {
   private static final Duration READINESS_RPC_DEADLINE = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(LocalityWorker.class);
 
-  private final WorkerSettings settings;
+  private final WorkerConfig settings;
   private final String uniqueQueue;
   private final WorkflowClient client;
   private final StageCatalog catalog;
@@ -139,7 +139,7 @@ public final class LocalityWorker implements AutoCloseable {
 
   /** What {@link #start} assembles, in the order it does. */
   private static final class Parts {
-    WorkerSettings settings;
+    WorkerConfig settings;
     String uniqueQueue;
     WorkflowClient client;
     StageCatalog catalog;
@@ -157,14 +157,14 @@ public final class LocalityWorker implements AutoCloseable {
 
   /**
    * Starts a worker with the stages found through {@link java.util.ServiceLoader} on the context
-   * class loader plus those in {@link WorkerSettings#pluginsDir()}, and its metrics in a private
+   * class loader plus those in {@link WorkerConfig#pluginsDir()}, and its metrics in a private
    * registry ({@link #metrics()}).
    *
    * @throws UncheckedIOException when the work root cannot be created or locked
    * @throws InvalidConfigurationException when a plugin cannot be loaded or two stages declare the
    *     same type
    */
-  public static LocalityWorker start(WorkflowClient client, WorkerSettings settings) {
+  public static LocalityWorker start(WorkflowClient client, WorkerConfig settings) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     StageCatalog catalog =
         StageCatalog.load(
@@ -179,7 +179,7 @@ public final class LocalityWorker implements AutoCloseable {
 
   /** Starts a worker that runs the given stages (the plugins directory is not read). */
   public static LocalityWorker start(
-      WorkflowClient client, WorkerSettings settings, StageRegistry stages) {
+      WorkflowClient client, WorkerConfig settings, StageRegistry stages) {
     return start(client, settings, StageCatalog.of(stages), null, false);
   }
 
@@ -189,13 +189,13 @@ public final class LocalityWorker implements AutoCloseable {
    * Temporal SDK's metrics in the same registry through the client's service stubs to see both.
    */
   public static LocalityWorker start(
-      WorkflowClient client, WorkerSettings settings, StageCatalog catalog, MeterRegistry meters) {
+      WorkflowClient client, WorkerConfig settings, StageCatalog catalog, MeterRegistry meters) {
     return start(client, settings, catalog, meters, false);
   }
 
   private static LocalityWorker start(
       WorkflowClient client,
-      WorkerSettings settings,
+      WorkerConfig settings,
       StageCatalog catalog,
       MeterRegistry meters,
       boolean ownsCatalog) {
@@ -240,7 +240,7 @@ public final class LocalityWorker implements AutoCloseable {
                     settings.workerId(),
                     catalog.registry(),
                     p.sessions,
-                    settings.stageSettings(),
+                    settings.workerSettings(),
                     p.drain::isExpired),
                 catalog,
                 metrics));
@@ -265,7 +265,7 @@ public final class LocalityWorker implements AutoCloseable {
             new MeteredLease(
                 new SessionLeaseActivityImpl(
                     settings.workerId(),
-                    WorkerSettings.hostName(),
+                    WorkerConfig.hostName(),
                     p.uniqueQueue,
                     p.workRoot,
                     p.sessions,
@@ -343,7 +343,7 @@ public final class LocalityWorker implements AutoCloseable {
     return uniqueQueue;
   }
 
-  public WorkerSettings settings() {
+  public WorkerConfig settings() {
     return settings;
   }
 

@@ -2,6 +2,7 @@ package dev.locality.worker;
 
 import dev.locality.stage.Durations;
 import dev.locality.stage.OptionSpec;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageRegistry;
 import java.io.IOException;
@@ -61,9 +62,29 @@ public final class StageCatalog implements AutoCloseable {
    * @param description one sentence
    * @param source {@link #BUILT_IN}, or the absolute path of the plugin jar that provides it
    * @param options every option, in the order the stage declares them
+   * @param settings every worker setting the stage reads, in the order it declares them
    */
   public record StageInfo(
-      String type, String description, String source, List<OptionInfo> options) {}
+      String type,
+      String description,
+      String source,
+      List<OptionInfo> options,
+      List<SettingInfo> settings) {}
+
+  /**
+   * One worker setting, as documentation.
+   *
+   * @param name the key ops set ({@code --setting name=value})
+   * @param type {@code size}, {@code integer}, {@code duration}, {@code list<host>}, ...
+   * @param defaultValue the default as text
+   * @param description what it does
+   */
+  public record SettingInfo(String name, String type, String defaultValue, String description) {
+    static SettingInfo of(SettingSpec<?> spec) {
+      return new SettingInfo(
+          spec.name(), spec.type().name(), spec.defaultText(), spec.description());
+    }
+  }
 
   private final StageRegistry registry;
   private final Map<String, String> sources;
@@ -177,7 +198,10 @@ public final class StageCatalog implements AutoCloseable {
                 option.allowedValues(),
                 option.description()));
       }
-      out.add(new StageInfo(stage.type(), stage.description(), sources.get(stage.type()), options));
+      List<SettingInfo> settings = stage.settings().stream().map(SettingInfo::of).toList();
+      out.add(
+          new StageInfo(
+              stage.type(), stage.description(), sources.get(stage.type()), options, settings));
     }
     return out;
   }
@@ -187,9 +211,9 @@ public final class StageCatalog implements AutoCloseable {
   }
 
   /**
-   * The stages as plain maps and lists (keys {@code type, description, source, options}; options
-   * with {@code name, type, required, default, allowedValues, description}), ready for any JSON or
-   * YAML writer.
+   * The stages as plain maps and lists (keys {@code type, description, source, options, settings};
+   * options with {@code name, type, required, default, allowedValues, description}; settings with
+   * {@code name, type, default, description}), ready for any JSON or YAML writer.
    */
   public List<Map<String, Object>> toJsonModel() {
     List<Map<String, Object>> out = new ArrayList<>();
@@ -210,6 +234,16 @@ public final class StageCatalog implements AutoCloseable {
         options.add(m);
       }
       s.put("options", options);
+      List<Map<String, Object>> settings = new ArrayList<>();
+      for (SettingInfo i : stage.settings()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", i.name());
+        m.put("type", i.type());
+        m.put("default", i.defaultValue());
+        m.put("description", i.description());
+        settings.add(m);
+      }
+      s.put("settings", settings);
       out.add(s);
     }
     return out;
@@ -252,6 +286,56 @@ public final class StageCatalog implements AutoCloseable {
           b.append(" (one of ").append(String.join(", ", o.allowedValues())).append(')');
         b.append('\n');
       }
+      if (!stage.settings().isEmpty()) {
+        b.append("  worker settings:\n");
+        b.append(settingLines(stage.settings(), "    "));
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * Every worker setting of every stage, once each (stages may share one), sorted by name, as
+   * aligned lines for {@code locality worker --help}: name, type, default, description and the
+   * stages that read it.
+   */
+  public String renderSettingsHelp() {
+    Map<String, SettingInfo> byName = new java.util.TreeMap<>();
+    Map<String, List<String>> readers = new java.util.TreeMap<>();
+    for (StageInfo stage : stages()) {
+      for (SettingInfo setting : stage.settings()) {
+        byName.putIfAbsent(setting.name(), setting);
+        readers.computeIfAbsent(setting.name(), k -> new ArrayList<>()).add(stage.type());
+      }
+    }
+    List<SettingInfo> all = new ArrayList<>();
+    for (SettingInfo s : byName.values()) {
+      all.add(
+          new SettingInfo(
+              s.name(),
+              s.type(),
+              s.defaultValue(),
+              s.description() + " [" + String.join(", ", readers.get(s.name())) + "]"));
+    }
+    return settingLines(all, "  ");
+  }
+
+  private static String settingLines(List<SettingInfo> settings, String indent) {
+    int nameWidth = settings.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+    int typeWidth = settings.stream().mapToInt(s -> s.type().length()).max().orElse(0);
+    int defaultWidth =
+        settings.stream().mapToInt(s -> ("default " + s.defaultValue()).length()).max().orElse(0);
+    StringBuilder b = new StringBuilder();
+    for (SettingInfo s : settings) {
+      b.append(indent)
+          .append(pad(s.name(), nameWidth))
+          .append("  ")
+          .append(pad(s.type(), typeWidth))
+          .append("  ")
+          .append(pad("default " + s.defaultValue(), defaultWidth))
+          .append("  ")
+          .append(s.description())
+          .append('\n');
     }
     return b.toString();
   }

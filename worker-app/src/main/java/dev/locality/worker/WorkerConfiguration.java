@@ -1,5 +1,7 @@
 package dev.locality.worker;
 
+import dev.locality.activities.stages.internal.AllowedFileRoots;
+import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.Durations;
@@ -19,9 +21,9 @@ import java.util.function.Function;
  * The worker process's configuration, resolved option by option from four layers, first match wins:
  * the command-line flag ({@code --max-sessions 2}), its environment variable ({@code
  * LOCALITY_MAX_SESSIONS}, a blank value counts as unset), the config file ({@code max-sessions: 2},
- * see {@link ConfigFile}), the default. Stage settings merge per key in the same order ({@code
- * --stage-setting}, {@code LOCALITY_STAGE_SETTINGS}, the file's {@code stage-settings}); the
- * dedicated options for allowed file roots and the download host policy override them.
+ * see {@link ConfigFile}), the default. Worker settings merge per key in the same order ({@code
+ * --setting}, {@code LOCALITY_SETTINGS}, the file's {@code settings}); the dedicated options for
+ * allowed file roots and the download host policy override them.
  *
  * <p>Every value is checked and every problem collected ({@link #problems()}), each naming the key,
  * the layer it came from and what is wrong. Immutable.
@@ -42,10 +44,10 @@ final class WorkerConfiguration {
   static final String ALLOWED_FILE_ROOTS = "--allowed-file-roots";
   static final String DOWNLOAD_ALLOW_HOSTS = "--download-allow-hosts";
   static final String DOWNLOAD_DENY_HOSTS = "--download-deny-hosts";
-  static final String STAGE_SETTING = "--stage-setting";
+  static final String SETTING = "--setting";
 
-  /** Environment variable of the stage settings: {@code KEY=VALUE;KEY=VALUE}. */
-  static final String STAGE_SETTINGS_ENV = "LOCALITY_STAGE_SETTINGS";
+  /** Environment variable of the worker settings: {@code KEY=VALUE;KEY=VALUE}. */
+  static final String SETTINGS_ENV = "LOCALITY_SETTINGS";
 
   /** Options that take one value in every layer (the config file accepts these keys). */
   static final List<String> VALUE_OPTIONS =
@@ -68,14 +70,14 @@ final class WorkerConfiguration {
   /** A metrics port value meaning "no HTTP endpoint". */
   static final int METRICS_OFF = -1;
 
-  private final WorkerSettings settings;
+  private final WorkerConfig settings;
   private final LogSetup.Format logFormat;
   private final int metricsPort;
   private final Path pluginsDir;
   private final Path configFile;
   private final List<String> problems;
 
-  private WorkerConfiguration(Resolver r, WorkerSettings settings) {
+  private WorkerConfiguration(Resolver r, WorkerConfig settings) {
     this.settings = settings;
     this.logFormat = r.logFormat;
     this.metricsPort = r.metricsPort;
@@ -98,18 +100,18 @@ final class WorkerConfiguration {
    * Resolves every option.
    *
    * @param flags values given on the command line, by flag name (absent: not given)
-   * @param stageSettingFlags {@code --stage-setting} values in the order given
+   * @param settingFlags {@code --setting} values in the order given
    * @param env the process environment
    */
   static WorkerConfiguration resolve(
-      Map<String, String> flags, Map<String, String> stageSettingFlags, Map<String, String> env) {
+      Map<String, String> flags, Map<String, String> settingFlags, Map<String, String> env) {
     Resolver r = new Resolver(flags, env);
-    WorkerSettings settings = r.settings(stageSettingFlags);
+    WorkerConfig settings = r.settings(settingFlags);
     return new WorkerConfiguration(r, r.problems.isEmpty() ? settings : null);
   }
 
   /** The settings; null when there are {@link #problems()}. */
-  WorkerSettings settings() {
+  WorkerConfig settings() {
     return settings;
   }
 
@@ -184,19 +186,19 @@ final class WorkerConfiguration {
       }
     }
 
-    WorkerSettings settings(Map<String, String> stageSettingFlags) {
+    WorkerConfig settings(Map<String, String> settingFlags) {
       String sharedQueue = value(SHARED_QUEUE, TaskQueues.DEFAULT_SHARED, Resolver::queueName);
       String workerId = value(WORKER_ID, null, Resolver::workerId);
       Path workRoot = value(WORK_ROOT, null, Resolver::workRoot);
       int maxSessions =
-          value(MAX_SESSIONS, WorkerSettings.DEFAULT_MAX_SESSIONS, Resolver::notNegativeInt);
+          value(MAX_SESSIONS, WorkerConfig.DEFAULT_MAX_SESSIONS, Resolver::notNegativeInt);
       int maxStages =
           value(
               MAX_CONCURRENT_STAGES,
-              WorkerSettings.DEFAULT_MAX_CONCURRENT_STAGES,
+              WorkerConfig.DEFAULT_MAX_CONCURRENT_STAGES,
               Resolver::atLeastOne);
       Duration drain =
-          value(DRAIN_TIMEOUT, WorkerSettings.DEFAULT_DRAIN_TIMEOUT, Resolver::notNegative);
+          value(DRAIN_TIMEOUT, WorkerConfig.DEFAULT_DRAIN_TIMEOUT, Resolver::notNegative);
       Duration janitor =
           value(
               JANITOR_PERIOD,
@@ -207,16 +209,15 @@ final class WorkerConfiguration {
       metricsPort = value(METRICS_PORT, METRICS_OFF, Resolver::port);
       logFormat = value(LOG_FORMAT, LogSetup.Format.TEXT, LogSetup.Format::parse);
 
-      Map<String, String> stageSettings = new LinkedHashMap<>(file.stageSettings());
-      stageSettings.putAll(stageSettingsFromEnv());
-      stageSettings.putAll(stageSettingFlags);
-      dedicated(ALLOWED_FILE_ROOTS, WorkerSettings.ALLOWED_FILE_ROOTS, stageSettings);
-      dedicated(DOWNLOAD_ALLOW_HOSTS, "downloadAllowHosts", stageSettings);
-      dedicated(DOWNLOAD_DENY_HOSTS, "downloadDenyHosts", stageSettings);
-      problems.addAll(StageSettingsCheck.problems(stageSettings));
+      Map<String, String> workerSettings = new LinkedHashMap<>(file.workerSettings());
+      workerSettings.putAll(workerSettingsFromEnv());
+      workerSettings.putAll(settingFlags);
+      dedicated(ALLOWED_FILE_ROOTS, AllowedFileRoots.SETTING.name(), workerSettings);
+      dedicated(DOWNLOAD_ALLOW_HOSTS, HostPolicy.ALLOW.name(), workerSettings);
+      dedicated(DOWNLOAD_DENY_HOSTS, HostPolicy.DENY.name(), workerSettings);
       if (!problems.isEmpty()) return null;
       try {
-        return WorkerSettings.newBuilder()
+        return WorkerConfig.newBuilder()
             .setSharedQueue(sharedQueue)
             .setWorkerId(workerId)
             .setWorkRoot(workRoot)
@@ -226,7 +227,7 @@ final class WorkerConfiguration {
             .setJanitorPeriod(janitor)
             .setMinFreeDiskBytes(minFreeDisk)
             .setPluginsDir(pluginsDir)
-            .setStageSettings(stageSettings)
+            .setSettings(workerSettings)
             .build();
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
@@ -234,19 +235,19 @@ final class WorkerConfiguration {
       }
     }
 
-    private void dedicated(String flag, String setting, Map<String, String> stageSettings) {
+    private void dedicated(String flag, String setting, Map<String, String> workerSettings) {
       String value = value(flag, null, v -> v);
-      if (value != null && !value.isBlank()) stageSettings.put(setting, value);
+      if (value != null && !value.isBlank()) workerSettings.put(setting, value);
     }
 
-    private Map<String, String> stageSettingsFromEnv() {
+    private Map<String, String> workerSettingsFromEnv() {
       Map<String, String> out = new LinkedHashMap<>();
-      String text = env.get(STAGE_SETTINGS_ENV);
+      String text = env.get(SETTINGS_ENV);
       if (text == null) return out;
       for (String pair : text.split(";")) {
         if (pair.isBlank()) continue;
         int eq = pair.indexOf('=');
-        if (eq <= 0) problems.add(STAGE_SETTINGS_ENV + ": '" + pair.trim() + "' is not KEY=VALUE");
+        if (eq <= 0) problems.add(SETTINGS_ENV + ": '" + pair.trim() + "' is not KEY=VALUE");
         else out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       }
       return out;

@@ -1,6 +1,8 @@
 package dev.locality.worker;
 
 import com.uber.m3.tally.Scope;
+import dev.locality.stage.runtime.InvalidWorkerSettingsException;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.envconfig.ClientConfigProfile;
@@ -8,6 +10,8 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +30,7 @@ import picocli.CommandLine.Option;
  * <p>Every option can also be given as a {@code LOCALITY_*} environment variable or in a config
  * file; see {@link WorkerConfiguration} for the precedence. All values are checked before anything
  * starts and every problem is printed at once (exit code 2). The Temporal connection is configured
- * only the way the Temporal CLI is ({@link TemporalConnection}); with nothing set it connects to
+ * only the way the Temporal CLI is ({@link TemporalClientSetup}); with nothing set it connects to
  * 127.0.0.1:7233, namespace {@code default}.
  *
  * <p>With {@code --metrics-port} the process serves {@code /metrics}, {@code /healthz} and {@code
@@ -47,32 +51,13 @@ import picocli.CommandLine.Option;
       "  TEMPORAL_ADDRESS=temporal:7233 java -jar locality-worker-app-all.jar --max-sessions 2",
       "  locality worker --worker-id w1 --work-root /data/locality --metrics-port 9464",
       "  locality worker --config /etc/locality/worker.yaml --log-format json",
-      "  locality worker --stage-setting maxDownloadBytes=50g --min-free-disk 20g",
+      "  locality worker --setting maxDownloadBytes=50g --min-free-disk 20g",
       "",
       "Precedence: flag > LOCALITY_* variable > config file > default. Config file keys are the long"
-          + " option names without the dashes (max-sessions: 2); stage settings go under"
-          + " stage-settings (YAML mapping, or stage-settings.KEY=VALUE in .properties).",
+          + " option names without the dashes (max-sessions: 2); worker settings go under"
+          + " settings (YAML mapping, or settings.KEY=VALUE in .properties).",
       "Sizes: 1048576, 512m, 10g (binary units). Durations: 500ms, 30s, 5m, 1h or ISO-8601.",
       "",
-      "Stage settings (--stage-setting KEY=VALUE):",
-      "  maxDownloadBytes      default 100g      largest download (size)",
-      "  maxUncompressedBytes  default 100g      decompress: bytes written in total (size)",
-      "  maxCompressionRatio   default 1000      decompress: output/input ratio per file",
-      "  maxArchiveEntries     default 100000    decompress: archive entries read",
-      "  downloadAllowHosts    default any       hosts, *.domains, IPs, CIDRs downloads may reach",
-      "  downloadDenyHosts     default none      hosts, *.domains, IPs, CIDRs downloads must not reach",
-      "  allowedFileRoots      default any       absolute directories file: URLs may read",
-      "  dedupeMemoryKeys      default 1000000   transform-csv: dedupe keys in memory before"
-          + " spilling",
-      "  maxCsvFieldBytes      default 16m       transform-csv: largest field or record (size)",
-      "  s3Endpoint            default AWS       endpoint of an S3-compatible store",
-      "  s3PathStyle           default false     path-style S3 requests",
-      "  s3Region              default SDK chain S3 signing region",
-      "  s3IdleTimeout         default 120s      an S3 request silent this long fails (retried)",
-      "  s3MultipartThreshold  default 64m       S3 uploads this large use multipart",
-      "  s3PartSize            default 8m        S3 multipart part size (at least 5m)",
-      "Cloud metadata and link-local addresses are refused unless allowed by IP or CIDR."
-          + " Plugin stages may read further settings.",
       "",
       "Temporal connection (as the Temporal CLI; default 127.0.0.1:7233, namespace default):",
       "  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE,",
@@ -185,7 +170,7 @@ public final class WorkerMain implements Callable<Integer> {
       names = WorkerConfiguration.ALLOWED_FILE_ROOTS,
       paramLabel = "DIRS",
       description =
-          "Comma-separated absolute directories file: URLs may read (stage setting"
+          "Comma-separated absolute directories file: URLs may read (worker setting"
               + " allowedFileRoots). Env LOCALITY_ALLOWED_FILE_ROOTS. Default: any.")
   String allowedFileRoots;
 
@@ -193,7 +178,7 @@ public final class WorkerMain implements Callable<Integer> {
       names = WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS,
       paramLabel = "LIST",
       description =
-          "Hosts, *.domains, IPs and CIDRs downloads may reach (stage setting downloadAllowHosts)."
+          "Hosts, *.domains, IPs and CIDRs downloads may reach (worker setting downloadAllowHosts)."
               + " Env LOCALITY_DOWNLOAD_ALLOW_HOSTS. Default: any.")
   String downloadAllowHosts;
 
@@ -201,23 +186,54 @@ public final class WorkerMain implements Callable<Integer> {
       names = WorkerConfiguration.DOWNLOAD_DENY_HOSTS,
       paramLabel = "LIST",
       description =
-          "Hosts, *.domains, IPs and CIDRs downloads must not reach (stage setting"
+          "Hosts, *.domains, IPs and CIDRs downloads must not reach (worker setting"
               + " downloadDenyHosts). Env LOCALITY_DOWNLOAD_DENY_HOSTS. Default: none.")
   String downloadDenyHosts;
 
   @Option(
-      names = WorkerConfiguration.STAGE_SETTING,
+      names = WorkerConfiguration.SETTING,
       paramLabel = "KEY=VALUE",
       description =
           "A setting of the built-in or plugin stages (listed below); repeatable."
-              + " Env LOCALITY_STAGE_SETTINGS (KEY=VALUE;KEY=VALUE). Default: none.")
-  Map<String, String> stageSettings = new LinkedHashMap<>();
+              + " Env LOCALITY_SETTINGS (KEY=VALUE;KEY=VALUE). Default: none.")
+  Map<String, String> workerSettings = new LinkedHashMap<>();
 
   /** The environment the options fall back to; replaceable in tests. */
   Map<String, String> env = System.getenv();
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new WorkerMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The worker's command line, its help ending with every worker setting of the stages this worker
+   * would load: the built-ins and, when {@code LOCALITY_PLUGINS_DIR} names a directory, its
+   * plugins.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new WorkerMain());
+    List<String> footer = new ArrayList<>(List.of(cmd.getCommandSpec().usageMessage().footer()));
+    footer.add("");
+    footer.add(
+        "Worker settings (--setting NAME=VALUE, repeatable; checked at start-up against the"
+            + " settings of every loaded stage, built-in or plugin):");
+    footer.add(settingsHelp().stripTrailing());
+    footer.add("Cloud metadata and link-local addresses are refused unless allowed by IP or CIDR.");
+    cmd.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+    return cmd;
+  }
+
+  private static String settingsHelp() {
+    String dir = System.getenv(WorkerConfig.PLUGINS_DIR_ENV);
+    Path plugins =
+        dir == null || dir.isBlank() || !Files.isDirectory(Path.of(dir)) ? null : Path.of(dir);
+    try (StageCatalog catalog = StageCatalog.load(WorkerMain.class.getClassLoader(), plugins)) {
+      return catalog.renderSettingsHelp();
+    } catch (InvalidConfigurationException e) {
+      try (StageCatalog builtIns = StageCatalog.load(WorkerMain.class.getClassLoader(), null)) {
+        return builtIns.renderSettingsHelp();
+      }
+    }
   }
 
   /** The flags given on the command line, by name. */
@@ -247,7 +263,7 @@ public final class WorkerMain implements Callable<Integer> {
 
   /** The configuration the flags, the environment and the config file describe. */
   WorkerConfiguration configuration() {
-    return WorkerConfiguration.resolve(flags(), stageSettings, env);
+    return WorkerConfiguration.resolve(flags(), workerSettings, env);
   }
 
   @Override
@@ -258,12 +274,16 @@ public final class WorkerMain implements Callable<Integer> {
     StageCatalog catalog = null;
     try {
       catalog = StageCatalog.load(WorkerMain.class.getClassLoader(), config.pluginsDir());
+      if (config.settings() != null)
+        WorkerSettingValues.check(config.settings().workerSettings(), catalog.registry().all());
     } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    } catch (InvalidWorkerSettingsException e) {
       problems.addAll(e.problems());
     }
     ClientConfigProfile profile = null;
     try {
-      profile = TemporalConnection.profile(env);
+      profile = TemporalClientSetup.profile(env);
     } catch (InvalidConfigurationException e) {
       problems.addAll(e.problems());
     }
@@ -277,7 +297,7 @@ public final class WorkerMain implements Callable<Integer> {
 
   private Integer run(WorkerConfiguration config, StageCatalog catalog, ClientConfigProfile profile)
       throws InterruptedException {
-    WorkerSettings settings = config.settings();
+    WorkerConfig settings = config.settings();
     LogSetup.apply(config.logFormat(), settings.workerId());
     AtomicReference<LocalityWorker> started = new AtomicReference<>();
     PrometheusMeterRegistry registry = WorkerMetrics.newRegistry(settings.sharedQueue());
@@ -299,19 +319,19 @@ public final class WorkerMain implements Callable<Integer> {
         return 2;
       }
     }
-    Scope sdkMetrics = TemporalConnection.sdkMetricsScope(registry, settings.workerId());
+    Scope sdkMetrics = TemporalClientSetup.sdkMetricsScope(registry, settings.workerId());
     WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(TemporalConnection.stubsOptions(profile, sdkMetrics));
+        WorkflowServiceStubs.newServiceStubs(TemporalClientSetup.stubsOptions(profile, sdkMetrics));
     WorkflowClient client =
         WorkflowClient.newInstance(
-            service, TemporalConnection.clientOptions(profile, settings.workerId()));
+            service, TemporalClientSetup.clientOptions(profile, settings.workerId()));
     LocalityWorker worker;
     try {
       worker = LocalityWorker.start(client, settings, catalog, registry);
     } catch (RuntimeException e) {
       if (http != null) http.close();
       service.shutdownNow();
-      TemporalConnection.close(sdkMetrics);
+      TemporalClientSetup.close(sdkMetrics);
       catalog.close();
       throw e;
     }
@@ -333,7 +353,7 @@ public final class WorkerMain implements Callable<Integer> {
                   if (httpServer != null) httpServer.close();
                   service.shutdown();
                   service.awaitTermination(5, TimeUnit.SECONDS);
-                  TemporalConnection.close(sdkMetrics);
+                  TemporalClientSetup.close(sdkMetrics);
                   catalog.close();
                   System.out.flush();
                   // A signal would end the JVM with 128+signal; a drained worker stopped cleanly.

@@ -56,11 +56,8 @@ class BoundedHistoryTest {
           WorkflowServiceStubs.newServiceStubs(
               WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
       WorkflowClient client = WorkflowClient.newInstance(service);
-      WorkerSettings settings =
-          WorkerSettings.newBuilder()
-              .setWorkerId("w-many")
-              .setWorkRoot(tmp.resolve("work"))
-              .build();
+      WorkerConfig settings =
+          WorkerConfig.newBuilder().setWorkerId("w-many").setWorkRoot(tmp.resolve("work")).build();
       try (LocalityWorker worker = LocalityWorker.start(client, settings)) {
         String spec =
             """

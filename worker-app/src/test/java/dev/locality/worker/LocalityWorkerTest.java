@@ -57,8 +57,8 @@ class LocalityWorkerTest {
     env.close();
   }
 
-  private WorkerSettings.Builder settings(String workerId) {
-    return WorkerSettings.newBuilder()
+  private WorkerConfig.Builder settings(String workerId) {
+    return WorkerConfig.newBuilder()
         .setSharedQueue(QUEUE)
         .setWorkerId(workerId)
         .setWorkRoot(workRoot)
@@ -155,8 +155,7 @@ class LocalityWorkerTest {
   @Test
   void aDrainThatTimesOutFailsTheSessionOverToAnotherWorker() throws Exception {
     LocalityWorker blocking =
-        LocalityWorker.start(
-            client, settings("w-block").putStageSetting("test.block", "true").build());
+        LocalityWorker.start(client, settings("w-block").putSetting("test.block", "true").build());
     LocalityWorker other = null;
     try {
       PipelineWorkflow pipeline = newPipeline();

@@ -65,17 +65,17 @@ class PluginPipelineEndToEndTest {
     }
     server = TestServer.createPortBoundServer(port);
     registry = WorkerMetrics.newRegistry(QUEUE);
-    sdkMetrics = TemporalConnection.sdkMetricsScope(registry, WORKER);
-    var profile = TemporalConnection.profile(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
+    sdkMetrics = TemporalClientSetup.sdkMetricsScope(registry, WORKER);
+    var profile = TemporalClientSetup.profile(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
     service =
-        WorkflowServiceStubs.newServiceStubs(TemporalConnection.stubsOptions(profile, sdkMetrics));
+        WorkflowServiceStubs.newServiceStubs(TemporalClientSetup.stubsOptions(profile, sdkMetrics));
   }
 
   @AfterEach
   void stopServer() throws Exception {
     service.shutdownNow();
     service.awaitTermination(5, TimeUnit.SECONDS);
-    TemporalConnection.close(sdkMetrics);
+    TemporalClientSetup.close(sdkMetrics);
     server.close();
   }
 
@@ -89,9 +89,9 @@ class PluginPipelineEndToEndTest {
     WorkflowClient client =
         WorkflowClient.newInstance(
             service,
-            TemporalConnection.clientOptions(TemporalConnection.profile(Map.of()), WORKER));
-    WorkerSettings settings =
-        WorkerSettings.newBuilder()
+            TemporalClientSetup.clientOptions(TemporalClientSetup.profile(Map.of()), WORKER));
+    WorkerConfig settings =
+        WorkerConfig.newBuilder()
             .setSharedQueue(QUEUE)
             .setWorkerId(WORKER)
             .setWorkRoot(tmp.resolve("work"))

@@ -2,6 +2,9 @@ package dev.locality.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.stage.SettingSpec;
+import dev.locality.stage.StageRegistry;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +29,7 @@ class WorkerMainTest {
     return main.configuration();
   }
 
-  private static WorkerSettings settings(String... args) {
+  private static WorkerConfig settings(String... args) {
     WorkerConfiguration config = parse(Map.of(), args);
     assertThat(config.problems()).isEmpty();
     return config.settings();
@@ -34,7 +37,7 @@ class WorkerMainTest {
 
   @Test
   void optionsBecomeSettings() {
-    WorkerSettings s =
+    WorkerConfig s =
         settings(
             "--shared-queue=etl",
             "--worker-id=w7",
@@ -47,7 +50,7 @@ class WorkerMainTest {
             "--plugins-dir=/opt/plugins",
             "--allowed-file-roots=/data,/mnt/in",
             "--download-deny-hosts=10.0.0.0/8",
-            "--stage-setting=maxDownloadBytes=1g");
+            "--setting=maxDownloadBytes=1g");
 
     assertThat(s.sharedQueue()).isEqualTo("etl");
     assertThat(s.workerId()).isEqualTo("w7");
@@ -58,10 +61,10 @@ class WorkerMainTest {
     assertThat(s.janitorPeriod()).isEqualTo(Duration.ofMinutes(5));
     assertThat(s.minFreeDiskBytes()).isEqualTo(10L << 30);
     assertThat(s.pluginsDir()).isEqualTo(Path.of("/opt/plugins"));
-    assertThat(s.stageSettings())
+    assertThat(s.workerSettings())
         .isEqualTo(
             Map.of(
-                WorkerSettings.ALLOWED_FILE_ROOTS,
+                "allowedFileRoots",
                 "/data,/mnt/in",
                 "downloadDenyHosts",
                 "10.0.0.0/8",
@@ -72,11 +75,11 @@ class WorkerMainTest {
   @Test
   void defaultsMatchTheSettingsDefaults() {
     WorkerConfiguration config = parse(Map.of());
-    WorkerSettings s = config.settings();
-    WorkerSettings defaults = WorkerSettings.defaults();
+    WorkerConfig s = config.settings();
+    WorkerConfig defaults = WorkerConfig.defaults();
 
     assertThat(s.sharedQueue()).isEqualTo("locality");
-    assertThat(s.workerId()).isEqualTo(defaults.workerId()).isEqualTo(WorkerSettings.hostName());
+    assertThat(s.workerId()).isEqualTo(defaults.workerId()).isEqualTo(WorkerConfig.hostName());
     assertThat(s.workRoot())
         .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "locality-work"));
     assertThat(s.maxSessions()).isEqualTo(4);
@@ -85,7 +88,7 @@ class WorkerMainTest {
     assertThat(s.janitorPeriod()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.minFreeDiskBytes()).isZero();
     assertThat(s.pluginsDir()).isNull();
-    assertThat(s.stageSettings()).isEmpty();
+    assertThat(s.workerSettings()).isEmpty();
     assertThat(config.metricsPort()).isEqualTo(WorkerConfiguration.METRICS_OFF);
     assertThat(config.logFormat()).isEqualTo(LogSetup.Format.TEXT);
   }
@@ -101,7 +104,7 @@ class WorkerMainTest {
             drain-timeout: 10s
             metrics-port: 9464
             allowed-file-roots: [/data, /srv]
-            stage-settings:
+            settings:
               maxDownloadBytes: 5g
               maxArchiveEntries: 10
               s3PathStyle: true
@@ -111,24 +114,24 @@ class WorkerMainTest {
     env.put("LOCALITY_WORKER_ID", "from-env");
     env.put("LOCALITY_MAX_SESSIONS", "5");
     env.put("LOCALITY_DRAIN_TIMEOUT", " "); // blank: as if unset
-    env.put("LOCALITY_STAGE_SETTINGS", "maxDownloadBytes=6g;maxArchiveEntries=20");
+    env.put("LOCALITY_SETTINGS", "maxDownloadBytes=6g;maxArchiveEntries=20");
 
     WorkerConfiguration config =
-        parse(env, "--worker-id=from-flag", "--stage-setting", "maxArchiveEntries=30");
+        parse(env, "--worker-id=from-flag", "--setting", "maxArchiveEntries=30");
 
     assertThat(config.problems()).isEmpty();
     assertThat(config.configFile()).isEqualTo(file);
-    WorkerSettings s = config.settings();
+    WorkerConfig s = config.settings();
     assertThat(s.workerId()).isEqualTo("from-flag");
     assertThat(s.maxSessions()).isEqualTo(5);
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.maxConcurrentStages()).isEqualTo(8);
     assertThat(config.metricsPort()).isEqualTo(9464);
-    assertThat(s.stageSettings())
+    assertThat(s.workerSettings())
         .containsEntry("maxDownloadBytes", "6g")
         .containsEntry("maxArchiveEntries", "30")
         .containsEntry("s3PathStyle", "true")
-        .containsEntry(WorkerSettings.ALLOWED_FILE_ROOTS, "/data,/srv");
+        .containsEntry("allowedFileRoots", "/data,/srv");
   }
 
   @Test
@@ -136,14 +139,14 @@ class WorkerMainTest {
     Path file =
         Files.writeString(
             tmp.resolve("worker.properties"),
-            "max-concurrent-stages=2\nlog-format=json\nstage-settings.maxUncompressedBytes=1t\n");
+            "max-concurrent-stages=2\nlog-format=json\nsettings.maxUncompressedBytes=1t\n");
 
     WorkerConfiguration config = parse(Map.of(), "--config", file.toString());
 
     assertThat(config.problems()).isEmpty();
     assertThat(config.settings().maxConcurrentStages()).isEqualTo(2);
     assertThat(config.logFormat()).isEqualTo(LogSetup.Format.JSON);
-    assertThat(config.settings().stageSettings()).containsEntry("maxUncompressedBytes", "1t");
+    assertThat(config.settings().workerSettings()).containsEntry("maxUncompressedBytes", "1t");
   }
 
   @Test
@@ -162,14 +165,11 @@ class WorkerMainTest {
             "--metrics-port=70000",
             "--min-free-disk=lots",
             "--log-format=xml",
-            "--allowed-file-roots=data",
-            "--stage-setting=s3PartSize=1m",
-            "--stage-setting=s3IdleTimeout=0s",
-            "--download-deny-hosts=10.0.0.0/99");
+            "--setting=s3PartSize=1m");
 
     assertThat(config.settings()).isNull();
     assertThat(config.problems())
-        .hasSize(12)
+        .hasSize(8)
         .anySatisfy(p -> assertThat(p).contains("unknown key 'max-concurent-stages'"))
         .anySatisfy(p -> assertThat(p).startsWith("janitor-period (from janitor-period in "))
         .contains("max-sessions (from LOCALITY_MAX_SESSIONS): 'many' is not a whole number")
@@ -178,11 +178,38 @@ class WorkerMainTest {
         .contains(
             "metrics-port (from --metrics-port): 70000 is not a port number (0-65535, 0: any free port)")
         .anySatisfy(p -> assertThat(p).startsWith("min-free-disk (from --min-free-disk): 'lots'"))
-        .contains("log-format (from --log-format): 'xml' is not a log format (text or json)")
-        .contains("allowed file roots: 'data' is not an absolute path")
-        .contains("stage setting s3PartSize: 1m is below the minimum 5m")
-        .contains("stage setting s3IdleTimeout: must be positive")
-        .anySatisfy(p -> assertThat(p).startsWith("download host policy:"));
+        .contains("log-format (from --log-format): 'xml' is not a log format (text or json)");
+  }
+
+  @Test
+  void workerSettingsAreCheckedAgainstTheLoadedStagesAtStartUp() {
+    WorkerMain main = new WorkerMain();
+    main.env = Map.of();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream previous = System.err;
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code =
+          new CommandLine(main)
+              .execute(
+                  "--allowed-file-roots=data",
+                  "--setting=s3PartSize=1m",
+                  "--setting=s3IdleTimeout=0s",
+                  "--setting=maxDownlodBytes=1g",
+                  "--download-deny-hosts=10.0.0.0/99");
+    } finally {
+      System.setErr(previous);
+    }
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("locality-worker: invalid configuration (5 problems):")
+        .contains("  - worker setting allowedFileRoots: 'data' is not an absolute path")
+        .contains("  - worker setting s3PartSize: below the minimum 5 MiB")
+        .contains("  - worker setting s3IdleTimeout: must be positive")
+        .contains("  - worker setting downloadDenyHosts: ")
+        .contains("  - unknown worker setting 'maxDownlodBytes' (known: allowedFileRoots, ");
   }
 
   @Test
@@ -210,7 +237,7 @@ class WorkerMainTest {
 
   @Test
   void helpDocumentsEveryOptionWithItsVariableAndDefault() {
-    CommandLine cli = new CommandLine(new WorkerMain());
+    CommandLine cli = WorkerMain.commandLine();
     String help = cli.getUsageMessage();
 
     for (OptionSpec option : cli.getCommandSpec().options()) {
@@ -219,16 +246,21 @@ class WorkerMainTest {
       String description = String.join(" ", option.description());
       assertThat(help).contains(flag);
       assertThat(description).as(flag).contains("Default: ");
-      if (!flag.equals(WorkerConfiguration.STAGE_SETTING))
+      if (!flag.equals(WorkerConfiguration.SETTING))
         assertThat(description).as(flag).contains("Env " + WorkerConfiguration.envName(flag));
-      if (!List.of(WorkerConfiguration.CONFIG, WorkerConfiguration.STAGE_SETTING).contains(flag))
+      if (!List.of(WorkerConfiguration.CONFIG, WorkerConfiguration.SETTING).contains(flag))
         assertThat(WorkerConfiguration.VALUE_OPTIONS).as("resolved option").contains(flag);
     }
     assertThat(cli.getCommandSpec().options())
         .extracting(OptionSpec::longestName)
         .containsAll(WorkerConfiguration.VALUE_OPTIONS);
-    for (String[] setting : StageSettingsCheck.KNOWN)
-      assertThat(help).contains("  " + setting[0] + " ").contains("default " + setting[1]);
+    StageRegistry builtIns = StageRegistry.load(WorkerMain.class.getClassLoader());
+    Map<String, SettingSpec<?>> settings = WorkerSettingValues.declarations(builtIns.all());
+    assertThat(settings).containsKeys("maxDownloadBytes", "maxCsvFieldBytes", "s3PartSize");
+    for (SettingSpec<?> setting : settings.values())
+      assertThat(help)
+          .contains("  " + setting.name() + " ")
+          .contains("default " + setting.defaultText());
   }
 
   @Test

@@ -79,21 +79,21 @@ class WorkerMetricsEndToEndTest {
     }
     server = TestServer.createPortBoundServer(port);
     registry = WorkerMetrics.newRegistry(QUEUE);
-    sdkMetrics = TemporalConnection.sdkMetricsScope(registry, WORKER);
-    var profile = TemporalConnection.profile(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
+    sdkMetrics = TemporalClientSetup.sdkMetricsScope(registry, WORKER);
+    var profile = TemporalClientSetup.profile(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
     service =
-        WorkflowServiceStubs.newServiceStubs(TemporalConnection.stubsOptions(profile, sdkMetrics));
+        WorkflowServiceStubs.newServiceStubs(TemporalClientSetup.stubsOptions(profile, sdkMetrics));
     client =
         WorkflowClient.newInstance(
             service,
-            TemporalConnection.clientOptions(TemporalConnection.profile(Map.of()), WORKER));
+            TemporalClientSetup.clientOptions(TemporalClientSetup.profile(Map.of()), WORKER));
   }
 
   @AfterEach
   void stopServer() throws Exception {
     service.shutdownNow();
     service.awaitTermination(5, TimeUnit.SECONDS);
-    TemporalConnection.close(sdkMetrics);
+    TemporalClientSetup.close(sdkMetrics);
     server.close();
   }
 
@@ -112,15 +112,15 @@ class WorkerMetricsEndToEndTest {
     gzip(plain, gz);
     Path outDir = tmp.resolve("out");
 
-    WorkerSettings settings =
-        WorkerSettings.newBuilder()
+    WorkerConfig settings =
+        WorkerConfig.newBuilder()
             .setSharedQueue(QUEUE)
             .setWorkerId(WORKER)
             .setWorkRoot(workRoot)
             .setMaxSessions(3)
             .setMinFreeDiskBytes(1)
             .setDrainTimeout(Duration.ofSeconds(1))
-            .putStageSetting("test.block", "true") // test-emit runs until cancelled
+            .putSetting("test.block", "true") // test-emit runs until cancelled
             .build();
     StageCatalog catalog = StageCatalog.load(null);
     LocalityWorker worker = LocalityWorker.start(client, settings, catalog, registry);
@@ -191,7 +191,7 @@ class WorkerMetricsEndToEndTest {
               settings.toBuilder()
                   .setWorkerId("w-other")
                   .setWorkRoot(tmp.resolve("w2"))
-                  .setStageSettings(Map.of())
+                  .setSettings(Map.of())
                   .build());
       worker.close();
       assertThat(drainedResult.get(60, TimeUnit.SECONDS).workerId()).isEqualTo("w-other");

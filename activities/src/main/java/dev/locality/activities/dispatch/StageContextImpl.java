@@ -166,11 +166,6 @@ public final class StageContextImpl implements StageContext {
   }
 
   @Override
-  public Optional<String> workerSetting(String name) {
-    return Optional.ofNullable(workerSettings.raw().get(name));
-  }
-
-  @Override
   public <T> T setting(SettingSpec<T> setting) {
     return workerSettings.get(setting);
   }

@@ -95,7 +95,7 @@ public final class StageDispatcher implements DynamicActivity {
     this.stages = stages;
     this.validator = new SpecValidator(stages);
     this.sessions = sessions;
-    this.workerSettings = WorkerSettingValues.unchecked(workerSettings);
+    this.workerSettings = WorkerSettingValues.check(workerSettings, stages.all());
   }
 
   @Override

@@ -9,7 +9,7 @@ import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.stages.csv.TransformCsvStage;
 import dev.locality.activities.stages.decompress.DecompressStage;
 import dev.locality.activities.stages.download.DownloadStage;
-import dev.locality.activities.stages.s3.S3Clients;
+import dev.locality.activities.stages.s3.S3Settings;
 import dev.locality.activities.stages.upload.UploadStage;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
@@ -213,9 +213,9 @@ class HeartbeatGapIT {
               StageRegistry.of(List.of(new DownloadStage())),
               sessions,
               Map.of(
-                  S3Clients.ENDPOINT_SETTING, "http://127.0.0.1:" + proxy.getPort(),
-                  S3Clients.PATH_STYLE_SETTING, "true",
-                  S3Clients.REGION_SETTING, "us-east-1"));
+                  S3Settings.ENDPOINT.name(), "http://127.0.0.1:" + proxy.getPort(),
+                  S3Settings.PATH_STYLE.name(), "true",
+                  S3Settings.REGION.name(), "us-east-1"));
       Map<String, Object> options = Map.of("url", "s3://gap/slow.csv");
       measure(s3Dispatcher, "download (warm-up, S3)", options, List.of(), false);
       store.delayMillis = 2_000;

@@ -15,12 +15,14 @@ import dev.locality.stage.OptionSpec;
 import dev.locality.stage.OptionType;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.InvalidWorkerSettingsException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +68,11 @@ class StageDispatcherTest {
     }
 
     @Override
+    public List<SettingSpec<?>> settings() {
+      return List.of(ROOTS, LIMIT);
+    }
+
+    @Override
     public StageResult run(StageInput input, StageContext context) throws Exception {
       seen.set(context);
       try (var files = Files.list(context.outputDir())) {
@@ -101,12 +108,37 @@ class StageDispatcherTest {
         }
       };
 
+  static final SettingSpec<List<String>> ROOTS =
+      SettingSpec.builder("roots", OptionType.COMMA_LIST)
+          .description("test roots")
+          .defaultValue(List.of())
+          .build();
+  static final SettingSpec<Long> LIMIT =
+      SettingSpec.builder("limit", OptionType.SIZE)
+          .description("test limit")
+          .defaultValue(64L << 20)
+          .build();
+
+  @Test
+  void refusesWorkerSettingsNoStageDeclaresAndInvalidValuesListingTheKnownOnes() {
+    assertThatThrownBy(
+            () ->
+                new StageDispatcher(
+                    "w1",
+                    StageRegistry.of(List.of(stage)),
+                    sessions,
+                    Map.of("rootz", "/data", "limit", "lots")))
+        .isInstanceOf(InvalidWorkerSettingsException.class)
+        .hasMessageContaining("unknown worker setting 'rootz' (known: limit, roots)")
+        .hasMessageContaining("worker setting limit: ");
+  }
+
   @BeforeEach
   void setUp() {
     sessions.register(new OpenSession("s-1", "wf-1", sessionDir, Instant.now()));
     dispatcher =
         new StageDispatcher(
-            "w1", StageRegistry.of(List.of(stage)), sessions, Map.of("allowedFileRoots", "/data"));
+            "w1", StageRegistry.of(List.of(stage)), sessions, Map.of("roots", "/data, /srv"));
   }
 
   private static StageInvocation invocation(String sessionId, Map<String, Object> options) {
@@ -135,8 +167,8 @@ class StageDispatcherTest {
     assertThat(context.attempt()).isEqualTo(2);
     assertThat(context.pipeline().workflowId()).isEqualTo("wf-1");
     assertThat(context.previousProgress()).contains(Progress.bytes(7, 10));
-    assertThat(context.workerSetting("allowedFileRoots")).contains("/data");
-    assertThat(context.workerSetting("nope")).isEmpty();
+    assertThat(context.setting(ROOTS)).containsExactly("/data", "/srv");
+    assertThat(context.setting(LIMIT)).isEqualTo(LIMIT.defaultValue());
     assertThat(heartbeats).containsExactly(Progress.bytes(5, 5));
   }
 

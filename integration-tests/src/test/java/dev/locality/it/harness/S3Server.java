@@ -90,7 +90,7 @@ public final class S3Server implements AutoCloseable {
   }
 
   /** The worker (stage) settings that point the stages at this server. */
-  public Map<String, String> stageSettings() {
+  public Map<String, String> workerSettings() {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
     settings.put("s3Endpoint", endpoint().toString());
     settings.put("s3PathStyle", "true");
@@ -105,12 +105,12 @@ public final class S3Server implements AutoCloseable {
   /** Worker environment that points the stages at this server (settings and credentials). */
   public Map<String, String> workerEnv() {
     StringBuilder settings = new StringBuilder();
-    stageSettings()
+    workerSettings()
         .forEach(
             (k, v) ->
                 settings.append(settings.isEmpty() ? "" : ";").append(k).append('=').append(v));
     return Map.of(
-        "LOCALITY_STAGE_SETTINGS",
+        "LOCALITY_SETTINGS",
         settings.toString(),
         "AWS_ACCESS_KEY_ID",
         ACCESS_KEY,

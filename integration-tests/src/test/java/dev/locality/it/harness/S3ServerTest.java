@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.activities.stages.s3.S3Location;
 import dev.locality.activities.stages.s3.S3Uploader;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -23,10 +23,10 @@ class S3ServerTest {
   void countsOneCommitPerSinglePutAndPerMultipartUpload() throws Exception {
     try (S3Server server = S3Server.start(InetAddress.getLoopbackAddress(), "127.0.0.1")) {
       server.createBucket("counts");
-      Map<String, String> settings = server.stageSettings();
+      Map<String, String> settings = server.workerSettings();
       System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
       System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
-      var client = new S3Clients().client(name -> Optional.ofNullable(settings.get(name)));
+      var client = new S3Clients().client(WorkerSettingValues.unchecked(settings));
       S3Uploader uploader =
           new S3Uploader(client, 5L << 20, 5L << 20, LoggerFactory.getLogger(S3ServerTest.class));
       byte[] small = new byte[100_000];

@@ -88,7 +88,10 @@ public final class StageTestRunner {
     return this;
   }
 
-  /** Sets a worker setting the stage reads through {@link StageContext#workerSetting}. */
+  /**
+   * Sets a worker setting the stage reads through {@link StageContext#setting}, as ops would on the
+   * worker (a string, parsed by the setting's declaration).
+   */
   public StageTestRunner workerSetting(String name, String value) {
     workerSettings.put(name, value);
     return this;
@@ -389,11 +392,6 @@ public final class StageTestRunner {
     @Override
     public Optional<Progress> previousProgress() {
       return Optional.ofNullable(previousProgress);
-    }
-
-    @Override
-    public Optional<String> workerSetting(String name) {
-      return Optional.ofNullable(workerSettings.get(name));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.locality.cli.connect;
 
 import dev.locality.worker.LocalityWorker;
-import dev.locality.worker.WorkerSettings;
+import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -64,7 +64,7 @@ final class EmbeddedTemporal {
       embedded.worker =
           LocalityWorker.start(
               client,
-              WorkerSettings.newBuilder()
+              WorkerConfig.newBuilder()
                   .setWorkRoot(embedded.workRoot)
                   .setSharedQueue(sharedQueue)
                   .setPluginsDir(pluginsDir)

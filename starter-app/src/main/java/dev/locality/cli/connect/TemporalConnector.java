@@ -1,5 +1,6 @@
 package dev.locality.cli.connect;
 
+import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
@@ -81,7 +82,7 @@ public final class TemporalConnector {
   }
 
   /** The environment variable naming the plugins directory, the one the worker reads too. */
-  public static final String PLUGINS_DIR_ENV = "LOCALITY_PLUGINS_DIR";
+  public static final String PLUGINS_DIR_ENV = WorkerConfig.PLUGINS_DIR_ENV;
 
   /**
    * The plugins directory {@code env} names ({@value #PLUGINS_DIR_ENV}, as for the worker), or

@@ -3,6 +3,7 @@ package dev.locality.worker.teststages;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.OptionType;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
@@ -30,16 +31,28 @@ public final class EmitStage implements Stage {
     return "Writes text into a file (test stage).";
   }
 
+  /** Worker setting: when true, the stage heartbeats until it is cancelled. */
+  static final SettingSpec<Boolean> BLOCK =
+      SettingSpec.builder("test.block", OptionType.BOOLEAN)
+          .description("Heartbeat until cancelled (test)")
+          .defaultValue(false)
+          .build();
+
   @Override
   public List<OptionSpec<?>> options() {
     return List.of(TEXT);
   }
 
   @Override
+  public List<SettingSpec<?>> settings() {
+    return List.of(BLOCK);
+  }
+
+  @Override
   public StageResult run(StageInput input, StageContext context) throws Exception {
     String text = input.config().get(TEXT);
     Path out = Files.writeString(context.outputDir().resolve("text.txt"), text);
-    if (context.workerSetting("test.block").map(Boolean::parseBoolean).orElse(false)) {
+    if (context.setting(BLOCK)) {
       while (true) { // until the heartbeat reports cancellation
         context.heartbeat(Progress.bytes(0, text.length()));
         Thread.sleep(100);

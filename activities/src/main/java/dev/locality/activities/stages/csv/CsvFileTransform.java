@@ -44,7 +44,7 @@ final class CsvFileTransform {
   /** One file's outcome; {@code rejects} is null when no row of the file was rejected. */
   record FileResult(Path output, long rowsOut, Path rejects, long rowsRejected) {}
 
-  private final CsvSettings settings;
+  private final TransformCsvConfig settings;
   private final int dedupeMemoryKeys;
   private final long maxRecordBytes;
   private final ProgressReporter progress;
@@ -59,11 +59,11 @@ final class CsvFileTransform {
   private long bytesOut;
 
   /**
-   * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@value
-   *     TransformCsvStage#MAX_CSV_FIELD_BYTES_SETTING}
+   * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@link
+   *     TransformCsvOptions#MAX_CSV_FIELD_BYTES}
    */
   CsvFileTransform(
-      CsvSettings settings,
+      TransformCsvConfig settings,
       int dedupeMemoryKeys,
       long maxRecordBytes,
       ProgressReporter progress,
@@ -355,7 +355,7 @@ final class CsvFileTransform {
             + " line "
             + e.startLine()
             + ": the record starting on this line is larger than worker setting "
-            + TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING
+            + TransformCsvOptions.MAX_CSV_FIELD_BYTES.name()
             + "="
             + ByteSizes.format(e.limit())
             + where

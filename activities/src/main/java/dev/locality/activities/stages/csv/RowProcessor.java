@@ -26,7 +26,7 @@ final class RowProcessor {
     }
   }
 
-  private final CsvSettings settings;
+  private final TransformCsvConfig settings;
   private final ColumnPlan plan;
   private final List<String> outputNames;
   private final boolean[] trim;
@@ -39,7 +39,7 @@ final class RowProcessor {
   private final Object[] values;
 
   private RowProcessor(
-      CsvSettings settings,
+      TransformCsvConfig settings,
       ColumnPlan plan,
       List<String> outputNames,
       boolean[] trim,
@@ -66,7 +66,7 @@ final class RowProcessor {
    * @throws BadInputException naming the option and the column when a column is unknown, or an
    *     expression does not compile against the file's columns
    */
-  static RowProcessor of(List<String> header, CsvSettings settings, String file) {
+  static RowProcessor of(List<String> header, TransformCsvConfig settings, String file) {
     ColumnPlan plan = ColumnPlan.of(header, settings.select(), settings.rename(), file);
     List<String> variables = plan.variableNames();
     Map<String, Integer> index = new HashMap<>();
@@ -86,14 +86,14 @@ final class RowProcessor {
     boolean[] trim = new boolean[variables.size()];
     if (settings.trimAll()) java.util.Arrays.fill(trim, true);
     for (String column : settings.trim()) {
-      trim[indexOf(index, column, TransformCsvStage.TRIM.name(), file, variables)] = true;
+      trim[indexOf(index, column, TransformCsvOptions.TRIM.name(), file, variables)] = true;
     }
     ColumnType[] types = new ColumnType[variables.size()];
     settings
         .types()
         .forEach(
             (column, type) ->
-                types[indexOf(index, column, TransformCsvStage.TYPES.name(), file, variables)] =
+                types[indexOf(index, column, TransformCsvOptions.TYPES.name(), file, variables)] =
                     type);
 
     Map<String, CelType> celTypes = new HashMap<>();
@@ -133,7 +133,7 @@ final class RowProcessor {
             indexOf(
                 outputIndex,
                 settings.dedupe().get(k),
-                TransformCsvStage.DEDUPE.name(),
+                TransformCsvOptions.DEDUPE.name(),
                 file,
                 outputNames);
       }
@@ -235,7 +235,7 @@ final class RowProcessor {
       boolean bool,
       Map<String, Integer> index,
       Map<String, CelType> types,
-      CsvSettings settings,
+      TransformCsvConfig settings,
       String file) {
     try {
       return CelRowFilter.compile(

@@ -7,7 +7,7 @@ import dev.locality.activities.stages.internal.OutputCleanup;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.OptionSpec;
-import dev.locality.stage.OptionType;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
@@ -65,21 +65,6 @@ public final class DecompressStage implements Stage {
   public static final String TYPE = "decompress";
   private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
 
-  public static final OptionSpec<String> FORMAT =
-      OptionSpec.builder("format", OptionType.STRING)
-          .description("The inputs' format; auto detects compression and archive from the content")
-          .defaultValue(CompressionFormat.AUTO.optionValue)
-          .allowedValues(CompressionFormat.optionValues().toArray(String[]::new))
-          .build();
-
-  public static final OptionSpec<List<String>> INCLUDE =
-      OptionSpec.builder("include", OptionType.STRING_LIST)
-          .description(
-              "Glob(s) choosing which archive entries to extract: a pattern with '/' matches the"
-                  + " entry's path, one without matches its file name; default all regular files")
-          .validator(EntryGlobs::problemWith)
-          .build();
-
   @Override
   public String type() {
     return TYPE;
@@ -92,13 +77,19 @@ public final class DecompressStage implements Stage {
 
   @Override
   public List<OptionSpec<?>> options() {
-    return List.of(FORMAT, INCLUDE);
+    return DecompressOptions.ALL;
+  }
+
+  @Override
+  public List<SettingSpec<?>> settings() {
+    return DecompressOptions.SETTINGS;
   }
 
   @Override
   public StageResult run(StageInput input, StageContext context) throws Exception {
-    CompressionFormat format = CompressionFormat.fromOption(Options.read(input.config(), FORMAT));
-    EntryGlobs include = EntryGlobs.of(Options.read(input.config(), INCLUDE));
+    CompressionFormat format =
+        CompressionFormat.fromOption(Options.read(input.config(), DecompressOptions.FORMAT));
+    EntryGlobs include = EntryGlobs.of(Options.read(input.config(), DecompressOptions.INCLUDE));
     List<Artifact> artifacts = input.artifacts().stream().filter(Artifact::holdsData).toList();
     try {
       List<Path> sources = new ArrayList<>();

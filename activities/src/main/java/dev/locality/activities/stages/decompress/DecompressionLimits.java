@@ -1,60 +1,43 @@
 package dev.locality.activities.stages.decompress;
 
-import dev.locality.activities.stages.ByteSize;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.StageContext;
-import java.util.Optional;
 
 /**
  * The worker's defences of {@link DecompressStage} against decompression bombs, read from worker
  * settings. Checked while streaming, after every buffer, so a bomb stops after at most one buffer
  * beyond the limit instead of after filling the disk. Immutable and thread-safe.
  *
- * <table>
- *   <caption>Worker settings</caption>
- *   <tr><th>setting</th><th>type</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@value #MAX_UNCOMPRESSED_BYTES}</td><td>size ({@code 123}, {@code 512k}, {@code 10m},
- *       {@code 100g}, {@code 1t}; binary units)</td><td>100g</td><td>bytes the stage may write in
- *       total, over all inputs and entries</td></tr>
- *   <tr><td>{@value #MAX_COMPRESSION_RATIO}</td><td>number</td><td>1000</td><td>largest ratio of
- *       bytes written to compressed bytes read, per input file; enforced once that input has
- *       written more than {@value #RATIO_FLOOR_BYTES} bytes (small files compress absurdly
- *       well)</td></tr>
- *   <tr><td>{@value #MAX_ARCHIVE_ENTRIES}</td><td>integer</td><td>100000</td><td>archive entries
- *       (files, directories, links; included or not) the stage reads in total</td></tr>
- * </table>
+ * <p>The limits are the worker settings in {@link DecompressOptions}. A limit that is hit is bad
+ * input naming the limit, the input and the entry.
  *
- * <p>A limit that is hit is bad input naming the limit, the input and the entry. A setting that is
- * not a valid value is a worker misconfiguration ({@link IllegalStateException}).
- *
- * @param maxUncompressedBytes see the table
- * @param maxCompressionRatio see the table
- * @param maxArchiveEntries see the table
+ * @param maxUncompressedBytes see {@link DecompressOptions#MAX_UNCOMPRESSED_BYTES}
+ * @param maxCompressionRatio see {@link DecompressOptions#MAX_COMPRESSION_RATIO}
+ * @param maxArchiveEntries see {@link DecompressOptions#MAX_ARCHIVE_ENTRIES}
  */
 public record DecompressionLimits(
     long maxUncompressedBytes, double maxCompressionRatio, long maxArchiveEntries) {
-  public static final String MAX_UNCOMPRESSED_BYTES = "maxUncompressedBytes";
-  public static final String MAX_COMPRESSION_RATIO = "maxCompressionRatio";
-  public static final String MAX_ARCHIVE_ENTRIES = "maxArchiveEntries";
+  private static final String MAX_UNCOMPRESSED_BYTES =
+      DecompressOptions.MAX_UNCOMPRESSED_BYTES.name();
+  private static final String MAX_COMPRESSION_RATIO =
+      DecompressOptions.MAX_COMPRESSION_RATIO.name();
+  private static final String MAX_ARCHIVE_ENTRIES = DecompressOptions.MAX_ARCHIVE_ENTRIES.name();
 
   /** Output of one input below which the ratio is not enforced: 1 MiB. */
   static final long RATIO_FLOOR_BYTES = 1024 * 1024;
 
   static final DecompressionLimits DEFAULTS =
-      new DecompressionLimits(100L * 1024 * 1024 * 1024, 1000, 100_000);
+      new DecompressionLimits(
+          DecompressOptions.MAX_UNCOMPRESSED_BYTES.defaultValue(),
+          DecompressOptions.MAX_COMPRESSION_RATIO.defaultValue(),
+          DecompressOptions.MAX_ARCHIVE_ENTRIES.defaultValue());
 
   /** The limits configured on the worker, defaults where unset. */
   static DecompressionLimits from(StageContext context) {
     return new DecompressionLimits(
-        ByteSize.setting(
-            context.workerSetting(MAX_UNCOMPRESSED_BYTES),
-            MAX_UNCOMPRESSED_BYTES,
-            DEFAULTS.maxUncompressedBytes),
-        positiveNumber(context.workerSetting(MAX_COMPRESSION_RATIO), MAX_COMPRESSION_RATIO)
-            .orElse(DEFAULTS.maxCompressionRatio),
-        positiveNumber(context.workerSetting(MAX_ARCHIVE_ENTRIES), MAX_ARCHIVE_ENTRIES)
-            .map(d -> (long) (double) d)
-            .orElse(DEFAULTS.maxArchiveEntries));
+        context.setting(DecompressOptions.MAX_UNCOMPRESSED_BYTES),
+        context.setting(DecompressOptions.MAX_COMPRESSION_RATIO),
+        context.setting(DecompressOptions.MAX_ARCHIVE_ENTRIES));
   }
 
   /**
@@ -103,20 +86,6 @@ public record DecompressionLimits(
               + maxArchiveEntries
               + " archive entries");
     }
-  }
-
-  private static Optional<Double> positiveNumber(Optional<String> value, String setting) {
-    return value.map(
-        v -> {
-          try {
-            double d = Double.parseDouble(v.trim());
-            if (d > 0 && Double.isFinite(d)) return d;
-          } catch (NumberFormatException e) {
-            // reported below
-          }
-          throw new IllegalStateException(
-              "worker setting " + setting + ": '" + v + "' is not a positive number");
-        });
   }
 
   private static String format(double d) {

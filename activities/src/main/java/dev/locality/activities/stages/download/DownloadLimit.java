@@ -1,18 +1,18 @@
 package dev.locality.activities.stages.download;
 
-import dev.locality.activities.stages.ByteSize;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.ByteSizes;
 import dev.locality.stage.StageContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The worker's limit on the size of one download ({@value DownloadStage#MAX_BYTES_SETTING}), the
- * same for every scheme: checked against the size the source announces before any byte moves, and
- * against the bytes actually received while streaming (a file that grows, a server that sends more
- * than it announced or announces nothing). Exceeding it is a {@link BadInputException} naming the
- * limit, the size and the (redacted) source. Immutable and thread-safe.
+ * The worker's limit on the size of one download ({@code maxDownloadBytes}), the same for every
+ * scheme: checked against the size the source announces before any byte moves, and against the
+ * bytes actually received while streaming (a file that grows, a server that sends more than it
+ * announced or announces nothing). Exceeding it is a {@link BadInputException} naming the limit,
+ * the size and the (redacted) source. Immutable and thread-safe.
  */
 final class DownloadLimit {
   private final long maxBytes;
@@ -27,16 +27,9 @@ final class DownloadLimit {
     this.source = source;
   }
 
-  /**
-   * The limit read from the worker's settings, {@link DownloadStage#DEFAULT_MAX_BYTES} if unset.
-   */
+  /** The limit the worker settings give ({@link DownloadOptions#MAX_BYTES}). */
   static DownloadLimit of(StageContext context, String source) {
-    return new DownloadLimit(
-        ByteSize.setting(
-            context.workerSetting(DownloadStage.MAX_BYTES_SETTING),
-            DownloadStage.MAX_BYTES_SETTING,
-            DownloadStage.DEFAULT_MAX_BYTES),
-        source);
+    return new DownloadLimit(context.setting(DownloadOptions.MAX_BYTES), source);
   }
 
   long maxBytes() {
@@ -99,9 +92,9 @@ final class DownloadLimit {
         "download of "
             + source
             + " exceeds the worker's limit of "
-            + ByteSize.describe(maxBytes)
+            + ByteSizes.describe(maxBytes)
             + " (worker setting "
-            + DownloadStage.MAX_BYTES_SETTING
+            + DownloadOptions.MAX_BYTES.name()
             + "): "
             + why);
   }

@@ -12,7 +12,7 @@ import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
-import dev.locality.stage.OptionType;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
@@ -67,10 +67,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Worker settings</b> (see {@code --stage-setting}):
  *
  * <ul>
- *   <li>{@value #MAX_BYTES_SETTING} (default {@code 100g}): the largest file a download may
- *       produce, e.g. {@code 500m}, {@code 2t}, for every scheme ({@code file:}, http, https, s3);
- *       checked against the announced size (file size, Content-Length, object size) before the
- *       transfer and against the bytes while streaming (see {@link DownloadLimit}).
+ *   <li>{@code maxDownloadBytes} (default {@code 100g}): the largest file a download may produce,
+ *       e.g. {@code 500m}, {@code 2t}, for every scheme ({@code file:}, http, https, s3); checked
+ *       against the announced size (file size, Content-Length, object size) before the transfer and
+ *       against the bytes while streaming (see {@link DownloadLimit}).
  *   <li>{@value HostPolicy#ALLOW_SETTING} (default unset: any host not denied) and {@value
  *       HostPolicy#DENY_SETTING} (default unset): host names, {@code *.domain} suffixes, IPs and
  *       CIDRs http(s) downloads may or may not reach, checked for the URL and every redirect target
@@ -78,8 +78,8 @@ import org.slf4j.LoggerFactory;
  *       {@code fe80::/10}) and cloud metadata services ({@code 169.254.169.254}, {@code
  *       fd00:ec2::254}, {@code metadata.google.internal}) are always refused unless an IP/CIDR
  *       allow entry covers them. See {@link HostPolicy}.
- *   <li>{@value AllowedFileRoots#SETTING} (default unset: any path): directories {@code file:} URLs
- *       may read from.
+ *   <li>{@code allowedFileRoots} (default unset: any path): directories {@code file:} URLs may read
+ *       from.
  *   <li>{@value S3Clients#ENDPOINT_SETTING}, {@value S3Clients#PATH_STYLE_SETTING}, {@value
  *       S3Clients#REGION_SETTING}: where {@code s3:} URLs go; see {@link S3Clients}. S3 credentials
  *       come only from the worker's environment (default credentials chain).
@@ -95,32 +95,6 @@ import org.slf4j.LoggerFactory;
 public final class DownloadStage implements Stage {
   public static final String TYPE = "download";
   private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
-
-  /** Worker setting: the largest download in bytes (suffixes k, m, g, t); default 100g. */
-  public static final String MAX_BYTES_SETTING = "maxDownloadBytes";
-
-  static final long DEFAULT_MAX_BYTES = 100L << 30;
-
-  public static final OptionSpec<String> URL =
-      OptionSpec.builder("url", OptionType.STRING)
-          .description("Where to fetch the file: an http, https, file:/// or s3://bucket/key URL")
-          .required()
-          .build();
-
-  public static final OptionSpec<String> SHA256 =
-      OptionSpec.builder("sha256", OptionType.STRING)
-          .description("Expected SHA-256 of the file (64 hex digits); a mismatch fails the stage")
-          .validator(v -> Sha256.isHex(v) ? null : "expected 64 hex digits, got '" + v + "'")
-          .build();
-
-  public static final OptionSpec<Duration> IDLE_TIMEOUT =
-      OptionSpec.builder("idleTimeout", OptionType.DURATION)
-          .description(
-              "Give up (and retry) when the server sends nothing for this long, also while"
-                  + " waiting for the response headers")
-          .defaultValue(Duration.ofSeconds(60))
-          .validator(d -> d.isNegative() || d.isZero() ? "must be positive" : null)
-          .build();
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -155,16 +129,21 @@ public final class DownloadStage implements Stage {
 
   @Override
   public List<OptionSpec<?>> options() {
-    return List.of(URL, SHA256, IDLE_TIMEOUT);
+    return DownloadOptions.ALL;
+  }
+
+  @Override
+  public List<SettingSpec<?>> settings() {
+    return DownloadOptions.SETTINGS;
   }
 
   @Override
   public List<OptionProblem> validate(StageConfig config) {
     try {
-      SourceUrl.parse(config.get(URL));
+      SourceUrl.parse(config.get(DownloadOptions.URL));
       return List.of();
     } catch (IllegalArgumentException e) {
-      return List.of(new OptionProblem(URL.name(), e.getMessage()));
+      return List.of(new OptionProblem(DownloadOptions.URL.name(), e.getMessage()));
     }
   }
 
@@ -173,12 +152,12 @@ public final class DownloadStage implements Stage {
     StageConfig config = input.config();
     SourceUrl source;
     try {
-      source = SourceUrl.parse(Options.read(config, URL));
+      source = SourceUrl.parse(Options.read(config, DownloadOptions.URL));
     } catch (IllegalArgumentException e) {
       throw new BadInputException("option 'url': " + e.getMessage(), e);
     }
-    String expectedSha = Options.read(config, SHA256);
-    Duration idleTimeout = Options.read(config, IDLE_TIMEOUT);
+    String expectedSha = Options.read(config, DownloadOptions.SHA256);
+    Duration idleTimeout = Options.read(config, DownloadOptions.IDLE_TIMEOUT);
     Path target = context.outputDir().resolve(source.fileName());
     DownloadLimit limit = DownloadLimit.of(context, source.toString());
     try {
@@ -215,10 +194,10 @@ public final class DownloadStage implements Stage {
     long transferred;
     try (DownloadSink sink = DownloadSink.open(partial, resumeFrom, limit, context)) {
       if (source.kind() == SourceUrl.Kind.S3) {
-        new S3Fetcher(s3Clients.client(context::workerSetting), idleTimeout, LOG)
+        new S3Fetcher(s3Clients.client(context), idleTimeout, LOG)
             .fetch(source.s3Location(), partial, sink);
       } else {
-        HostPolicy hosts = HostPolicy.fromSettings(context::workerSetting);
+        HostPolicy hosts = HostPolicy.fromSettings(context);
         new HttpFetcher(httpClient(), idleTimeout, hosts, LOG).fetch(source.uri(), partial, sink);
       }
       sink.finish();
@@ -265,8 +244,7 @@ public final class DownloadStage implements Stage {
       SourceUrl source, Path target, String expectedSha, DownloadLimit limit, StageContext context)
       throws IOException {
     Path path = source.localPath();
-    AllowedFileRoots roots =
-        AllowedFileRoots.parse(context.workerSetting(AllowedFileRoots.SETTING));
+    AllowedFileRoots roots = AllowedFileRoots.of(context);
     if (!roots.allows(path)) {
       throw new BadInputException(
           "file "
@@ -276,7 +254,7 @@ public final class DownloadStage implements Stage {
               + ") is outside the worker's allowed file roots "
               + roots
               + " (worker setting "
-              + AllowedFileRoots.SETTING
+              + AllowedFileRoots.SETTING.name()
               + ")");
     }
     if (Files.isDirectory(path)) {

@@ -1,19 +1,47 @@
 package dev.locality.activities.stages.internal;
 
+import dev.locality.stage.OptionType;
+import dev.locality.stage.SettingSpec;
+import dev.locality.stage.StageContext;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The worker setting {@value #SETTING}: absolute directories that {@code file:} URLs may read from,
- * separated by commas or the platform path separator. Unset means every path is allowed. Immutable.
+ * The worker setting {@code allowedFileRoots}: absolute directories that {@code file:} URLs may
+ * read from, separated by commas or the platform path separator. Unset means every path is allowed.
+ * Immutable.
  */
 public final class AllowedFileRoots {
-  public static final String SETTING = "allowedFileRoots";
+  private static final OptionType<List<String>> PATH_LIST =
+      OptionType.simple(
+          "list<path>",
+          raw -> {
+            List<String> paths = new ArrayList<>();
+            for (String item : OptionType.COMMA_LIST.convert(raw))
+              for (String part : item.split(File.pathSeparator))
+                if (!part.isBlank()) paths.add(part.trim());
+            return List.copyOf(paths);
+          });
+
+  /** Worker setting: the directories {@code file:} URLs may read from. */
+  public static final SettingSpec<List<String>> SETTING =
+      SettingSpec.builder("allowedFileRoots", PATH_LIST)
+          .description(
+              "Absolute directories file: URLs may read from (comma-separated); unset means any")
+          .defaultValue(List.of())
+          .defaultText("any")
+          .validator(
+              roots ->
+                  roots.stream()
+                      .filter(r -> !Path.of(r).isAbsolute())
+                      .findFirst()
+                      .map(r -> "'" + r + "' is not an absolute path")
+                      .orElse(null))
+          .build();
 
   private final List<Path> roots;
 
@@ -21,23 +49,16 @@ public final class AllowedFileRoots {
     this.roots = roots;
   }
 
-  /**
-   * Parses the setting's value.
-   *
-   * @throws IllegalStateException when a root is not absolute (a worker misconfiguration)
-   */
-  public static AllowedFileRoots parse(Optional<String> setting) {
-    if (setting.isEmpty() || setting.get().isBlank()) return new AllowedFileRoots(null);
+  /** The roots a stage attempt's worker settings allow. */
+  public static AllowedFileRoots of(StageContext context) {
+    return of(context.setting(SETTING));
+  }
+
+  /** The given absolute roots; none means every path is allowed. */
+  public static AllowedFileRoots of(List<String> setting) {
+    if (setting.isEmpty()) return new AllowedFileRoots(null);
     List<Path> roots = new ArrayList<>();
-    for (String part : setting.get().split("[," + File.pathSeparator + "]")) {
-      String trimmed = part.trim();
-      if (trimmed.isEmpty()) continue;
-      Path root = Path.of(trimmed);
-      if (!root.isAbsolute())
-        throw new IllegalStateException(
-            "worker setting " + SETTING + ": '" + trimmed + "' is not an absolute path");
-      roots.add(canonical(root));
-    }
+    for (String root : setting) roots.add(canonical(Path.of(root)));
     return new AllowedFileRoots(List.copyOf(roots));
   }
 

@@ -1,6 +1,9 @@
 package dev.locality.activities.stages.net;
 
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionType;
+import dev.locality.stage.SettingSpec;
+import dev.locality.stage.StageContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,36 +12,66 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * Which hosts a download may connect to, from the worker settings {@value #ALLOW_SETTING} and
- * {@value #DENY_SETTING}. Guards the worker's network neighbourhood against pipeline specs (server-
- * side request forgery): a spec's URL, and every redirect target, is checked before connecting.
+ * Which hosts a download may connect to, from the worker settings {@code downloadAllowHosts} and
+ * {@code downloadDenyHosts}. Guards the worker's network neighbourhood against pipeline specs
+ * (server- side request forgery): a spec's URL, and every redirect target, is checked before
+ * connecting.
  *
  * <p>Each setting is a list separated by commas or spaces of host names ({@code example.org}),
  * domain suffixes ({@code *.example.org} or {@code .example.org}: any subdomain), IP addresses and
  * CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}). A host is refused when
  *
  * <ol>
- *   <li>its name, or any address it resolves to, matches {@value #DENY_SETTING};
- *   <li>{@value #ALLOW_SETTING} is set and neither its name matches an entry nor every address it
- *       resolves to lies in an allowed block;
+ *   <li>its name, or any address it resolves to, matches {@code downloadDenyHosts};
+ *   <li>{@code downloadAllowHosts} is set and neither its name matches an entry nor every address
+ *       it resolves to lies in an allowed block;
  *   <li>it is a cloud metadata service ({@code metadata.google.internal}, {@code 169.254.169.254},
  *       {@code fd00:ec2::254}) or resolves to a link-local address ({@code 169.254.0.0/16}, {@code
- *       fe80::/10}), unless an IP or CIDR entry of {@value #ALLOW_SETTING} explicitly covers the
+ *       fe80::/10}), unless an IP or CIDR entry of {@code downloadAllowHosts} explicitly covers the
  *       address. Host names in the allow list never lift this default.
  * </ol>
  *
  * <p>Loopback and private networks are allowed unless denied: add {@code
- * 127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1,fc00::/7} to {@value #DENY_SETTING} on
+ * 127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1,fc00::/7} to {@code downloadDenyHosts} on
  * workers that must not reach them. The check resolves the host itself just before the request; a
  * name whose DNS answer changes between the check and the connection (DNS rebinding) is not caught,
  * so hard guarantees still need a network egress policy. Immutable and thread-safe.
  */
 public final class HostPolicy {
-  public static final String ALLOW_SETTING = "downloadAllowHosts";
-  public static final String DENY_SETTING = "downloadDenyHosts";
+  /** Host names, {@code *.domain} suffixes, IPs and CIDRs, separated by commas or spaces. */
+  private static final OptionType<List<String>> HOST_LIST =
+      OptionType.simple(
+          "list<host>",
+          raw -> {
+            List<String> entries = new ArrayList<>();
+            for (String item : OptionType.COMMA_LIST.convert(raw))
+              for (String entry : item.split("\\s+")) if (!entry.isBlank()) entries.add(entry);
+            return List.copyOf(entries);
+          });
+
+  /** Worker setting: when set, downloads may reach only these hosts. */
+  public static final SettingSpec<List<String>> ALLOW =
+      SettingSpec.builder("downloadAllowHosts", HOST_LIST)
+          .description(
+              "Host names, *.domains, IPs and CIDRs downloads may reach; unset means any host"
+                  + " outside the denied ones")
+          .defaultValue(List.of())
+          .defaultText("any")
+          .validator(entries -> Entries.problem(entries))
+          .build();
+
+  /** Worker setting: downloads never reach these hosts (on top of the built-in denials). */
+  public static final SettingSpec<List<String>> DENY =
+      SettingSpec.builder("downloadDenyHosts", HOST_LIST)
+          .description(
+              "Host names, *.domains, IPs and CIDRs downloads must not reach, on top of the"
+                  + " cloud metadata and link-local addresses always refused")
+          .defaultValue(List.of())
+          .defaultText("none")
+          .validator(entries -> Entries.problem(entries))
+          .build();
 
   private static final List<AddressRange> DEFAULT_DENIED_RANGES =
       List.of(
@@ -64,16 +97,20 @@ public final class HostPolicy {
     this.resolver = resolver;
   }
 
+  /** The policy configured by the worker settings a stage attempt sees. */
+  public static HostPolicy fromSettings(StageContext context) {
+    return of(context.setting(ALLOW), context.setting(DENY));
+  }
+
   /**
-   * The policy configured by the worker settings.
+   * The policy with these allow and deny entries.
    *
-   * @throws IllegalStateException naming the setting when an entry is malformed (a worker
-   *     misconfiguration)
+   * @throws IllegalArgumentException when an entry is malformed
    */
-  public static HostPolicy fromSettings(Function<String, Optional<String>> settings) {
+  public static HostPolicy of(List<String> allow, List<String> deny) {
     return new HostPolicy(
-        Entries.parse(ALLOW_SETTING, settings.apply(ALLOW_SETTING)),
-        Entries.parse(DENY_SETTING, settings.apply(DENY_SETTING)),
+        Entries.parse(ALLOW.name(), allow),
+        Entries.parse(DENY.name(), deny),
         InetAddress::getAllByName);
   }
 
@@ -95,7 +132,7 @@ public final class HostPolicy {
     Optional<String> deniedName = deny.matchingName(name);
     if (deniedName.isPresent()) {
       throw refused(
-          host, url, "it matches '" + deniedName.get() + "' in worker setting " + DENY_SETTING);
+          host, url, "it matches '" + deniedName.get() + "' in worker setting " + DENY.name());
     }
     if (DEFAULT_DENIED_NAMES.contains(name)) {
       throw refused(host, url, "it is a cloud metadata service, which downloads may never reach");
@@ -112,7 +149,7 @@ public final class HostPolicy {
                 + ", in '"
                 + range.get()
                 + "' of worker setting "
-                + DENY_SETTING);
+                + DENY.name());
       }
     }
     if (!allow.isEmpty() && allow.matchingName(name).isEmpty()) {
@@ -126,7 +163,7 @@ public final class HostPolicy {
                       ? ""
                       : " resolves to " + address.getHostAddress() + ", which")
                   + " is not listed in worker setting "
-                  + ALLOW_SETTING);
+                  + ALLOW.name());
         }
       }
     }
@@ -141,7 +178,7 @@ public final class HostPolicy {
                   + ", a link-local or cloud metadata address ("
                   + range
                   + ") refused by default; allow it explicitly with an IP entry in worker setting "
-                  + ALLOW_SETTING);
+                  + ALLOW.name());
         }
       }
     }
@@ -180,11 +217,21 @@ public final class HostPolicy {
 
   /** One setting's entries: names, domain suffixes and address ranges. */
   private record Entries(List<String> names, List<String> suffixes, List<AddressRange> ranges) {
-    static Entries parse(String setting, Optional<String> value) {
+    /** What is wrong with the entries, or null. */
+    static String problem(List<String> entries) {
+      try {
+        parse("", entries);
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    }
+
+    static Entries parse(String setting, List<String> entries) {
       List<String> names = new ArrayList<>();
       List<String> suffixes = new ArrayList<>();
       List<AddressRange> ranges = new ArrayList<>();
-      for (String raw : value.orElse("").split("[,\\s]+")) {
+      for (String raw : entries) {
         String entry = raw.trim();
         if (entry.isEmpty()) continue;
         try {
@@ -199,7 +246,8 @@ public final class HostPolicy {
                 "'" + entry + "' is neither a host name, a *.domain suffix nor an IP/CIDR");
           }
         } catch (IllegalArgumentException e) {
-          throw new IllegalStateException("worker setting " + setting + ": " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              setting.isEmpty() ? e.getMessage() : setting + ": " + e.getMessage(), e);
         }
       }
       return new Entries(List.copyOf(names), List.copyOf(suffixes), List.copyOf(ranges));

@@ -1,6 +1,5 @@
 package dev.locality.activities.stages.upload;
 
-import dev.locality.activities.stages.ByteSize;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
@@ -11,8 +10,8 @@ import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
-import dev.locality.stage.OptionType;
 import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
@@ -69,43 +68,14 @@ import org.slf4j.LoggerFactory;
  * written: an existing target is bad input, unless it already holds the artifact's content (same
  * size and SHA-256: a retried attempt wrote it), in which case it is left alone.
  *
- * <p><b>Worker settings:</b> {@value #MULTIPART_THRESHOLD_SETTING} (default {@code 64m}): S3
- * uploads of at least this size use multipart; {@value #PART_SIZE_SETTING} (default {@code 8m}, at
- * least 5 MiB, raised so a file needs at most 10,000 parts): the multipart part size, also the
- * memory buffer per running upload; and the S3 connection settings {@value
- * S3Clients#ENDPOINT_SETTING}, {@value S3Clients#PATH_STYLE_SETTING}, {@value
- * S3Clients#REGION_SETTING} of {@link S3Clients}. S3 credentials come only from the worker's
- * environment. Thread-safe.
+ * <p><b>Worker settings</b> ({@link UploadOptions#SETTINGS}): the multipart threshold and part size
+ * (raised so a file needs at most 10,000 parts; also the memory buffer per running upload) and the
+ * S3 connection settings of {@link dev.locality.activities.stages.s3.S3Settings}. S3 credentials
+ * come only from the worker's environment. Thread-safe.
  */
 public final class UploadStage implements Stage {
   public static final String TYPE = "upload";
   private static final Logger LOG = LoggerFactory.getLogger("dev.locality.stage." + TYPE);
-
-  /** Worker setting: S3 uploads of at least this many bytes use multipart; default 64m. */
-  public static final String MULTIPART_THRESHOLD_SETTING = "s3MultipartThreshold";
-
-  /** Worker setting: preferred S3 multipart part size; default 8m, at least 5m. */
-  public static final String PART_SIZE_SETTING = "s3PartSize";
-
-  static final long DEFAULT_MULTIPART_THRESHOLD = 64L << 20;
-  static final long DEFAULT_PART_SIZE = 8L << 20;
-
-  public static final OptionSpec<String> TO =
-      OptionSpec.builder("to", OptionType.STRING)
-          .description(
-              "Target URI template, e.g. file:///data/out/{name}/{date}/{file} or"
-                  + " s3://bucket/{name}/{file}; placeholders {name}, {runId}, {workflowId}, {file},"
-                  + " {date}")
-          .required()
-          .build();
-
-  public static final OptionSpec<Boolean> OVERWRITE =
-      OptionSpec.builder("overwrite", OptionType.BOOLEAN)
-          .description(
-              "Replace existing targets; false makes an existing target with other content an"
-                  + " error")
-          .defaultValue(true)
-          .build();
 
   private final Clock clock;
   private final S3Clients s3Clients = new S3Clients();
@@ -130,16 +100,21 @@ public final class UploadStage implements Stage {
 
   @Override
   public List<OptionSpec<?>> options() {
-    return List.of(TO, OVERWRITE);
+    return UploadOptions.ALL;
+  }
+
+  @Override
+  public List<SettingSpec<?>> settings() {
+    return UploadOptions.SETTINGS;
   }
 
   @Override
   public List<OptionProblem> validate(StageConfig config) {
     try {
-      TargetTemplate.parse(config.get(TO));
+      TargetTemplate.parse(config.get(UploadOptions.TO));
       return List.of();
     } catch (IllegalArgumentException e) {
-      return List.of(new OptionProblem(TO.name(), e.getMessage()));
+      return List.of(new OptionProblem(UploadOptions.TO.name(), e.getMessage()));
     }
   }
 
@@ -147,11 +122,11 @@ public final class UploadStage implements Stage {
   public StageResult run(StageInput input, StageContext context) throws Exception {
     TargetTemplate template;
     try {
-      template = TargetTemplate.parse(Options.read(input.config(), TO));
+      template = TargetTemplate.parse(Options.read(input.config(), UploadOptions.TO));
     } catch (IllegalArgumentException e) {
       throw new BadInputException("option 'to': " + e.getMessage(), e);
     }
-    boolean overwrite = Options.read(input.config(), OVERWRITE);
+    boolean overwrite = Options.read(input.config(), UploadOptions.OVERWRITE);
     List<Artifact> artifacts = input.artifacts();
     if (artifacts.isEmpty()) {
       throw new BadInputException("nothing to upload: the previous stage produced no files");
@@ -273,13 +248,9 @@ public final class UploadStage implements Stage {
       throws IOException {
     S3Uploader uploader =
         new S3Uploader(
-            s3Clients.client(context::workerSetting),
-            ByteSize.setting(
-                context.workerSetting(MULTIPART_THRESHOLD_SETTING),
-                MULTIPART_THRESHOLD_SETTING,
-                DEFAULT_MULTIPART_THRESHOLD),
-            ByteSize.setting(
-                context.workerSetting(PART_SIZE_SETTING), PART_SIZE_SETTING, DEFAULT_PART_SIZE),
+            s3Clients.client(context),
+            context.setting(UploadOptions.S3_MULTIPART_THRESHOLD),
+            context.setting(UploadOptions.S3_PART_SIZE),
             LOG);
     List<String> hashes = new ArrayList<>();
     java.util.Set<Upload> skip = new java.util.HashSet<>();

@@ -2,8 +2,8 @@ package dev.locality.activities.stages.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.activities.stages.decompress.DecompressOptions;
 import dev.locality.activities.stages.decompress.DecompressStage;
-import dev.locality.activities.stages.decompress.DecompressionLimits;
 import dev.locality.stage.Stage;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
@@ -71,19 +71,19 @@ class CorpusTest {
             "bomb-10mb-zeros.gz",
             new DecompressStage(),
             Map.of(),
-            Map.of(DecompressionLimits.MAX_COMPRESSION_RATIO, "100"),
+            Map.of(DecompressOptions.MAX_COMPRESSION_RATIO.name(), "100"),
             List.of("maxCompressionRatio=100", "bomb-10mb-zeros.gz")),
         new Case(
             "bomb-10mb-zeros.gz",
             new DecompressStage(),
             Map.of(),
-            Map.of(DecompressionLimits.MAX_UNCOMPRESSED_BYTES, "2m"),
+            Map.of(DecompressOptions.MAX_UNCOMPRESSED_BYTES.name(), "2m"),
             List.of("maxUncompressedBytes=2097152", "bomb-10mb-zeros.gz")),
         new Case(
             "many-entries.tar.xz",
             new DecompressStage(),
             Map.of(),
-            Map.of(DecompressionLimits.MAX_ARCHIVE_ENTRIES, "5"),
+            Map.of(DecompressOptions.MAX_ARCHIVE_ENTRIES.name(), "5"),
             List.of("maxArchiveEntries=5", "many-entries.tar.xz")),
         // decompress: not compressed, or the wrong format forced
         decompress("plain.csv", "plain.csv", "not a recognised compressed/archive format"),

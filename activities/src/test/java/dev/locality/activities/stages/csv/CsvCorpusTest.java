@@ -232,7 +232,7 @@ class CsvCorpusTest {
         file,
         content,
         options,
-        Map.of(TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING, SMALL_LIMIT),
+        Map.of(TransformCsvOptions.MAX_CSV_FIELD_BYTES.name(), SMALL_LIMIT),
         List.of(expected));
   }
 

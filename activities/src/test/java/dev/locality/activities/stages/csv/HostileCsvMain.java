@@ -22,7 +22,7 @@ public final class HostileCsvMain {
     long target = Long.parseLong(args[1]) << 20;
     StageTestRunner runner = StageTestRunner.of(new TransformCsvStage(), dir);
     if (args.length > 2)
-      runner.workerSetting(TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING, args[2]);
+      runner.workerSetting(TransformCsvOptions.MAX_CSV_FIELD_BYTES.name(), args[2]);
     long bytes = 0;
     try (OutputStream out =
         new BufferedOutputStream(Files.newOutputStream(runner.newInput("sales.csv")), 1 << 16)) {

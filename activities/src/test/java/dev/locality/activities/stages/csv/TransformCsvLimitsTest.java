@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locality.activities.stages.upload.UploadStage;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.StageMetrics;
+import dev.locality.stage.runtime.InvalidWorkerSettingsException;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -29,7 +31,7 @@ class TransformCsvLimitsTest {
   @Test
   void anUnbalancedQuoteOnLine2OfA20MegabyteFileFailsFastNamingLine2() throws Exception {
     StageTestRunner runner =
-        runner().workerSetting(TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING, "1m");
+        runner().workerSetting(TransformCsvOptions.MAX_CSV_FIELD_BYTES.name(), "1m");
     long bytes = 0;
     try (OutputStream out =
         new BufferedOutputStream(Files.newOutputStream(runner.newInput("big.csv")), 1 << 16)) {
@@ -66,15 +68,16 @@ class TransformCsvLimitsTest {
   }
 
   @Test
-  void anInvalidLimitIsAWorkerConfigurationError() {
+  void anInvalidLimitStopsTheWorkerAtStartUp() {
     for (String value : List.of("lots", "1k")) {
-      var runner =
-          runner()
-              .workerSetting(TransformCsvStage.MAX_CSV_FIELD_BYTES_SETTING, value)
-              .input("a.csv", "a\n1\n");
-      org.assertj.core.api.Assertions.assertThatThrownBy(runner::run)
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("maxCsvFieldBytes");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  WorkerSettingValues.check(
+                      java.util.Map.of(TransformCsvOptions.MAX_CSV_FIELD_BYTES.name(), value),
+                      List.of(new TransformCsvStage())))
+          .isInstanceOf(InvalidWorkerSettingsException.class)
+          .hasMessageStartingWith("worker setting maxCsvFieldBytes: ")
+          .hasMessageContaining(value.equals("1k") ? "below the minimum 64k" : "'lots'");
     }
   }
 

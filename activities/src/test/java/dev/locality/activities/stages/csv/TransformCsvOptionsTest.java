@@ -197,7 +197,7 @@ class TransformCsvOptionsTest {
     }
     var run =
         runner()
-            .workerSetting(TransformCsvStage.DEDUPE_MEMORY_KEYS_SETTING, "50")
+            .workerSetting(TransformCsvOptions.DEDUPE_MEMORY_KEYS.name(), "50")
             .option("dedupe", List.of("k", "w"))
             .input("d.csv", csv.toString())
             .run();

@@ -11,10 +11,12 @@ import static dev.locality.activities.stages.SystemTools.zip;
 import static dev.locality.activities.stages.SystemTools.zstd;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.activities.stages.ByteSize;
 import dev.locality.activities.stages.Fixtures;
 import dev.locality.activities.stages.SystemTools;
+import dev.locality.stage.ByteSizes;
 import dev.locality.stage.Progress;
+import dev.locality.stage.runtime.InvalidWorkerSettingsException;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -218,7 +220,7 @@ class DecompressStageTest {
     byte[] zeros = gzip(new byte[512 * 1024]); // ratio ~500 but only 512 KiB of output
     var run =
         runner()
-            .workerSetting(DecompressionLimits.MAX_COMPRESSION_RATIO, "10")
+            .workerSetting(DecompressOptions.MAX_COMPRESSION_RATIO.name(), "10")
             .input("z.gz", zeros)
             .run();
     assertThat(run.metrics().bytesOut()).isEqualTo(512 * 1024);
@@ -229,7 +231,7 @@ class DecompressStageTest {
     byte[] bomb = gzip(new byte[64 * 1024 * 1024]);
     var error =
         runner()
-            .workerSetting(DecompressionLimits.MAX_COMPRESSION_RATIO, "50")
+            .workerSetting(DecompressOptions.MAX_COMPRESSION_RATIO.name(), "50")
             .input("bomb.gz", bomb)
             .runExpectingBadInput();
     assertThat(error)
@@ -245,7 +247,7 @@ class DecompressStageTest {
   void theTotalLimitCountsAllInputsAndEntries() throws Exception {
     var error =
         runner()
-            .workerSetting(DecompressionLimits.MAX_UNCOMPRESSED_BYTES, "100k")
+            .workerSetting(DecompressOptions.MAX_UNCOMPRESSED_BYTES.name(), "100k")
             .input("a.gz", gzip("x".repeat(60_000)))
             .input("b.tar", tar("e.txt", "y".repeat(60_000)))
             .runExpectingBadInput();
@@ -258,22 +260,35 @@ class DecompressStageTest {
   void theEntryLimitCountsEntriesOfZipFiles() throws Exception {
     var error =
         runner()
-            .workerSetting(DecompressionLimits.MAX_ARCHIVE_ENTRIES, "2")
+            .workerSetting(DecompressOptions.MAX_ARCHIVE_ENTRIES.name(), "2")
             .input("z.zip", zip("a", "1", "b", "2", "c", "3"))
             .runExpectingBadInput();
     assertThat(error).hasMessageContaining("maxArchiveEntries=2").hasMessageContaining("z.zip");
   }
 
   @Test
-  void badLimitSettingsAreAWorkerMisconfiguration() throws Exception {
-    var error =
-        runner()
-            .workerSetting(DecompressionLimits.MAX_UNCOMPRESSED_BYTES, "lots")
-            .input("a.gz", gzip("x"))
-            .runExpectingFailure(IllegalStateException.class);
-    assertThat(error).hasMessageContaining("maxUncompressedBytes").hasMessageContaining("'lots'");
-    assertThat(ByteSize.parse("10MiB")).isEqualTo(10L << 20);
-    assertThat(ByteSize.parse("1t")).isEqualTo(1L << 40);
+  void badLimitSettingsStopTheWorkerAtStartUp() throws Exception {
+    var stages = java.util.List.of(new DecompressStage());
+    for (String[] bad :
+        new String[][] {
+          {"maxUncompressedBytes", "lots", "'lots' is not a byte size"},
+          {"maxCompressionRatio", "-1", "must be a positive number"},
+          {"maxArchiveEntries", "0", "must be a positive integer"}
+        }) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> WorkerSettingValues.check(java.util.Map.of(bad[0], bad[1]), stages))
+          .isInstanceOf(InvalidWorkerSettingsException.class)
+          .hasMessage(
+              "worker setting "
+                  + bad[0]
+                  + ": "
+                  + bad[2]
+                  + (bad[0].equals("maxUncompressedBytes")
+                      ? " (write e.g. 1048576, 64m, 100g)"
+                      : ""));
+    }
+    assertThat(ByteSizes.parse("10MiB")).isEqualTo(10L << 20);
+    assertThat(ByteSizes.parse("1t")).isEqualTo(1L << 40);
   }
 
   @Test

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.locality.activities.stages.TestFiles;
 import dev.locality.activities.stages.internal.Sha256;
-import dev.locality.activities.stages.s3.S3Clients;
+import dev.locality.activities.stages.s3.S3Settings;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.Progress;
 import dev.locality.stage.testkit.StageTestRunner;
@@ -139,9 +139,9 @@ class DownloadResumeTest {
     }
     Map<String, String> s3 =
         Map.of(
-            S3Clients.ENDPOINT_SETTING, url(""),
-            S3Clients.PATH_STYLE_SETTING, "true",
-            S3Clients.REGION_SETTING, "us-east-1");
+            S3Settings.ENDPOINT.name(), url(""),
+            S3Settings.PATH_STYLE.name(), "true",
+            S3Settings.REGION.name(), "us-east-1");
     resumes("s3://source/data/data.bin", s3, ETAG);
   }
 

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.locality.activities.stages.download.DownloadStage;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.runtime.InvalidWorkerSettingsException;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class HostPolicyTest {
@@ -22,12 +25,9 @@ class HostPolicyTest {
           "dual.example.org", "93.184.216.35");
 
   private static HostPolicy policy(String allow, String deny) {
-    return HostPolicy.fromSettings(
-            name ->
-                Optional.ofNullable(
-                    name.equals(HostPolicy.ALLOW_SETTING)
-                        ? allow
-                        : name.equals(HostPolicy.DENY_SETTING) ? deny : null))
+    return HostPolicy.of(
+            allow == null ? List.of() : HostPolicy.ALLOW.parse(allow),
+            deny == null ? List.of() : HostPolicy.DENY.parse(deny))
         .withResolver(HostPolicyTest::resolve);
   }
 
@@ -77,7 +77,7 @@ class HostPolicyTest {
   @Test
   void denyEntriesMatchNamesSuffixesAndCidrs() {
     HostPolicy p = policy(null, "files.example.org, *.corp 192.168.0.0/16,::1");
-    assertRefused(p, "files.example.org", "'files.example.org'", HostPolicy.DENY_SETTING);
+    assertRefused(p, "files.example.org", "'files.example.org'", HostPolicy.DENY.name());
     assertRefused(p, "intranet.corp", "'*.corp'");
     assertRefused(p, "192.168.7.9", "192.168.0.0/16");
     assertRefused(p, "[::1]", "'::1'");
@@ -89,7 +89,7 @@ class HostPolicyTest {
     HostPolicy p = policy("*.example.org,10.0.0.0/8", null);
     p.check("files.example.org", "u");
     p.check("intranet.corp", "u"); // 10.1.2.3 lies in an allowed block
-    assertRefused(p, "127.0.0.1", HostPolicy.ALLOW_SETTING);
+    assertRefused(p, "127.0.0.1", HostPolicy.ALLOW.name());
   }
 
   @Test
@@ -112,13 +112,17 @@ class HostPolicyTest {
 
   @Test
   void malformedSettingsNameTheSetting() {
-    assertThatThrownBy(() -> policy(null, "10.0.0.0/33"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(HostPolicy.DENY_SETTING)
+    List<DownloadStage> stages = List.of(new DownloadStage());
+    assertThatThrownBy(
+            () -> WorkerSettingValues.check(Map.of("downloadDenyHosts", "10.0.0.0/33"), stages))
+        .isInstanceOf(InvalidWorkerSettingsException.class)
+        .hasMessageContaining("worker setting downloadDenyHosts: ")
         .hasMessageContaining("10.0.0.0/33");
-    assertThatThrownBy(() -> policy("http://x/", null))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(HostPolicy.ALLOW_SETTING);
+    assertThatThrownBy(
+            () -> WorkerSettingValues.check(Map.of("downloadAllowHosts", "http://x/"), stages))
+        .isInstanceOf(InvalidWorkerSettingsException.class)
+        .hasMessageContaining("worker setting downloadAllowHosts: ")
+        .hasMessageContaining("'http://x/'");
   }
 
   @Test

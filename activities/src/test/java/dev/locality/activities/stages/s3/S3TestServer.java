@@ -75,11 +75,11 @@ public final class S3TestServer implements AutoCloseable {
   /** Worker settings that point the stages at this server. */
   public Map<String, String> workerSettings() {
     return Map.of(
-        S3Clients.ENDPOINT_SETTING,
+        S3Settings.ENDPOINT.name(),
         endpoint().toString(),
-        S3Clients.PATH_STYLE_SETTING,
+        S3Settings.PATH_STYLE.name(),
         "true",
-        S3Clients.REGION_SETTING,
+        S3Settings.REGION.name(),
         "us-east-1");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,7 @@ class S3UploaderTest {
     s3.createBucket("uploads");
     uploader =
         new S3Uploader(
-            new S3Clients()
-                .client(name -> java.util.Optional.ofNullable(s3.workerSettings().get(name))),
+            new S3Clients().client(WorkerSettingValues.unchecked(s3.workerSettings())),
             6 * MIB,
             5 * MIB,
             LoggerFactory.getLogger(S3UploaderTest.class));

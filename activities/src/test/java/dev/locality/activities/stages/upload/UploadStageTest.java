@@ -238,11 +238,6 @@ class UploadStageTest {
       }
 
       @Override
-      public Optional<String> workerSetting(String name) {
-        return context.workerSetting(name);
-      }
-
-      @Override
       public <T> T setting(dev.locality.stage.SettingSpec<T> setting) {
         return context.setting(setting);
       }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate records the headers of whatever call arrives (and answers UNIMPLEMENTED), and the
  * worker's stubs, configured only through TEMPORAL_* variables, call it.
  */
-class TemporalConnectionTest {
+class TemporalClientSetupTest {
   private static final char[] PASSWORD = "changeit".toCharArray();
 
   @TempDir Path tmp;
@@ -111,7 +111,7 @@ class TemporalConnectionTest {
   private StatusRuntimeException call(Map<String, String> env) {
     stubs =
         WorkflowServiceStubs.newServiceStubs(
-            TemporalConnection.stubsOptions(TemporalConnection.profile(env), null));
+            TemporalClientSetup.stubsOptions(TemporalClientSetup.profile(env), null));
     return catchThrowableOfType(
         StatusRuntimeException.class,
         () ->

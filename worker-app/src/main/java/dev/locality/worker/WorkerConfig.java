@@ -15,17 +15,17 @@ import java.util.Objects;
  * in defaults and rejects values a worker cannot run with.
  *
  * <pre>{@code
- * WorkerSettings settings =
- *     WorkerSettings.newBuilder()
+ * WorkerConfig settings =
+ *     WorkerConfig.newBuilder()
  *         .setWorkRoot(Path.of("/var/lib/locality"))
  *         .setMaxSessions(2)
- *         .putStageSetting(WorkerSettings.ALLOWED_FILE_ROOTS, "/data")
+ *         .putSetting("allowedFileRoots", "/data")
  *         .build();
  * }</pre>
  */
-public final class WorkerSettings {
-  /** Stage setting: absolute directories {@code file:} URLs may read from (comma-separated). */
-  public static final String ALLOWED_FILE_ROOTS = "allowedFileRoots";
+public final class WorkerConfig {
+  /** The environment variable naming the plugins directory, read by the worker and the CLI. */
+  public static final String PLUGINS_DIR_ENV = "LOCALITY_PLUGINS_DIR";
 
   public static final int DEFAULT_MAX_SESSIONS = 4;
   public static final int DEFAULT_MAX_CONCURRENT_STAGES = 8;
@@ -42,9 +42,9 @@ public final class WorkerSettings {
   private final Path pluginsDir;
   private final long minFreeDiskBytes;
   private final Duration diskCheckPeriod;
-  private final Map<String, String> stageSettings;
+  private final Map<String, String> workerSettings;
 
-  private WorkerSettings(Builder b, String workerId, Path workRoot) {
+  private WorkerConfig(Builder b, String workerId, Path workRoot) {
     this.sharedQueue = b.sharedQueue;
     this.workerId = workerId;
     this.workRoot = workRoot;
@@ -55,7 +55,7 @@ public final class WorkerSettings {
     this.pluginsDir = b.pluginsDir;
     this.minFreeDiskBytes = b.minFreeDiskBytes;
     this.diskCheckPeriod = b.diskCheckPeriod;
-    this.stageSettings = Map.copyOf(b.stageSettings);
+    this.workerSettings = Map.copyOf(b.workerSettings);
   }
 
   public static Builder newBuilder() {
@@ -63,7 +63,7 @@ public final class WorkerSettings {
   }
 
   /** Every setting at its default. */
-  public static WorkerSettings defaults() {
+  public static WorkerConfig defaults() {
     return newBuilder().build();
   }
 
@@ -135,14 +135,17 @@ public final class WorkerSettings {
     return diskCheckPeriod;
   }
 
-  /** Settings stages read through {@code StageContext.workerSetting(name)}. */
-  public Map<String, String> stageSettings() {
-    return stageSettings;
+  /**
+   * The worker settings stages read through {@code StageContext.setting} (name to value as
+   * configured); checked against the loaded stages' declarations when the worker starts.
+   */
+  public Map<String, String> workerSettings() {
+    return workerSettings;
   }
 
   @Override
   public String toString() {
-    return "WorkerSettings{sharedQueue="
+    return "WorkerConfig{sharedQueue="
         + sharedQueue
         + ", workerId="
         + workerId
@@ -160,8 +163,8 @@ public final class WorkerSettings {
         + pluginsDir
         + ", minFreeDiskBytes="
         + minFreeDiskBytes
-        + ", stageSettings="
-        + stageSettings
+        + ", workerSettings="
+        + workerSettings
         + "}";
   }
 
@@ -177,7 +180,7 @@ public final class WorkerSettings {
     return env == null || env.isBlank() ? "localhost" : env;
   }
 
-  /** Builds {@link WorkerSettings}; unset values take the documented defaults. Not thread-safe. */
+  /** Builds {@link WorkerConfig}; unset values take the documented defaults. Not thread-safe. */
   public static final class Builder {
     private String sharedQueue = TaskQueues.DEFAULT_SHARED;
     private String workerId;
@@ -189,11 +192,11 @@ public final class WorkerSettings {
     private Path pluginsDir;
     private long minFreeDiskBytes;
     private Duration diskCheckPeriod = DEFAULT_DISK_CHECK_PERIOD;
-    private final Map<String, String> stageSettings = new LinkedHashMap<>();
+    private final Map<String, String> workerSettings = new LinkedHashMap<>();
 
     private Builder() {}
 
-    private Builder(WorkerSettings s) {
+    private Builder(WorkerConfig s) {
       sharedQueue = s.sharedQueue;
       workerId = s.workerId;
       workRoot = s.workRoot;
@@ -204,7 +207,7 @@ public final class WorkerSettings {
       pluginsDir = s.pluginsDir;
       minFreeDiskBytes = s.minFreeDiskBytes;
       diskCheckPeriod = s.diskCheckPeriod;
-      stageSettings.putAll(s.stageSettings);
+      workerSettings.putAll(s.workerSettings);
     }
 
     public Builder setSharedQueue(String sharedQueue) {
@@ -261,24 +264,24 @@ public final class WorkerSettings {
       return this;
     }
 
-    /** Sets one stage setting; a null value removes it. */
-    public Builder putStageSetting(String name, String value) {
-      if (value == null) stageSettings.remove(name);
-      else stageSettings.put(name, value);
+    /** Sets one worker setting; a null value removes it. */
+    public Builder putSetting(String name, String value) {
+      if (value == null) workerSettings.remove(name);
+      else workerSettings.put(name, value);
       return this;
     }
 
-    /** Replaces all stage settings. */
-    public Builder setStageSettings(Map<String, String> settings) {
-      stageSettings.clear();
-      stageSettings.putAll(settings);
+    /** Replaces all worker settings. */
+    public Builder setSettings(Map<String, String> settings) {
+      workerSettings.clear();
+      workerSettings.putAll(settings);
       return this;
     }
 
     /**
      * @throws IllegalArgumentException naming the setting that cannot work
      */
-    public WorkerSettings build() {
+    public WorkerConfig build() {
       if (sharedQueue == null || sharedQueue.isBlank())
         throw new IllegalArgumentException("shared queue must not be blank");
       String id = workerId == null || workerId.isBlank() ? hostName() : workerId;
@@ -308,7 +311,7 @@ public final class WorkerSettings {
       if (diskCheckPeriod.isNegative() || diskCheckPeriod.isZero())
         throw new IllegalArgumentException(
             "disk check period must be positive: " + diskCheckPeriod);
-      return new WorkerSettings(this, id, root);
+      return new WorkerConfig(this, id, root);
     }
   }
 }

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * TEMPORAL_PROFILE}, {@code TEMPORAL_CONFIG_FILE}), plus the SDK's metrics reported into the
  * worker's Micrometer registry. Stateless.
  */
-final class TemporalConnection {
+final class TemporalClientSetup {
   /** How often the SDK's metrics scope reports into Micrometer. */
   static final com.uber.m3.util.Duration SDK_METRICS_INTERVAL =
       com.uber.m3.util.Duration.ofSeconds(5);
 
-  private TemporalConnection() {}
+  private TemporalClientSetup() {}
 
   /**
    * The connection profile from {@code env} (the process environment when null) and the TOML file
@@ -76,7 +76,7 @@ final class TemporalConnection {
     try {
       scope.close();
     } catch (ScopeCloseException e) {
-      LoggerFactory.getLogger(TemporalConnection.class)
+      LoggerFactory.getLogger(TemporalClientSetup.class)
           .warn("could not close the SDK metrics scope: {}", e.toString());
     }
   }

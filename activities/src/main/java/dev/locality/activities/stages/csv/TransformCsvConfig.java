@@ -1,6 +1,6 @@
 package dev.locality.activities.stages.csv;
 
-import static dev.locality.activities.stages.csv.TransformCsvStage.*;
+import static dev.locality.activities.stages.csv.TransformCsvOptions.*;
 
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.NullableType;
@@ -46,7 +46,7 @@ import org.apache.commons.csv.QuoteMode;
  * @param maxRejects the reject budget
  * @param usePlanner which CEL runtime
  */
-record CsvSettings(
+record TransformCsvConfig(
     List<String> select,
     Map<String, String> rename,
     Map<String, ColumnType> types,
@@ -88,9 +88,9 @@ record CsvSettings(
    *
    * @throws BadInputException listing every problem
    */
-  static CsvSettings read(StageConfig config) {
+  static TransformCsvConfig read(StageConfig config) {
     List<OptionProblem> problems = new ArrayList<>();
-    CsvSettings settings = read(config, problems);
+    TransformCsvConfig settings = read(config, problems);
     if (!problems.isEmpty()) {
       throw new BadInputException(
           String.join(
@@ -101,7 +101,7 @@ record CsvSettings(
   }
 
   /** Reads the options, adding every problem to {@code problems} (then the result is partial). */
-  static CsvSettings read(StageConfig config, List<OptionProblem> problems) {
+  static TransformCsvConfig read(StageConfig config, List<OptionProblem> problems) {
     Reader r = new Reader(config, problems);
     List<String> select = r.get(SELECT);
     Map<String, String> rename = orEmpty(r.get(RENAME));
@@ -205,7 +205,7 @@ record CsvSettings(
             .setNullString(nullValue == null ? "" : nullValue)
             .setRecordSeparator(lineEnding.equals("crlf") ? "\r\n" : "\n")
             .get();
-    return new CsvSettings(
+    return new TransformCsvConfig(
         select,
         rename,
         Map.copyOf(types),
