@@ -5,6 +5,7 @@ import static dev.locality.bench.Log.log;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,7 +34,7 @@ public final class Bench {
   private Origin origin;
   private TemporalServer temporal;
 
-  private Bench(Options o) throws java.io.IOException {
+  private Bench(Options o) throws IOException {
     this.o = o;
     this.work = Files.createDirectories(o.workDir);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class GenerateCsvTest {
             .builder()
             .setHeader()
             .get()
-            .parse(new java.io.StringReader(new String(csv, StandardCharsets.UTF_8)))
+            .parse(new StringReader(new String(csv, StandardCharsets.UTF_8)))
             .getRecords();
     assertThat(records).allMatch(r -> r.size() == 10);
     assertThat(records)

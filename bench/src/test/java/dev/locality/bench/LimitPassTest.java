@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,16 +56,12 @@ class LimitPassTest {
     Path gz = dir.resolve("data.csv.gz");
     GenerateCsvTest.generate(gz, 200_000, 7);
     Path plain = dir.resolve("data.csv");
-    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+    try (var in = new GZIPInputStream(Files.newInputStream(gz))) {
       Files.copy(in, plain);
     }
     long cancelled;
     try (var parser =
-        org.apache.commons.csv.CSVFormat.DEFAULT
-            .builder()
-            .setHeader()
-            .get()
-            .parse(Files.newBufferedReader(plain))) {
+        CSVFormat.DEFAULT.builder().setHeader().get().parse(Files.newBufferedReader(plain))) {
       cancelled =
           parser.stream()
               .filter(r -> r.size() == 10 && r.get("status").equals("cancelled"))

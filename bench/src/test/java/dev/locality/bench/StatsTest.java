@@ -3,6 +3,7 @@ package dev.locality.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class StatsTest {
 
   @Test
   void sortedLeavesItsInputAlone() {
-    List<Double> values = new java.util.ArrayList<>(List.of(3.0, 1.0, 2.0));
+    List<Double> values = new ArrayList<>(List.of(3.0, 1.0, 2.0));
     assertThat(Stats.sorted(values)).containsExactly(1.0, 2.0, 3.0);
     assertThat(values).containsExactly(3.0, 1.0, 2.0);
   }
