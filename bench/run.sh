@@ -5,11 +5,12 @@
 #                [--small-count 200] [--small-size 1MB] [--small-sequential 20]
 #                [--small-concurrency 8] [--data-dir DIR] [--out DIR]
 #
-# Builds the CLI and worker jars into the build directory target-bench (only when a source is newer
-# than the jar), fetches S3Proxy's runnable jar (org.gaul:s3proxy:4.1.0, classifier
-# jar-with-dependencies) through the Maven wrapper when it is not there yet, then runs the harness
-# bench/src/Bench.java with the JDK source launcher. Results: bench/results/latest.{json,md} and a
-# time-stamped copy of each. Progress goes to stderr, the Markdown table to stdout at the end.
+# Builds the CLI and worker jars and the harness (module bench, locality-bench-*.jar) into the
+# build directory target-bench (only when a source is newer than the jar), fetches S3Proxy's
+# runnable jar (org.gaul:s3proxy:4.1.0, classifier jar-with-dependencies) through the Maven wrapper
+# when it is not there yet, then runs the harness dev.locality.bench.Bench with the harness and CLI
+# jars on the class path. Results: bench/results/latest.{json,md} and a time-stamped copy of each.
+# Progress goes to stderr, the Markdown table to stdout at the end.
 #
 # Environment: JAVA (java for the harness, server and CLI; default: java on PATH),
 # MVNW_REPOURL (used by the Maven wrapper, see mvnw).
@@ -24,14 +25,14 @@ s3proxy_version="4.1.0"
 for arg in "$@"; do
   case "$arg" in
     -h|--help)
-      sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0 ;;
   esac
 done
 
 jar_of() { # newest jar matching a glob, or nothing
   local jar
-  for jar in $1; do [ -f "$jar" ] && printf '%s\n' "$jar"; done | tail -n 1
+  for jar in $1; do if [ -f "$jar" ]; then printf '%s\n' "$jar"; fi; done | tail -n 1
 }
 
 echo "bench: building the jars if sources changed (build dir $build_dir)..." >&2
@@ -43,6 +44,21 @@ if [ -z "$cli_jar" ] || [ -z "$worker_jar" ]; then
     -Dspotless.check.skip=true -pl starter-app,worker-app -am package) >&2
   cli_jar="$(jar_of "$root/starter-app/$build_dir/locality-starter-app-*-all.jar")"
   worker_jar="$(jar_of "$root/worker-app/$build_dir/locality-worker-app-*-all.jar")"
+fi
+
+# The harness: rebuilt when a source of it, or of the modules it is compiled against, is newer.
+bench_stale() {
+  [ -z "$1" ] && return 0
+  [ -n "$(cd "$root" && find pom.xml stage-api api bench \
+    \( -type d \( -name 'target*' -o -path bench/results \) \) -prune -o \
+    -type f \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit 2>/dev/null)" ]
+}
+bench_jar="$(jar_of "$bench_dir/$build_dir/locality-bench-*.jar")"
+if bench_stale "$bench_jar"; then
+  echo "bench: building the harness (module bench)..." >&2
+  (cd "$root" && ./mvnw -q -B "-Dbuild.dirname=$build_dir" -Dmaven.test.skip=true \
+    -Dspotless.check.skip=true -pl bench -am package) >&2
+  bench_jar="$(jar_of "$bench_dir/$build_dir/locality-bench-*.jar")"
 fi
 
 tools="$bench_dir/results/tools"
@@ -62,11 +78,12 @@ mkdir -p "$snap"
 trap 'rm -rf "$snap"' EXIT
 cp "$cli_jar" "$snap/cli.jar"
 cp "$worker_jar" "$snap/worker.jar"
+cp "$bench_jar" "$snap/bench.jar"
 
 cd "$root"
 status=0
-"$java_cmd" -Dlogback.configurationFile=locality-cli-logback.xml -cp "$snap/cli.jar" \
-  bench/src/Bench.java \
+"$java_cmd" -Dlogback.configurationFile=locality-cli-logback.xml \
+  -cp "$snap/bench.jar:$snap/cli.jar" dev.locality.bench.Bench \
   --root "$root" --cli-jar "$snap/cli.jar" --worker-jar "$snap/worker.jar" \
   --s3proxy-jar "$s3proxy_jar" --command "bench/run.sh $*" "$@" || status=$?
 
@@ -76,7 +93,8 @@ for arg in "$@"; do
     for rec in "$bench_dir"/results/jfr/*.jfr; do
       [ -f "$rec" ] || continue
       [ -f "${rec%.jfr}.txt" ] && [ ! "$rec" -nt "${rec%.jfr}.txt" ] && continue
-      "$java_cmd" "$bench_dir/src/JfrTop.java" "$rec" "" 30 >"${rec%.jfr}.txt" 2>&1 || true
+      "$java_cmd" -cp "$snap/bench.jar" dev.locality.bench.JfrTop "$rec" "" 30 \
+        >"${rec%.jfr}.txt" 2>&1 || true
     done
     echo "bench: profiles in $bench_dir/results/jfr/*.txt" >&2
   fi

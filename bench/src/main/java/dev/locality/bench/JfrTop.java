@@ -1,3 +1,5 @@
+package dev.locality.bench;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +15,8 @@ import jdk.jfr.consumer.RecordingFile;
  * by top frame (self time) and by every method on the stack (total time), and prints the largest
  * shares. Use it on the recordings {@code bench/run.sh --jfr} writes to {@code bench/results/jfr/}.
  *
- * <p>Usage: {@code java bench/src/JfrTop.java RECORDING.jfr [THREAD_SUBSTRING] [TOP_N]}
+ * <p>Usage: {@code java -cp BENCH_JAR dev.locality.bench.JfrTop RECORDING.jfr [THREAD_SUBSTRING]
+ * [TOP_N]}
  */
 public final class JfrTop {
   public static void main(String[] args) throws Exception {

@@ -1,3 +1,5 @@
+package dev.locality.bench;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
  * Writes a gzipped benchmark CSV of a requested uncompressed size, deterministically (same size and
  * seed, same bytes).
  *
- * <p>Usage: {@code java bench/src/GenerateCsv.java OUT.csv.gz SIZE_BYTES [SEED]}
+ * <p>Usage: {@code java -cp BENCH_JAR dev.locality.bench.GenerateCsv OUT.csv.gz SIZE_BYTES [SEED]}
  *
  * <p>Ten columns: {@code id} (sequential long), {@code created_at} (ISO timestamp), {@code
  * event_date} (ISO date), {@code customer_id} (int), {@code amount} (decimal, 2 places), {@code

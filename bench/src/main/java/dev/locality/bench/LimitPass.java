@@ -1,3 +1,5 @@
+package dev.locality.bench;
+
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -30,8 +32,9 @@ import org.apache.commons.csv.CSVRecord;
  * The "limit" of the benchmark: what one plain Java process does without Temporal, with the same
  * libraries and buffer sizes as the stages (JDK HttpClient, {@link GZIPInputStream}, Commons CSV).
  *
- * <p>Run with the CLI jar on the class path (it holds Commons CSV): {@code java -cp
- * locality-starter-app-*-all.jar bench/src/LimitPass.java MODE ARGS...}. Modes:
+ * <p>Run with this module's jar and Commons CSV on the class path (the harness passes its own, the
+ * bench and CLI jars): {@code java -cp BENCH_JAR:CLI_JAR dev.locality.bench.LimitPass MODE
+ * ARGS...}. Modes:
  *
  * <ul>
  *   <li>{@code stream URL OUT}: download, gunzip, transform and write in one streaming pass on one

@@ -1,0 +1,99 @@
+package dev.locality.bench;
+
+import static dev.locality.bench.Json.JSON;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Timestamp;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The times of one pipeline, from the server's event history. */
+final class History {
+  private History() {}
+
+  /**
+   * Times of one pipeline from its event history. Per stage (the final session's run of it): {@code
+   * queueMillis} scheduled → started (dispatch to the worker), {@code execMillis} started →
+   * completed (the stage's own work), {@code gapMillis} from the previous step (session granted, or
+   * the previous stage completed) to scheduled (the workflow task that schedules it), {@code
+   * overheadMillis} = queue + gap. Pipeline: {@code sessionOpenMillis} started → session granted
+   * (signal), {@code closeMillis} last stage completed → workflow closed.
+   */
+  static ObjectNode summarize(String workflowId, List<HistoryEvent> events) {
+    ObjectNode out = JSON.createObjectNode();
+    long start = 0;
+    long end = 0;
+    long lastStep = 0;
+    Map<Long, String> typeOf = new HashMap<>();
+    Map<Long, Long> scheduledAt = new HashMap<>();
+    Map<Long, Long> gapOf = new HashMap<>();
+    Map<Long, Long> startedAt = new HashMap<>();
+    Map<String, ObjectNode> stages = new LinkedHashMap<>();
+    long firstSignal = 0;
+    for (HistoryEvent e : events) {
+      long t = millis(e.getEventTime());
+      switch (e.getEventType()) {
+        case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> start = t;
+        case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ->
+            end = t;
+        case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> {
+          lastStep = t;
+          if (firstSignal == 0) firstSignal = t;
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> {
+          String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+          typeOf.put(e.getEventId(), type);
+          scheduledAt.put(e.getEventId(), t);
+          if (Specs.STAGES.contains(type)) gapOf.put(e.getEventId(), t - lastStep);
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
+            startedAt.put(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), t);
+        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> {
+          long sid = e.getActivityTaskCompletedEventAttributes().getScheduledEventId();
+          String type = typeOf.get(sid);
+          if (type != null && Specs.STAGES.contains(type)) {
+            lastStep = t;
+            long s = startedAt.getOrDefault(sid, t);
+            ObjectNode stage = JSON.createObjectNode();
+            stage.put("type", type);
+            stage.put("queueMillis", s - scheduledAt.get(sid));
+            stage.put("execMillis", t - s);
+            stage.put("gapMillis", gapOf.get(sid));
+            stage.put("overheadMillis", s - scheduledAt.get(sid) + gapOf.get(sid));
+            stage.put("completedAtMillis", t);
+            stage.put("startedEventSeen", startedAt.containsKey(sid));
+            stages.put(type, stage); // the final session's run wins
+          }
+        }
+        default -> {}
+      }
+    }
+    long lastCompleted =
+        stages.values().stream()
+            .mapToLong(s -> s.get("completedAtMillis").asLong())
+            .max()
+            .orElse(end);
+    out.put("workflowId", workflowId);
+    out.put("startedAtMillis", start);
+    out.put("closedAtMillis", end);
+    out.put("wallMillis", end - start);
+    out.put("sessionOpenMillis", firstSignal == 0 ? -1 : firstSignal - start);
+    out.put("closeMillis", end - lastCompleted);
+    out.put("events", events.size());
+    ArrayNode list = out.putArray("stages");
+    for (String type : Specs.STAGES) if (stages.containsKey(type)) list.add(stages.get(type));
+    return out;
+  }
+
+  static long millis(Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+  }
+}

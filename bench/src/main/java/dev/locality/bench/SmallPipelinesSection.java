@@ -1,0 +1,177 @@
+package dev.locality.bench;
+
+import static dev.locality.bench.Json.JSON;
+import static dev.locality.bench.Log.log;
+import static dev.locality.bench.Stats.median;
+import static dev.locality.bench.Stats.percentile;
+import static dev.locality.bench.Stats.sorted;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecDocument;
+import dev.locality.api.workflow.PipelineResult;
+import dev.locality.api.workflow.PipelineWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Section (5), many small pipelines: two workers with {@code --small-sessions} sessions each; first
+ * {@code --small-sequential} pipelines one at a time (latency and the orchestration overhead per
+ * stage without contention), then {@code --small-count} with {@code --small-concurrency} in flight
+ * (pipelines/s, p50/p99 latency). Pipelines start through the client, not the CLI.
+ */
+final class SmallPipelinesSection {
+  private final BenchContext ctx;
+
+  SmallPipelinesSection(BenchContext ctx) {
+    this.ctx = ctx;
+  }
+
+  ObjectNode run() throws Exception {
+    Options o = ctx.options;
+    log(
+        "(5) small pipelines: %d x %s over 2 workers (%d sequential first, then concurrency %d)",
+        o.smallCount, o.smallSizeText, o.smallSequential, o.smallConcurrency);
+    String queue = ctx.workers.queue("small");
+    Proc w1 = ctx.workers.start("w1", queue, o.smallSessions, Map.of(), "small-w1");
+    Proc w2 = ctx.workers.start("w2", queue, o.smallSessions, Map.of(), "small-w2");
+    Path outDir = Files.createDirectories(ctx.work.resolve("out-small"));
+    Path specFile =
+        ctx.specs.write(
+            "bench-small",
+            Specs.pipelineStages(ctx.origin.url(ctx.smallDataFile()), outDir),
+            "10s");
+    PipelineSpec spec = Specs.parse(specFile);
+    ObjectNode out = JSON.createObjectNode();
+    out.put("workers", 2);
+    out.put("sessionsPerWorker", o.smallSessions);
+    out.set("warmUp", WarmUp.run(ctx, queue, outDir, 2 * o.smallSessions));
+    out.set("sequential", batch(spec, queue, "seq", o.smallSequential, 1));
+    out.set("concurrent", batch(spec, queue, "load", o.smallCount, o.smallConcurrency));
+    ObjectNode workers = out.putObject("workerProcesses");
+    workers.set("w1", ctx.workers.stop(w1));
+    workers.set("w2", ctx.workers.stop(w2));
+    Dirs.deleteTree(outDir);
+    return out;
+  }
+
+  /** {@code count} pipelines, {@code concurrency} at a time; throughput, latency and overhead. */
+  private ObjectNode batch(PipelineSpec spec, String queue, String tag, int count, int concurrency)
+      throws Exception {
+    if (count <= 0) return JSON.createObjectNode();
+    WorkflowClient client = ctx.temporal.client;
+    AtomicInteger next = new AtomicInteger();
+    ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    String base = "bench-small-" + tag + "-" + System.currentTimeMillis() + "-";
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long t0 = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int c = 0; c < concurrency; c++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i; (i = next.getAndIncrement()) < count; ) {
+                  String id = base + i;
+                  PipelineWorkflow wf =
+                      client.newWorkflowStub(
+                          PipelineWorkflow.class,
+                          WorkflowOptions.newBuilder()
+                              .setWorkflowId(id)
+                              .setTaskQueue(queue)
+                              .build());
+                  long s = System.nanoTime();
+                  try {
+                    WorkflowClient.start(wf::run, SpecDocument.of(spec));
+                    WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+                    latencies.add(new long[] {i, System.nanoTime() - s});
+                    ids.add(id);
+                  } catch (RuntimeException e) {
+                    failures.add(id + ": " + e);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) f.get();
+    pool.shutdown();
+    long elapsed = System.nanoTime() - t0;
+    List<Double> lat = latencies.stream().map(l -> l[1] / 1e6).sorted().toList();
+    ObjectNode out = JSON.createObjectNode();
+    out.put("pipelines", count);
+    out.put("concurrency", concurrency);
+    out.put("completed", lat.size());
+    out.put("failed", failures.size());
+    if (!failures.isEmpty())
+      out.set("failures", JSON.valueToTree(failures.stream().limit(5).toList()));
+    out.put("elapsedMillis", elapsed / 1_000_000);
+    out.put("pipelinesPerSecond", lat.size() / (elapsed / 1e9));
+    out.put("latencyP50Millis", percentile(lat, 50));
+    out.put("latencyP99Millis", percentile(lat, 99));
+    out.put("latencyMaxMillis", lat.isEmpty() ? 0 : lat.get(lat.size() - 1));
+    // orchestration overhead from the server's history of each pipeline
+    List<Double> perStage = new ArrayList<>();
+    List<Double> queueMs = new ArrayList<>();
+    List<Double> gapMs = new ArrayList<>();
+    List<Double> open = new ArrayList<>();
+    List<Double> close = new ArrayList<>();
+    List<Double> wall = new ArrayList<>();
+    List<Double> exec = new ArrayList<>();
+    List<Double> inclusive = new ArrayList<>();
+    for (String id : ids) {
+      ObjectNode h = ctx.temporal.history(id);
+      wall.add(h.get("wallMillis").asDouble());
+      open.add(h.get("sessionOpenMillis").asDouble());
+      close.add(h.get("closeMillis").asDouble());
+      double execSum = 0;
+      for (JsonNode s : h.get("stages")) {
+        perStage.add(s.get("overheadMillis").asDouble());
+        queueMs.add(s.get("queueMillis").asDouble());
+        gapMs.add(s.get("gapMillis").asDouble());
+        execSum += s.get("execMillis").asDouble();
+      }
+      exec.add(execSum);
+      inclusive.add((h.get("wallMillis").asDouble() - execSum) / h.get("stages").size());
+    }
+    ObjectNode overhead = out.putObject("overhead");
+    overhead.put("perStageMedianMillis", median(perStage));
+    overhead.put("perStageP99Millis", percentile(sorted(perStage), 99));
+    overhead.put("dispatchMedianMillis", median(queueMs));
+    overhead.put("handoffMedianMillis", median(gapMs));
+    overhead.put("sessionOpenMedianMillis", median(open));
+    overhead.put("sessionCloseMedianMillis", median(close));
+    overhead.put("workflowWallMedianMillis", median(wall));
+    overhead.put("stageExecSumMedianMillis", median(exec));
+    overhead.put("inclusivePerStageMedianMillis", median(inclusive));
+    log(
+        "    %s: %d/%d completed in %.1f s: %.2f pipelines/s, latency p50 %.0f ms p99 %.0f ms;"
+            + " overhead per stage median %.1f ms (dispatch %.1f + hand-off %.1f), session open"
+            + " %.0f ms, close %.0f ms",
+        tag,
+        lat.size(),
+        count,
+        elapsed / 1e9,
+        out.get("pipelinesPerSecond").asDouble(),
+        out.get("latencyP50Millis").asDouble(),
+        out.get("latencyP99Millis").asDouble(),
+        median(perStage),
+        median(queueMs),
+        median(gapMs),
+        median(open),
+        median(close));
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.locality.bench;
+
+import static dev.locality.bench.Json.JSON;
+
+import dev.locality.api.spec.PipelineSpec;
+import dev.locality.api.spec.SpecParser;
+import dev.locality.stage.StageRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The pipeline specs the sections run, written as JSON files into the work directory. */
+final class Specs {
+  /** The benchmark pipeline's stages, in order. */
+  static final List<String> STAGES = List.of("download", "decompress", "transform-csv", "upload");
+
+  static final String CEL_FILTER = "status != \"cancelled\"";
+
+  private final Path work;
+
+  Specs(Path work) {
+    this.work = work;
+  }
+
+  /** The benchmark pipeline: download the URL, gunzip, transform, upload to {@code outDir}. */
+  static List<Map<String, Object>> pipelineStages(String url, Path outDir) {
+    return List.of(
+        stage("download", "url", url),
+        stage("decompress", "format", "gzip"),
+        transformStage(),
+        stage("upload", "to", "file://" + outDir.toAbsolutePath() + "/{name}/{runId}/{file}"));
+  }
+
+  /** Keep 8 of the 10 columns, rename {@code amount}, drop the cancelled rows. */
+  static Map<String, Object> transformStage() {
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("type", "transform-csv");
+    t.put(
+        "select",
+        List.of("id", "created_at", "customer_id", "amount", "currency", "status", "city", "note"));
+    t.put("rename", Map.of("amount", "amount_usd"));
+    t.put("filter", CEL_FILTER);
+    return t;
+  }
+
+  static Map<String, Object> stage(String type, String key, Object value) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("type", type);
+    s.put(key, value);
+    return s;
+  }
+
+  /** Writes {@code WORK/spec-NAME.json} and returns its path. */
+  Path write(String name, List<Map<String, Object>> stages, String heartbeat) throws IOException {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", name);
+    spec.put("session", Map.of("heartbeatTimeout", heartbeat));
+    spec.put("stages", stages);
+    Path file = work.resolve("spec-" + name + ".json");
+    JSON.writeValue(file.toFile(), spec);
+    return file;
+  }
+
+  /** A spec file parsed as the CLI does (with the stages on the class path). */
+  static PipelineSpec parse(Path specFile) throws IOException {
+    return new SpecParser(StageRegistry.load(Specs.class.getClassLoader())).parse(specFile);
+  }
+}

@@ -1,0 +1,199 @@
+package dev.locality.bench;
+
+import static dev.locality.bench.Json.JSON;
+import static dev.locality.bench.Stats.mibPerSec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoublePredicate;
+
+/**
+ * The {@code summary} of the results: min, median and max of every headline number over the runs
+ * ({@code stats}), the ratios, and the target verdicts ({@code targets}).
+ */
+final class Summary {
+  private Summary() {}
+
+  /** Summarizes {@code results} ({@code data}, {@code runs} and, if run, {@code small}). */
+  static ObjectNode of(JsonNode results) {
+    ObjectNode s = JSON.createObjectNode();
+    JsonNode runs = results.get("runs");
+    long csvBytes = results.get("data").get("bytes").asLong();
+    Map<String, List<Double>> m = new LinkedHashMap<>();
+    for (JsonNode run : runs) {
+      JsonNode l = run.get("limit");
+      if (l != null) {
+        add(m, "limit.stream.seconds", l.get("stream").get("millis").asDouble() / 1000);
+        add(m, "limit.stream.mibps", mibPerSec(csvBytes, l.get("stream").get("millis").asLong()));
+        add(m, "limit.zcat.mibps", mibPerSec(csvBytes, l.get("zcat").get("millis").asLong()));
+        for (String step : List.of("download", "gunzip", "transform", "copy")) {
+          JsonNode n = l.get(step);
+          add(m, "limit." + step + ".seconds", n.get("millis").asDouble() / 1000);
+          add(
+              m,
+              "limit." + step + ".mibps",
+              mibPerSec(LimitSection.rateBytes(step, n), n.get("millis").asLong()));
+        }
+        if (l.get("stream").has("peakRssKb")) {
+          add(m, "limit.stream.peakRssMib", l.get("stream").get("peakRssKb").asDouble() / 1024);
+        }
+      }
+      JsonNode p = run.get("pipeline");
+      if (p != null) {
+        JsonNode h = p.get("history");
+        add(m, "pipeline.seconds", h.get("wallMillis").asDouble() / 1000);
+        add(m, "pipeline.mibps", mibPerSec(csvBytes, h.get("wallMillis").asLong()));
+        add(m, "pipeline.cliSeconds", p.get("cli").get("cliWallMillis").asDouble() / 1000);
+        double execSum = 0;
+        for (JsonNode st : h.get("stages")) {
+          String type = st.get("type").asText();
+          long exec = st.get("execMillis").asLong();
+          execSum += exec;
+          add(m, "stage." + type + ".seconds", exec / 1000.0);
+          add(m, "stage." + type + ".mibps", mibPerSec(stageBytes(type, p.get("cli")), exec));
+          add(m, "stage." + type + ".overheadMillis", st.get("overheadMillis").asDouble());
+        }
+        add(m, "pipeline.overheadSeconds", (h.get("wallMillis").asDouble() - execSum) / 1000);
+        add(m, "pipeline.workerPeakRssMib", p.get("worker").get("peakRssKb").asDouble() / 1024);
+        add(m, "pipeline.workerPeakHeapMib", p.get("worker").get("peakHeapUsedMb").asDouble());
+        if (l != null) {
+          add(
+              m,
+              "ratio.pipelineOverLimit",
+              h.get("wallMillis").asDouble() / l.get("stream").get("millis").asDouble());
+          for (JsonNode st : h.get("stages")) {
+            if (st.get("type").asText().equals("transform-csv")) {
+              double stage = mibPerSec(csvBytes, st.get("execMillis").asLong());
+              double raw = mibPerSec(csvBytes, l.get("transform").get("millis").asLong());
+              add(m, "ratio.transformOverRaw", stage / raw);
+            }
+          }
+        }
+      }
+      JsonNode k = run.get("kill");
+      if (k != null && k.has("parts")) {
+        JsonNode h = k.get("history");
+        add(m, "kill.seconds", h.get("wallMillis").asDouble() / 1000);
+        JsonNode parts = k.get("parts");
+        add(m, "kill.workBeforeKillSeconds", parts.get("workBeforeKillMillis").asDouble() / 1000);
+        add(m, "kill.detectionSeconds", parts.get("detectionMillis").asDouble() / 1000);
+        add(m, "kill.failoverSeconds", parts.get("failoverToNewSessionMillis").asDouble() / 1000);
+        add(m, "kill.rerunSeconds", parts.get("rerunMillis").asDouble() / 1000);
+        if (p != null) {
+          double extra =
+              (h.get("wallMillis").asDouble() - p.get("history").get("wallMillis").asDouble())
+                  / 1000;
+          add(m, "kill.extraSeconds", extra);
+          double budget =
+              k.get("heartbeatTimeoutMillis").asDouble() / 1000
+                  + parts.get("workBeforeKillMillis").asDouble() / 1000
+                  + 5;
+          add(m, "kill.budgetSeconds", budget);
+          add(m, "kill.extraMinusBudgetSeconds", extra - budget);
+        }
+      }
+      JsonNode n = run.get("noAffinity");
+      if (n != null) {
+        add(m, "noaff.seconds", n.get("wallMillis").asDouble() / 1000);
+        for (JsonNode hop : n.get("hops")) {
+          add(
+              m,
+              "noaff." + hop.get("name").asText() + ".seconds",
+              hop.get("history").get("wallMillis").asDouble() / 1000);
+        }
+        if (p != null)
+          add(
+              m,
+              "ratio.noAffinityOverPipeline",
+              n.get("wallMillis").asDouble() / p.get("history").get("wallMillis").asDouble());
+      }
+    }
+    ObjectNode stats = s.putObject("stats");
+    m.forEach(
+        (key, values) -> {
+          ObjectNode v = stats.putObject(key);
+          v.put("min", Collections.min(values));
+          v.put("median", Stats.median(values));
+          v.put("max", Collections.max(values));
+          v.put("n", values.size());
+        });
+    ObjectNode targets = s.putObject("targets");
+    target(
+        targets,
+        stats,
+        "pipelineWithin1.5xLimit",
+        "ratio.pipelineOverLimit",
+        v -> v <= 1.5,
+        "(2)/(1) <= 1.5");
+    target(
+        targets,
+        stats,
+        "transformAtLeast90PercentOfRaw",
+        "ratio.transformOverRaw",
+        v -> v >= 0.9,
+        "transform-csv >= 90% of raw Commons CSV rate");
+    target(
+        targets,
+        stats,
+        "workerHeapUnder256m",
+        "pipeline.workerPeakHeapMib",
+        v -> v < 256,
+        "worker heap < 256 MiB (-Xmx256m)");
+    target(
+        targets,
+        stats,
+        "killExtraWithinBudget",
+        "kill.extraMinusBudgetSeconds",
+        v -> v <= 0,
+        "(3)-(2) <= heartbeatTimeout + work before kill + 5 s");
+    JsonNode small = results.get("small");
+    if (small != null && small.has("sequential") && small.get("sequential").has("overhead")) {
+      double v = small.get("sequential").get("overhead").get("perStageMedianMillis").asDouble();
+      ObjectNode t = targets.putObject("overheadPerStageUnder50ms");
+      t.put(
+          "what", "per-stage orchestration overhead <= 50 ms median (sequential small pipelines)");
+      t.put("value", v);
+      t.put("met", v <= 50);
+    }
+    return s;
+  }
+
+  /** The bytes a stage's rate is quoted in (uncompressed CSV for decompress and transform). */
+  static long stageBytes(String type, JsonNode cli) {
+    for (JsonNode st : cli.get("stages")) {
+      if (!st.get("type").asText().equals(type)) continue;
+      JsonNode metrics = st.get("metrics");
+      return switch (type) {
+        case "decompress" -> metrics.get("bytesOut").asLong();
+        case "download" -> metrics.get("bytesOut").asLong();
+        default -> metrics.get("bytesIn").asLong();
+      };
+    }
+    return 0;
+  }
+
+  /** A target verdict on the median of {@code stat}, when the stat was measured. */
+  private static void target(
+      ObjectNode targets,
+      ObjectNode stats,
+      String name,
+      String stat,
+      DoublePredicate check,
+      String what) {
+    if (!stats.has(stat)) return;
+    double median = stats.get(stat).get("median").asDouble();
+    ObjectNode t = targets.putObject(name);
+    t.put("what", what);
+    t.put("value", median);
+    t.put("met", check.test(median));
+  }
+
+  private static void add(Map<String, List<Double>> m, String key, double v) {
+    m.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
+  }
+}

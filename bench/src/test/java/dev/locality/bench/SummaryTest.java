@@ -1,0 +1,110 @@
+package dev.locality.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+  /** One run of every section with round figures (see {@link ResultsFixture}). */
+  static ResultsFixture everySection() {
+    ResultsFixture f = new ResultsFixture();
+    ObjectNode run = f.run();
+    f.limit(run, 4_000, 5_000);
+    f.pipeline(run, 6_000, 4_000);
+    f.kill(run, 26_000, 3_000);
+    f.noAffinity(run, 4_000, 3_000, 4_500, 500);
+    f.small(24.5);
+    return f;
+  }
+
+  private static double median(JsonNode stats, String key) {
+    return stats.get(key).get("median").asDouble();
+  }
+
+  @Test
+  void ratesAndRatiosOfOneRun() {
+    JsonNode stats = Summary.of(everySection().results).get("stats");
+
+    assertThat(median(stats, "limit.stream.mibps")).isCloseTo(25.0, within(1e-9));
+    assertThat(median(stats, "limit.zcat.mibps")).isCloseTo(100.0, within(1e-9));
+    assertThat(median(stats, "limit.download.mibps")).isCloseTo(60.0, within(1e-9)); // of gz
+    assertThat(median(stats, "limit.gunzip.mibps")).isCloseTo(100.0, within(1e-9)); // of CSV
+    assertThat(median(stats, "limit.copy.mibps")).isCloseTo(360.0, within(1e-9));
+    assertThat(median(stats, "stage.download.mibps")).isCloseTo(60.0, within(1e-9));
+    assertThat(median(stats, "stage.decompress.mibps")).isCloseTo(100 / 0.7, within(1e-9));
+    assertThat(median(stats, "stage.transform-csv.seconds")).isEqualTo(4.0);
+    assertThat(median(stats, "pipeline.overheadSeconds")).isCloseTo(0.5, within(1e-9));
+    assertThat(median(stats, "pipeline.cliSeconds")).isCloseTo(6.9, within(1e-9));
+    assertThat(median(stats, "ratio.pipelineOverLimit")).isCloseTo(1.5, within(1e-9));
+    assertThat(median(stats, "ratio.transformOverRaw")).isCloseTo(1.25, within(1e-9));
+    assertThat(median(stats, "kill.extraSeconds")).isCloseTo(20.0, within(1e-9));
+    assertThat(median(stats, "kill.budgetSeconds")).isCloseTo(18.0, within(1e-9)); // 10 + 3 + 5
+    assertThat(median(stats, "noaff.seconds")).isCloseTo(12.0, within(1e-9));
+    assertThat(median(stats, "noaff.noaff-transform.seconds")).isCloseTo(4.5, within(1e-9));
+    assertThat(median(stats, "ratio.noAffinityOverPipeline")).isCloseTo(2.0, within(1e-9));
+  }
+
+  @Test
+  void statsAreMinMedianMaxAndCountOverTheRuns() {
+    ResultsFixture f = new ResultsFixture();
+    for (long wall : new long[] {8_000, 6_000, 7_000, 9_000}) f.pipeline(f.run(), wall, 4_000);
+
+    JsonNode wall = Summary.of(f.results).get("stats").get("pipeline.seconds");
+
+    assertThat(wall.get("min").asDouble()).isEqualTo(6.0);
+    assertThat(wall.get("median").asDouble()).isEqualTo(7.5);
+    assertThat(wall.get("max").asDouble()).isEqualTo(9.0);
+    assertThat(wall.get("n").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void targetVerdictsOnTheMedians() {
+    JsonNode targets = Summary.of(everySection().results).get("targets");
+
+    assertThat(targets.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "pipelineWithin1.5xLimit",
+            "transformAtLeast90PercentOfRaw",
+            "workerHeapUnder256m",
+            "killExtraWithinBudget",
+            "overheadPerStageUnder50ms");
+    assertThat(targets.get("pipelineWithin1.5xLimit").get("met").asBoolean()).isTrue(); // 1.5
+    assertThat(targets.get("workerHeapUnder256m").get("value").asDouble()).isEqualTo(120.0);
+    JsonNode kill = targets.get("killExtraWithinBudget");
+    assertThat(kill.get("value").asDouble()).isCloseTo(2.0, within(1e-9));
+    assertThat(kill.get("met").asBoolean()).isFalse();
+    assertThat(kill.get("what").asText())
+        .isEqualTo("(3)-(2) <= heartbeatTimeout + work before kill + 5 s");
+    assertThat(targets.get("overheadPerStageUnder50ms").get("value").asDouble()).isEqualTo(24.5);
+  }
+
+  @Test
+  void sectionsNotRunHaveNoStatsAndNoTargets() {
+    ResultsFixture f = new ResultsFixture();
+    f.limit(f.run(), 4_000, 5_000);
+
+    ObjectNode summary = Summary.of(f.results);
+
+    assertThat(summary.get("stats").fieldNames())
+        .toIterable()
+        .allMatch(key -> key.startsWith("limit."));
+    assertThat(summary.get("targets")).isEmpty();
+  }
+
+  @Test
+  void aKillWithoutFailoverIsLeftOut() {
+    ResultsFixture f = new ResultsFixture();
+    ObjectNode run = f.run();
+    f.pipeline(run, 6_000, 4_000);
+    f.kill(run, 26_000, 3_000).remove("parts");
+
+    ObjectNode summary = Summary.of(f.results);
+
+    assertThat(summary.get("stats").has("kill.seconds")).isFalse();
+    assertThat(summary.get("targets").has("killExtraWithinBudget")).isFalse();
+  }
+}
