@@ -295,11 +295,11 @@ public final class StageCatalog implements AutoCloseable {
   }
 
   /**
-   * Every worker setting of every stage, once each (stages may share one), sorted by name, as
-   * aligned lines for {@code locality worker --help}: name, type, default, description and the
-   * stages that read it.
+   * Every worker setting of every stage, once each (stages may share one), sorted by name, for
+   * {@code locality worker --help}: a line with the name, type, default and the stages that read
+   * it, then the description wrapped at {@code width} columns.
    */
-  public String renderSettingsHelp() {
+  public String renderSettingsHelp(int width) {
     Map<String, SettingInfo> byName = new java.util.TreeMap<>();
     Map<String, List<String>> readers = new java.util.TreeMap<>();
     for (StageInfo stage : stages()) {
@@ -308,16 +308,36 @@ public final class StageCatalog implements AutoCloseable {
         readers.computeIfAbsent(setting.name(), k -> new ArrayList<>()).add(stage.type());
       }
     }
-    List<SettingInfo> all = new ArrayList<>();
+    StringBuilder b = new StringBuilder();
     for (SettingInfo s : byName.values()) {
-      all.add(
-          new SettingInfo(
-              s.name(),
-              s.type(),
-              s.defaultValue(),
-              s.description() + " [" + String.join(", ", readers.get(s.name())) + "]"));
+      b.append("  ")
+          .append(s.name())
+          .append(" (")
+          .append(s.type())
+          .append(", default ")
+          .append(s.defaultValue())
+          .append("; ")
+          .append(String.join(", ", readers.get(s.name())))
+          .append(")\n");
+      for (String line : wrap(s.description(), width - 6))
+        b.append("      ").append(line).append('\n');
     }
-    return settingLines(all, "  ");
+    return b.toString();
+  }
+
+  private static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) line.append(' ');
+      line.append(word);
+    }
+    if (line.length() > 0) lines.add(line.toString());
+    return lines;
   }
 
   private static String settingLines(List<SettingInfo> settings, String indent) {

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = WorkerMain.Version.class,
     sortOptions = false,
-    usageHelpWidth = 100,
+    usageHelpWidth = WorkerMain.USAGE_WIDTH,
     description = "Runs a Locality worker: pipelines, worker sessions and stages.",
     footer = {
       "",
@@ -70,6 +70,8 @@ import picocli.CommandLine.Option;
       "Exit codes: 0 stopped after draining, 2 invalid configuration."
     })
 public final class WorkerMain implements Callable<Integer> {
+  static final int USAGE_WIDTH = 100;
+
   @Option(
       names = WorkerConfiguration.CONFIG,
       paramLabel = "FILE",
@@ -214,9 +216,9 @@ public final class WorkerMain implements Callable<Integer> {
     CommandLine cmd = new CommandLine(new WorkerMain());
     List<String> footer = new ArrayList<>(List.of(cmd.getCommandSpec().usageMessage().footer()));
     footer.add("");
+    footer.add("Worker settings (--setting NAME=VALUE, repeatable), declared by the loaded stages");
     footer.add(
-        "Worker settings (--setting NAME=VALUE, repeatable; checked at start-up against the"
-            + " settings of every loaded stage, built-in or plugin):");
+        "(built-in, and plugins of LOCALITY_PLUGINS_DIR) and checked when the worker starts:");
     footer.add(settingsHelp().stripTrailing());
     footer.add("Cloud metadata and link-local addresses are refused unless allowed by IP or CIDR.");
     cmd.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
@@ -228,10 +230,10 @@ public final class WorkerMain implements Callable<Integer> {
     Path plugins =
         dir == null || dir.isBlank() || !Files.isDirectory(Path.of(dir)) ? null : Path.of(dir);
     try (StageCatalog catalog = StageCatalog.load(WorkerMain.class.getClassLoader(), plugins)) {
-      return catalog.renderSettingsHelp();
+      return catalog.renderSettingsHelp(USAGE_WIDTH);
     } catch (InvalidConfigurationException e) {
       try (StageCatalog builtIns = StageCatalog.load(WorkerMain.class.getClassLoader(), null)) {
-        return builtIns.renderSettingsHelp();
+        return builtIns.renderSettingsHelp(USAGE_WIDTH);
       }
     }
   }

@@ -259,8 +259,14 @@ class WorkerMainTest {
     assertThat(settings).containsKeys("maxDownloadBytes", "maxCsvFieldBytes", "s3PartSize");
     for (SettingSpec<?> setting : settings.values())
       assertThat(help)
-          .contains("  " + setting.name() + " ")
-          .contains("default " + setting.defaultText());
+          .contains(
+              "  "
+                  + setting.name()
+                  + " ("
+                  + setting.type().name()
+                  + ", default "
+                  + setting.defaultText()
+                  + "; ");
   }
 
   @Test
