@@ -28,9 +28,18 @@ import java.util.Optional;
  *   <li>{@code downloadAllowHosts} is set and neither its name matches an entry nor every address
  *       it resolves to lies in an allowed block;
  *   <li>it is a cloud metadata service ({@code metadata.google.internal}, {@code 169.254.169.254},
- *       {@code fd00:ec2::254}) or resolves to a link-local address ({@code 169.254.0.0/16}, {@code
- *       fe80::/10}), unless an IP or CIDR entry of {@code downloadAllowHosts} explicitly covers the
- *       address. Host names in the allow list never lift this default.
+ *       {@code 100.100.100.200}, {@code fd00:ec2::254}) or resolves to a link-local address ({@code
+ *       169.254.0.0/16}, {@code fe80::/10}), a "this host" address ({@code 0.0.0.0/8}, {@code ::})
+ *       or a site-local IPv6 address ({@code fec0::/10}), unless an IP or CIDR entry of {@code
+ *       downloadAllowHosts} explicitly covers the address. Host names in the allow list never lift
+ *       this default.
+ * </ol>
+ *
+ * <p>An IPv6 address that carries an IPv4 address (NAT64 {@code 64:ff9b::/96}, 6to4, IPv4-
+ * compatible; see {@link EmbeddedIpv4}) is judged as that IPv4 address too, by the deny list and
+ * the defaults: {@code 64:ff9b::a9fe:a9fe} is refused like {@code 169.254.169.254}.
+ *
+ * <ol>
  * </ol>
  *
  * <p>Loopback and private networks are allowed unless denied: add {@code
@@ -73,11 +82,23 @@ public final class HostPolicy {
           .validator(entries -> Entries.problem(entries))
           .build();
 
+  /**
+   * Refused unless an IP or CIDR entry of {@code downloadAllowHosts} covers the address: link-local
+   * (where cloud metadata services live), "this network" ({@code 0.0.0.0/8} and {@code ::}, which
+   * connect to the local host), the metadata addresses outside link-local ({@code 100.100.100.200}
+   * of Alibaba Cloud, {@code fd00:ec2::254} of AWS over IPv6) and site-local IPv6 ({@code
+   * fec0::/10}, deprecated, still routed inside some networks).
+   */
   private static final List<AddressRange> DEFAULT_DENIED_RANGES =
       List.of(
           AddressRange.parse("169.254.0.0/16"),
+          AddressRange.parse("0.0.0.0/8"),
+          AddressRange.parse("100.100.100.200/32"),
           AddressRange.parse("fe80::/10"),
+          AddressRange.parse("fec0::/10"),
+          AddressRange.parse("::/128"),
           AddressRange.parse("fd00:ec2::254"));
+
   private static final List<String> DEFAULT_DENIED_NAMES =
       List.of("metadata.google.internal", "metadata.goog", "metadata");
 
@@ -137,7 +158,8 @@ public final class HostPolicy {
     if (DEFAULT_DENIED_NAMES.contains(name)) {
       throw refused(host, url, "it is a cloud metadata service, which downloads may never reach");
     }
-    List<InetAddress> addresses = resolve(name, url);
+    List<InetAddress> resolved = resolve(name, url);
+    List<InetAddress> addresses = withEmbeddedIpv4(resolved);
     for (InetAddress address : addresses) {
       Optional<AddressRange> range = deny.matchingRange(address);
       if (range.isPresent()) {
@@ -153,7 +175,7 @@ public final class HostPolicy {
       }
     }
     if (!allow.isEmpty() && allow.matchingName(name).isEmpty()) {
-      for (InetAddress address : addresses) {
+      for (InetAddress address : resolved) {
         if (allow.matchingRange(address).isEmpty()) {
           throw refused(
               host,
@@ -175,13 +197,24 @@ public final class HostPolicy {
               url,
               "it resolves to "
                   + address.getHostAddress()
-                  + ", a link-local or cloud metadata address ("
+                  + ", a link-local, local-host or cloud metadata address ("
                   + range
                   + ") refused by default; allow it explicitly with an IP entry in worker setting "
                   + ALLOW.name());
         }
       }
     }
+  }
+
+  /**
+   * The addresses plus the IPv4 address each NAT64, 6to4 or IPv4-compatible IPv6 address carries
+   * ({@link EmbeddedIpv4}): every rule judges both, so {@code 64:ff9b::a9fe:a9fe} is refused like
+   * {@code 169.254.169.254}.
+   */
+  private static List<InetAddress> withEmbeddedIpv4(List<InetAddress> addresses) {
+    List<InetAddress> all = new ArrayList<>(addresses);
+    for (InetAddress address : addresses) EmbeddedIpv4.of(address).ifPresent(all::add);
+    return all;
   }
 
   private List<InetAddress> resolve(String name, String url) throws IOException {

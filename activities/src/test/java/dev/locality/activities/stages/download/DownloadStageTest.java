@@ -363,7 +363,7 @@ class DownloadStageTest {
     var error = download("http://169.254.169.254/latest/").runExpectingBadInput();
     assertThat(error)
         .hasMessageContaining("host '169.254.169.254'")
-        .hasMessageContaining("link-local or cloud metadata");
+        .hasMessageContaining("local-host or cloud metadata address");
     assertNoPartialFiles();
   }
 

@@ -69,6 +69,33 @@ class HostPolicyTest {
   }
 
   @Test
+  void thisHostAndOtherMetadataAddressesAreRefusedByDefault() {
+    HostPolicy p = policy(null, null);
+    assertRefused(p, "0.0.0.0", "0.0.0.0/8");
+    assertRefused(p, "0.1.2.3", "0.0.0.0/8");
+    assertRefused(p, "[::]", "::/128");
+    assertRefused(p, "100.100.100.200", "100.100.100.200/32");
+    assertRefused(p, "[fec0::1]", "fec0::/10");
+    assertThatCode(() -> p.check("100.100.100.201", "u")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void anIpv6AddressCarryingAnIpv4AddressIsJudgedAsThatAddressToo() throws IOException {
+    HostPolicy p = policy(null, null);
+    assertRefused(p, "[64:ff9b::a9fe:a9fe]", "169.254.169.254", "169.254.0.0/16");
+    assertRefused(p, "[64:ff9b:1::a9fe:a9fe]", "169.254.169.254");
+    assertRefused(p, "[2002:a9fe:a9fe::1]", "169.254.169.254");
+    assertRefused(p, "[::a9fe:a9fe]", "169.254.169.254");
+    assertRefused(p, "[64:ff9b::0:0]", "0.0.0.0/8");
+    assertRefused(p, "[64:ff9b::6464:64c8]", "100.100.100.200");
+    HostPolicy denyPrivate = policy(null, "10.0.0.0/8");
+    assertRefused(denyPrivate, "[64:ff9b::a00:1]", "10.0.0.1", HostPolicy.DENY.name());
+    p.check("[64:ff9b::5db8:d822]", "u"); // 93.184.216.34, a public address
+    p.check("[::1]", "u"); // IPv6 loopback is not an embedded IPv4 address
+    policy("169.254.169.254/32,64:ff9b::/96", null).check("[64:ff9b::a9fe:a9fe]", "u");
+  }
+
+  @Test
   void everyResolvedAddressIsChecked() {
     assertRefused(policy(null, null), "rebound.example.org", "resolves to 169.254.169.254");
     assertRefused(policy(null, null), "dual.example.org", "resolves to 169.254.10.10");
