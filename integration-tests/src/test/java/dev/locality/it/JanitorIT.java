@@ -135,7 +135,13 @@ class JanitorIT {
 
     // a dead incarnation appearing later goes within one period: the sweeps are periodic
     Path canary = Files.createDirectories(root.resolve("inc-000000canary"));
+    Files.writeString(canary.resolve(WorkRoot.MARKER_FILE), "left by a crashed worker\n");
     Files.writeString(canary.resolve(WorkRoot.LOCK_FILE), "0\n");
+    Path foreign = Files.createDirectories(root.resolve("not-locality"));
+    Files.writeString(foreign.resolve("data.csv"), "a,b\n");
+    Files.setLastModifiedTime(
+        foreign,
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
     Files.writeString(Files.createDirectories(canary.resolve("session-x")).resolve("f"), "x");
     long canaryCreated = System.currentTimeMillis();
     await()
@@ -149,6 +155,7 @@ class JanitorIT {
     ItSummary.measured("janitor", figures);
 
     assertThat(sweeper.log()).contains("deleted work directory " + victimDir);
+    assertThat(foreign.resolve("data.csv")).as("a directory Locality did not create").exists();
     assertThat(liveDir.resolve(WorkRoot.LOCK_FILE)).isRegularFile();
     assertThat(nonEmptyFiles(liveSession)).as("files of the live session").isPositive();
     assertThat(sweeper.incarnationDir().orElseThrow()).isDirectory();

@@ -86,7 +86,10 @@ class LocalityWorkerTest {
 
   private static List<Path> sessionDirs(LocalityWorker worker) throws Exception {
     try (Stream<Path> children = Files.list(worker.workDir())) {
-      return children.filter(p -> !p.getFileName().toString().equals(WorkRoot.LOCK_FILE)).toList();
+      return children
+          .filter(p -> !p.getFileName().toString().equals(WorkRoot.LOCK_FILE))
+          .filter(p -> !p.getFileName().toString().equals(WorkRoot.MARKER_FILE))
+          .toList();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.uber.m3.tally.Scope;
+import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.api.spec.SpecDocument;
@@ -101,8 +102,9 @@ class WorkerMetricsEndToEndTest {
   void everySeriesTheReadmeListsMovesAsThePipelinesDid() throws Exception {
     // a dead process's incarnation directory (lock file nobody holds): the janitor deletes it
     Path workRoot = tmp.resolve("work");
-    Path dead = Files.createDirectories(workRoot.resolve("dead-incarnation"));
-    Files.writeString(dead.resolve(".lock"), "");
+    Path dead = Files.createDirectories(workRoot.resolve("inc-deadbeef0001"));
+    Files.writeString(dead.resolve(WorkRoot.MARKER_FILE), "");
+    Files.writeString(dead.resolve(WorkRoot.LOCK_FILE), "");
     Files.writeString(dead.resolve("left-behind.csv"), "x\n");
 
     Path data = Files.createDirectories(tmp.resolve("data"));

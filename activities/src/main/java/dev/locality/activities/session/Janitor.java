@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,11 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the incarnation directories of dead worker processes under a work root: at start-up and
- * then every {@code period}. A directory is dead when its {@link WorkRoot#LOCK_FILE} can be locked
- * (no live process holds it). It never deletes its own incarnation, a directory whose lock is held
- * (by another process, or by another {@link WorkRoot} in this JVM, which Java reports as an {@link
- * OverlappingFileLockException}), or a directory without a lock file younger than {@link
- * #UNLOCKED_GRACE} (a process may be between creating the directory and locking it).
+ * then every {@code period}. It considers only directories Locality created ({@link
+ * WorkRoot#isIncarnation}: an {@code inc-…} name and the marker file); anything else in the work
+ * root (a user's data when the work root was pointed at a shared directory) is never touched. An
+ * incarnation is dead when its {@link WorkRoot#LOCK_FILE} can be locked (no live process holds it).
+ * It never deletes its own incarnation, a directory whose lock is held (by another process, or by
+ * another {@link WorkRoot} in this JVM, which Java reports as an {@link
+ * OverlappingFileLockException}), or an incarnation without a lock file whose marker was touched
+ * within {@link #UNLOCKED_GRACE} (its owner may be starting, or re-creating a lock file a tmp
+ * cleaner removed: live owners touch their marker at every sweep, see {@link
+ * WorkRoot#keepAlive()}).
  *
  * <p>Sweeps are serialised; {@link #sweep()} may also be called directly. Thread-safe.
  */
@@ -33,8 +39,14 @@ public final class Janitor implements AutoCloseable {
   /** Default time between sweeps. */
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
 
-  /** How old a directory without a lock file must be before it counts as abandoned. */
-  public static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
+  /**
+   * How long ago the marker of an incarnation without a lock file must have been touched before it
+   * counts as abandoned. Live owners touch it at least every {@link #KEEP_ALIVE_PERIOD}.
+   */
+  public static final Duration UNLOCKED_GRACE = Duration.ofMinutes(10);
+
+  /** How often a worker proves its own incarnation alive ({@link WorkRoot#keepAlive()}). */
+  public static final Duration KEEP_ALIVE_PERIOD = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(Janitor.class);
 
@@ -72,6 +84,17 @@ public final class Janitor implements AutoCloseable {
             });
     long millis = period.toMillis();
     scheduler.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    long keepAlive = Math.min(millis, KEEP_ALIVE_PERIOD.toMillis());
+    scheduler.scheduleWithFixedDelay(
+        this::keepAliveQuietly, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+  }
+
+  private void keepAliveQuietly() {
+    try {
+      workRoot.keepAlive();
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not refresh the lock of {}: {}", workRoot.incarnationDir(), e.toString());
+    }
   }
 
   private void sweepQuietly() {
@@ -88,10 +111,15 @@ public final class Janitor implements AutoCloseable {
    * @return the directories deleted
    */
   public synchronized List<Path> sweep() throws IOException {
+    workRoot.keepAlive();
     List<Path> deleted = new ArrayList<>();
     List<Path> candidates;
     try (var entries = Files.list(workRoot.root())) {
-      candidates = entries.filter(Files::isDirectory).toList();
+      candidates =
+          entries
+              .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+              .filter(WorkRoot::isIncarnation)
+              .toList();
     }
     for (Path dir : candidates) {
       if (dir.getFileName().toString().equals(workRoot.incarnation())) continue;
@@ -110,9 +138,9 @@ public final class Janitor implements AutoCloseable {
 
   private static boolean deleteIfDead(Path dir) throws IOException {
     Path lockFile = dir.resolve(WorkRoot.LOCK_FILE);
-    if (!Files.exists(lockFile)) {
-      Instant modified = Files.getLastModifiedTime(dir).toInstant();
-      if (modified.isAfter(Instant.now().minus(UNLOCKED_GRACE))) return false;
+    if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+      Instant touched = Files.getLastModifiedTime(dir.resolve(WorkRoot.MARKER_FILE)).toInstant();
+      if (touched.isAfter(Instant.now().minus(UNLOCKED_GRACE))) return false;
       FileTrees.deleteRecursively(dir);
       return true;
     }

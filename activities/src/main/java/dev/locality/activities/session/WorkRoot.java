@@ -1,25 +1,37 @@
 package dev.locality.activities.session;
 
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * The part of a work root that belongs to this worker process: {@code workRoot/<incarnation>/},
- * where the incarnation is a random id chosen at process start. The process holds an exclusive file
- * lock on {@code <incarnation>/.lock} while alive, so a {@link Janitor} of any process can tell a
- * live incarnation from the leftovers of a crashed one (the OS frees the lock when a process dies,
- * even after {@code kill -9}).
+ * where the incarnation is a random id chosen at process start ({@code inc-<hex>}). The directory
+ * holds a marker file ({@value #MARKER_FILE}) that says Locality created it: a {@link Janitor}
+ * deletes nothing without one, so pointing the work root at a directory holding other data never
+ * loses it. The process holds an exclusive file lock on {@code <incarnation>/.lock} while alive, so
+ * a janitor of any process can tell a live incarnation from the leftovers of a crashed one (the OS
+ * frees the lock when a process dies, even after {@code kill -9}). {@link #keepAlive()} touches
+ * both files and re-creates a lock file that something deleted (a tmp cleaner), so their age never
+ * makes a live incarnation look abandoned.
  *
  * <p>Session directories live directly below the incarnation directory. Thread-safe. {@link
  * #close()} releases the lock and deletes the incarnation directory; call it once, on shutdown.
@@ -28,14 +40,21 @@ public final class WorkRoot implements AutoCloseable {
   /** Name of the lock file inside every incarnation directory. */
   public static final String LOCK_FILE = ".lock";
 
+  /** Name of the file that marks a directory as a Locality incarnation directory. */
+  public static final String MARKER_FILE = ".locality-incarnation";
+
+  /** Names of incarnation directories; a janitor considers no other name. */
+  public static final Pattern INCARNATION_NAME = Pattern.compile("inc-[A-Za-z0-9]{1,64}");
+
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path root;
   private final String incarnation;
   private final Path incarnationDir;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private final List<FileChannel> replacedLocks = new ArrayList<>();
 
   private WorkRoot(Path root, String incarnation, FileChannel lockChannel, FileLock lock) {
     this.root = root;
@@ -43,6 +62,15 @@ public final class WorkRoot implements AutoCloseable {
     this.incarnationDir = root.resolve(incarnation);
     this.lockChannel = lockChannel;
     this.lock = lock;
+  }
+
+  /**
+   * Whether {@code dir} is an incarnation directory Locality created: its name matches {@link
+   * #INCARNATION_NAME} and it holds the {@value #MARKER_FILE} marker.
+   */
+  public static boolean isIncarnation(Path dir) {
+    return INCARNATION_NAME.matcher(dir.getFileName().toString()).matches()
+        && Files.isRegularFile(dir.resolve(MARKER_FILE), LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
@@ -56,9 +84,21 @@ public final class WorkRoot implements AutoCloseable {
     Files.createDirectories(absRoot);
     String incarnation = newIncarnationId();
     Path dir = Files.createDirectory(absRoot.resolve(incarnation));
-    FileChannel channel =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Files.writeString(
+        dir.resolve(MARKER_FILE),
+        "Locality worker work directory (incarnation "
+            + incarnation
+            + ", pid "
+            + ProcessHandle.current().pid()
+            + "); deleted by Locality once its process is gone\n",
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), CREATE_NEW, WRITE);
+    FileLock lock = lockOrClose(channel, dir);
+    return new WorkRoot(absRoot, incarnation, channel, lock);
+  }
+
+  private static FileLock lockOrClose(FileChannel channel, Path dir) throws IOException {
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -68,11 +108,38 @@ public final class WorkRoot implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new IOException("could not lock the fresh work directory " + dir);
+      throw new IOException("could not lock the work directory " + dir);
     }
     String owner = ProcessHandle.current().pid() + "\n";
     channel.write(java.nio.ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)));
-    return new WorkRoot(absRoot, incarnation, channel, lock);
+    return lock;
+  }
+
+  /**
+   * Proves this incarnation is alive to anything that judges files by age: touches the marker and
+   * the lock file, and when the lock file was deleted (a tmp cleaner; this process's lock lives on
+   * with the deleted file, invisible to others) creates and locks a new one. Called by the janitor
+   * before every sweep. Idempotent.
+   *
+   * @throws IOException when the files cannot be touched or re-created
+   */
+  public synchronized void keepAlive() throws IOException {
+    if (!lockChannel.isOpen()) return;
+    FileTime now = FileTime.from(Instant.now());
+    Path lockFile = incarnationDir.resolve(LOCK_FILE);
+    if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+      FileChannel channel = FileChannel.open(lockFile, CREATE_NEW, WRITE);
+      FileLock fresh = lockOrClose(channel, incarnationDir);
+      replacedLocks.add(lockChannel);
+      lockChannel = channel;
+      lock = fresh;
+    }
+    Path marker = incarnationDir.resolve(MARKER_FILE);
+    if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS))
+      Files.writeString(
+          marker, "Locality worker work directory (incarnation " + incarnation + ")\n");
+    Files.setLastModifiedTime(marker, now);
+    Files.setLastModifiedTime(lockFile, now);
   }
 
   private static String newIncarnationId() {
@@ -152,6 +219,7 @@ public final class WorkRoot implements AutoCloseable {
       lock.release();
     } finally {
       lockChannel.close();
+      for (FileChannel old : replacedLocks) old.close();
     }
     FileTrees.deleteRecursively(incarnationDir);
   }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ class JanitorTest {
   /** An incarnation directory left by a crashed process: lock file present, nobody holds it. */
   private Path deadIncarnation(String name) throws Exception {
     Path dir = Files.createDirectories(root.resolve(name));
+    Files.writeString(dir.resolve(WorkRoot.MARKER_FILE), "marker\n");
     Files.writeString(dir.resolve(WorkRoot.LOCK_FILE), "123\n");
     Files.writeString(Files.createDirectories(dir.resolve("s-1")).resolve("data.csv"), "a,b\n");
     return dir;
@@ -104,13 +106,69 @@ class JanitorTest {
   }
 
   @Test
-  void deletesADirectoryWithoutLockFileOnlyAfterAGracePeriod() throws Exception {
+  void deletesAnIncarnationWithoutLockFileOnlyOnceItsMarkerIsOld() throws Exception {
     Path fresh = Files.createDirectories(root.resolve("inc-starting"));
+    Files.writeString(fresh.resolve(WorkRoot.MARKER_FILE), "m\n");
     Path stale = Files.createDirectories(root.resolve("inc-stale"));
-    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Files.writeString(stale.resolve(WorkRoot.MARKER_FILE), "m\n");
+    Files.setLastModifiedTime(
+        stale.resolve(WorkRoot.MARKER_FILE),
+        FileTime.from(Instant.now().minus(Duration.ofHours(1))));
     try (WorkRoot own = WorkRoot.open(root)) {
       assertThat(new Janitor(own, Duration.ofMinutes(1)).sweep()).containsExactly(stale);
       assertThat(fresh).isDirectory();
+    }
+  }
+
+  @Test
+  void leavesEverythingLocalityDidNotCreateHoweverOld() throws Exception {
+    FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
+    Path userData = Files.createDirectories(root.resolve("sales-2026"));
+    Files.writeString(userData.resolve("q4.csv"), "a,b\n");
+    Path lookalike = Files.createDirectories(root.resolve("inc-0123456789ab")); // no marker
+    Files.writeString(lookalike.resolve(WorkRoot.LOCK_FILE), "1\n"); // nobody holds it
+    Path markedButMisnamed = Files.createDirectories(root.resolve("backup"));
+    Files.writeString(markedButMisnamed.resolve(WorkRoot.MARKER_FILE), "m\n");
+    Path looseFile = Files.writeString(root.resolve("notes.txt"), "keep me\n");
+    Path linked = Files.createDirectories(scratch.resolve("elsewhere"));
+    Files.writeString(linked.resolve(WorkRoot.MARKER_FILE), "m\n");
+    Path link = Files.createSymbolicLink(root.resolve("inc-linked"), linked);
+    for (Path p : List.of(userData, lookalike, markedButMisnamed, looseFile))
+      Files.setLastModifiedTime(p, longAgo);
+
+    try (WorkRoot own = WorkRoot.open(root)) {
+      Janitor janitor = new Janitor(own, Duration.ofMinutes(1));
+      assertThat(janitor.sweep()).isEmpty();
+      assertThat(janitor.sweep()).isEmpty();
+    }
+
+    assertThat(userData.resolve("q4.csv")).hasContent("a,b");
+    assertThat(lookalike.resolve(WorkRoot.LOCK_FILE)).exists();
+    assertThat(markedButMisnamed.resolve(WorkRoot.MARKER_FILE)).exists();
+    assertThat(looseFile).hasContent("keep me");
+    assertThat(link).isSymbolicLink();
+    assertThat(linked.resolve(WorkRoot.MARKER_FILE)).exists();
+  }
+
+  @Test
+  void aLiveIncarnationSurvivesATmpCleanerThatDeletedItsLockFile() throws Exception {
+    try (WorkRoot live = WorkRoot.open(root);
+        WorkRoot other = WorkRoot.open(root)) {
+      live.sessionDir("busy");
+      Path lockFile = live.incarnationDir().resolve(WorkRoot.LOCK_FILE);
+      Path marker = live.incarnationDir().resolve(WorkRoot.MARKER_FILE);
+      FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
+      Files.setLastModifiedTime(marker, longAgo);
+      Files.delete(lockFile); // what an age-based tmp cleaner does
+
+      new Janitor(live, Duration.ofMinutes(1)).sweep(); // the owner's own sweep comes first
+
+      assertThat(lockFile).exists();
+      assertThat(Files.getLastModifiedTime(marker).toInstant())
+          .isAfter(Instant.now().minus(Duration.ofMinutes(1)));
+      assertThat(live.isLocked()).isTrue();
+      assertThat(new Janitor(other, Duration.ofMinutes(1)).sweep()).isEmpty();
+      assertThat(live.sessionPath("busy")).isDirectory();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.locality.it.harness;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import dev.locality.activities.session.WorkRoot;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -214,7 +215,17 @@ public final class WorkerContainer implements ItWorker {
     try {
       var result =
           container.execInContainer(
-              "find", WORK_ROOT, "-mindepth", "2", "!", "-name", ".lock", "-print");
+              "find",
+              WORK_ROOT,
+              "-mindepth",
+              "2",
+              "!",
+              "-name",
+              WorkRoot.LOCK_FILE,
+              "!",
+              "-name",
+              WorkRoot.MARKER_FILE,
+              "-print");
       if (result.getExitCode() != 0) {
         throw new IllegalStateException("find failed in " + workerId + ": " + result.getStderr());
       }

@@ -1,5 +1,6 @@
 package dev.locality.it.harness;
 
+import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.session.TaskQueues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -235,7 +236,8 @@ public final class WorkerProcess implements ItWorker, AutoCloseable {
     try (java.util.stream.Stream<Path> paths = Files.walk(workRoot)) {
       return paths
           .filter(p -> workRoot.relativize(p).getNameCount() > 1)
-          .filter(p -> !p.getFileName().toString().equals(".lock"))
+          .filter(p -> !p.getFileName().toString().equals(WorkRoot.LOCK_FILE))
+          .filter(p -> !p.getFileName().toString().equals(WorkRoot.MARKER_FILE))
           .map(Path::toString)
           .toList();
     } catch (IOException e) {
