@@ -6,17 +6,23 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's HTTP port for operators:
  *
  * <ul>
  *   <li>{@code GET /healthz}: 200 {@code ok} while the process serves HTTP at all (liveness);
- *   <li>{@code GET /readyz}: 200 {@code ready}, or 503 with one reason per line (not connected to
- *       Temporal, pollers not running, draining, disk below its minimum) (readiness);
+ *   <li>{@code GET /readyz}: 200 {@code ready}, or 503 {@code not ready} with one reason code per
+ *       line ({@code temporal-unreachable}, {@code pollers-stopped}, {@code draining}, {@code
+ *       disk-low}, {@code starting}) (readiness). The details (addresses, server errors) are logged
+ *       when the reasons change, never served: the port has no authentication;
  *   <li>{@code GET /metrics}: Prometheus text exposition of Locality's and the Temporal SDK's
  *       meters.
  * </ul>
@@ -48,13 +54,14 @@ final class HealthServer implements AutoCloseable {
         "/readyz",
         exchange -> {
           Readiness r = readiness.get();
+          logIfChanged(r);
           if (r.ready()) respond(exchange, 200, "text/plain; charset=utf-8", "ready\n");
           else
             respond(
                 exchange,
                 503,
                 "text/plain; charset=utf-8",
-                "not ready\n" + String.join("\n", r.problems()) + "\n");
+                "not ready\n" + String.join("\n", r.codes()) + "\n");
         });
     server.createContext(
         "/metrics",
@@ -71,6 +78,17 @@ final class HealthServer implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     return new HealthServer(server, executor);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+  private static final AtomicReference<List<String>> lastLogged = new AtomicReference<>(List.of());
+
+  /** Logs the details of a readiness answer when its reasons differ from the last one logged. */
+  private static void logIfChanged(Readiness r) {
+    List<String> problems = r.problems();
+    if (problems.equals(lastLogged.getAndSet(problems))) return;
+    if (r.ready()) log.info("ready");
+    else log.warn("not ready: {}", String.join("; ", problems));
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

@@ -368,16 +368,19 @@ public final class LocalityWorker implements AutoCloseable {
    * deadline). Thread-safe; blocks for at most that deadline.
    */
   public Readiness readiness() {
-    List<String> problems = new ArrayList<>();
-    if (isClosing()) problems.add("draining: the worker is shutting down");
+    List<Readiness.Reason> problems = new ArrayList<>();
+    if (isClosing())
+      problems.add(new Readiness.Reason("draining", "draining: the worker is shutting down"));
     if (!pipelineFactory.isStarted() || pipelineFactory.isShutdown() || leaseFactory.isShutdown())
-      problems.add("pollers are not running");
+      problems.add(new Readiness.Reason("pollers-stopped", "pollers are not running"));
     if (disk.isLow())
       problems.add(
-          "free disk "
-              + ByteSizes.format(disk.lastFreeBytes())
-              + " is below the minimum "
-              + ByteSizes.format(disk.minFreeBytes()));
+          new Readiness.Reason(
+              "disk-low",
+              "free disk "
+                  + ByteSizes.format(disk.lastFreeBytes())
+                  + " is below the minimum "
+                  + ByteSizes.format(disk.minFreeBytes())));
     try {
       client
           .getWorkflowServiceStubs()
@@ -386,13 +389,15 @@ public final class LocalityWorker implements AutoCloseable {
           .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
     } catch (StatusRuntimeException e) {
       problems.add(
-          "not connected to Temporal at "
-              + client.getWorkflowServiceStubs().getOptions().getTarget()
-              + ": "
-              + e.getStatus().getCode()
-              + (e.getStatus().getDescription() == null
-                  ? ""
-                  : " (" + e.getStatus().getDescription() + ")"));
+          new Readiness.Reason(
+              "temporal-unreachable",
+              "not connected to Temporal at "
+                  + client.getWorkflowServiceStubs().getOptions().getTarget()
+                  + ": "
+                  + e.getStatus().getCode()
+                  + (e.getStatus().getDescription() == null
+                      ? ""
+                      : " (" + e.getStatus().getDescription() + ")")));
     }
     return new Readiness(problems);
   }

@@ -5,6 +5,7 @@ import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.Durations;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ final class WorkerConfiguration {
   static final String MIN_FREE_DISK = "--min-free-disk";
   static final String PLUGINS_DIR = "--plugins-dir";
   static final String METRICS_PORT = "--metrics-port";
+  static final String METRICS_ADDRESS = "--metrics-address";
   static final String LOG_FORMAT = "--log-format";
   static final String ALLOWED_FILE_ROOTS = "--allowed-file-roots";
   static final String DOWNLOAD_ALLOW_HOSTS = "--download-allow-hosts";
@@ -62,6 +64,7 @@ final class WorkerConfiguration {
           MIN_FREE_DISK,
           PLUGINS_DIR,
           METRICS_PORT,
+          METRICS_ADDRESS,
           LOG_FORMAT,
           ALLOWED_FILE_ROOTS,
           DOWNLOAD_ALLOW_HOSTS,
@@ -73,6 +76,7 @@ final class WorkerConfiguration {
   private final WorkerConfig settings;
   private final LogSetup.Format logFormat;
   private final int metricsPort;
+  private final InetAddress metricsAddress;
   private final Path pluginsDir;
   private final Path configFile;
   private final List<String> problems;
@@ -81,6 +85,7 @@ final class WorkerConfiguration {
     this.settings = settings;
     this.logFormat = r.logFormat;
     this.metricsPort = r.metricsPort;
+    this.metricsAddress = r.metricsAddress;
     this.pluginsDir = r.pluginsDir;
     this.configFile = r.file.path();
     this.problems = List.copyOf(r.problems);
@@ -124,6 +129,11 @@ final class WorkerConfiguration {
     return metricsPort;
   }
 
+  /** The address the HTTP port binds: loopback unless configured ({@code 0.0.0.0}: all). */
+  InetAddress metricsAddress() {
+    return metricsAddress;
+  }
+
   /** The plugins directory as configured (even when other values have problems), or null. */
   Path pluginsDir() {
     return pluginsDir;
@@ -147,6 +157,7 @@ final class WorkerConfiguration {
     private final ConfigFile file;
     private LogSetup.Format logFormat = LogSetup.Format.TEXT;
     private int metricsPort = METRICS_OFF;
+    private InetAddress metricsAddress = InetAddress.getLoopbackAddress();
     private Path pluginsDir;
 
     private record Raw(String text, String origin) {}
@@ -207,6 +218,8 @@ final class WorkerConfiguration {
       long minFreeDisk = value(MIN_FREE_DISK, 0L, ByteSizes::parse);
       pluginsDir = value(PLUGINS_DIR, null, Path::of);
       metricsPort = value(METRICS_PORT, METRICS_OFF, Resolver::port);
+      metricsAddress =
+          value(METRICS_ADDRESS, InetAddress.getLoopbackAddress(), Resolver::ipLiteral);
       logFormat = value(LOG_FORMAT, LogSetup.Format.TEXT, LogSetup.Format::parse);
 
       Map<String, String> workerSettings = new LinkedHashMap<>(file.workerSettings());
@@ -251,6 +264,18 @@ final class WorkerConfiguration {
         else out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       }
       return out;
+    }
+
+    private static InetAddress ipLiteral(String v) {
+      String text = v.trim();
+      if (!text.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]+\\]?"))
+        throw new IllegalArgumentException(
+            "'" + v + "' is not an IP address (127.0.0.1 for this host only, 0.0.0.0 for all)");
+      try {
+        return InetAddress.getByName(text.replace("[", "").replace("]", "")); // a literal: no DNS
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("'" + v + "' is not an IP address");
+      }
     }
 
     private static String queueName(String v) {

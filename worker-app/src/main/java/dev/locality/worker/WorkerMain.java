@@ -156,9 +156,18 @@ public final class WorkerMain implements Callable<Integer> {
       names = WorkerConfiguration.METRICS_PORT,
       paramLabel = "PORT",
       description =
-          "Port for /metrics, /healthz and /readyz on all interfaces (0: any free port, off:"
-              + " none). Env LOCALITY_METRICS_PORT. Default: off (the container image sets 9464).")
+          "Port for /metrics, /healthz and /readyz (0: any free port, off: none)."
+              + " Env LOCALITY_METRICS_PORT. Default: off (the container image sets 9464).")
   String metricsPort;
+
+  @Option(
+      names = WorkerConfiguration.METRICS_ADDRESS,
+      paramLabel = "IP",
+      description =
+          "Address the HTTP port listens on: 127.0.0.1 for this host only, 0.0.0.0 for every"
+              + " interface (the endpoints have no authentication). Env LOCALITY_METRICS_ADDRESS."
+              + " Default: 127.0.0.1 (the container image sets 0.0.0.0).")
+  String metricsAddress;
 
   @Option(
       names = WorkerConfiguration.LOG_FORMAT,
@@ -252,6 +261,7 @@ public final class WorkerMain implements Callable<Integer> {
     put(flags, WorkerConfiguration.MIN_FREE_DISK, minFreeDisk);
     put(flags, WorkerConfiguration.PLUGINS_DIR, pluginsDir);
     put(flags, WorkerConfiguration.METRICS_PORT, metricsPort);
+    put(flags, WorkerConfiguration.METRICS_ADDRESS, metricsAddress);
     put(flags, WorkerConfiguration.LOG_FORMAT, logFormat);
     put(flags, WorkerConfiguration.ALLOWED_FILE_ROOTS, allowedFileRoots);
     put(flags, WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS, downloadAllowHosts);
@@ -308,10 +318,12 @@ public final class WorkerMain implements Callable<Integer> {
       try {
         http =
             HealthServer.start(
-                new InetSocketAddress(config.metricsPort()),
+                new InetSocketAddress(config.metricsAddress(), config.metricsPort()),
                 () -> {
                   LocalityWorker w = started.get();
-                  return w == null ? new Readiness(List.of("starting")) : w.readiness();
+                  return w == null
+                      ? Readiness.notReady("starting", "the worker is starting")
+                      : w.readiness();
                 },
                 registry::scrape);
       } catch (IOException e) {
