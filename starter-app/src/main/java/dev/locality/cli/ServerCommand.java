@@ -1,7 +1,10 @@
 package dev.locality.cli;
 
-import io.temporal.testserver.TestServer;
+import dev.locality.cli.connect.LocalTemporalServer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  locality server &",
       "  TEMPORAL_ADDRESS=127.0.0.1:7233 locality worker --worker-id w1 &",
-      "  locality server --port 7300"
+      "  locality server --port 7300",
+      "  locality server --listen 0.0.0.0   # reachable from other hosts, no authentication"
     })
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,18 +40,45 @@ final class ServerCommand implements Callable<Integer> {
       description = "port to listen on (default: ${DEFAULT-VALUE})")
   int port;
 
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDR",
+      defaultValue = "127.0.0.1",
+      description =
+          "IP address to listen on (default: ${DEFAULT-VALUE}, this host only); 0.0.0.0 for every"
+              + " interface: the server has no authentication, so anyone who reaches it can start"
+              + " and read pipelines")
+  String listen;
+
+  /** An IP literal (never a DNS lookup). */
+  static InetAddress ipLiteral(String text) {
+    if (!text.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]+\\]?"))
+      throw new IllegalArgumentException(
+          "'" + text + "' is not an IP address (127.0.0.1 for this host only, 0.0.0.0 for all)");
+    try {
+      return InetAddress.getByName(text.replace("[", "").replace("]", ""));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("'" + text + "' is not an IP address");
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    // createPortBoundServer(port) locks time skipping (real time), unlike the test environment.
-    TestServer.PortBoundTestServer server;
+    InetAddress address;
     try {
-      server = TestServer.createPortBoundServer(port);
-    } catch (RuntimeException e) {
-      if (!(e.getCause() instanceof java.io.IOException)) throw e;
+      address = ipLiteral(listen);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("locality: --listen: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    LocalTemporalServer server;
+    try {
+      server = LocalTemporalServer.start(new InetSocketAddress(address, port));
+    } catch (IOException e) {
       spec.commandLine()
           .getErr()
-          .println("locality: cannot listen on port " + port + ": " + e.getCause().getMessage());
+          .println("locality: cannot listen on " + listen + ":" + port + ": " + e.getMessage());
       return ExitCodes.PIPELINE_FAILED;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -59,11 +90,18 @@ final class ServerCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "locality-server-shutdown"));
+    boolean everywhere = address.isAnyLocalAddress();
     out.println(
-        "Temporal test server listening on 127.0.0.1:"
-            + port
-            + " (all interfaces; in memory; Ctrl-C to stop)");
-    out.println("  use it with: TEMPORAL_ADDRESS=127.0.0.1:" + port + " locality run SPEC");
+        "Temporal test server listening on "
+            + listen
+            + ":"
+            + server.port()
+            + (everywhere
+                ? " (every interface, no authentication; in memory; Ctrl-C to stop)"
+                : " (this host only; in memory; Ctrl-C to stop)"));
+    String host = everywhere || address.isLoopbackAddress() ? "127.0.0.1" : listen;
+    out.println(
+        "  use it with: TEMPORAL_ADDRESS=" + host + ":" + server.port() + " locality run SPEC");
     out.flush();
     stopped.await();
     return ExitCodes.SUCCESS;

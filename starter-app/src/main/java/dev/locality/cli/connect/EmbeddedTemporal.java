@@ -6,10 +6,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +23,13 @@ import java.nio.file.attribute.BasicFileAttributes;
  * owns it; everything it holds is gone after close (server state, work root).
  */
 final class EmbeddedTemporal {
-  private static final int BIND_ATTEMPTS = 5;
 
-  private final TestServer.PortBoundTestServer server;
+  private final LocalTemporalServer server;
   private final int port;
   private final Path workRoot;
   private LocalityWorker worker;
 
-  private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port, Path workRoot) {
+  private EmbeddedTemporal(LocalTemporalServer server, int port, Path workRoot) {
     this.server = server;
     this.port = port;
     this.workRoot = workRoot;
@@ -84,18 +83,15 @@ final class EmbeddedTemporal {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a work root for the embedded worker", e);
     }
-    RuntimeException last = null;
-    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-      int port = Ports.freeLoopbackPort();
-      try {
-        // createPortBoundServer(port) locks time skipping: the server keeps real time.
-        return new EmbeddedTemporal(TestServer.createPortBoundServer(port), port, workRoot);
-      } catch (RuntimeException e) {
-        if (!(e.getCause() instanceof BindException)) throw e;
-        last = e; // someone took the port between probe and bind: pick another
-      }
+    try {
+      // loopback only (the server has no authentication); port 0: the OS picks a free one
+      LocalTemporalServer server =
+          LocalTemporalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return new EmbeddedTemporal(server, server.port(), workRoot);
+    } catch (IOException e) {
+      deleteTree(workRoot);
+      throw new UncheckedIOException("cannot start the embedded Temporal server on 127.0.0.1", e);
     }
-    throw last;
   }
 
   String workerDescription() {
