@@ -21,6 +21,7 @@ import dev.locality.stage.StageInput;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.HeartbeatChannel;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,8 +89,8 @@ class StageDispatcherTest {
   private final List<Progress> heartbeats = new ArrayList<>();
   private StageDispatcher dispatcher;
 
-  private final StageHeartbeat heartbeat =
-      new StageHeartbeat() {
+  private final HeartbeatChannel heartbeat =
+      new HeartbeatChannel() {
         @Override
         public void heartbeat(Progress progress) {
           heartbeats.add(progress);

@@ -45,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The file is stored under the last segment of the URL's path ({@code sales.csv.gz}), or {@code
- * download} when the path has none. Input artifacts are ignored. Metrics: bytes in = bytes this
- * attempt transferred from the source, bytes out = size of the file.
+ * download} when the path has none. Input artifacts are ignored (all of them: it {@linkplain
+ * #consumes consumes} every kind, so none is passed on). Metrics: bytes in = bytes this attempt
+ * transferred from the source, bytes out = size of the file.
  *
- * <p><b>Resuming.</b> Network downloads are written to {@code <session>/.partial/} (see {@link
+ * <p><b>Resuming.</b> Network downloads are written to the attempt's resume directory (see {@link
  * PartialDownload}) and moved into the output directory when complete and verified. A retried
  * attempt on the same worker continues after the bytes the previous one received: over HTTP with
  * {@code Range} and {@code If-Range} (strong ETag or Last-Modified; a server that answers 200
@@ -166,6 +167,12 @@ public final class DownloadStage implements Stage {
     } catch (IllegalArgumentException e) {
       return List.of(new OptionProblem(URL.name(), e.getMessage()));
     }
+  }
+
+  /** Every input: the download ignores them all, rejects included, and passes none on. */
+  @Override
+  public boolean consumes(Artifact artifact) {
+    return true;
   }
 
   @Override

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Placeholders: {@code {name}} (pipeline name), {@code {runId}}, {@code {workflowId}}, {@code
  * {file}} (artifact file name), {@code {date}} (yyyy-MM-dd in UTC, when the attempt runs). Without
- * {@code {file}} the stage takes exactly one data input (rejects files go next to it). Returns the
- * written URIs as output URIs and passes its input artifacts on unchanged. Heartbeats carry bytes
- * written out of the inputs' total.
+ * {@code {file}} the stage takes exactly one data input (rejects files go next to it). It
+ * {@linkplain #consumes consumes} every artifact, rejects included, returns the written URIs as
+ * output URIs and passes its input artifacts on unchanged. Heartbeats carry bytes written out of
+ * the inputs' total.
  *
  * <p><b>Atomic publication.</b> A file is written to a temporary file in the target directory
  * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter}). An
@@ -141,6 +142,12 @@ public final class UploadStage implements Stage {
     } catch (IllegalArgumentException e) {
       return List.of(new OptionProblem(TO.name(), e.getMessage()));
     }
+  }
+
+  /** Every artifact: rejects are published next to the data. */
+  @Override
+  public boolean consumes(Artifact artifact) {
+    return true;
   }
 
   @Override
