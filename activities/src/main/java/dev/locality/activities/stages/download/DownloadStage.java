@@ -2,8 +2,6 @@ package dev.locality.activities.stages.download;
 
 import dev.locality.activities.stages.internal.AllowedFileRoots;
 import dev.locality.activities.stages.internal.Options;
-import dev.locality.activities.stages.internal.OutputCleanup;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
 import dev.locality.activities.stages.net.HostPolicy;
@@ -13,6 +11,7 @@ import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.OptionType;
+import dev.locality.stage.Progress;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
@@ -188,14 +187,9 @@ public final class DownloadStage implements Stage {
     Duration idleTimeout = Options.read(config, IDLE_TIMEOUT);
     Path target = context.outputDir().resolve(source.fileName());
     DownloadLimit limit = DownloadLimit.of(context, source.toString());
-    try {
-      return source.kind() == SourceUrl.Kind.FILE
-          ? copyLocal(source, target, expectedSha, limit, context)
-          : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
-    } catch (Throwable t) {
-      OutputCleanup.deleteContents(context.outputDir(), t);
-      throw t;
-    }
+    return source.kind() == SourceUrl.Kind.FILE
+        ? copyLocal(source, target, expectedSha, limit, context)
+        : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
   }
 
   private StageResult fetchRemote(
@@ -310,10 +304,9 @@ public final class DownloadStage implements Stage {
       InputStream in, Path target, MessageDigest digest, long size, StageContext context)
       throws IOException {
     try (OutputStream out = context.createOutput(target)) {
-      ProgressReporter progress = ProgressReporter.bytes(context, size);
-      progress.reportNow(0);
-      long bytes = StreamCopy.copy(in, out, digest, progress::report);
-      progress.reportNow(bytes);
+      context.heartbeat(Progress.bytes(0, size));
+      long bytes = StreamCopy.copy(in, out, digest, done -> context.progress(done, size));
+      context.heartbeat(Progress.bytes(bytes, size));
       return bytes;
     }
   }
