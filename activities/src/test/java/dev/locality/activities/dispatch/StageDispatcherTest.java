@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -225,6 +226,24 @@ class StageDispatcherTest {
         .isNotInstanceOf(ApplicationFailure.class)
         .hasRootCauseInstanceOf(IOException.class)
         .hasRootCauseMessage("disk hiccup");
+    assertThat(sessionDir.resolve("2-write/attempt-1")).doesNotExist();
+  }
+
+  @Test
+  void aFencedSessionStopsTheStageAtItsHeartbeatAndTemporalSeesSessionLost() {
+    sessions.fence("s-1", Duration.ZERO); // the lease was not confirmed in time
+
+    assertThatThrownBy(
+            () ->
+                dispatcher.dispatch(
+                    "write", invocation("s-1", Map.of("text", "hello")), 1, heartbeat))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(Failures.SESSION_LOST);
+              assertThat(f.isNonRetryable()).isTrue();
+            });
+    assertThat(heartbeats).isEmpty();
     assertThat(sessionDir.resolve("2-write/attempt-1")).doesNotExist();
   }
 
