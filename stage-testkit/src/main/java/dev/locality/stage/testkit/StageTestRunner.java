@@ -172,7 +172,9 @@ public final class StageTestRunner {
    * than {@code timeout} without a heartbeat reaching the framework (from its start to the first,
    * between two, or from the last until it returns) has timed out. Its next heartbeat throws {@link
    * StageCancelledException}, and the {@code run*} call throws an {@link AssertionError} naming the
-   * gap, whatever the stage did. Off by default.
+   * gap, whatever the stage did. Off by default. Only heartbeats that reach the framework count:
+   * {@link StageContext#progress} sends at most one per {@value
+   * StageContext#PROGRESS_INTERVAL_MILLIS} ms, so choose a timeout well above that, as on a worker.
    */
   public StageTestRunner heartbeatTimeout(Duration timeout) {
     return heartbeatTimeout(timeout, null);
@@ -311,7 +313,8 @@ public final class StageTestRunner {
   /**
    * Runs the next attempt expecting the stage to throw {@code type}; the framework deletes what it
    * wrote into its output directory (the kit checks that too) and keeps its resume files for the
-   * next attempt unless the failure is bad input.
+   * next attempt when the failure is transient (not bad input, a full disk or exhausted memory), as
+   * on a worker.
    *
    * @throws AssertionError when the stage succeeded, threw something else, left files, or the
    *     attempt timed out ({@link #heartbeatTimeout})
