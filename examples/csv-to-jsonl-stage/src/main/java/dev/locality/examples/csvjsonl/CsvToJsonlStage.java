@@ -15,6 +15,7 @@ import dev.locality.stage.StageResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -144,7 +145,8 @@ public final class CsvToJsonlStage implements Stage {
               new CsvRecordReader(
                   new InputStreamReader(Files.newInputStream(source), decoder), delimiter, name);
           Writer out =
-              new BufferedWriter(Files.newBufferedWriter(target, StandardCharsets.UTF_8))) {
+              new BufferedWriter(
+                  new OutputStreamWriter(context.createOutput(target), StandardCharsets.UTF_8))) {
         List<String> header = reader.next();
         if (header == null) throw new BadInputException(name + " is empty: no header row");
         checkHeader(header, name);
