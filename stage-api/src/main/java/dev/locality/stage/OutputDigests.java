@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The size and SHA-256 of the outputs one stage attempt wrote through {@link
  * StageContext#createOutput} or {@link StageContext#resumeOutput}, computed while they were
- * written: the bookkeeping behind those methods and {@link StageContext#artifact}, for {@code
- * StageContext} implementations (the worker's, the test kit's).
+ * written: the bookkeeping behind those methods and {@link StageContext#artifact} in the
+ * framework's {@code StageContext} ({@link dev.locality.stage.runtime.AttemptContext}, which the
+ * worker and the test kit share).
  *
  * <p>A digest is recorded when its stream closes, keyed by the file's identity (its file key, the
  * inode on Unix, or its path where the file system has none) together with its size and

@@ -8,23 +8,37 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * The environment of one stage attempt on a worker. Not shared between attempts; a stage may call
- * it from one thread at a time.
+ * The environment of one stage attempt: where to write, how to describe what was written, how to
+ * report progress. Not shared between attempts. <b>Thread-safety:</b> a stage calls it from one
+ * thread at a time (the attempt's own, or one it hands the work to); streams from {@link
+ * #createOutput} may be written and closed on other threads.
  *
- * <p><b>Heartbeat duty:</b> a stage must call {@link #heartbeat} at least every few seconds while
- * it works (calls are cheap: they are throttled), otherwise the attempt is declared lost after the
- * stage's heartbeat timeout. {@code heartbeat} throws an unchecked exception when the pipeline was
- * cancelled or the session closed; the stage should let it propagate after closing its streams.
+ * <p><b>Heartbeat duty:</b> a stage must report progress at least every few seconds while it works,
+ * otherwise the attempt is declared lost after the stage's heartbeat timeout (and retried). From a
+ * loop call {@link #progress} (or {@link #progressRows}) after every buffer or batch of rows: it
+ * heartbeats at most every {@value #PROGRESS_INTERVAL_MILLIS} ms, plus the first call and the one
+ * that reaches the total, so calling it often costs nothing. {@link #heartbeat} sends at once (a
+ * check right before a commit). Both throw {@link StageCancelledException} when the pipeline was
+ * cancelled, the attempt timed out or the worker lost the session; the stage lets it propagate.
+ *
+ * <p><b>Failure:</b> when the attempt throws, the framework deletes its {@link #outputDir()} (so a
+ * failed attempt never leaves partial output, and the stage need not clean up) and keeps its {@link
+ * #resumeDir()} for the next attempt after a transient failure (not after bad input, a full disk or
+ * exhausted worker resources).
  */
 public interface StageContext {
+  /** The shortest time between two heartbeats {@link #progress} sends (250 ms). */
+  long PROGRESS_INTERVAL_MILLIS = 250;
+
   /** The session's directory on local disk; artifacts' paths are relative to it. */
   Path sessionDir();
 
   /**
    * A directory for this stage's outputs, inside the session directory, empty at the start of every
-   * attempt (a retried attempt rewrites its outputs: stages are idempotent this way). Each attempt
-   * has its own: an earlier attempt that is still running (it timed out but has not noticed yet)
-   * never writes into or deletes a later attempt's directory.
+   * attempt (a retried attempt rewrites its outputs: stages are idempotent this way) and deleted by
+   * the framework when the attempt fails. Each attempt has its own ({@code
+   * <index>-<type>/attempt-<n>}): an earlier attempt that is still running (it timed out but has
+   * not noticed yet) never writes into or deletes a later attempt's directory.
    */
   Path outputDir();
 
@@ -94,8 +108,41 @@ public interface StageContext {
   /** 1 for the first attempt of this stage, 2 for its first retry on the same worker, ... */
   int attempt();
 
-  /** Records progress and proves the stage is alive. See the class comment. */
+  /**
+   * Records progress and proves the stage is alive, now: every call reaches the framework (which
+   * checks for cancellation and, on a worker, that it still holds the session; the orchestrator's
+   * client batches what goes over the network). Use it where a heartbeat must happen at this point
+   * (right before committing an external side effect); from loops use {@link #progress}.
+   *
+   * @throws StageCancelledException when the attempt must stop
+   */
   void heartbeat(Progress progress);
+
+  /**
+   * Reports {@code done} bytes of {@code total} (-1 when unknown), throttled: heartbeats when this
+   * is the attempt's first progress, when {@code done} reaches {@code total}, or when the last
+   * heartbeat is at least {@value #PROGRESS_INTERVAL_MILLIS} ms old; otherwise it only remembers
+   * the value (repeated by heartbeats while the framework reads files). Cheap enough to call after
+   * every buffer.
+   *
+   * <p>The default, for implementations that predate it, heartbeats on every call.
+   *
+   * @throws StageCancelledException when the attempt must stop (checked whenever it heartbeats)
+   */
+  default void progress(long done, long total) {
+    heartbeat(Progress.bytes(done, total));
+  }
+
+  /**
+   * Reports {@code rows} rows done (total unknown), throttled as {@link #progress}.
+   *
+   * <p>The default, for implementations that predate it, heartbeats on every call.
+   *
+   * @throws StageCancelledException when the attempt must stop
+   */
+  default void progressRows(long rows) {
+    heartbeat(Progress.rows(rows));
+  }
 
   /** Progress the previous attempt reported, if any: a resume point. */
   Optional<Progress> previousProgress();

@@ -9,11 +9,18 @@ import dev.locality.api.spec.SpecValidator;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.StageInvocation;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.Progress;
 import dev.locality.stage.Stage;
+import dev.locality.stage.StageCancelledException;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.AttemptContext;
+import dev.locality.stage.runtime.AttemptDirs;
+import dev.locality.stage.runtime.AttemptRunner;
+import dev.locality.stage.runtime.HeartbeatChannel;
+import dev.locality.stage.runtime.StageFailures;
 import dev.locality.stage.runtime.WorkerSettingValues;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -27,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * Failures#SESSION_LOST}, so the workflow fails over); validates the stage's options again (else
  * non-retryable {@link Failures#BAD_INPUT} listing every problem); gives the attempt its own empty
  * output directory {@code <sessionDir>/<index>-<type>/attempt-<n>} and resume directory ({@link
- * AttemptDirs}: an earlier attempt still running never touches them, nor they it); runs the stage.
+ * AttemptDirs}: an earlier attempt still running never touches them, nor they it); runs the stage
+ * in an {@link AttemptContext} through {@link AttemptRunner} (the framework shared with the test
+ * kit: pass-through of artifacts the stage does not consume, clean-up on failure), heartbeating to
+ * Temporal through the session fence.
  *
  * <p>Failures ({@link StageFailures} sorts them): bad input (a {@link BadInputException}, a name
  * collision, permission denied on a file the user named, a file name too long) becomes a
@@ -50,8 +61,10 @@ import org.slf4j.LoggerFactory;
  * {@link Failures#WORKER_RESOURCES} failure (logged as an error; the workflow fails over at once);
  * a full disk is a retryable {@code DiskFull} failure whose partial output and resume files are
  * deleted; anything else propagates and is retried on this worker, keeping the resume files. A
- * failed attempt leaves no output directory behind. Heartbeat exceptions from the SDK
- * (cancellation) and the fence propagate unchanged. Thread-safe.
+ * failed attempt leaves no output directory behind. A heartbeat that must stop the stage reaches it
+ * as a {@link StageCancelledException} whose cause is the SDK's exception (cancellation) or the
+ * fence's failure; the dispatcher throws that cause unchanged, so Temporal sees what it would
+ * without the translation. Thread-safe.
  */
 public final class StageDispatcher implements DynamicActivity {
   private static final Logger log = LoggerFactory.getLogger(StageDispatcher.class);
@@ -107,7 +120,7 @@ public final class StageDispatcher implements DynamicActivity {
     try (MdcScope ignored =
         MdcScope.of(info.getWorkflowId(), invocation.sessionId(), workerId)
             .with(MdcScope.STAGE, type)) {
-      return dispatch(type, invocation, Math.max(1, info.getAttempt()), StageHeartbeat.of(context));
+      return dispatch(type, invocation, Math.max(1, info.getAttempt()), temporal(context));
     }
   }
 
@@ -117,7 +130,7 @@ public final class StageDispatcher implements DynamicActivity {
    * @param attempt 1-based attempt number of this stage
    */
   public StageResult dispatch(
-      String type, StageInvocation invocation, int attempt, StageHeartbeat heartbeat) {
+      String type, StageInvocation invocation, int attempt, HeartbeatChannel heartbeat) {
     int index = invocation.stageIndex();
     if (invocation.stage() == null || !type.equals(invocation.stage().type())) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -168,14 +181,13 @@ public final class StageDispatcher implements DynamicActivity {
       int index,
       int attempt,
       StageInvocation invocation,
-      StageHeartbeat heartbeat,
+      HeartbeatChannel heartbeat,
       Path sessionDir,
       AttemptDirs.Attempt dirs) {
-    StageContextImpl context =
-        new StageContextImpl(
+    AttemptContext context =
+        new AttemptContext(
             sessionDir,
-            dirs.outputDir(),
-            dirs.resumeDir(),
+            dirs,
             invocation.pipeline(),
             attempt,
             fenced(heartbeat, invocation.sessionId()),
@@ -193,20 +205,20 @@ public final class StageDispatcher implements DynamicActivity {
     }
     long started = System.nanoTime();
     log.info("stage {} ({}) attempt {} started in {}", index, type, attempt, dirs.outputDir());
+    Path manifest = OutputManifests.fileFor(dirs.outputDir(), attempt);
     StageResult result;
     try {
-      result = stage.run(input, context);
-      if (result == null) throw new IllegalStateException("stage " + type + " returned no result");
       result =
-          OutputManifests.spillIfLarge(
-              result, sessionDir, OutputManifests.fileFor(dirs.outputDir(), attempt));
+          AttemptRunner.run(
+              stage,
+              input,
+              context,
+              dirs,
+              done -> OutputManifests.spillIfLarge(done, sessionDir, manifest));
     } catch (Throwable t) {
-      StageFailures.Kind kind = StageFailures.classify(t, sessionDir);
-      dirs.failed(kind == StageFailures.Kind.TRANSIENT);
-      OutputManifests.deleteQuietly(OutputManifests.fileFor(dirs.outputDir(), attempt));
+      OutputManifests.deleteQuietly(manifest);
       throw failure(type, index, attempt, t, sessionDir);
     }
-    dirs.succeeded();
     log.info(
         "stage {} ({}) done in {} ms: {} output(s), {}",
         index,
@@ -219,10 +231,12 @@ public final class StageDispatcher implements DynamicActivity {
 
   /**
    * What the activity throws for {@code t}: see {@link StageFailures} for the classes. Failures of
-   * the SDK and the fence (cancellation, {@link Failures#SESSION_LOST}) propagate unchanged.
+   * the SDK and the fence (cancellation, {@link Failures#SESSION_LOST}) propagate unchanged, also
+   * when they reach here as the cause of the {@link StageCancelledException} the stage saw.
    */
   private RuntimeException failure(String type, int index, int attempt, Throwable t, Path dir) {
-    if (t instanceof ApplicationFailure || t instanceof ActivityCompletionException) {
+    if (t instanceof StageCancelledException && fromTemporal(t.getCause())) t = t.getCause();
+    if (fromTemporal(t)) {
       log.warn("stage {} ({}) attempt {} stopped: {}", index, type, attempt, t.toString());
       return (RuntimeException) t;
     }
@@ -263,28 +277,58 @@ public final class StageDispatcher implements DynamicActivity {
     }
   }
 
+  private static boolean fromTemporal(Throwable t) {
+    return t instanceof ApplicationFailure || t instanceof ActivityCompletionException;
+  }
+
+  /**
+   * Heartbeats to Temporal's activity context. The SDK's exception when the activity must stop
+   * (cancelled, timed out, worker shutting down) reaches the stage as a {@link
+   * StageCancelledException} with the SDK's exception as its cause ({@link #failure} unwraps it).
+   */
+  private static HeartbeatChannel temporal(ActivityExecutionContext context) {
+    return new HeartbeatChannel() {
+      @Override
+      public void heartbeat(Progress progress) {
+        try {
+          context.heartbeat(progress);
+        } catch (ActivityCompletionException e) {
+          throw new StageCancelledException(
+              "the stage must stop: " + e.getClass().getSimpleName() + " from Temporal", e);
+        }
+      }
+
+      @Override
+      public Optional<Progress> previous() {
+        return context.getHeartbeatDetails(Progress.class);
+      }
+    };
+  }
+
   /**
    * Fencing: every stage heartbeat first checks that this worker still holds the session (its lease
    * was confirmed by the server recently, see {@link SessionRegistry#isHeld}); when not, the stage
-   * stops with a non-retryable {@link Failures#SESSION_LOST} before writing or committing anything
-   * more, so a worker that was cut off never commits output for a session the server has given to
-   * another worker.
+   * stops with a non-retryable {@link Failures#SESSION_LOST} (the cause of the {@link
+   * StageCancelledException} the stage sees) before writing or committing anything more, so a
+   * worker that was cut off never commits output for a session the server has given to another
+   * worker.
    */
-  private StageHeartbeat fenced(StageHeartbeat heartbeat, String sessionId) {
-    return new StageHeartbeat() {
+  private HeartbeatChannel fenced(HeartbeatChannel heartbeat, String sessionId) {
+    return new HeartbeatChannel() {
       @Override
-      public void heartbeat(dev.locality.stage.Progress progress) {
+      public void heartbeat(Progress progress) {
         boolean givenUp = givingUpSessions.getAsBoolean() && sessions.find(sessionId).isEmpty();
         if (!givenUp && !sessions.isHeld(sessionId)) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "session " + sessionId + " is no longer held by worker " + workerId + " (fenced)",
-              Failures.SESSION_LOST);
+          String message =
+              "session " + sessionId + " is no longer held by worker " + workerId + " (fenced)";
+          throw new StageCancelledException(
+              message, ApplicationFailure.newNonRetryableFailure(message, Failures.SESSION_LOST));
         }
         heartbeat.heartbeat(progress);
       }
 
       @Override
-      public java.util.Optional<dev.locality.stage.Progress> previous() {
+      public Optional<Progress> previous() {
         return heartbeat.previous();
       }
     };

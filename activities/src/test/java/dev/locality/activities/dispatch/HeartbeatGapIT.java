@@ -19,6 +19,7 @@ import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.HeartbeatChannel;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -151,7 +152,7 @@ class HeartbeatGapIT {
                 "download", Map.of("url", base + "/slow-headers"), StageTimeouts.DEFAULTS, 1),
             List.of()),
         1,
-        new StageHeartbeat() {
+        new HeartbeatChannel() {
           @Override
           public void heartbeat(Progress progress) {}
 
@@ -305,8 +306,8 @@ class HeartbeatGapIT {
     String type = label.split(" ")[0];
     List<Long> beats = new ArrayList<>();
     List<Progress> progresses = new ArrayList<>();
-    StageHeartbeat recorder =
-        new StageHeartbeat() {
+    HeartbeatChannel recorder =
+        new HeartbeatChannel() {
           @Override
           public void heartbeat(Progress progress) {
             beats.add(System.nanoTime());

@@ -18,6 +18,7 @@ import dev.locality.stage.StageInput;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.HeartbeatChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -96,8 +97,8 @@ class StageDispatcherAttemptsTest {
   private final SessionRegistry sessions = new SessionRegistry();
   private StageDispatcher dispatcher;
 
-  private static final StageHeartbeat HEARTBEAT =
-      new StageHeartbeat() {
+  private static final HeartbeatChannel HEARTBEAT =
+      new HeartbeatChannel() {
         @Override
         public void heartbeat(Progress progress) {}
 

@@ -22,6 +22,7 @@ import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.HeartbeatChannel;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,9 +41,9 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each failure class the dispatcher assigns (see {@link StageFailures} and
- * docs/failure-classes.md), from the exception a stage really gets where the sandbox allows it: a
- * real {@link OutOfMemoryError}, a real ENOSPC (writing to {@code /dev/full}, and a full 5 MiB
+ * Each failure class the dispatcher assigns (see {@link dev.locality.stage.runtime.StageFailures}
+ * and docs/failure-classes.md), from the exception a stage really gets where the sandbox allows it:
+ * a real {@link OutOfMemoryError}, a real ENOSPC (writing to {@code /dev/full}, and a full 5 MiB
  * tmpfs when this process may mount one), a real {@code FileAlreadyExistsException} and {@code
  * ENAMETOOLONG}. Permission denied is simulated (the exception Java throws for EACCES): the tests
  * run as root, whom file modes do not stop.
@@ -110,8 +111,8 @@ class StageDispatcherFailureClassesTest {
   private Path sessionDir;
   private StageDispatcher dispatcher;
 
-  private static final StageHeartbeat HEARTBEAT =
-      new StageHeartbeat() {
+  private static final HeartbeatChannel HEARTBEAT =
+      new HeartbeatChannel() {
         @Override
         public void heartbeat(Progress progress) {}
 

@@ -22,6 +22,7 @@ import dev.locality.stage.StageInput;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.HeartbeatChannel;
 import dev.locality.stage.runtime.InvalidWorkerSettingsException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -95,8 +97,8 @@ class StageDispatcherTest {
   private final List<Progress> heartbeats = new ArrayList<>();
   private StageDispatcher dispatcher;
 
-  private final StageHeartbeat heartbeat =
-      new StageHeartbeat() {
+  private final HeartbeatChannel heartbeat =
+      new HeartbeatChannel() {
         @Override
         public void heartbeat(Progress progress) {
           heartbeats.add(progress);
@@ -256,6 +258,24 @@ class StageDispatcherTest {
         .isNotInstanceOf(ApplicationFailure.class)
         .hasRootCauseInstanceOf(IOException.class)
         .hasRootCauseMessage("disk hiccup");
+    assertThat(sessionDir.resolve("2-write/attempt-1")).doesNotExist();
+  }
+
+  @Test
+  void aFencedSessionStopsTheStageAtItsHeartbeatAndTemporalSeesSessionLost() {
+    sessions.fence("s-1", Duration.ZERO); // the lease was not confirmed in time
+
+    assertThatThrownBy(
+            () ->
+                dispatcher.dispatch(
+                    "write", invocation("s-1", Map.of("text", "hello")), 1, heartbeat))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(Failures.SESSION_LOST);
+              assertThat(f.isNonRetryable()).isTrue();
+            });
+    assertThat(heartbeats).isEmpty();
     assertThat(sessionDir.resolve("2-write/attempt-1")).doesNotExist();
   }
 

@@ -2,35 +2,43 @@ package dev.locality.stage.testkit;
 
 import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
-import dev.locality.stage.HashingOutputStream;
 import dev.locality.stage.OptionCheck;
 import dev.locality.stage.OptionProblem;
-import dev.locality.stage.OutputDigests;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
-import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
+import dev.locality.stage.StageCancelledException;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.AttemptContext;
+import dev.locality.stage.runtime.AttemptDirs;
+import dev.locality.stage.runtime.AttemptRunner;
+import dev.locality.stage.runtime.HeartbeatChannel;
+import dev.locality.stage.runtime.InvalidWorkerSettingsException;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * Runs one {@link Stage} without Temporal, over a session directory on local disk, the way a worker
- * would: the stage test kit for plugin authors. A stage test is three steps — set options, add
- * inputs, check the outcome:
+ * Runs one {@link Stage} without Temporal, over a session directory on local disk, exactly as a
+ * worker does: the stage test kit for plugin authors. A stage test is three steps — set options,
+ * add inputs, check the outcome:
  *
  * <pre>{@code
  * @Test
@@ -45,19 +53,38 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>What the runner does: inputs live in {@code <session>/inputs}; the stage writes to {@code
- * <session>/stages/<n>-<type>}, which is empty at the start of every run (as on a worker), and
- * keeps resume files in {@code <session>/.partial}; outputs written through {@link
- * StageContext#createOutput} are described from the digest computed while writing, other files are
- * read with heartbeats (repeating the last progress) every few MiB, as on a worker; the options are
- * validated first, as the worker does ({@link #run} fails on any problem, {@link #validate} returns
- * them); heartbeats are recorded ({@link Outcome#heartbeats()}); {@link StageContext#resolve} and
- * {@link StageContext#artifact} reject paths outside the session. {@link #runExpectingBadInput}
- * also checks that the failed stage left its output directory empty. {@link Outcome#then} feeds one
- * stage's outputs into the next stage of the same session.
+ * <p><b>The worker's own framework.</b> The stage runs in the worker's {@code StageContext}
+ * implementation ({@link AttemptContext}) through the worker's {@link AttemptRunner}, over the
+ * worker's directory layout ({@link AttemptDirs}): inputs live in {@code <session>/inputs}; attempt
+ * {@code n} writes to {@code <session>/<index>-<type>/attempt-<n>} and keeps resume files in {@code
+ * resume-<n>}. So, as on a worker: the options are validated first ({@link #run} fails on any
+ * problem, {@link #validate} returns them); worker settings are checked against the stage's {@link
+ * Stage#settings()}; the stage gets only the artifacts it {@linkplain Stage#consumes consumes} and
+ * the rest is appended to its outputs; a failed attempt's output directory is deleted; {@link
+ * StageContext#resolve} and {@link StageContext#artifact} reject paths outside the session, also
+ * through symbolic links; {@link StageContext#progress} is throttled; every heartbeat that reaches
+ * the framework is recorded ({@link Outcome#heartbeats()}).
+ *
+ * <p><b>Simulations.</b>
+ *
+ * <ul>
+ *   <li><b>Retry</b>: every {@code run*} call on one runner is the stage's next attempt in the same
+ *       session. After a transient failure the next attempt finds the failed one's resume files in
+ *       its {@link StageContext#resumeDir()} and its last heartbeat as {@link
+ *       StageContext#previousProgress()} ({@code runner.runExpectingFailure(IOException.class);
+ *       runner.run();}). {@link #retryOf} sets both explicitly for a new runner.
+ *   <li><b>Cancellation</b>: {@link #cancelAfterHeartbeats} delivers a cancel on the next
+ *       heartbeat, which throws {@link StageCancelledException} as on a worker.
+ *   <li><b>Heartbeat timeout</b>: {@link #heartbeatTimeout} fails the attempt when the stage goes
+ *       longer than that without a heartbeat (from its start, between heartbeats, or before it
+ *       returns): the late heartbeat throws {@link StageCancelledException}, and the {@code run*}
+ *       call reports an {@link AssertionError} naming the gap.
+ *   <li><b>Worker settings</b>: {@link #workerSetting} values, checked like the worker's.
+ * </ul>
  *
  * <p>Broken contracts are reported as {@link AssertionError}s (so any test framework shows them as
- * failures); the kit depends on nothing but the stage API. Not thread-safe: one runner per test.
+ * failures); the kit depends on nothing but the stage API. {@link Outcome#then} feeds one stage's
+ * outputs into the next stage of the same session. Not thread-safe: one runner per test.
  */
 public final class StageTestRunner {
   private final Stage stage;
@@ -66,15 +93,22 @@ public final class StageTestRunner {
   private final Map<String, Object> options = new LinkedHashMap<>();
   private final List<Artifact> inputs = new ArrayList<>();
   private final Map<String, String> workerSettings = new LinkedHashMap<>();
+  private final List<Stage> pipelineStages = new ArrayList<>();
+  private final AttemptDirs attemptDirs = new AttemptDirs();
   private PipelineInfo pipeline = new PipelineInfo("test-pipeline", "wf-test", "run-test");
-  private int attempt = 1;
-  private Progress previousProgress;
   private boolean validateFirst = true;
+  private int attempts;
+  private int nextAttempt;
+  private Progress previousProgress;
+  private int cancelAfter = -1;
+  private Duration heartbeatTimeout;
+  private LongSupplier nanoTime = System::nanoTime;
 
   private StageTestRunner(Stage stage, Path sessionDir, int index) {
     this.stage = stage;
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
     this.index = index;
+    this.pipelineStages.add(stage);
   }
 
   /** A runner for {@code stage} over a fresh session directory {@code <tempDir>/session}. */
@@ -89,8 +123,10 @@ public final class StageTestRunner {
   }
 
   /**
-   * Sets a worker setting the stage reads through {@link StageContext#setting}, as ops would on the
-   * worker (a string, parsed by the setting's declaration).
+   * Sets a worker setting the stage reads through {@link StageContext#setting}. Checked when the
+   * stage runs, as a worker checks its settings when it starts: against the settings the stage (and
+   * the stages before it, see {@link Outcome#then}) declare, so an unknown name or a value that
+   * does not parse makes {@code run*} throw {@link InvalidWorkerSettingsException}.
    */
   public StageTestRunner workerSetting(String name, String value) {
     workerSettings.put(name, value);
@@ -103,14 +139,60 @@ public final class StageTestRunner {
   }
 
   /**
-   * Simulates a retry: the attempt number the stage sees and the progress its previous attempt
-   * reported ({@link StageContext#previousProgress()}).
+   * Makes the next attempt number {@code attempt} with {@code previousProgress} as the progress its
+   * previous attempt reported ({@link StageContext#previousProgress()}): a retry whose earlier
+   * attempts another runner (or nobody) ran. Resume files an ended earlier attempt of this stage
+   * left in the session are handed over as on a worker. Running attempts on one runner needs none
+   * of this: each {@code run*} call is the next attempt.
    */
   public StageTestRunner retryOf(int attempt, Progress previousProgress) {
     if (attempt < 2) throw new IllegalArgumentException("a retry is attempt 2 or later");
-    this.attempt = attempt;
+    this.nextAttempt = attempt;
     this.previousProgress = previousProgress;
     return this;
+  }
+
+  /**
+   * Cancels the pipeline after the stage's first {@code heartbeats} heartbeats (0: before it
+   * starts): the next heartbeat, and every later one, throws {@link StageCancelledException} as on
+   * a worker. For testing that a stage stops and lets the exception propagate: {@code
+   * runExpectingFailure(StageCancelledException.class)}. Applies to every later attempt of this
+   * runner.
+   */
+  public StageTestRunner cancelAfterHeartbeats(int heartbeats) {
+    if (heartbeats < 0) throw new IllegalArgumentException("heartbeats " + heartbeats + " < 0");
+    this.cancelAfter = heartbeats;
+    return this;
+  }
+
+  /**
+   * Simulates the stage's heartbeat timeout, measured in wall time: an attempt that goes longer
+   * than {@code timeout} without a heartbeat reaching the framework (from its start to the first,
+   * between two, or from the last until it returns) has timed out. Its next heartbeat throws {@link
+   * StageCancelledException}, and the {@code run*} call throws an {@link AssertionError} naming the
+   * gap, whatever the stage did. Off by default. Only heartbeats that reach the framework count:
+   * {@link StageContext#progress} sends at most one per {@value
+   * StageContext#PROGRESS_INTERVAL_MILLIS} ms, so choose a timeout well above that, as on a worker.
+   */
+  public StageTestRunner heartbeatTimeout(Duration timeout) {
+    return heartbeatTimeout(timeout, null);
+  }
+
+  /**
+   * {@link #heartbeatTimeout(Duration)} measured on {@code clock} (a test's fake clock, advanced by
+   * the stage under test), also the clock {@link StageContext#progress} throttles by; null for wall
+   * time.
+   */
+  public StageTestRunner heartbeatTimeout(Duration timeout, InstantSource clock) {
+    if (timeout.isNegative() || timeout.isZero())
+      throw new IllegalArgumentException("the heartbeat timeout must be positive");
+    this.heartbeatTimeout = timeout;
+    this.nanoTime = clock == null ? System::nanoTime : () -> nanos(clock.instant());
+    return this;
+  }
+
+  private static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 
   /** Adds an input file {@code inputs/<name>} with this content. */
@@ -165,9 +247,28 @@ public final class StageTestRunner {
     return sessionDir;
   }
 
-  /** Where the stage writes: {@code <session>/stages/<n>-<type>}. */
+  /** The stage's directory in the session, {@code <session>/<index>-<type>}, as on a worker. */
+  public Path stageDir() {
+    return sessionDir.resolve(index + "-" + stage.type());
+  }
+
+  /**
+   * Where the stage writes: {@code <stageDir>/attempt-<n>} of the latest attempt run (of the next
+   * one before any ran). A failed attempt's is deleted.
+   */
   public Path outputDir() {
-    return sessionDir.resolve("stages").resolve(index + "-" + stage.type());
+    return stageDir().resolve("attempt-" + (attempts > 0 ? attempts : upcomingAttempt()));
+  }
+
+  /** Every regular file attempts left in the stage's resume directories, for a retry to resume. */
+  public List<Path> resumeFiles() throws IOException {
+    if (!Files.isDirectory(stageDir())) return List.of();
+    try (Stream<Path> walk = Files.walk(stageDir())) {
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> stageDir().relativize(p).getName(0).toString().startsWith("resume-"))
+          .sorted()
+          .toList();
+    }
   }
 
   /**
@@ -179,21 +280,26 @@ public final class StageTestRunner {
   }
 
   /**
-   * Validates the options and runs the stage, expecting success.
+   * Runs the next attempt, expecting success.
    *
-   * @throws AssertionError when the options are invalid or the stage returned no result
+   * @throws AssertionError when the options are invalid or the attempt timed out ({@link
+   *     #heartbeatTimeout})
+   * @throws InvalidWorkerSettingsException when a worker setting is invalid
+   * @throws IllegalStateException when the stage returned no result (a worker retries that)
    * @throws Exception whatever the stage threw
    */
   public Outcome run() throws Exception {
-    Context context = prepare();
-    StageResult result = stage.run(new StageInput(inputs, new StageConfig(options)), context);
-    if (result == null) throw new AssertionError(stage.type() + " returned no result");
-    return new Outcome(this, result, context.heartbeats);
+    Attempt attempt = attempt();
+    if (attempt.failure != null) {
+      if (attempt.failure instanceof Exception e) throw e;
+      if (attempt.failure instanceof Error e) throw e;
+      throw new AssertionError(attempt.failure);
+    }
+    return new Outcome(this, attempt.result, attempt.heartbeats, attempt.outputDir);
   }
 
   /**
-   * Runs the stage expecting it to reject its input with a {@link BadInputException}, and checks
-   * that it left no files behind.
+   * Runs the next attempt expecting the stage to reject its input with a {@link BadInputException}.
    *
    * @return the exception, for assertions on its message
    * @throws AssertionError when the stage succeeded, threw something else, or left files
@@ -203,18 +309,17 @@ public final class StageTestRunner {
   }
 
   /**
-   * Runs the stage expecting it to throw {@code type}, and checks that it left no files behind.
+   * Runs the next attempt expecting the stage to throw {@code type}; the framework deletes what it
+   * wrote into its output directory (the kit checks that too) and keeps its resume files for the
+   * next attempt when the failure is transient (not bad input, a full disk or exhausted memory), as
+   * on a worker.
    *
-   * @throws AssertionError when the stage succeeded, threw something else, or left files
+   * @throws AssertionError when the stage succeeded, threw something else, left files, or the
+   *     attempt timed out ({@link #heartbeatTimeout})
    */
   public <T extends Throwable> T runExpectingFailure(Class<T> type) throws Exception {
-    Context context = prepare();
-    Throwable thrown = null;
-    try {
-      stage.run(new StageInput(inputs, new StageConfig(options)), context);
-    } catch (Throwable t) {
-      thrown = t;
-    }
+    Attempt attempt = attempt();
+    Throwable thrown = attempt.failure;
     if (thrown == null)
       throw new AssertionError(
           stage.type() + " succeeded, but " + type.getSimpleName() + " was expected");
@@ -230,21 +335,136 @@ public final class StageTestRunner {
       error.initCause(thrown);
       throw error;
     }
-    List<Path> left = filesIn(outputDir());
+    List<Path> left = filesIn(attempt.outputDir);
     if (!left.isEmpty())
       throw new AssertionError(
           stage.type() + " failed but left files in its output directory: " + left);
     return type.cast(thrown);
   }
 
-  private Context prepare() throws IOException {
+  /** One attempt's result or failure, with the heartbeats it delivered. */
+  private record Attempt(
+      StageResult result, Throwable failure, List<Progress> heartbeats, Path outputDir) {}
+
+  private Attempt attempt() throws IOException {
     List<OptionProblem> problems = validateFirst ? validate() : List.of();
     if (!problems.isEmpty()) throw new AssertionError("the options are invalid: " + problems);
-    Files.createDirectories(outputDir());
-    List<Path> stale = filesIn(outputDir());
-    if (!stale.isEmpty())
-      throw new AssertionError("the output directory is not empty at the start: " + stale);
-    return new Context();
+    WorkerSettingValues settings = checkedSettings();
+    int number = upcomingAttempt();
+    Optional<Progress> previous = Optional.ofNullable(previousProgress);
+    nextAttempt = 0;
+    attempts = number;
+    Files.createDirectories(sessionDir);
+    SimulatedChannel channel = new SimulatedChannel(previous);
+    try (AttemptDirs.Attempt dirs = attemptDirs.start(stageDir(), number)) {
+      AttemptContext context =
+          new AttemptContext(
+              sessionDir,
+              dirs.outputDir(),
+              dirs.resumeDir(),
+              pipeline,
+              number,
+              channel,
+              settings,
+              stage.type(),
+              nanoTime);
+      StageInput input = new StageInput(inputs, new StageConfig(options));
+      StageResult result = null;
+      Throwable failure = null;
+      channel.start();
+      try {
+        result = AttemptRunner.run(stage, input, context, dirs);
+      } catch (Throwable t) {
+        failure = t;
+      }
+      channel.end();
+      previousProgress = channel.last().orElse(previousProgress);
+      if (channel.timedOut != null) {
+        AssertionError error =
+            new AssertionError(
+                stage.type()
+                    + " attempt "
+                    + number
+                    + " went "
+                    + channel.timedOut.toMillis()
+                    + " ms without a heartbeat; its heartbeat timeout is "
+                    + heartbeatTimeout.toMillis()
+                    + " ms: on a worker the attempt would have timed out");
+        if (failure != null) error.initCause(failure);
+        throw error;
+      }
+      return new Attempt(result, failure, channel.heartbeats, dirs.outputDir());
+    }
+  }
+
+  private int upcomingAttempt() {
+    return nextAttempt > 0 ? nextAttempt : attempts + 1;
+  }
+
+  private WorkerSettingValues checkedSettings() {
+    return WorkerSettingValues.check(workerSettings, pipelineStages);
+  }
+
+  /**
+   * Heartbeats as the test kit delivers them: recorded, with the simulated cancellation and
+   * heartbeat timeout. Used on the attempt's thread.
+   */
+  private final class SimulatedChannel implements HeartbeatChannel {
+    private final Optional<Progress> previous;
+    private final List<Progress> heartbeats = new ArrayList<>();
+    private long lastBeat;
+    private boolean cancelled;
+    private Duration timedOut;
+
+    SimulatedChannel(Optional<Progress> previous) {
+      this.previous = previous;
+    }
+
+    void start() {
+      lastBeat = nanoTime.getAsLong();
+    }
+
+    void end() {
+      checkGap();
+    }
+
+    @Override
+    public void heartbeat(Progress progress) {
+      checkGap();
+      if (timedOut != null) {
+        throw new StageCancelledException(
+            "the attempt timed out: no heartbeat for "
+                + timedOut.toMillis()
+                + " ms (heartbeat timeout "
+                + heartbeatTimeout.toMillis()
+                + " ms, simulated by the test kit)");
+      }
+      cancelled |= cancelAfter >= 0 && heartbeats.size() >= cancelAfter;
+      if (cancelled) {
+        throw new StageCancelledException("the pipeline was cancelled (simulated by the test kit)");
+      }
+      heartbeats.add(progress);
+    }
+
+    private void checkGap() {
+      long now = nanoTime.getAsLong();
+      if (heartbeatTimeout != null && timedOut == null) {
+        Duration gap = Duration.ofNanos(now - lastBeat);
+        if (gap.compareTo(heartbeatTimeout) > 0) timedOut = gap;
+      }
+      lastBeat = now;
+    }
+
+    Optional<Progress> last() {
+      return heartbeats.isEmpty()
+          ? Optional.empty()
+          : Optional.of(heartbeats.get(heartbeats.size() - 1));
+    }
+
+    @Override
+    public Optional<Progress> previous() {
+      return previous;
+    }
   }
 
   private String relative(Path file) {
@@ -258,16 +478,19 @@ public final class StageTestRunner {
     }
   }
 
-  /** What a successful run produced. Immutable. */
+  /** What a successful attempt produced. Immutable. */
   public static final class Outcome {
     private final StageTestRunner runner;
     private final StageResult result;
     private final List<Progress> heartbeats;
+    private final Path outputDir;
 
-    private Outcome(StageTestRunner runner, StageResult result, List<Progress> heartbeats) {
+    private Outcome(
+        StageTestRunner runner, StageResult result, List<Progress> heartbeats, Path outputDir) {
       this.runner = runner;
       this.result = result;
       this.heartbeats = List.copyOf(heartbeats);
+      this.outputDir = outputDir;
     }
 
     public StageResult result() {
@@ -278,29 +501,33 @@ public final class StageTestRunner {
       return result.metrics();
     }
 
+    /** The stage's outputs, followed by the artifacts it did not consume. */
     public List<Artifact> outputs() {
       return result.outputs();
     }
 
-    /** Every progress the stage reported, in order. */
+    /** Every progress that reached the framework, in order ({@code progress} is throttled). */
     public List<Progress> heartbeats() {
       return heartbeats;
     }
 
-    /** Output artifact paths relative to the stage's output directory. */
+    /**
+     * Output artifact paths relative to the attempt's output directory (artifacts passed through
+     * keep their session-relative path).
+     */
     public List<String> outputNames() {
-      String prefix = runner.relative(runner.outputDir()) + "/";
+      String prefix = runner.relative(outputDir) + "/";
       return result.outputs().stream()
           .map(a -> a.path().startsWith(prefix) ? a.path().substring(prefix.length()) : a.path())
           .toList();
     }
 
-    /** A file in the stage's output directory. */
+    /** A file in the attempt's output directory. */
     public Path file(String relative) {
-      return runner.outputDir().resolve(relative);
+      return outputDir.resolve(relative);
     }
 
-    /** A file in the stage's output directory as UTF-8 text. */
+    /** A file in the attempt's output directory as UTF-8 text. */
     public String text(String relative) throws IOException {
       return Files.readString(file(relative));
     }
@@ -310,99 +537,11 @@ public final class StageTestRunner {
       StageTestRunner nextRunner = new StageTestRunner(next, runner.sessionDir, runner.index + 1);
       nextRunner.inputs.addAll(result.outputs());
       nextRunner.workerSettings.putAll(runner.workerSettings);
+      nextRunner.pipelineStages.addAll(0, runner.pipelineStages);
       nextRunner.pipeline = runner.pipeline;
+      nextRunner.heartbeatTimeout = runner.heartbeatTimeout;
+      nextRunner.nanoTime = runner.nanoTime;
       return nextRunner;
-    }
-  }
-
-  /** The stage's view of the run; enforces the session-directory confinement a worker enforces. */
-  private final class Context implements StageContext {
-    private final List<Progress> heartbeats = new ArrayList<>();
-    private final OutputDigests digests = new OutputDigests();
-    private final System.Logger logger = System.getLogger("dev.locality.stage." + stage.type());
-
-    @Override
-    public Path sessionDir() {
-      return sessionDir;
-    }
-
-    @Override
-    public Path outputDir() {
-      return StageTestRunner.this.outputDir();
-    }
-
-    @Override
-    public Path resolve(Artifact artifact) {
-      Path path = sessionDir.resolve(artifact.path()).normalize();
-      if (!path.startsWith(sessionDir) || path.equals(sessionDir))
-        throw new BadInputException(
-            "artifact path '" + artifact.path() + "' points outside the session directory");
-      return path;
-    }
-
-    @Override
-    public Path resumeDir() {
-      return sessionDir.resolve(".partial");
-    }
-
-    @Override
-    public HashingOutputStream createOutput(Path file) throws IOException {
-      return digests.create(inside(file));
-    }
-
-    @Override
-    public HashingOutputStream resumeOutput(Path file, long keep) throws IOException {
-      return digests.resume(inside(file), keep, this::keepAlive);
-    }
-
-    @Override
-    public Artifact artifact(Path file, long rows) throws IOException {
-      return digests.describe(sessionDir, inside(file), rows, this::keepAlive);
-    }
-
-    private Path inside(Path file) {
-      Path absolute = sessionDir.resolve(file).toAbsolutePath().normalize();
-      if (!absolute.startsWith(sessionDir) || absolute.equals(sessionDir))
-        throw new IllegalArgumentException(file + " is not inside the session directory");
-      return absolute;
-    }
-
-    private void keepAlive() {
-      heartbeat(
-          heartbeats.isEmpty()
-              ? previousProgress().orElse(Progress.bytes(0, -1))
-              : heartbeats.get(heartbeats.size() - 1));
-    }
-
-    @Override
-    public PipelineInfo pipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public int attempt() {
-      return attempt;
-    }
-
-    @Override
-    public void heartbeat(Progress progress) {
-      heartbeats.add(progress);
-    }
-
-    @Override
-    public Optional<Progress> previousProgress() {
-      return Optional.ofNullable(previousProgress);
-    }
-
-    @Override
-    public <T> T setting(SettingSpec<T> setting) {
-      String raw = workerSettings.get(setting.name());
-      return raw == null ? setting.defaultValue() : setting.parse(raw);
-    }
-
-    @Override
-    public System.Logger logger() {
-      return logger;
     }
   }
 }

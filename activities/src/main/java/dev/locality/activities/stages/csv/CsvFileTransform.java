@@ -2,7 +2,6 @@ package dev.locality.activities.stages.csv;
 
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.OutputOpener;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.ByteSizes;
 import java.io.BufferedReader;
@@ -21,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
@@ -47,7 +47,7 @@ final class CsvFileTransform {
   private final TransformCsvConfig settings;
   private final int dedupeMemoryKeys;
   private final long maxRecordBytes;
-  private final ProgressReporter progress;
+  private final LongConsumer progress;
   private final Logger log;
   private final OutputOpener outputFiles;
   private final List<String> firstRejects = new ArrayList<>();
@@ -66,7 +66,7 @@ final class CsvFileTransform {
       TransformCsvConfig settings,
       int dedupeMemoryKeys,
       long maxRecordBytes,
-      ProgressReporter progress,
+      LongConsumer progress,
       Logger log,
       OutputOpener outputFiles) {
     this.outputFiles = outputFiles;
@@ -122,7 +122,7 @@ final class CsvFileTransform {
           CSVRecord row = next(records, parser, name, line);
           if (row == null) break;
           rowsIn++;
-          if ((rowsIn & 0xFF) == 0) progress.report(rowsIn);
+          if ((rowsIn & 0xFF) == 0) progress.accept(rowsIn);
           if (row.size() != header.size()) {
             reject(rejects, name, line, fieldCountReason(row.size(), header.size()), row);
             continue;
@@ -182,7 +182,7 @@ final class CsvFileTransform {
               + rejected);
     }
     bytesOut += Files.size(output);
-    progress.report(rowsIn);
+    progress.accept(rowsIn);
     return new FileResult(output, out, rejected > 0 ? rejectsPath : null, rejected);
   }
 

@@ -1,12 +1,11 @@
 package dev.locality.activities.stages.csv;
 
 import dev.locality.activities.stages.internal.ArtifactNames;
-import dev.locality.activities.stages.internal.OutputCleanup;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
@@ -56,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * {@code rejects} artifact so that {@code upload} publishes it next to the output. Names are
  * planned for all inputs first and never collide ({@link OutputNames}): when an input already has
  * that name the rejects go to {@code <name>.rejects-2.csv}; a name over 255 bytes is shortened with
- * a hash. Artifacts that are not data pass through unchanged.
+ * a hash. Artifacts that are not data pass through unchanged (the framework appends them).
  *
  * <p>Bad input (the stage fails, leaving no file): an empty file, duplicate header names, an
  * unknown column in any option, an expression that does not compile, a bad type or option value,
@@ -102,58 +101,56 @@ public final class TransformCsvStage implements Stage {
     TransformCsvConfig settings = TransformCsvConfig.read(input.config());
     int memoryKeys = (int) (long) context.setting(TransformCsvOptions.DEDUPE_MEMORY_KEYS);
     long maxRecordBytes = context.setting(TransformCsvOptions.MAX_CSV_FIELD_BYTES);
-    try {
-      ProgressReporter progress = ProgressReporter.rows(context);
-      progress.reportNow(0);
-      CsvFileTransform transform =
-          new CsvFileTransform(
-              settings, memoryKeys, maxRecordBytes, progress, LOG, context::createOutput);
-      List<Artifact> data = input.artifacts().stream().filter(Artifact::holdsData).toList();
-      List<String> names = ArtifactNames.relativeToCommonParent(data);
-      OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
-      List<Artifact> outputs = new ArrayList<>();
-      long bytesIn = 0;
-      for (int i = 0; i < names.size(); i++) {
-        Artifact artifact = data.get(i);
-        Path source = context.resolve(artifact);
-        bytesIn += Files.size(source);
-        OutputNames.Planned p = planned.get(i);
-        CsvFileTransform.FileResult result =
-            transform.transform(
-                source,
-                artifact.fileName(),
-                inside(context, p.output(), names.get(i)),
-                inside(context, p.rejects(), names.get(i)),
-                inside(context, p.scratch(), names.get(i)));
-        outputs.add(context.artifact(result.output(), result.rowsOut()));
-        if (result.rejects() != null) {
-          outputs.add(
-              context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
-        }
+    context.heartbeat(Progress.rows(0));
+    CsvFileTransform transform =
+        new CsvFileTransform(
+            settings,
+            memoryKeys,
+            maxRecordBytes,
+            context::progressRows,
+            LOG,
+            context::createOutput);
+    List<Artifact> data = input.artifacts();
+    List<String> names = ArtifactNames.relativeToCommonParent(data);
+    OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
+    List<Artifact> outputs = new ArrayList<>();
+    long bytesIn = 0;
+    for (int i = 0; i < names.size(); i++) {
+      Artifact artifact = data.get(i);
+      Path source = context.resolve(artifact);
+      bytesIn += Files.size(source);
+      OutputNames.Planned p = planned.get(i);
+      CsvFileTransform.FileResult result =
+          transform.transform(
+              source,
+              artifact.fileName(),
+              inside(context, p.output(), names.get(i)),
+              inside(context, p.rejects(), names.get(i)),
+              inside(context, p.scratch(), names.get(i)));
+      outputs.add(context.artifact(result.output(), result.rowsOut()));
+      if (result.rejects() != null) {
+        outputs.add(
+            context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
       }
-      transform.checkRejectsAtEnd();
-      input.artifacts().stream().filter(a -> !a.holdsData()).forEach(outputs::add);
-      progress.reportNow(transform.rowsIn());
-      if (settings.dedupe() != null) {
-        LOG.info(
-            "rows filtered {} = {} by the filter + {} duplicates",
-            transform.rowsFiltered(),
-            transform.rowsFiltered() - transform.rowsDeduplicated(),
-            transform.rowsDeduplicated());
-      }
-      return StageResult.of(
-          outputs,
-          new StageMetrics(
-              bytesIn,
-              transform.bytesOut(),
-              transform.rowsIn(),
-              transform.rowsOut(),
-              transform.rowsFiltered(),
-              transform.rowsRejected()));
-    } catch (Throwable t) {
-      OutputCleanup.deleteContents(context.outputDir(), t);
-      throw t;
     }
+    transform.checkRejectsAtEnd();
+    context.heartbeat(Progress.rows(transform.rowsIn()));
+    if (settings.dedupe() != null) {
+      LOG.info(
+          "rows filtered {} = {} by the filter + {} duplicates",
+          transform.rowsFiltered(),
+          transform.rowsFiltered() - transform.rowsDeduplicated(),
+          transform.rowsDeduplicated());
+    }
+    return StageResult.of(
+        outputs,
+        new StageMetrics(
+            bytesIn,
+            transform.bytesOut(),
+            transform.rowsIn(),
+            transform.rowsOut(),
+            transform.rowsFiltered(),
+            transform.rowsRejected()));
   }
 
   private static Path inside(StageContext context, String name, String input) {

@@ -3,10 +3,9 @@ package dev.locality.activities.stages.decompress;
 import dev.locality.activities.stages.internal.ArtifactNames;
 import dev.locality.activities.stages.internal.EntryGlobs;
 import dev.locality.activities.stages.internal.Options;
-import dev.locality.activities.stages.internal.OutputCleanup;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
@@ -48,18 +47,18 @@ import org.slf4j.LoggerFactory;
  * MiB), {@code maxArchiveEntries} (integer, default 100000: archive entries read in total). They
  * are checked while streaming, so a decompression bomb stops early.
  *
- * <p>Every data input artifact is processed; others (rejects) pass through. A compressed single
- * file gives one output named like the input without its compression suffix ({@code sales.csv.gz}
- * gives {@code sales.csv}); an archive gives one output per included regular entry, at the entry's
- * relative path. Multi-member gzip files are read to the end.
+ * <p>Every data input artifact is processed; the framework passes others (rejects) through. A
+ * compressed single file gives one output named like the input without its compression suffix
+ * ({@code sales.csv.gz} gives {@code sales.csv}); an archive gives one output per included regular
+ * entry, at the entry's relative path. Multi-member gzip files are read to the end.
  *
  * <p>Bad input ({@link dev.locality.stage.BadInputException}, never retried): content that is not a
  * supported format (with {@code format: auto}); corrupt or truncated data, naming the format, the
  * input, the entry and the compressed offset reached; entries with absolute paths or {@code ..}
  * escaping the output directory; symbolic and hard link entries (zip links are detected only in
  * plain zip files, which are read through their central directory); two entries extracting to the
- * same path; a limit above hit. Whatever the stage wrote is deleted on failure. Heartbeats carry
- * compressed bytes read out of the inputs' total size. Thread-safe and stateless.
+ * same path; a limit above hit. Whatever the stage wrote is deleted on failure (by the framework).
+ * Heartbeats carry compressed bytes read out of the inputs' total size. Thread-safe and stateless.
  */
 public final class DecompressStage implements Stage {
   public static final String TYPE = "decompress";
@@ -90,43 +89,37 @@ public final class DecompressStage implements Stage {
     CompressionFormat format =
         CompressionFormat.fromOption(Options.read(input.config(), DecompressOptions.FORMAT));
     EntryGlobs include = EntryGlobs.of(Options.read(input.config(), DecompressOptions.INCLUDE));
-    List<Artifact> artifacts = input.artifacts().stream().filter(Artifact::holdsData).toList();
-    try {
-      List<Path> sources = new ArrayList<>();
-      long bytesIn = 0;
-      for (Artifact artifact : artifacts) {
-        Path source = context.resolve(artifact);
-        sources.add(source);
-        bytesIn += Files.size(source);
-      }
-      ProgressReporter progress = ProgressReporter.bytes(context, bytesIn);
-      progress.reportNow(0);
-      Extraction extraction =
-          new Extraction(
-              context.outputDir(),
-              context::createOutput,
-              include,
-              DecompressionLimits.from(context),
-              progress,
-              LOG);
-      List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
-      for (int i = 0; i < artifacts.size(); i++) {
-        extraction.process(
-            sources.get(i),
-            artifacts.get(i).fileName(),
-            CompressionFormat.stripSuffix(names.get(i)),
-            format);
-      }
-      progress.reportNow(bytesIn);
-      List<Artifact> outputs = new ArrayList<>();
-      for (Path output : extraction.outputs()) {
-        outputs.add(context.artifact(output, -1));
-      }
-      input.artifacts().stream().filter(a -> !a.holdsData()).forEach(outputs::add);
-      return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
-    } catch (Throwable t) {
-      OutputCleanup.deleteContents(context.outputDir(), t);
-      throw t;
+    List<Artifact> artifacts = input.artifacts();
+    List<Path> sources = new ArrayList<>();
+    long bytesIn = 0;
+    for (Artifact artifact : artifacts) {
+      Path source = context.resolve(artifact);
+      sources.add(source);
+      bytesIn += Files.size(source);
     }
+    long total = bytesIn;
+    context.heartbeat(Progress.bytes(0, total));
+    Extraction extraction =
+        new Extraction(
+            context.outputDir(),
+            context::createOutput,
+            include,
+            DecompressionLimits.from(context),
+            done -> context.progress(done, total),
+            LOG);
+    List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
+    for (int i = 0; i < artifacts.size(); i++) {
+      extraction.process(
+          sources.get(i),
+          artifacts.get(i).fileName(),
+          CompressionFormat.stripSuffix(names.get(i)),
+          format);
+    }
+    context.heartbeat(Progress.bytes(total, total));
+    List<Artifact> outputs = new ArrayList<>();
+    for (Path output : extraction.outputs()) {
+      outputs.add(context.artifact(output, -1));
+    }
+    return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
   }
 }

@@ -4,7 +4,6 @@ import dev.locality.activities.stages.decompress.CompressionFormat.Archive;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.EntryGlobs;
 import dev.locality.activities.stages.internal.OutputOpener;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.stage.BadInputException;
 import java.io.BufferedInputStream;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.ArchiveException;
@@ -49,7 +49,7 @@ final class Extraction {
   private final OutputOpener outputFiles;
   private final EntryGlobs include;
   private final DecompressionLimits limits;
-  private final ProgressReporter progress;
+  private final LongConsumer progress;
   private final Logger log;
   private final List<Path> outputs = new ArrayList<>();
   private long bytesDoneBefore;
@@ -62,7 +62,7 @@ final class Extraction {
       OutputOpener outputFiles,
       EntryGlobs include,
       DecompressionLimits limits,
-      ProgressReporter progress,
+      LongConsumer progress,
       Logger log) {
     this.outputDir = outputDir;
     this.outputFiles = outputFiles;
@@ -125,7 +125,7 @@ final class Extraction {
     }
     if (zipFromFile) extractZipFile(source, name, size);
     bytesDoneBefore += size;
-    progress.report(bytesDoneBefore);
+    progress.accept(bytesDoneBefore);
   }
 
   private String detectCompressor(InputStream buffered) throws IOException {
@@ -242,7 +242,7 @@ final class Extraction {
           write(entryIn, target, reading, entryName, entry);
         }
         compressedDone = entryEnd;
-        progress.report(bytesDoneBefore + compressedDone);
+        progress.accept(bytesDoneBefore + compressedDone);
       }
     }
   }
@@ -384,7 +384,7 @@ final class Extraction {
     }
 
     void reportProgress() {
-      progress.report(bytesDoneBefore + consumed());
+      progress.accept(bytesDoneBefore + consumed());
     }
 
     BadInputException corrupt(Throwable e, String entryName) throws IOException {

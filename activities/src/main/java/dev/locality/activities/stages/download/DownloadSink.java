@@ -1,8 +1,8 @@
 package dev.locality.activities.stages.download;
 
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.HashingOutputStream;
+import dev.locality.stage.Progress;
 import dev.locality.stage.StageContext;
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,14 +20,13 @@ final class DownloadSink implements Closeable {
   private final DownloadLimit limit;
   private final StageContext context;
   private HashingOutputStream out;
-  private ProgressReporter progress;
+  private long total = -1;
   private long transferred;
 
   private DownloadSink(PartialDownload partial, DownloadLimit limit, StageContext context) {
     this.partial = partial;
     this.limit = limit;
     this.context = context;
-    this.progress = ProgressReporter.bytes(context, -1);
   }
 
   /**
@@ -40,13 +39,13 @@ final class DownloadSink implements Closeable {
       PartialDownload partial, long offset, DownloadLimit limit, StageContext context)
       throws IOException {
     DownloadSink sink = new DownloadSink(partial, limit, context);
-    sink.progress.reportNow(0);
+    sink.heartbeat(0);
     try {
       sink.out = context.resumeOutput(partial.data(), offset);
     } catch (IOException e) {
       throw new IOException("cannot resume " + partial.data() + ": " + e.getMessage(), e);
     }
-    sink.progress.report(offset);
+    context.progress(offset, sink.total);
     return sink;
   }
 
@@ -73,8 +72,8 @@ final class DownloadSink implements Closeable {
    */
   void expectTotal(long total) {
     limit.checkAnnounced(total);
-    progress = ProgressReporter.bytes(context, total);
-    progress.reportNow(size());
+    this.total = total;
+    heartbeat(size());
   }
 
   /**
@@ -86,7 +85,7 @@ final class DownloadSink implements Closeable {
     limit.checkReceived(size() + length);
     out.write(buffer, offset, length);
     transferred += length;
-    progress.report(size());
+    context.progress(size(), total);
   }
 
   /** The SHA-256 of the whole file; call once, after the last write. */
@@ -99,12 +98,17 @@ final class DownloadSink implements Closeable {
    * waiting never starves the heartbeat. Throws what the heartbeat throws (a cancellation).
    */
   void keepAlive() {
-    progress.reportNow(size());
+    heartbeat(size());
   }
 
   /** Heartbeats the final count. */
   void finish() {
-    progress.reportNow(size());
+    heartbeat(size());
+  }
+
+  /** Heartbeats {@code done} of the total now, unthrottled. */
+  private void heartbeat(long done) {
+    context.heartbeat(Progress.bytes(done, total));
   }
 
   @Override

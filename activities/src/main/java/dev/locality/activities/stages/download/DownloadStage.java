@@ -2,8 +2,6 @@ package dev.locality.activities.stages.download;
 
 import dev.locality.activities.stages.internal.AllowedFileRoots;
 import dev.locality.activities.stages.internal.Options;
-import dev.locality.activities.stages.internal.OutputCleanup;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
 import dev.locality.activities.stages.net.HostPolicy;
@@ -12,6 +10,7 @@ import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
@@ -45,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The file is stored under the last segment of the URL's path ({@code sales.csv.gz}), or {@code
- * download} when the path has none. Input artifacts are ignored. Metrics: bytes in = bytes this
- * attempt transferred from the source, bytes out = size of the file.
+ * download} when the path has none. Input artifacts are ignored (all of them: it {@linkplain
+ * #consumes consumes} every kind, so none is passed on). Metrics: bytes in = bytes this attempt
+ * transferred from the source, bytes out = size of the file.
  *
- * <p><b>Resuming.</b> Network downloads are written to {@code <session>/.partial/} (see {@link
+ * <p><b>Resuming.</b> Network downloads are written to the attempt's resume directory (see {@link
  * PartialDownload}) and moved into the output directory when complete and verified. A retried
  * attempt on the same worker continues after the bytes the previous one received: over HTTP with
  * {@code Range} and {@code If-Range} (strong ETag or Last-Modified; a server that answers 200
@@ -147,6 +147,12 @@ public final class DownloadStage implements Stage {
     }
   }
 
+  /** Every input: the download ignores them all, rejects included, and passes none on. */
+  @Override
+  public boolean consumes(Artifact artifact) {
+    return true;
+  }
+
   @Override
   public StageResult run(StageInput input, StageContext context) throws Exception {
     StageConfig config = input.config();
@@ -160,14 +166,9 @@ public final class DownloadStage implements Stage {
     Duration idleTimeout = Options.read(config, DownloadOptions.IDLE_TIMEOUT);
     Path target = context.outputDir().resolve(source.fileName());
     DownloadLimit limit = DownloadLimit.of(context, source.toString());
-    try {
-      return source.kind() == SourceUrl.Kind.FILE
-          ? copyLocal(source, target, expectedSha, limit, context)
-          : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
-    } catch (Throwable t) {
-      OutputCleanup.deleteContents(context.outputDir(), t);
-      throw t;
-    }
+    return source.kind() == SourceUrl.Kind.FILE
+        ? copyLocal(source, target, expectedSha, limit, context)
+        : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
   }
 
   private StageResult fetchRemote(
@@ -281,10 +282,9 @@ public final class DownloadStage implements Stage {
       InputStream in, Path target, MessageDigest digest, long size, StageContext context)
       throws IOException {
     try (OutputStream out = context.createOutput(target)) {
-      ProgressReporter progress = ProgressReporter.bytes(context, size);
-      progress.reportNow(0);
-      long bytes = StreamCopy.copy(in, out, digest, progress::report);
-      progress.reportNow(bytes);
+      context.heartbeat(Progress.bytes(0, size));
+      long bytes = StreamCopy.copy(in, out, digest, done -> context.progress(done, size));
+      context.heartbeat(Progress.bytes(bytes, size));
       return bytes;
     }
   }

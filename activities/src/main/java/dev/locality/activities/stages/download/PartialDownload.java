@@ -25,9 +25,6 @@ import java.util.Properties;
  * (and with it any leftover) is deleted when the session closes. Not thread-safe: one per attempt.
  */
 public final class PartialDownload {
-  /** Where the stage test kit keeps resume files: {@code <session>/.partial/<n>-<type>}. */
-  static final String DIR = ".partial";
-
   private static final String URL = "urlSha256";
   private static final String ETAG = "etag";
   private static final String LAST_MODIFIED = "lastModified";

@@ -28,7 +28,8 @@ record SourceUrl(URI uri, Kind kind) {
   /**
    * Parses and checks a URL.
    *
-   * @throws IllegalArgumentException with a message fit for a {@code Problem} on option {@code url}
+   * @throws IllegalArgumentException with a message fit for an {@code OptionProblem} on option
+   *     {@code url}
    */
   static SourceUrl parse(String raw) {
     URI uri;

@@ -37,7 +37,8 @@ final class TargetTemplate {
   /**
    * Parses a template.
    *
-   * @throws IllegalArgumentException with a message fit for a {@code Problem} on option {@code to}
+   * @throws IllegalArgumentException with a message fit for an {@code OptionProblem} on option
+   *     {@code to}
    */
   static TargetTemplate parse(String template) {
     Matcher m = PLACEHOLDER.matcher(template);

@@ -1,7 +1,6 @@
 package dev.locality.activities.stages.upload;
 
 import dev.locality.activities.stages.internal.Options;
-import dev.locality.activities.stages.internal.ProgressReporter;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.activities.stages.s3.S3Location;
@@ -11,6 +10,7 @@ import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.PipelineInfo;
+import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Placeholders: {@code {name}} (pipeline name), {@code {runId}}, {@code {workflowId}}, {@code
  * {file}} (artifact file name), {@code {date}} (yyyy-MM-dd in UTC, when the attempt runs). Without
- * {@code {file}} the stage takes exactly one data input (rejects files go next to it). Returns the
- * written URIs as output URIs and passes its input artifacts on unchanged. Heartbeats carry bytes
- * written out of the inputs' total.
+ * {@code {file}} the stage takes exactly one data input (rejects files go next to it). It
+ * {@linkplain #consumes consumes} every artifact, rejects included, returns the written URIs as
+ * output URIs and passes its input artifacts on unchanged. Heartbeats carry bytes written out of
+ * the inputs' total.
  *
  * <p><b>Atomic publication.</b> A file is written to a temporary file in the target directory
  * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter}). An
@@ -118,6 +119,12 @@ public final class UploadStage implements Stage {
     }
   }
 
+  /** Every artifact: rejects are published next to the data. */
+  @Override
+  public boolean consumes(Artifact artifact) {
+    return true;
+  }
+
   @Override
   public StageResult run(StageInput input, StageContext context) throws Exception {
     TargetTemplate template;
@@ -151,7 +158,7 @@ public final class UploadStage implements Stage {
       uploads.add(new Upload(e.getValue(), source, size, e.getKey()));
       total += size;
     }
-    ProgressReporter progress = ProgressReporter.bytes(context, total);
+    ByteProgress progress = new ByteProgress(context, total);
     progress.reportNow(0);
     long done =
         template.isS3()
@@ -165,17 +172,30 @@ public final class UploadStage implements Stage {
   /** One artifact and where it goes. */
   private record Upload(Artifact artifact, Path source, long size, String target) {}
 
+  /** Bytes uploaded out of the total, as the stage's progress. */
+  private record ByteProgress(StageContext context, long total) {
+    /** Throttled by the context. */
+    void report(long done) {
+      context.progress(done, total);
+    }
+
+    /** Heartbeats now. */
+    void reportNow(long done) {
+      context.heartbeat(Progress.bytes(done, total));
+    }
+  }
+
   /**
    * Reports one file's bytes sent as the stage's progress (throttled) and performs the fence check
    * before the file's commit: an unthrottled heartbeat, which throws when this worker no longer
    * holds the session. Not thread-safe.
    */
   private static final class UploadProgress implements LongConsumer {
-    private final ProgressReporter progress;
+    private final ByteProgress progress;
     private final long before;
     private long done;
 
-    UploadProgress(ProgressReporter progress, long before) {
+    UploadProgress(ByteProgress progress, long before) {
       this.progress = progress;
       this.before = before;
       this.done = before;
@@ -194,7 +214,7 @@ public final class UploadStage implements Stage {
   }
 
   private long publishFiles(
-      List<Upload> uploads, boolean overwrite, ProgressReporter progress, StageContext context)
+      List<Upload> uploads, boolean overwrite, ByteProgress progress, StageContext context)
       throws IOException {
     java.util.Set<Upload> skip = new java.util.HashSet<>();
     if (!overwrite) {
@@ -226,7 +246,7 @@ public final class UploadStage implements Stage {
    *
    * @throws BadInputException when it exists with other content
    */
-  private static boolean alreadyUploaded(Path target, Upload u, ProgressReporter progress)
+  private static boolean alreadyUploaded(Path target, Upload u, ByteProgress progress)
       throws IOException {
     if (!Files.exists(target)) return false;
     if (Files.size(target) == u.size()
@@ -243,7 +263,7 @@ public final class UploadStage implements Stage {
       TargetTemplate template,
       List<Upload> uploads,
       boolean overwrite,
-      ProgressReporter progress,
+      ByteProgress progress,
       StageContext context)
       throws IOException {
     S3Uploader uploader =
@@ -287,7 +307,7 @@ public final class UploadStage implements Stage {
   }
 
   /** The artifact's SHA-256 when it describes the file, else computed (heartbeating meanwhile). */
-  private static String sha256(Upload u, ProgressReporter progress) throws IOException {
+  private static String sha256(Upload u, ByteProgress progress) throws IOException {
     Artifact a = u.artifact();
     if (Sha256.isHex(a.sha256()) && a.bytes() == u.size())
       return a.sha256().toLowerCase(java.util.Locale.ROOT);

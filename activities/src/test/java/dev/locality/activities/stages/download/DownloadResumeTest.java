@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.locality.activities.stages.TestFiles;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3Settings;
 import dev.locality.stage.BadInputException;
@@ -171,7 +170,7 @@ class DownloadResumeTest {
     assertThat(second.metrics().bytesIn()).isEqualTo(DATA.length - kept);
     assertThat(second.metrics().bytesOut()).isEqualTo(DATA.length);
     assertThat(second.outputs().get(0).sha256()).isEqualTo(sha256(DATA));
-    assertThat(TestFiles.filesIn(first.sessionDir().resolve(PartialDownload.DIR))).isEmpty();
+    assertThat(first.resumeFiles()).isEmpty();
   }
 
   private StageTestRunner runner(String url, Map<String, String> settings) {
@@ -185,7 +184,7 @@ class DownloadResumeTest {
 
   private static long partialBytes(StageTestRunner run) throws IOException {
     Path part =
-        TestFiles.filesIn(run.sessionDir().resolve(PartialDownload.DIR)).stream()
+        run.resumeFiles().stream()
             .filter(p -> p.toString().endsWith(".part"))
             .findFirst()
             .orElseThrow(() -> new AssertionError("the cut attempt left no partial file"));

@@ -2,15 +2,22 @@ package dev.locality.activities.stages.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locality.activities.stages.AttemptSimulator;
 import dev.locality.activities.stages.TestFiles;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3TestServer;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.OptionSpec;
+import dev.locality.stage.Progress;
+import dev.locality.stage.Stage;
+import dev.locality.stage.StageContext;
+import dev.locality.stage.StageInput;
+import dev.locality.stage.StageResult;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,11 +55,56 @@ class DownloadStageS3Test {
     return runner;
   }
 
-  private AttemptSimulator attempts() throws IOException {
-    return new AttemptSimulator(new DownloadStage(), tmp)
-        .option("url", URL)
-        .option("sha256", sha256(DATA))
-        .workerSettings(s3.workerSettings());
+  /**
+   * Attempts of the download in one session whose first attempt failed transiently after receiving
+   * {@code prefix} of the object with this ETag: it left the partial file and heartbeat a download
+   * would have.
+   */
+  private StageTestRunner attemptsAfterOneThatLeft(byte[] prefix, String etag) throws Exception {
+    StageTestRunner runner =
+        StageTestRunner.of(new FirstAttemptCutShort(prefix, etag), tmp)
+            .option("url", URL)
+            .option("sha256", sha256(DATA));
+    s3.workerSettings().forEach(runner::workerSetting);
+    runner.runExpectingFailure(IOException.class);
+    return runner;
+  }
+
+  /** The download stage, except that attempt 1 stops after {@code prefix} as if cut. */
+  private static final class FirstAttemptCutShort implements Stage {
+    private final DownloadStage download = new DownloadStage();
+    private final byte[] prefix;
+    private final String etag;
+
+    FirstAttemptCutShort(byte[] prefix, String etag) {
+      this.prefix = prefix;
+      this.etag = etag;
+    }
+
+    @Override
+    public String type() {
+      return download.type();
+    }
+
+    @Override
+    public String description() {
+      return download.description();
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return download.options();
+    }
+
+    @Override
+    public StageResult run(StageInput input, StageContext context) throws Exception {
+      if (context.attempt() > 1) return download.run(input, context);
+      PartialDownload partial = PartialDownload.of(context, URL);
+      Files.write(partial.data(), prefix);
+      partial.recordValidators(etag, null);
+      context.heartbeat(Progress.bytes(prefix.length, -1));
+      throw new IOException("connection reset after " + prefix.length + " bytes");
+    }
   }
 
   @Test
@@ -66,39 +118,33 @@ class DownloadStageS3Test {
 
   @Test
   void aRetryResumesWithARangedGet() throws Exception {
-    AttemptSimulator attempts = attempts();
-    attempts.failedAttemptLeft(URL, Arrays.copyOf(DATA, 150_000), etag);
-    var second = attempts.run();
-    assertThat(second.failure()).isNull();
+    StageTestRunner attempts = attemptsAfterOneThatLeft(Arrays.copyOf(DATA, 150_000), etag);
+    var second = attempts.run(); // fails the test unless the retry succeeds
     assertThat(attempts.outputDir().resolve("sample.bin")).hasBinaryContent(DATA);
     assertThat(second.result().metrics().bytesIn()).isEqualTo(DATA.length - 150_000);
     assertThat(second.result().outputs().get(0).sha256()).isEqualTo(sha256(DATA));
-    assertThat(attempts.partialFiles()).isEmpty();
+    assertThat(attempts.resumeFiles()).isEmpty();
   }
 
   @Test
   void aResumeThatBreaksTheChecksumIsRetriedFromTheFirstByte() throws Exception {
-    AttemptSimulator attempts = attempts();
     byte[] wrongPrefix = new byte[150_000]; // zeros: not what the object starts with
-    attempts.failedAttemptLeft(URL, wrongPrefix, etag);
-    var second = attempts.run();
-    assertThat(second.failure())
+    StageTestRunner attempts = attemptsAfterOneThatLeft(wrongPrefix, etag);
+    var second = attempts.runExpectingFailure(IOException.class);
+    assertThat(second)
         .isInstanceOf(IOException.class)
         .hasMessageContaining("SHA-256 mismatch")
         .hasMessageContaining("after resuming at byte 150000");
-    assertThat(attempts.partialFiles()).isEmpty();
-    var third = attempts.run();
-    assertThat(third.failure()).isNull();
+    assertThat(attempts.resumeFiles()).isEmpty();
+    var third = attempts.run(); // fails the test unless the third attempt succeeds
     assertThat(attempts.outputDir().resolve("sample.bin")).hasBinaryContent(DATA);
     assertThat(third.result().metrics().bytesIn()).isEqualTo(DATA.length);
   }
 
   @Test
   void aChangedObjectIsDownloadedFromTheFirstByte() throws Exception {
-    AttemptSimulator attempts = attempts();
-    attempts.failedAttemptLeft(URL, new byte[150_000], "\"an-older-version\"");
-    var second = attempts.run();
-    assertThat(second.failure()).isNull();
+    StageTestRunner attempts = attemptsAfterOneThatLeft(new byte[150_000], "\"an-older-version\"");
+    var second = attempts.run(); // fails the test unless the retry succeeds
     assertThat(attempts.outputDir().resolve("sample.bin")).hasBinaryContent(DATA);
     assertThat(second.result().metrics().bytesIn()).isEqualTo(DATA.length);
   }
@@ -131,7 +177,7 @@ class DownloadStageS3Test {
   }
 
   private void assertNoPartialFiles() throws IOException {
-    assertThat(TestFiles.filesIn(tmp.resolve("session").resolve(PartialDownload.DIR))).isEmpty();
+    assertThat(TestFiles.filesIn(tmp.resolve("session/1-download"))).isEmpty();
   }
 
   private static byte[] randomBytes(int n) {

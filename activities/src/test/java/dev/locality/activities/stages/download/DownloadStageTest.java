@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.locality.activities.stages.AttemptSimulator;
 import dev.locality.activities.stages.TestFiles;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.stage.Progress;
@@ -267,52 +266,49 @@ class DownloadStageTest {
 
   @Test
   void serverErrorThenSuccessOnTheRetry() throws Exception {
-    var attempts = new AttemptSimulator(new DownloadStage(), tmp).option("url", url("/flaky"));
-    var first = attempts.run();
-    assertThat(first.failure()).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500");
-    var second = attempts.run();
-    assertThat(second.failure()).isNull();
+    var attempts = StageTestRunner.of(new DownloadStage(), tmp).option("url", url("/flaky"));
+    var first = attempts.runExpectingFailure(IOException.class);
+    assertThat(first).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500");
+    attempts.run(); // fails the test unless the retry succeeds
     assertThat(attempts.outputDir().resolve("flaky")).hasBinaryContent(BODY);
-    assertThat(attempts.partialFiles()).isEmpty();
+    assertThat(attempts.resumeFiles()).isEmpty();
   }
 
   @Test
   void connectionCutMidBodyIsRetriedAndResumedWithARangeRequest() throws Exception {
     var attempts =
-        new AttemptSimulator(new DownloadStage(), tmp)
+        StageTestRunner.of(new DownloadStage(), tmp)
             .option("url", url("/big.bin"))
             .option("sha256", sha256(BIG));
-    var first = attempts.run();
-    assertThat(first.failure()).isInstanceOf(IOException.class);
+    var first = attempts.runExpectingFailure(IOException.class);
+    assertThat(first).isInstanceOf(IOException.class);
     assertThat(attempts.outputDir()).doesNotExist();
     Path part =
-        attempts.partialFiles().stream()
+        attempts.resumeFiles().stream()
             .filter(p -> p.toString().endsWith(".part"))
             .findFirst()
             .orElseThrow();
     long kept = Files.size(part);
     assertThat(kept).isPositive().isLessThan(BIG.length);
 
-    var second = attempts.run();
-    assertThat(second.failure()).isNull();
+    var second = attempts.run(); // fails the test unless the retry succeeds
     assertThat(attempts.outputDir().resolve("big.bin")).hasBinaryContent(BIG);
     assertThat(ranges).containsExactly("none", "bytes=" + kept + "- if " + ETAG);
     assertThat(second.result().metrics().bytesIn()).isEqualTo(BIG.length - kept);
     assertThat(second.result().metrics().bytesOut()).isEqualTo(BIG.length);
     assertThat(second.result().outputs().get(0).sha256()).isEqualTo(sha256(BIG));
     assertThat(second.heartbeats()).last().isEqualTo(Progress.bytes(BIG.length, BIG.length));
-    assertThat(attempts.partialFiles()).isEmpty();
+    assertThat(attempts.resumeFiles()).isEmpty();
   }
 
   @Test
   void serverIgnoringTheRangeRestartsFromTheFirstByte() throws Exception {
     var attempts =
-        new AttemptSimulator(new DownloadStage(), tmp)
+        StageTestRunner.of(new DownloadStage(), tmp)
             .option("url", url("/norange.bin"))
             .option("sha256", sha256(BIG));
-    assertThat(attempts.run().failure()).isInstanceOf(IOException.class);
-    var second = attempts.run();
-    assertThat(second.failure()).isNull();
+    assertThat(attempts.runExpectingFailure(IOException.class)).isInstanceOf(IOException.class);
+    var second = attempts.run(); // fails the test unless the retry succeeds
     assertThat(ranges).hasSize(2).element(1).asString().startsWith("bytes=");
     assertThat(attempts.outputDir().resolve("norange.bin")).hasBinaryContent(BIG);
     assertThat(second.result().metrics().bytesIn()).isEqualTo(BIG.length);
@@ -320,8 +316,8 @@ class DownloadStageTest {
 
   @Test
   void aFirstAttemptNeverResumesLeftovers() throws Exception {
-    var attempts = new AttemptSimulator(new DownloadStage(), tmp).option("url", url("/big.bin"));
-    assertThat(attempts.run().failure()).isInstanceOf(IOException.class);
+    var attempts = StageTestRunner.of(new DownloadStage(), tmp).option("url", url("/big.bin"));
+    assertThat(attempts.runExpectingFailure(IOException.class)).isInstanceOf(IOException.class);
     var fresh = StageTestRunner.of(new DownloadStage(), tmp).option("url", url("/big.bin")).run();
     assertThat(fresh.file("big.bin")).hasBinaryContent(BIG);
     assertThat(ranges).containsExactly("none", "none");
@@ -441,7 +437,7 @@ class DownloadStageTest {
   }
 
   private void assertNoPartialFiles() throws IOException {
-    assertThat(TestFiles.filesIn(tmp.resolve("session").resolve(PartialDownload.DIR)))
+    assertThat(TestFiles.filesIn(tmp.resolve("session/1-download")))
         .as("partial downloads left behind")
         .isEmpty();
   }

@@ -15,6 +15,7 @@ import dev.locality.stage.StageResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -31,12 +32,12 @@ import java.util.Set;
  * with the header's names as keys. An example of a third-party stage plugin.
  *
  * <p>Every data artifact is converted to {@code <name>.jsonl} in the stage's output directory (the
- * {@code .csv} suffix is dropped); other artifacts (rejects) pass through unchanged. Streams:
- * memory holds one row. Heartbeats every {@value #HEARTBEAT_ROWS} rows with the rows done so far.
- * Malformed CSV (an unclosed quote, a row with more or fewer fields than the header, a header with
- * an empty or repeated name, input that is not UTF-8) is {@link BadInputException} naming the file
- * and line. Thread-safe and stateless; idempotent under retry (it writes only its output
- * directory).
+ * {@code .csv} suffix is dropped); the framework passes other artifacts (rejects) through
+ * unchanged. Streams: memory holds one row. Heartbeats every {@value #HEARTBEAT_ROWS} rows with the
+ * rows done so far. Malformed CSV (an unclosed quote, a row with more or fewer fields than the
+ * header, a header with an empty or repeated name, input that is not UTF-8) is {@link
+ * BadInputException} naming the file and line; the framework deletes whatever the failed attempt
+ * wrote. Thread-safe and stateless; idempotent under retry (it writes only its output directory).
  *
  * <pre>{@code
  * - type: csv-to-jsonl
@@ -98,31 +99,19 @@ public final class CsvToJsonlStage implements Stage {
         new Conversion(
             config.get(DELIMITER).charAt(0), config.get(NUMBERS), config.get(EMPTY_AS_NULL));
     List<Artifact> outputs = new ArrayList<>();
-    List<Path> written = new ArrayList<>();
     Set<String> names = new HashSet<>();
     long bytesIn = 0;
     long bytesOut = 0;
     long rows = 0;
-    try {
-      for (Artifact artifact : input.artifacts()) {
-        if (!artifact.holdsData()) {
-          outputs.add(artifact);
-          continue;
-        }
-        Path source = context.resolve(artifact);
-        Path target =
-            context.outputDir().resolve(uniqueName(outputName(artifact.fileName()), names));
-        written.add(target);
-        long converted = conversion.convert(source, target, artifact.fileName(), rows, context);
-        rows += converted;
-        bytesIn += Files.size(source);
-        Artifact output = context.artifact(target, converted);
-        bytesOut += output.bytes();
-        outputs.add(output);
-      }
-    } catch (Exception e) {
-      for (Path file : written) Files.deleteIfExists(file); // a failed attempt leaves nothing
-      throw e;
+    for (Artifact artifact : input.artifacts()) { // data only: the framework passes rejects on
+      Path source = context.resolve(artifact);
+      Path target = context.outputDir().resolve(uniqueName(outputName(artifact.fileName()), names));
+      long converted = conversion.convert(source, target, artifact.fileName(), rows, context);
+      rows += converted;
+      bytesIn += Files.size(source);
+      Artifact output = context.artifact(target, converted);
+      bytesOut += output.bytes();
+      outputs.add(output);
     }
     context.heartbeat(Progress.rows(rows));
     return StageResult.of(outputs, new StageMetrics(bytesIn, bytesOut, rows, rows, 0, 0));
@@ -156,7 +145,8 @@ public final class CsvToJsonlStage implements Stage {
               new CsvRecordReader(
                   new InputStreamReader(Files.newInputStream(source), decoder), delimiter, name);
           Writer out =
-              new BufferedWriter(Files.newBufferedWriter(target, StandardCharsets.UTF_8))) {
+              new BufferedWriter(
+                  new OutputStreamWriter(context.createOutput(target), StandardCharsets.UTF_8))) {
         List<String> header = reader.next();
         if (header == null) throw new BadInputException(name + " is empty: no header row");
         checkHeader(header, name);

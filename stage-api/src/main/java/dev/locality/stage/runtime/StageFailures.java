@@ -1,4 +1,4 @@
-package dev.locality.activities.dispatch;
+package dev.locality.stage.runtime;
 
 import dev.locality.stage.BadInputException;
 import java.io.IOException;
@@ -31,10 +31,13 @@ import java.util.Locale;
  *   <li>Anything else → {@link Kind#TRANSIENT}.
  * </ol>
  *
- * Stateless and thread-safe.
+ * The worker maps the class to what the orchestrator sees; the test kit and the worker both use it
+ * to decide whether a failed attempt's resume files stay for the next attempt ({@link
+ * Kind#keepsResumeFiles()}). Stateless and thread-safe.
  */
-final class StageFailures {
-  enum Kind {
+public final class StageFailures {
+  /** The classes of failure. */
+  public enum Kind {
     /** Fail the pipeline at once. */
     BAD_INPUT,
     /** Never retry here: fail over to another worker at once. */
@@ -42,12 +45,17 @@ final class StageFailures {
     /** Transient; the attempt's partial output must go (it holds the space). */
     DISK_FULL,
     /** Retry in place (bounded by the stage's attempts), then fail over. */
-    TRANSIENT
+    TRANSIENT;
+
+    /** Whether the next attempt may resume from the failed attempt's resume files. */
+    public boolean keepsResumeFiles() {
+      return this == TRANSIENT;
+    }
   }
 
   private StageFailures() {}
 
-  static Kind classify(Throwable failure, Path sessionDir) {
+  public static Kind classify(Throwable failure, Path sessionDir) {
     if (find(failure, OutOfMemoryError.class) != null) return Kind.WORKER_RESOURCES;
     if (diskFull(failure) != null) return Kind.DISK_FULL;
     if (failure instanceof BadInputException) return Kind.BAD_INPUT;
@@ -61,7 +69,7 @@ final class StageFailures {
   }
 
   /** A message for the failure, naming the cause a user or operator can act on. */
-  static String describe(Throwable failure, Path sessionDir) {
+  public static String describe(Throwable failure, Path sessionDir) {
     IOException full = diskFull(failure);
     if (full != null) return "disk full on the worker: " + text(full);
     OutOfMemoryError oom = find(failure, OutOfMemoryError.class);

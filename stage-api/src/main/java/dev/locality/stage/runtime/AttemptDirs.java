@@ -1,11 +1,16 @@
-package dev.locality.activities.dispatch;
+package dev.locality.stage.runtime;
 
-import dev.locality.activities.session.FileTrees;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The directories of a stage's attempts on this worker, inside the stage's directory {@code
@@ -39,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>"Running" means running in this JVM: a session directory belongs to one worker process. The
  * session directory is never recreated once deleted (the lease closed it). Thread-safe; {@link
  * #start} and {@link Attempt#succeeded} are serialised per instance.
+ *
+ * <p>The worker's dispatcher and the stage test kit both lay attempts out with this class, so a
+ * stage sees the same directories in its tests as on a worker.
  */
 public final class AttemptDirs {
-  private static final Logger log = LoggerFactory.getLogger(AttemptDirs.class);
+  private static final System.Logger log = System.getLogger(AttemptDirs.class.getName());
   private static final String ATTEMPT = "attempt-";
   private static final String RESUME = "resume-";
   private static final Pattern NUMBERED = Pattern.compile("(attempt|resume)-(\\d+)");
@@ -68,7 +74,7 @@ public final class AttemptDirs {
           "attempt " + attempt + " of " + stage + " is running already");
     }
     try {
-      FileTrees.deleteRecursively(output); // a leftover of the same attempt number (tests)
+      deleteRecursively(output); // a leftover of the same attempt number (tests)
       Files.createDirectory(output);
       handOverResumeFiles(stage, attempt, resume);
       return new Attempt(stage, attempt, output, resume);
@@ -91,7 +97,12 @@ public final class AttemptDirs {
     }
     if (newest > 0) {
       Files.move(stage.resolve(RESUME + newest), resume); // a directory rename: atomic
-      log.info("attempt {} resumes from what attempt {} left in {}", attempt, newest, stage);
+      log.log(
+          Level.INFO,
+          "attempt {0} resumes from what attempt {1} left in {2}",
+          attempt,
+          newest,
+          stage);
     }
   }
 
@@ -155,7 +166,7 @@ public final class AttemptDirs {
             }
           }
         } catch (IOException e) {
-          log.warn("could not list {}: {}", stage, e.toString());
+          log.log(Level.WARNING, "could not list {0}: {1}", stage, e.toString());
         }
       }
     }
@@ -169,9 +180,48 @@ public final class AttemptDirs {
 
   private static void deleteQuietly(Path dir) {
     try {
-      FileTrees.deleteRecursively(dir);
+      deleteRecursively(dir);
     } catch (IOException | RuntimeException e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
+      log.log(Level.WARNING, "could not delete {0}: {1}", dir, e.toString());
+    }
+  }
+
+  /**
+   * Deletes {@code dir} and everything below it, without following symbolic links; a missing
+   * directory, or files vanishing meanwhile, are not errors.
+   */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+              if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+              throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              if (e != null && !(e instanceof NoSuchFileException)) throw e;
+              try {
+                Files.deleteIfExists(d);
+              } catch (DirectoryNotEmptyException raced) {
+                deleteRecursively(d); // something was created meanwhile: go again
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (NoSuchFileException gone) {
+      // deleted concurrently: the goal is reached
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.locality.activities.dispatch;
+package dev.locality.stage.runtime;
 
 import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
@@ -8,22 +8,36 @@ import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.StageContext;
-import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
- * The {@link StageContext} of one stage attempt on this worker. Paths are confined to the session
- * directory: {@link #resolve}, {@link #artifact}, {@link #createOutput} and {@link #resumeOutput}
- * reject anything that leaves it (also through symbolic links). Outputs written through {@link
- * #createOutput} are described from the digest computed while writing ({@link OutputDigests}); any
- * other file is read with a heartbeat (repeating the stage's last progress) every few MiB. One
- * instance per attempt; the stage calls it from one thread at a time, output streams may be used on
- * others.
+ * The {@link StageContext} of one stage attempt: the one implementation the worker and the test kit
+ * share. What differs between them is the {@link HeartbeatChannel} (the worker's reaches Temporal
+ * through the session fence; the kit's records and simulates) and the directories ({@link
+ * AttemptDirs}).
+ *
+ * <ul>
+ *   <li><b>Confinement</b>: {@link #resolve}, {@link #artifact}, {@link #createOutput} and {@link
+ *       #resumeOutput} reject paths that leave the session directory, also through symbolic links.
+ *   <li><b>Digests</b>: outputs written through {@link #createOutput} or {@link #resumeOutput} are
+ *       described from the digest computed while writing ({@link OutputDigests}); any other file is
+ *       read with a heartbeat (repeating the latest progress) every few MiB.
+ *   <li><b>Progress</b>: {@link #heartbeat} reaches the channel on every call; {@link #progress}
+ *       and {@link #progressRows} only on the attempt's first progress, on completion ({@code done
+ *       >= total}) and when the last heartbeat is {@value StageContext#PROGRESS_INTERVAL_MILLIS} ms
+ *       old or older.
+ *   <li><b>Settings</b>: {@link #setting} reads the worker's checked {@link WorkerSettingValues}.
+ * </ul>
+ *
+ * <p>One instance per attempt; the stage calls it from one thread at a time, output streams may be
+ * used on others.
  */
-public final class StageContextImpl implements StageContext {
+public final class AttemptContext implements StageContext {
+  private static final long INTERVAL_NANOS = PROGRESS_INTERVAL_MILLIS * 1_000_000L;
 
   private final Path sessionDir;
   private final Path outputDir;
@@ -31,54 +45,65 @@ public final class StageContextImpl implements StageContext {
   private final OutputDigests digests = new OutputDigests();
   private final PipelineInfo pipeline;
   private final int attempt;
-  private final StageHeartbeat heartbeat;
+  private final HeartbeatChannel channel;
   private final WorkerSettingValues workerSettings;
   private final System.Logger logger;
-  private volatile Progress lastProgress;
+  private final LongSupplier nanoTime;
+  private volatile Progress latest;
+  private volatile long lastSent;
+  private volatile boolean sentOnce;
 
-  /** A context whose resume directory is {@code <outputDir>.resume}. */
-  public StageContextImpl(
+  /**
+   * @param sessionDir the session's directory
+   * @param dirs this attempt's output and resume directories inside it
+   * @param stageType names the logger ({@code dev.locality.stage.<type>})
+   */
+  public AttemptContext(
       Path sessionDir,
-      Path outputDir,
+      AttemptDirs.Attempt dirs,
       PipelineInfo pipeline,
       int attempt,
-      StageHeartbeat heartbeat,
+      HeartbeatChannel channel,
       WorkerSettingValues workerSettings,
       String stageType) {
     this(
         sessionDir,
-        outputDir,
-        outputDir.resolveSibling(outputDir.getFileName() + ".resume"),
+        dirs.outputDir(),
+        dirs.resumeDir(),
         pipeline,
         attempt,
-        heartbeat,
+        channel,
         workerSettings,
-        stageType);
+        stageType,
+        System::nanoTime);
   }
 
   /**
-   * @param sessionDir the session's directory (absolute)
+   * @param sessionDir the session's directory
    * @param outputDir this attempt's output directory inside it
    * @param resumeDir this attempt's resume directory inside it (see {@link #resumeDir()})
    * @param stageType names the logger ({@code dev.locality.stage.<type>})
+   * @param nanoTime the clock {@link #progress} throttles by ({@link System#nanoTime} but in tests)
    */
-  public StageContextImpl(
+  public AttemptContext(
       Path sessionDir,
       Path outputDir,
       Path resumeDir,
       PipelineInfo pipeline,
       int attempt,
-      StageHeartbeat heartbeat,
+      HeartbeatChannel channel,
       WorkerSettingValues workerSettings,
-      String stageType) {
+      String stageType,
+      LongSupplier nanoTime) {
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
     this.outputDir = outputDir.toAbsolutePath().normalize();
     this.resumeDir = resumeDir.toAbsolutePath().normalize();
     this.pipeline = pipeline;
     this.attempt = attempt;
-    this.heartbeat = heartbeat;
+    this.channel = channel;
     this.workerSettings = workerSettings;
     this.logger = System.getLogger("dev.locality.stage." + stageType);
+    this.nanoTime = nanoTime;
   }
 
   @Override
@@ -138,9 +163,9 @@ public final class StageContextImpl implements StageContext {
     return path;
   }
 
-  /** A heartbeat during a pass over file bytes: repeats the stage's last progress. */
+  /** A heartbeat during a pass over file bytes: repeats the stage's latest progress. */
   private void keepAlive() {
-    Progress last = lastProgress;
+    Progress last = latest;
     heartbeat(last != null ? last : previousProgress().orElse(Progress.bytes(0, -1)));
   }
 
@@ -156,13 +181,33 @@ public final class StageContextImpl implements StageContext {
 
   @Override
   public void heartbeat(Progress progress) {
-    heartbeat.heartbeat(progress);
-    lastProgress = progress;
+    latest = progress;
+    channel.heartbeat(progress);
+    lastSent = nanoTime.getAsLong();
+    sentOnce = true;
+  }
+
+  @Override
+  public void progress(long done, long total) {
+    throttled(Progress.bytes(done, total), total >= 0 && done >= total);
+  }
+
+  @Override
+  public void progressRows(long rows) {
+    throttled(Progress.rows(rows), false);
+  }
+
+  private void throttled(Progress progress, boolean complete) {
+    if (complete || !sentOnce || nanoTime.getAsLong() - lastSent >= INTERVAL_NANOS) {
+      heartbeat(progress);
+    } else {
+      latest = progress;
+    }
   }
 
   @Override
   public Optional<Progress> previousProgress() {
-    return heartbeat.previous();
+    return channel.previous();
   }
 
   @Override
