@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locality.activities.stages.TestFiles;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3TestServer;
+import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
@@ -94,6 +96,16 @@ class DownloadStageS3Test {
     @Override
     public List<OptionSpec<?>> options() {
       return download.options();
+    }
+
+    @Override
+    public List<SettingSpec<?>> settings() {
+      return download.settings();
+    }
+
+    @Override
+    public boolean consumes(Artifact artifact) {
+      return download.consumes(artifact);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.locality.stage.Artifact;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
@@ -162,6 +163,16 @@ class UploadStageTest {
     @Override
     public List<OptionSpec<?>> options() {
       return stage.options();
+    }
+
+    @Override
+    public List<SettingSpec<?>> settings() {
+      return stage.settings();
+    }
+
+    @Override
+    public boolean consumes(Artifact artifact) {
+      return stage.consumes(artifact);
     }
 
     @Override
