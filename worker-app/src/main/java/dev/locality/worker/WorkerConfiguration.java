@@ -76,6 +76,7 @@ final class WorkerConfiguration {
   private final WorkerConfig settings;
   private final LogSetup.Format logFormat;
   private final int metricsPort;
+  private final Map<String, String> workerSettings;
   private final InetAddress metricsAddress;
   private final Path pluginsDir;
   private final Path configFile;
@@ -85,6 +86,7 @@ final class WorkerConfiguration {
     this.settings = settings;
     this.logFormat = r.logFormat;
     this.metricsPort = r.metricsPort;
+    this.workerSettings = Map.copyOf(r.workerSettings);
     this.metricsAddress = r.metricsAddress;
     this.pluginsDir = r.pluginsDir;
     this.configFile = r.file.path();
@@ -124,6 +126,14 @@ final class WorkerConfiguration {
     return logFormat;
   }
 
+  /**
+   * The worker settings as configured (flags over environment over file), even when other values
+   * have problems, so that their check can report its problems in the same run.
+   */
+  Map<String, String> workerSettings() {
+    return workerSettings;
+  }
+
   /** The HTTP port; 0 for any free port, {@link #METRICS_OFF} for none. */
   int metricsPort() {
     return metricsPort;
@@ -157,6 +167,7 @@ final class WorkerConfiguration {
     private final ConfigFile file;
     private LogSetup.Format logFormat = LogSetup.Format.TEXT;
     private int metricsPort = METRICS_OFF;
+    private Map<String, String> workerSettings = Map.of();
     private InetAddress metricsAddress = InetAddress.getLoopbackAddress();
     private Path pluginsDir;
 
@@ -222,7 +233,7 @@ final class WorkerConfiguration {
           value(METRICS_ADDRESS, InetAddress.getLoopbackAddress(), Resolver::ipLiteral);
       logFormat = value(LOG_FORMAT, LogSetup.Format.TEXT, LogSetup.Format::parse);
 
-      Map<String, String> workerSettings = new LinkedHashMap<>(file.workerSettings());
+      workerSettings = new LinkedHashMap<>(file.workerSettings());
       workerSettings.putAll(workerSettingsFromEnv());
       workerSettings.putAll(settingFlags);
       dedicated(ALLOWED_FILE_ROOTS, AllowedFileRoots.SETTING.name(), workerSettings);

@@ -286,8 +286,7 @@ public final class WorkerMain implements Callable<Integer> {
     StageCatalog catalog = null;
     try {
       catalog = StageCatalog.load(WorkerMain.class.getClassLoader(), config.pluginsDir());
-      if (config.settings() != null)
-        WorkerSettingValues.check(config.settings().workerSettings(), catalog.registry().all());
+      WorkerSettingValues.check(config.workerSettings(), catalog.registry().all());
     } catch (InvalidConfigurationException e) {
       problems.addAll(e.problems());
     } catch (InvalidWorkerSettingsException e) {

@@ -236,6 +236,44 @@ class WorkerMainTest {
   }
 
   @Test
+  void aPluginsWorkerSettingsAreCheckedLikeTheBuiltInsAndWithoutThePluginUnknown()
+      throws Exception {
+    Path plugins = tmp.resolve("plugins");
+    TestPlugins.exampleJar(plugins.resolve("csv-to-jsonl.jar"));
+
+    String withPlugin =
+        run(
+            "--plugins-dir=" + plugins,
+            "--setting=csvToJsonlMaxRecordChars=8",
+            "--max-sessions=-1");
+    assertThat(withPlugin)
+        .contains("  - worker setting csvToJsonlMaxRecordChars: must be at least 16 characters")
+        .doesNotContain("unknown worker setting");
+
+    String withoutPlugin = run("--setting=csvToJsonlMaxRecordChars=4m");
+    assertThat(withoutPlugin)
+        .contains(
+            "  - unknown worker setting 'csvToJsonlMaxRecordChars' (known: allowedFileRoots,");
+  }
+
+  /**
+   * Runs the worker's command line with an empty environment; returns what it printed on stderr.
+   */
+  private String run(String... args) {
+    WorkerMain main = new WorkerMain();
+    main.env = Map.of();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream previous = System.err;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertThat(new CommandLine(main).execute(args)).isEqualTo(2);
+    } finally {
+      System.setErr(previous);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void helpDocumentsEveryOptionWithItsVariableAndDefault() {
     CommandLine cli = WorkerMain.commandLine();
     String help = cli.getUsageMessage();

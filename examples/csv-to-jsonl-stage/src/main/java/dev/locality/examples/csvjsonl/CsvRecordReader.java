@@ -25,11 +25,18 @@ final class CsvRecordReader implements AutoCloseable {
   private int pushedBack = Integer.MIN_VALUE;
   private long line = 1;
   private long recordLine;
+  private final long maxRecordChars;
+  private long recordChars;
 
-  CsvRecordReader(Reader in, char delimiter, String fileName) {
+  /**
+   * @param maxRecordChars the longest record accepted, in characters: a longer one (typically
+   *     everything after an unclosed quote) is bad input, so memory stays bounded
+   */
+  CsvRecordReader(Reader in, char delimiter, String fileName, long maxRecordChars) {
     this.in = in;
     this.delimiter = delimiter;
     this.fileName = fileName;
+    this.maxRecordChars = maxRecordChars;
   }
 
   /** The 1-based line on which the record last returned by {@link #next()} started. */
@@ -46,6 +53,7 @@ final class CsvRecordReader implements AutoCloseable {
     int c = read();
     if (c == EOF) return null;
     recordLine = line;
+    recordChars = 1;
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean inQuotes = false;
@@ -103,6 +111,15 @@ final class CsvRecordReader implements AutoCloseable {
   }
 
   private int read() throws IOException {
+    if (++recordChars > maxRecordChars)
+      throw bad(
+          "the record starting on line "
+              + recordLine
+              + " is longer than "
+              + maxRecordChars
+              + " characters (worker setting "
+              + CsvToJsonlStage.MAX_RECORD_CHARS.name()
+              + "; an unclosed quote?)");
     if (pushedBack != Integer.MIN_VALUE) {
       int c = pushedBack;
       pushedBack = Integer.MIN_VALUE;

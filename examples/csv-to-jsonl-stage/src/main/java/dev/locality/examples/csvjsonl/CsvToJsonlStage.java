@@ -6,6 +6,7 @@ import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.OptionType;
 import dev.locality.stage.Progress;
+import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
@@ -69,9 +70,28 @@ public final class CsvToJsonlStage implements Stage {
           .defaultValue(false)
           .build();
 
+  /**
+   * Worker setting: the longest CSV record accepted. Ops set it on the worker ({@code --setting
+   * csvToJsonlMaxRecordChars=4m}); the worker checks the value when it starts.
+   */
+  static final SettingSpec<Long> MAX_RECORD_CHARS =
+      SettingSpec.builder("csvToJsonlMaxRecordChars", OptionType.SIZE)
+          .description(
+              "csv-to-jsonl: the longest CSV record, in characters (k, m suffixes); a longer one"
+                  + " is bad input")
+          .defaultValue(1L << 20)
+          .defaultText("1m")
+          .validator(n -> n < 16 ? "must be at least 16 characters" : null)
+          .build();
+
   @Override
   public String type() {
     return TYPE;
+  }
+
+  @Override
+  public List<SettingSpec<?>> settings() {
+    return List.of(MAX_RECORD_CHARS);
   }
 
   @Override
@@ -97,7 +117,10 @@ public final class CsvToJsonlStage implements Stage {
     StageConfig config = input.config();
     Conversion conversion =
         new Conversion(
-            config.get(DELIMITER).charAt(0), config.get(NUMBERS), config.get(EMPTY_AS_NULL));
+            config.get(DELIMITER).charAt(0),
+            config.get(NUMBERS),
+            config.get(EMPTY_AS_NULL),
+            context.setting(MAX_RECORD_CHARS));
     List<Artifact> outputs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     long bytesIn = 0;
@@ -132,7 +155,8 @@ public final class CsvToJsonlStage implements Stage {
   }
 
   /** One file's conversion with the stage's options. */
-  private record Conversion(char delimiter, boolean numbers, boolean emptyAsNull) {
+  private record Conversion(
+      char delimiter, boolean numbers, boolean emptyAsNull, long maxRecordChars) {
     /** Converts {@code source} into {@code target}; returns the rows written. */
     long convert(Path source, Path target, String name, long rowsBefore, StageContext context)
         throws IOException {
@@ -143,7 +167,10 @@ public final class CsvToJsonlStage implements Stage {
               .onUnmappableCharacter(CodingErrorAction.REPORT);
       try (CsvRecordReader reader =
               new CsvRecordReader(
-                  new InputStreamReader(Files.newInputStream(source), decoder), delimiter, name);
+                  new InputStreamReader(Files.newInputStream(source), decoder),
+                  delimiter,
+                  name,
+                  maxRecordChars);
           Writer out =
               new BufferedWriter(
                   new OutputStreamWriter(context.createOutput(target), StandardCharsets.UTF_8))) {

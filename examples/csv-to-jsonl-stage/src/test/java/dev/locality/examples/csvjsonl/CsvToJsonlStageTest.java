@@ -158,6 +158,39 @@ class CsvToJsonlStageTest {
   }
 
   @Test
+  void aRecordLongerThanTheWorkerSettingIsBadInputNamingItsLine() throws Exception {
+    String big = "x".repeat(200);
+    BadInputException error =
+        runner()
+            .workerSetting("csvToJsonlMaxRecordChars", "100")
+            .input("w.csv", "a,b\n1,2\n\"" + big + "\n")
+            .runExpectingBadInput();
+    assertEquals(
+        "malformed CSV in w.csv: the record starting on line 3 is longer than 100 characters"
+            + " (worker setting csvToJsonlMaxRecordChars; an unclosed quote?)",
+        error.getMessage());
+    var ok =
+        runner()
+            .workerSetting("csvToJsonlMaxRecordChars", "1k")
+            .input("w.csv", "a\n" + big + "\n")
+            .run();
+    assertEquals(1, ok.metrics().rowsOut());
+  }
+
+  @Test
+  void anInvalidWorkerSettingStopsTheRunAsItWouldStopTheWorker() {
+    var error =
+        assertThrows(
+            dev.locality.stage.runtime.InvalidWorkerSettingsException.class,
+            () ->
+                runner()
+                    .workerSetting("csvToJsonlMaxRecordChars", "lots")
+                    .input("a.csv", "x\n1\n")
+                    .run());
+    assertContains(error.getMessage(), "worker setting csvToJsonlMaxRecordChars: 'lots'");
+  }
+
+  @Test
   void theTestKitReportsAStageThatDidNotFailAsExpected() {
     AssertionError error =
         assertThrows(
