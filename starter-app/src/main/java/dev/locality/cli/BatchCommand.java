@@ -14,6 +14,7 @@ import dev.locality.cli.report.TextTable;
 import dev.locality.cli.spec.SpecLoader;
 import dev.locality.cli.spec.SpecOverrides;
 import dev.locality.cli.start.PipelineStarter;
+import dev.locality.worker.StageCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
  * then one table of all runs. Ids are derived from pipeline name and input ({@link
  * dev.locality.cli.batch.BatchIds}), so running the same batch again skips the inputs that already
  * completed and re-runs the ones that failed. Exit 0 when every input completed (or was skipped), 1
- * when any failed or was invalid, 2 for a bad spec or command line.
+ * when any failed or was invalid, 2 for a bad spec or command line. Stage plugins come from {@code
+ * --plugins-dir} (default {@code LOCALITY_PLUGINS_DIR}), for validation and the embedded worker.
  */
 @Command(
     name = "batch",
@@ -52,7 +55,8 @@ import picocli.CommandLine.Spec;
       "  locality batch daily.yaml --inputs 'landing/2026-11-*.csv.gz' --parallel 4",
       "  locality batch daily.yaml --inputs urls.txt --json > batch.json",
       "  locality batch daily.yaml --inputs urls.txt --input-key stages[0].url \\",
-      "      --set stages[3].to=file:///data/out/{workflowId}/{file}"
+      "      --set stages[3].to=file:///data/out/{workflowId}/{file}",
+      "  locality batch geo.yaml --inputs 'landing/*.csv' --plugins-dir /opt/locality/plugins"
     })
 final class BatchCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
@@ -101,17 +105,26 @@ final class BatchCommand implements Callable<Integer> {
       description = "shared task queue the workers poll (default: ${DEFAULT-VALUE})")
   String queue;
 
+  @Mixin PluginsDirOption plugins;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     if (parallel < 1) {
-      err.println("locality: --parallel must be at least 1");
+      spec.commandLine().getErr().println("locality: --parallel must be at least 1");
       return ExitCodes.USAGE;
     }
+    Path pluginsDir = plugins.resolve(cli.env());
+    try (StageCatalog stages = LocalityCli.stages(pluginsDir)) {
+      return run(new SpecLoader(stages.registry()), pluginsDir);
+    }
+  }
+
+  /** Validates the spec with the first input, then runs every input; {@code loader} stays open. */
+  private int run(SpecLoader loader, Path pluginsDir) throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     SpecOverrides overrides;
     List<String> resolved;
-    SpecLoader loader = new SpecLoader(cli.registry());
     try {
       overrides = SpecOverrides.parse(sets, Path.of(""));
       resolved = BatchInputs.resolve(inputs, Path.of(""));
@@ -140,7 +153,7 @@ final class BatchCommand implements Callable<Integer> {
             + parallel
             + " at once");
     err.flush();
-    try (TemporalConnection connection = cli.connector().connect(true, queue)) {
+    try (TemporalConnection connection = cli.connector().connectOrEmbed(queue, pluginsDir)) {
       BatchRunner runner =
           new BatchRunner(
               input -> {

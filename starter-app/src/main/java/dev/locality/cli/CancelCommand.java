@@ -52,7 +52,7 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       PipelineInspector inspector =
           new PipelineInspector(connection.client(), Duration.ofSeconds(5));
       PipelineReport before = inspector.report(workflowId, null); // unknown id: exit 2

@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       PipelineReport report =
           new PipelineInspector(connection.client(), Duration.ofSeconds(5))
               .report(workflowId, runId);

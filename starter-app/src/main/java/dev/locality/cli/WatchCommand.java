@@ -54,7 +54,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       return live.watchAndReport(
           connection,
           workflowId,
