@@ -8,6 +8,7 @@ import dev.locality.cli.batch.BatchRun;
 import dev.locality.cli.batch.BatchRunner;
 import dev.locality.cli.connect.TemporalConnection;
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.Formats;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.TextTable;

@@ -1,6 +1,7 @@
 package dev.locality.cli;
 
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.worker.StageCatalog;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

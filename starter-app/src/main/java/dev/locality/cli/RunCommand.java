@@ -5,6 +5,7 @@ import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.cli.connect.TemporalConnection;
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;

@@ -1,4 +1,4 @@
-package dev.locality.cli;
+package dev.locality.cli.inspect;
 
 import dev.locality.api.session.SessionLeaseActivity;
 import dev.locality.api.workflow.PipelineResult;
