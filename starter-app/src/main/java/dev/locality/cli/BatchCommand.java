@@ -2,7 +2,6 @@ package dev.locality.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.cli.batch.BatchInputs;
 import dev.locality.cli.batch.BatchRun;
 import dev.locality.cli.batch.BatchRunner;
@@ -120,26 +119,28 @@ final class BatchCommand implements Callable<Integer> {
     }
   }
 
+  /** The command line's overrides and inputs, the spec valid with the first input. */
+  private record Prepared(SpecOverrides overrides, List<String> inputs) {}
+
   /** Validates the spec with the first input, then runs every input; {@code loader} stays open. */
   private int run(SpecLoader loader, Path pluginsDir) throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SpecOverrides overrides;
-    List<String> resolved;
-    try {
-      overrides = SpecOverrides.parse(sets, Path.of(""));
-      resolved = BatchInputs.resolve(inputs, Path.of(""));
-      loader.load(specFile, overrides.with(inputKey, resolved.get(0)));
-    } catch (IllegalArgumentException e) {
-      err.println("locality: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (InvalidSpecException e) {
-      SpecProblems.report(e, specFile, json, out, err);
-      return ExitCodes.USAGE;
-    } catch (IOException e) {
-      err.println("locality: cannot read spec " + specFile + ": " + e);
-      return ExitCodes.USAGE;
-    }
+    Prepared prepared =
+        SpecProblems.loadOrReport(
+            specFile,
+            file -> {
+              SpecOverrides overrides = SpecOverrides.parse(sets, Path.of(""));
+              List<String> resolved = BatchInputs.resolve(inputs, Path.of(""));
+              loader.load(file, overrides.with(inputKey, resolved.get(0)));
+              return new Prepared(overrides, resolved);
+            },
+            json,
+            out,
+            err);
+    if (prepared == null) return ExitCodes.USAGE;
+    SpecOverrides overrides = prepared.overrides();
+    List<String> resolved = prepared.inputs();
     if (cli.connector().mode() == TemporalConnector.Mode.EMBEDDED) {
       err.println(
           "locality: using an embedded Temporal server and worker in this process (no"

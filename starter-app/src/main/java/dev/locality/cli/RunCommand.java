@@ -1,7 +1,6 @@
 package dev.locality.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.cli.connect.TemporalConnection;
 import dev.locality.cli.connect.TemporalConnector;
@@ -127,18 +126,16 @@ final class RunCommand implements Callable<Integer> {
     Path pluginsDir = plugins.resolve(cli.env());
     PipelineSpec pipeline;
     try (StageCatalog stages = LocalityCli.stages(pluginsDir)) {
-      SpecOverrides overrides = SpecOverrides.parse(sets, Path.of(""));
-      pipeline = new SpecLoader(stages.registry()).load(specFile, overrides);
-    } catch (IllegalArgumentException e) {
-      err.println("locality: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (InvalidSpecException e) {
-      SpecProblems.report(e, specFile, json, out, err);
-      return ExitCodes.USAGE;
-    } catch (IOException e) {
-      err.println("locality: cannot read spec " + specFile + ": " + e);
-      return ExitCodes.USAGE;
+      SpecLoader loader = new SpecLoader(stages.registry());
+      pipeline =
+          SpecProblems.loadOrReport(
+              specFile,
+              file -> loader.load(file, SpecOverrides.parse(sets, Path.of(""))),
+              json,
+              out,
+              err);
     }
+    if (pipeline == null) return ExitCodes.USAGE;
     String id = workflowId != null ? workflowId : WorkflowIds.system().next(pipeline.name());
     if (embedded || cli.connector().mode() == TemporalConnector.Mode.EMBEDDED) {
       err.println(

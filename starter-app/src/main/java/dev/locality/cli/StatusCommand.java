@@ -10,9 +10,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -37,14 +37,7 @@ final class StatusCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "the pipeline's workflow id")
-  String workflowId;
-
-  @Option(
-      names = "--run-id",
-      paramLabel = "RUN_ID",
-      description = "a specific run (default: the latest run of ID)")
-  String runId;
+  @Mixin RunSelection run;
 
   @Option(names = "--json", description = "print one JSON object on stdout instead of text")
   boolean json;
@@ -55,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
     try (TemporalConnection connection = cli.connector().connect()) {
       PipelineReport report =
           new PipelineInspector(connection.client(), Duration.ofSeconds(5))
-              .report(workflowId, runId);
+              .report(run.workflowId, run.runId);
       out.print(
           json ? new JsonReport().toJson(report) + "\n" : new SummaryFormatter().format(report));
       out.flush();

@@ -1,12 +1,10 @@
 package dev.locality.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.worker.StageCatalog;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,28 +49,25 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    PipelineSpec pipeline;
     try (StageCatalog stages = LocalityCli.stages(plugins.resolve(cli.env()))) {
-      PipelineSpec pipeline = new SpecParser(stages.registry()).parse(specFile);
-      if (json) {
-        JsonReport report = new JsonReport();
-        ObjectNode root = report.mapper().createObjectNode();
-        root.put("status", "VALID");
-        root.put("spec", specFile.toString());
-        root.put("name", pipeline.name());
-        root.put("stages", pipeline.stages().size());
-        out.println(report.write(root));
-      } else {
-        out.println(
-            specFile + ": pipeline " + pipeline.name() + " is valid (" + stageList(pipeline) + ")");
-      }
-      return ExitCodes.SUCCESS;
-    } catch (InvalidSpecException e) {
-      SpecProblems.report(e, specFile, json, out, err);
-      return ExitCodes.USAGE;
-    } catch (IOException e) {
-      err.println("locality: cannot read spec " + specFile + ": " + e);
-      return ExitCodes.USAGE;
+      SpecParser parser = new SpecParser(stages.registry());
+      pipeline = SpecProblems.loadOrReport(specFile, parser::parse, json, out, err);
     }
+    if (pipeline == null) return ExitCodes.USAGE;
+    if (json) {
+      JsonReport report = new JsonReport();
+      ObjectNode root = report.mapper().createObjectNode();
+      root.put("status", "VALID");
+      root.put("spec", specFile.toString());
+      root.put("name", pipeline.name());
+      root.put("stages", pipeline.stages().size());
+      out.println(report.write(root));
+    } else {
+      out.println(
+          specFile + ": pipeline " + pipeline.name() + " is valid (" + stageList(pipeline) + ")");
+    }
+    return ExitCodes.SUCCESS;
   }
 
   private static String stageList(PipelineSpec pipeline) {

@@ -1,5 +1,6 @@
 package dev.locality.cli.connect;
 
+import dev.locality.activities.session.FileTrees;
 import dev.locality.worker.LocalityWorker;
 import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
@@ -10,11 +11,8 @@ import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The embedded default: Temporal's Java test server on a free loopback port (time skipping locked
@@ -113,32 +111,15 @@ final class EmbeddedTemporal {
     try {
       server.close();
     } finally {
-      deleteTree(workRoot);
+      deleteWorkRoot();
     }
   }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) return;
+  private void deleteWorkRoot() {
     try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
-                throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      FileTrees.deleteRecursively(workRoot);
     } catch (IOException e) {
-      // best effort: a temp directory left behind is harmless
+      // best effort: a temporary directory left behind is harmless
     }
   }
 }
