@@ -17,14 +17,16 @@ import org.junit.jupiter.api.Test;
  * declarations. With {@code -Dlocality.updateReadme=true} the test rewrites the section instead:
  *
  * <pre>
- * ./mvnw -o -q -pl starter-app test -Dtest=StagesReferenceTest -Dlocality.updateReadme=true
+ * ./mvnw -o -q -pl starter-app -am test -Dtest=StagesReferenceTest \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dlocality.updateReadme=true
  * </pre>
  */
 class StagesReferenceTest {
   static final String START = "<!-- stages-reference:start -->\n";
   static final String END = "<!-- stages-reference:end -->\n";
   private static final String REGENERATE =
-      "./mvnw -o -q -pl starter-app test -Dtest=StagesReferenceTest -Dlocality.updateReadme=true";
+      "./mvnw -o -q -pl starter-app -am test -Dtest=StagesReferenceTest"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dlocality.updateReadme=true";
 
   @Test
   void theReadmeStageReferenceIsTheGeneratedMarkdownOfTheBuiltInStages() throws IOException {
