@@ -48,12 +48,8 @@ final class SmallPipelinesSection {
     Proc w1 = ctx.workers.start("w1", queue, o.smallSessions, Map.of(), "small-w1");
     Proc w2 = ctx.workers.start("w2", queue, o.smallSessions, Map.of(), "small-w2");
     Path outDir = Files.createDirectories(ctx.work.resolve("out-small"));
-    Path specFile =
-        ctx.specs.write(
-            "bench-small",
-            Specs.pipelineStages(ctx.origin.url(ctx.smallDataFile()), outDir),
-            "10s");
-    PipelineSpec spec = Specs.parse(specFile);
+    PipelineSpec spec =
+        ctx.specs.writeAndParse("bench-small", ctx.origin.url(ctx.smallDataFile()), outDir);
     ObjectNode out = JSON.createObjectNode();
     out.put("workers", 2);
     out.put("sessionsPerWorker", o.smallSessions);

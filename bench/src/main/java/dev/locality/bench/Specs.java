@@ -63,6 +63,14 @@ final class Specs {
     return file;
   }
 
+  /**
+   * The benchmark pipeline over {@code url} with a 10 s heartbeat timeout, written as {@code
+   * WORK/spec-NAME.json} and parsed (the small pipelines and the warm-up run it).
+   */
+  PipelineSpec writeAndParse(String name, String url, Path outDir) throws IOException {
+    return parse(write(name, pipelineStages(url, outDir), "10s"));
+  }
+
   /** A spec file parsed as the CLI does (with the stages on the class path). */
   static PipelineSpec parse(Path specFile) throws IOException {
     return new SpecParser(StageRegistry.load(Specs.class.getClassLoader())).parse(specFile);

@@ -30,12 +30,8 @@ final class WarmUp {
    */
   static ObjectNode run(BenchContext ctx, String queue, Path outDir, int n) throws Exception {
     if (!ctx.options.warmUp) return JSON.createObjectNode();
-    Path specFile =
-        ctx.specs.write(
-            "bench-warm-up",
-            Specs.pipelineStages(ctx.origin.url(ctx.smallDataFile()), outDir),
-            "10s");
-    PipelineSpec spec = Specs.parse(specFile);
+    PipelineSpec spec =
+        ctx.specs.writeAndParse("bench-warm-up", ctx.origin.url(ctx.smallDataFile()), outDir);
     List<String> ids = new ArrayList<>();
     List<PipelineWorkflow> stubsToAwait = new ArrayList<>();
     WorkflowClient client = ctx.temporal.client;

@@ -2,18 +2,19 @@ package dev.locality.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.cli.batch.BatchInputs;
 import dev.locality.cli.batch.BatchRun;
 import dev.locality.cli.batch.BatchRunner;
 import dev.locality.cli.connect.TemporalConnection;
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.Formats;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.TextTable;
 import dev.locality.cli.spec.SpecLoader;
 import dev.locality.cli.spec.SpecOverrides;
 import dev.locality.cli.start.PipelineStarter;
+import dev.locality.worker.StageCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
  * then one table of all runs. Ids are derived from pipeline name and input ({@link
  * dev.locality.cli.batch.BatchIds}), so running the same batch again skips the inputs that already
  * completed and re-runs the ones that failed. Exit 0 when every input completed (or was skipped), 1
- * when any failed or was invalid, 2 for a bad spec or command line.
+ * when any failed or was invalid, 2 for a bad spec or command line. Stage plugins come from {@code
+ * --plugins-dir} (default {@code LOCALITY_PLUGINS_DIR}), for validation and the embedded worker.
  */
 @Command(
     name = "batch",
@@ -52,7 +55,8 @@ import picocli.CommandLine.Spec;
       "  locality batch daily.yaml --inputs 'landing/2026-11-*.csv.gz' --parallel 4",
       "  locality batch daily.yaml --inputs urls.txt --json > batch.json",
       "  locality batch daily.yaml --inputs urls.txt --input-key stages[0].url \\",
-      "      --set stages[3].to=file:///data/out/{workflowId}/{file}"
+      "      --set stages[3].to=file:///data/out/{workflowId}/{file}",
+      "  locality batch geo.yaml --inputs 'landing/*.csv' --plugins-dir /opt/locality/plugins"
     })
 final class BatchCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
@@ -101,31 +105,42 @@ final class BatchCommand implements Callable<Integer> {
       description = "shared task queue the workers poll (default: ${DEFAULT-VALUE})")
   String queue;
 
+  @Mixin PluginsDirOption plugins;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (parallel < 1) {
+      spec.commandLine().getErr().println("locality: --parallel must be at least 1");
+      return ExitCodes.USAGE;
+    }
+    Path pluginsDir = plugins.resolve(cli.env());
+    try (StageCatalog stages = LocalityCli.stages(pluginsDir)) {
+      return run(new SpecLoader(stages.registry()), pluginsDir);
+    }
+  }
+
+  /** The command line's overrides and inputs, the spec valid with the first input. */
+  private record Prepared(SpecOverrides overrides, List<String> inputs) {}
+
+  /** Validates the spec with the first input, then runs every input; {@code loader} stays open. */
+  private int run(SpecLoader loader, Path pluginsDir) throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (parallel < 1) {
-      err.println("locality: --parallel must be at least 1");
-      return ExitCodes.USAGE;
-    }
-    SpecOverrides overrides;
-    List<String> resolved;
-    SpecLoader loader = new SpecLoader(cli.registry());
-    try {
-      overrides = SpecOverrides.parse(sets, Path.of(""));
-      resolved = BatchInputs.resolve(inputs, Path.of(""));
-      loader.load(specFile, overrides.with(inputKey, resolved.get(0)));
-    } catch (IllegalArgumentException e) {
-      err.println("locality: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (InvalidSpecException e) {
-      SpecProblems.report(e, specFile, json, out, err);
-      return ExitCodes.USAGE;
-    } catch (IOException e) {
-      err.println("locality: cannot read spec " + specFile + ": " + e);
-      return ExitCodes.USAGE;
-    }
+    Prepared prepared =
+        SpecProblems.loadOrReport(
+            specFile,
+            file -> {
+              SpecOverrides overrides = SpecOverrides.parse(sets, Path.of(""));
+              List<String> resolved = BatchInputs.resolve(inputs, Path.of(""));
+              loader.load(file, overrides.with(inputKey, resolved.get(0)));
+              return new Prepared(overrides, resolved);
+            },
+            json,
+            out,
+            err);
+    if (prepared == null) return ExitCodes.USAGE;
+    SpecOverrides overrides = prepared.overrides();
+    List<String> resolved = prepared.inputs();
     if (cli.connector().mode() == TemporalConnector.Mode.EMBEDDED) {
       err.println(
           "locality: using an embedded Temporal server and worker in this process (no"
@@ -140,7 +155,7 @@ final class BatchCommand implements Callable<Integer> {
             + parallel
             + " at once");
     err.flush();
-    try (TemporalConnection connection = cli.connector().connect(true, queue)) {
+    try (TemporalConnection connection = cli.connector().connectOrEmbed(queue, pluginsDir)) {
       BatchRunner runner =
           new BatchRunner(
               input -> {

@@ -1,6 +1,7 @@
 package dev.locality.cli;
 
 import dev.locality.cli.connect.TemporalConnection;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;
@@ -52,7 +53,7 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       PipelineInspector inspector =
           new PipelineInspector(connection.client(), Duration.ofSeconds(5));
       PipelineReport before = inspector.report(workflowId, null); // unknown id: exit 2

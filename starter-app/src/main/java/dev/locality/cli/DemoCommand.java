@@ -14,6 +14,7 @@ import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.start.PipelineStarter;
 import dev.locality.cli.watch.WatchHook;
+import dev.locality.worker.StageCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -162,8 +163,10 @@ final class DemoCommand implements Callable<Integer> {
       PrintWriter err)
       throws InterruptedException {
     Path outDir = root.resolve("out");
-    PipelineSpec pipeline =
-        new SpecParser(cli.registry()).parse(specText(origin.url(), outDir), "demo");
+    PipelineSpec pipeline;
+    try (StageCatalog builtIns = LocalityCli.stages(null)) {
+      pipeline = new SpecParser(builtIns.registry()).parse(specText(origin.url(), outDir), "demo");
+    }
     String id = WorkflowIds.system().next(pipeline.name());
     PipelineStarter.Started started =
         new PipelineStarter(connection.client(), "locality").start(pipeline, id, Map.of());

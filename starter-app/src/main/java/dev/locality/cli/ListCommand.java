@@ -77,7 +77,7 @@ final class ListCommand implements Callable<Integer> {
         which.running
             ? PipelineLister.Filter.RUNNING
             : which.failed ? PipelineLister.Filter.FAILED : PipelineLister.Filter.ALL;
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       PipelineLister.Listing listing = new PipelineLister(connection.client()).list(filter, limit);
       long now = System.currentTimeMillis();
       if (json) {

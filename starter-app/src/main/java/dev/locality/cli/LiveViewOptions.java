@@ -2,6 +2,7 @@ package dev.locality.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.locality.cli.connect.TemporalConnection;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;

@@ -1,10 +1,11 @@
 package dev.locality.cli;
 
 import dev.locality.cli.connect.TemporalConnector;
-import dev.locality.stage.StageRegistry;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.worker.StageCatalog;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,13 +19,14 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * locality run SPEC [--set PATH=VALUE ...] [--id ID] [--wait|--watch] [--json] [--queue Q] [--embedded]
+ *              [--plugins-dir DIR]
  * locality watch ID [--plain] [--json]
  * locality status ID [--json]
  * locality list [--running|--failed] [--limit N] [--json]
  * locality cancel ID [--no-wait] [--json]
- * locality batch SPEC --inputs FILE|GLOB [--parallel N] [--input-key PATH] [--json]
- * locality validate SPEC [--json]
- * locality stages [TYPE...] [--json]
+ * locality batch SPEC --inputs FILE|GLOB [--parallel N] [--input-key PATH] [--json] [--plugins-dir DIR]
+ * locality validate SPEC [--json] [--plugins-dir DIR]
+ * locality stages [TYPE...] [--json|--markdown] [--plugins-dir DIR]
  * locality demo [--size 300MB] [--kill-worker-at STAGE]
  * locality worker [worker options]
  * locality server [--port 7233]
@@ -74,7 +76,6 @@ import picocli.CommandLine.Spec;
 public final class LocalityCli implements Callable<Integer> {
   private final Map<String, String> env;
   private final TemporalConnector connector;
-  private StageRegistry registry;
 
   @Spec CommandSpec spec;
 
@@ -138,20 +139,16 @@ public final class LocalityCli implements Callable<Integer> {
   }
 
   /**
-   * The stages the CLI validates specs against, loaded once: the built-ins plus the plugin jars in
-   * {@code LOCALITY_PLUGINS_DIR} when it is set (see {@link TemporalConnector#pluginsDir}), so
-   * {@code validate}, {@code run} and {@code batch} know the plugin stages the workers run (kept
-   * open for the process's lifetime).
+   * The stages the CLI validates specs against: the built-ins plus the plugin jars in {@code
+   * pluginsDir} (null: none; see {@link PluginsDirOption}), each in its own class loader as on a
+   * worker, so a plugin's options are checked by the plugin's own declarations. The caller closes
+   * it when it no longer validates.
    *
-   * @throws InvalidConfigurationException when the plugins directory is missing or a jar is broken
+   * @throws dev.locality.worker.InvalidConfigurationException when the plugins directory is missing
+   *     or a jar is broken
    */
-  synchronized StageRegistry registry() {
-    if (registry == null) {
-      registry =
-          StageCatalog.load(LocalityCli.class.getClassLoader(), TemporalConnector.pluginsDir(env))
-              .registry();
-    }
-    return registry;
+  static StageCatalog stages(Path pluginsDir) {
+    return StageCatalog.load(LocalityCli.class.getClassLoader(), pluginsDir);
   }
 
   /** Maps exceptions that escape a command to a message on stderr and an exit code. */

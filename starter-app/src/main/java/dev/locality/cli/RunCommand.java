@@ -1,16 +1,17 @@
 package dev.locality.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.cli.connect.TemporalConnection;
 import dev.locality.cli.connect.TemporalConnector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;
 import dev.locality.cli.spec.SpecLoader;
 import dev.locality.cli.spec.SpecOverrides;
 import dev.locality.cli.start.PipelineStarter;
+import dev.locality.worker.StageCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
  * its tree (every problem reported, exit 2), starts the {@code pipeline} workflow on the shared
  * queue and prints its workflow id; with {@code --wait} (implied by the embedded default) waits for
  * the end and prints the summary (exit 0) or the failure (exit 1); with {@code --watch} shows the
- * live view while waiting.
+ * live view while waiting. Stage plugins come from {@code --plugins-dir} (default {@code
+ * LOCALITY_PLUGINS_DIR}): the spec is validated with their declarations and the embedded worker
+ * loads them (a worker of a real cluster needs them in its own plugins directory).
  *
  * <p>Idempotent with {@code --id} ({@link PipelineStarter}): a second run with the id of a running
  * pipeline attaches to it, with the id of a completed one reports it; neither starts a twin. An id
@@ -49,6 +52,8 @@ import picocli.CommandLine.Spec;
       "With --id the start is idempotent: the id of a running pipeline attaches to it, the id of a"
           + " completed one reports it (nothing new starts), the id of a failed one starts a new"
           + " run.",
+      "Stages of plugin jars: --plugins-dir (validation and the embedded worker; the workers of a"
+          + " cluster load their own).",
       "Exit codes: 0 completed (or started), 1 failed, 2 invalid spec or usage."
     },
     footerHeading = "%nExamples:%n",
@@ -57,7 +62,8 @@ import picocli.CommandLine.Spec;
       "  locality run daily.yaml --set stages[0].url=https://host/2026-11-25.csv.gz \\",
       "      --set session.maxWorkerAttempts=5 --id daily-2026-11-25 --wait",
       "  locality run daily.yaml --json | jq -r .workflowId",
-      "  locality run daily.yaml --wait --json > result.json"
+      "  locality run daily.yaml --wait --json > result.json",
+      "  locality run geo.yaml --plugins-dir plugins --wait"
     })
 final class RunCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
@@ -109,26 +115,27 @@ final class RunCommand implements Callable<Integer> {
               + " listening (implies --wait)")
   boolean embedded;
 
+  @Mixin PluginsDirOption plugins;
+
   @Mixin LiveViewOptions live;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Path pluginsDir = plugins.resolve(cli.env());
     PipelineSpec pipeline;
-    try {
-      SpecOverrides overrides = SpecOverrides.parse(sets, Path.of(""));
-      pipeline = new SpecLoader(cli.registry()).load(specFile, overrides);
-    } catch (IllegalArgumentException e) {
-      err.println("locality: " + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (InvalidSpecException e) {
-      SpecProblems.report(e, specFile, json, out, err);
-      return ExitCodes.USAGE;
-    } catch (IOException e) {
-      err.println("locality: cannot read spec " + specFile + ": " + e);
-      return ExitCodes.USAGE;
+    try (StageCatalog stages = LocalityCli.stages(pluginsDir)) {
+      SpecLoader loader = new SpecLoader(stages.registry());
+      pipeline =
+          SpecProblems.loadOrReport(
+              specFile,
+              file -> loader.load(file, SpecOverrides.parse(sets, Path.of(""))),
+              json,
+              out,
+              err);
     }
+    if (pipeline == null) return ExitCodes.USAGE;
     String id = workflowId != null ? workflowId : WorkflowIds.system().next(pipeline.name());
     if (embedded || cli.connector().mode() == TemporalConnector.Mode.EMBEDDED) {
       err.println(
@@ -140,7 +147,9 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
     }
     try (TemporalConnection connection =
-        embedded ? cli.connector().embedded(queue) : cli.connector().connect(true, queue)) {
+        embedded
+            ? cli.connector().embedded(queue, pluginsDir)
+            : cli.connector().connectOrEmbed(queue, pluginsDir)) {
       PipelineStarter.Started started =
           new PipelineStarter(connection.client(), queue).start(pipeline, id, Map.of());
       PipelineInspector inspector =

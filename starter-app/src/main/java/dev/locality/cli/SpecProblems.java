@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.Problem;
 import dev.locality.cli.report.JsonReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -16,6 +17,30 @@ import java.nio.file.Path;
  */
 final class SpecProblems {
   private SpecProblems() {}
+
+  /** Reads, overrides and validates a spec file (what {@code validate}, {@code run}, ... do). */
+  interface Load<T> {
+    T load(Path specFile) throws IOException;
+  }
+
+  /**
+   * Runs {@code load}; when the spec cannot be read, is invalid, or an override or input on the
+   * command line is malformed ({@link IllegalArgumentException}), reports that and returns null:
+   * the command then exits 2 ({@link ExitCodes#USAGE}).
+   */
+  static <T> T loadOrReport(
+      Path specFile, Load<T> load, boolean json, PrintWriter out, PrintWriter err) {
+    try {
+      return load.load(specFile);
+    } catch (IllegalArgumentException e) {
+      err.println("locality: " + e.getMessage());
+    } catch (InvalidSpecException e) {
+      report(e, specFile, json, out, err);
+    } catch (IOException e) {
+      err.println("locality: cannot read spec " + specFile + ": " + e);
+    }
+    return null;
+  }
 
   static void report(
       InvalidSpecException e, Path specFile, boolean json, PrintWriter out, PrintWriter err) {

@@ -4,23 +4,26 @@ import dev.locality.cli.report.JsonReport;
 import dev.locality.worker.InvalidConfigurationException;
 import dev.locality.worker.StageCatalog;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code locality stages [TYPE...]}: the stages a spec can use (built-ins and the plugins of a
- * plugins directory), each with its description and options (type, default or required,
- * description), rendered by the worker's {@link StageCatalog}. Exit 2 for an unknown type or a bad
- * plugins directory.
+ * plugins directory), each with its description, options (type, default or required, description)
+ * and the worker settings it reads, rendered by the worker's {@link StageCatalog}: as text, as JSON
+ * ({@code --json}) or as Markdown reference documentation ({@code --markdown}; the README's "Stage
+ * reference" is this for the built-ins). Exit 2 for an unknown type or a bad plugins directory.
  */
 @Command(
     name = "stages",
@@ -30,29 +33,38 @@ import picocli.CommandLine.Spec;
     footer = {
       "  locality stages",
       "  locality stages transform-csv",
-      "  locality stages --plugins-dir /opt/locality/plugins --json | jq '.stages[].type'"
+      "  locality stages --plugins-dir /opt/locality/plugins --json | jq '.stages[].type'",
+      "  locality stages --plugins-dir /opt/locality/plugins --markdown > STAGES.md"
     })
 final class StagesCommand implements Callable<Integer> {
+  @ParentCommand LocalityCli cli;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "TYPE", arity = "0..*", description = "only these stage types")
   List<String> types = new ArrayList<>();
 
-  @Option(
-      names = "--plugins-dir",
-      paramLabel = "DIR",
-      defaultValue = "${env:LOCALITY_PLUGINS_DIR}",
-      description = "also list the stages of the plugin jars in DIR (env LOCALITY_PLUGINS_DIR)")
-  Path pluginsDir;
+  @Mixin PluginsDirOption plugins;
 
-  @Option(names = "--json", description = "print one JSON object on stdout instead of text")
-  boolean json;
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  static final class Format {
+    @Option(names = "--json", description = "print one JSON object on stdout instead of text")
+    boolean json;
+
+    @Option(
+        names = "--markdown",
+        description =
+            "print Markdown reference documentation (a section per stage with tables of its"
+                + " options and worker settings, then every worker setting)")
+    boolean markdown;
+  }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (StageCatalog catalog = StageCatalog.load(pluginsDir)) {
+    try (StageCatalog catalog = LocalityCli.stages(plugins.resolve(cli.env()))) {
       List<String> unknown =
           types.stream().filter(t -> catalog.registry().find(t).isEmpty()).toList();
       if (!unknown.isEmpty()) {
@@ -64,21 +76,18 @@ final class StagesCommand implements Callable<Integer> {
                 + ")");
         return ExitCodes.USAGE;
       }
-      if (json) {
-        List<Map<String, Object>> stages =
-            catalog.toJsonModel().stream()
-                .filter(s -> types.isEmpty() || types.contains(String.valueOf(s.get("type"))))
-                .toList();
+      List<StageCatalog.StageInfo> stages =
+          catalog.stages().stream()
+              .filter(s -> types.isEmpty() || types.contains(s.type()))
+              .toList();
+      if (format != null && format.json) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("stages", stages);
+        root.put("stages", StageCatalog.toJsonModel(stages));
         out.println(new JsonReport().write(root));
+      } else if (format != null && format.markdown) {
+        out.print(StageCatalog.renderMarkdown(stages));
       } else {
-        for (String block : catalog.renderText().split("\n\n")) {
-          String type = block.substring(0, Math.max(0, block.indexOf("  (")));
-          if (!types.isEmpty() && !types.contains(type)) continue;
-          out.println(block.stripTrailing());
-          out.println();
-        }
+        out.print(StageCatalog.renderText(stages));
       }
       out.flush();
       return ExitCodes.SUCCESS;

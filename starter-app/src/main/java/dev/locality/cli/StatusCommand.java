@@ -1,6 +1,7 @@
 package dev.locality.cli;
 
 import dev.locality.cli.connect.TemporalConnection;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;
@@ -9,9 +10,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -36,14 +37,7 @@ final class StatusCommand implements Callable<Integer> {
   @ParentCommand LocalityCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "the pipeline's workflow id")
-  String workflowId;
-
-  @Option(
-      names = "--run-id",
-      paramLabel = "RUN_ID",
-      description = "a specific run (default: the latest run of ID)")
-  String runId;
+  @Mixin RunSelection run;
 
   @Option(names = "--json", description = "print one JSON object on stdout instead of text")
   boolean json;
@@ -51,10 +45,10 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       PipelineReport report =
           new PipelineInspector(connection.client(), Duration.ofSeconds(5))
-              .report(workflowId, runId);
+              .report(run.workflowId, run.runId);
       out.print(
           json ? new JsonReport().toJson(report) + "\n" : new SummaryFormatter().format(report));
       out.flush();

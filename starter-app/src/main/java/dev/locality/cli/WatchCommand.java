@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -38,14 +37,7 @@ final class WatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LiveViewOptions live;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "the pipeline's workflow id")
-  String workflowId;
-
-  @Option(
-      names = "--run-id",
-      paramLabel = "RUN_ID",
-      description = "a specific run (default: the latest run of ID)")
-  String runId;
+  @Mixin RunSelection run;
 
   @Option(
       names = "--json",
@@ -54,11 +46,11 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    try (TemporalConnection connection = cli.connector().connect(false, null)) {
+    try (TemporalConnection connection = cli.connector().connect()) {
       return live.watchAndReport(
           connection,
-          workflowId,
-          runId,
+          run.workflowId,
+          run.runId,
           json,
           cli.env(),
           spec.commandLine().getOut(),

@@ -19,8 +19,9 @@ import java.util.TreeMap;
  * The stages a worker runs, each with where it came from: the built-in stages (found through {@link
  * java.util.ServiceLoader} on the application class loader) and the stages of every jar in the
  * plugins directory, each jar in its own class loader (see {@link #load(ClassLoader, Path)}). Also
- * renders them for people ({@link #renderText()}) and for machines ({@link #toJsonModel()}), which
- * is what {@code locality stages} prints.
+ * renders them for people ({@link #renderText()}), for machines ({@link #toJsonModel()}) and as
+ * reference documentation ({@link #renderMarkdown()}), which is what {@code locality stages}
+ * prints.
  *
  * <pre>{@code
  * try (StageCatalog catalog = StageCatalog.load(Path.of("/opt/locality/plugins"))) {
@@ -216,8 +217,13 @@ public final class StageCatalog implements AutoCloseable {
    * {@code name, type, default, description}), ready for any JSON or YAML writer.
    */
   public List<Map<String, Object>> toJsonModel() {
+    return toJsonModel(stages());
+  }
+
+  /** {@link #toJsonModel()} for some of the stages. */
+  public static List<Map<String, Object>> toJsonModel(List<StageInfo> stages) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (StageInfo stage : stages()) {
+    for (StageInfo stage : stages) {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("type", stage.type());
       s.put("description", stage.description());
@@ -259,8 +265,13 @@ public final class StageCatalog implements AutoCloseable {
    * </pre>
    */
   public String renderText() {
+    return renderText(stages());
+  }
+
+  /** {@link #renderText()} for some of the stages. */
+  public static String renderText(List<StageInfo> stages) {
     StringBuilder b = new StringBuilder();
-    for (StageInfo stage : stages()) {
+    for (StageInfo stage : stages) {
       if (b.length() > 0) b.append('\n');
       b.append(stage.type())
           .append("  (")
@@ -295,21 +306,37 @@ public final class StageCatalog implements AutoCloseable {
   }
 
   /**
-   * Every worker setting of every stage, once each (stages may share one), sorted by name, for
-   * {@code locality worker --help}: a line with the name, type, default and the stages that read
-   * it, then the description wrapped at {@code width} columns.
+   * One worker setting and the types of the stages that read it.
+   *
+   * @param setting the setting, as the first of those stages declares it
+   * @param stages the types of the stages that declare it, in the order given
    */
-  public String renderSettingsHelp(int width) {
-    Map<String, SettingInfo> byName = new java.util.TreeMap<>();
-    Map<String, List<String>> readers = new java.util.TreeMap<>();
-    for (StageInfo stage : stages()) {
+  record SettingReaders(SettingInfo setting, List<String> stages) {}
+
+  /** Every worker setting of {@code stages}, once each (stages may share one), sorted by name. */
+  static List<SettingReaders> settingReaders(List<StageInfo> stages) {
+    Map<String, SettingInfo> byName = new TreeMap<>();
+    Map<String, List<String>> readers = new TreeMap<>();
+    for (StageInfo stage : stages) {
       for (SettingInfo setting : stage.settings()) {
         byName.putIfAbsent(setting.name(), setting);
         readers.computeIfAbsent(setting.name(), k -> new ArrayList<>()).add(stage.type());
       }
     }
+    return byName.values().stream()
+        .map(s -> new SettingReaders(s, List.copyOf(readers.get(s.name()))))
+        .toList();
+  }
+
+  /**
+   * Every worker setting of every stage, once each (stages may share one), sorted by name, for
+   * {@code locality worker --help}: a line with the name, type, default and the stages that read
+   * it, then the description wrapped at {@code width} columns.
+   */
+  public String renderSettingsHelp(int width) {
     StringBuilder b = new StringBuilder();
-    for (SettingInfo s : byName.values()) {
+    for (SettingReaders r : settingReaders(stages())) {
+      SettingInfo s = r.setting();
       b.append("  ")
           .append(s.name())
           .append(" (")
@@ -317,7 +344,7 @@ public final class StageCatalog implements AutoCloseable {
           .append(", default ")
           .append(s.defaultValue())
           .append("; ")
-          .append(String.join(", ", readers.get(s.name())))
+          .append(String.join(", ", r.stages()))
           .append(")\n");
       for (String line : wrap(s.description(), width - 6))
         b.append("      ").append(line).append('\n');
@@ -338,6 +365,23 @@ public final class StageCatalog implements AutoCloseable {
     }
     if (line.length() > 0) lines.add(line.toString());
     return lines;
+  }
+
+  /**
+   * The stages as Markdown reference documentation, what {@code locality stages --markdown} prints
+   * and the README's "Stage reference" holds for the built-ins: per stage a heading ({@code ###
+   * Stage `type`}), its description, a table of its options (name, type, required or default,
+   * allowed values, description) and one of the worker settings it reads (name, type, default,
+   * description); then {@code ### Worker settings}, every setting once with the stages that read
+   * it.
+   */
+  public String renderMarkdown() {
+    return renderMarkdown(stages());
+  }
+
+  /** {@link #renderMarkdown()} for some of the stages (for example {@code stages()} filtered). */
+  public static String renderMarkdown(List<StageInfo> stages) {
+    return StageMarkdown.render(stages);
   }
 
   private static String settingLines(List<SettingInfo> settings, String indent) {

@@ -2,7 +2,6 @@ package dev.locality.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.uber.m3.tally.Scope;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.api.spec.SpecDocument;
@@ -14,11 +13,8 @@ import dev.locality.api.workflow.StageRun;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,32 +47,19 @@ class PluginPipelineEndToEndTest {
 
   @TempDir Path tmp;
 
-  private TestServer.PortBoundTestServer server;
-  private WorkflowServiceStubs service;
-  private Scope sdkMetrics;
+  private GrpcTestServer temporal;
   private PrometheusMeterRegistry registry;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void startServer() throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server = TestServer.createPortBoundServer(port);
-    registry = WorkerMetrics.newRegistry(QUEUE);
-    sdkMetrics = TemporalClientSetup.sdkMetricsScope(registry, WORKER);
-    var profile = TemporalClientSetup.profile(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
-    service =
-        WorkflowServiceStubs.newServiceStubs(TemporalClientSetup.stubsOptions(profile, sdkMetrics));
+    temporal = GrpcTestServer.start(QUEUE, WORKER);
+    registry = temporal.registry();
   }
 
   @AfterEach
   void stopServer() throws Exception {
-    service.shutdownNow();
-    service.awaitTermination(5, TimeUnit.SECONDS);
-    TemporalClientSetup.close(sdkMetrics);
-    server.close();
+    temporal.close();
   }
 
   @Test
@@ -86,10 +69,7 @@ class PluginPipelineEndToEndTest {
     Path input =
         Files.writeString(tmp.resolve("people.csv"), "name,age\nAda,36\n\"Hopper, G\",85\n");
     Path outDir = tmp.resolve("out");
-    WorkflowClient client =
-        WorkflowClient.newInstance(
-            service,
-            TemporalClientSetup.clientOptions(TemporalClientSetup.profile(Map.of()), WORKER));
+    WorkflowClient client = temporal.client();
     WorkerConfig settings =
         WorkerConfig.newBuilder()
             .setSharedQueue(QUEUE)

@@ -79,6 +79,52 @@ class StageCatalogTest {
   }
 
   @Test
+  void describesStagesAsMarkdownReferenceDocumentation() throws Exception {
+    Path jar = TestPlugins.exampleJar(tmp.resolve("plugins/csv-to-jsonl.jar"));
+    try (StageCatalog catalog = StageCatalog.load(APP, tmp.resolve("plugins"))) {
+      List<StageCatalog.StageInfo> plugin =
+          catalog.stages().stream().filter(s -> s.type().equals("csv-to-jsonl")).toList();
+
+      assertThat(StageCatalog.renderMarkdown(plugin))
+          .isEqualTo(
+              """
+              ### Stage `csv-to-jsonl`
+
+              Converts CSV files with a header row to JSON Lines, one object per row.
+
+              Plugin: `%s`
+
+              | option | type | required / default | allowed values | description |
+              |---|---|---|---|---|
+              | `delimiter` | `string` | `,` |  | Field separator: one character, e.g. ',' ';' or a tab |
+              | `numbers` | `boolean` | `false` |  | Write values spelled like JSON numbers (12, -3.5, 1e6) as numbers |
+              | `emptyAsNull` | `boolean` | `false` |  | Write empty values as null instead of "" |
+
+              ### Worker settings
+
+              No stage reads a worker setting.
+              """
+                  .formatted(jar));
+
+      String all = catalog.renderMarkdown();
+      assertThat(all)
+          .contains("### Stage `download`\n")
+          .contains("| `url` | `string` | required |  |")
+          .contains("| `sha256` | `string` | optional |  |")
+          .contains("| [`maxDownloadBytes`](#worker-settings) | `size` | `100g` |")
+          .contains("| `trim` | `boolean\\|list<string>` | `[]` |")
+          .contains("(e.g. \\\\)")
+          .contains("date:\\<pattern>")
+          .contains("Host names, \\*.domains")
+          .containsPattern(
+              "\\| `s3Endpoint` \\| `string` \\| `AWS` \\|"
+                  + " \\[`download`\\]\\(#stage-download\\), \\[`upload`\\]\\(#stage-upload\\) \\|");
+      assertThat(all.indexOf("### Worker settings"))
+          .isGreaterThan(all.indexOf("### Stage `upload`"));
+    }
+  }
+
+  @Test
   void aTypeDeclaredTwiceIsAnErrorNamingBothJars() throws Exception {
     Path a = TestPlugins.exampleJar(tmp.resolve("plugins/a.jar"));
     Path b = TestPlugins.exampleJar(tmp.resolve("plugins/b.jar"));

@@ -183,27 +183,16 @@ class WorkerMainTest {
 
   @Test
   void workerSettingsAreCheckedAgainstTheLoadedStagesAtStartUp() {
-    WorkerMain main = new WorkerMain();
-    main.env = Map.of();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream previous = System.err;
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code =
-          new CommandLine(main)
-              .execute(
-                  "--allowed-file-roots=data",
-                  "--setting=s3PartSize=1m",
-                  "--setting=s3IdleTimeout=0s",
-                  "--setting=maxDownlodBytes=1g",
-                  "--download-deny-hosts=10.0.0.0/99");
-    } finally {
-      System.setErr(previous);
-    }
+    Failed run =
+        startWithoutEnvironment(
+            "--allowed-file-roots=data",
+            "--setting=s3PartSize=1m",
+            "--setting=s3IdleTimeout=0s",
+            "--setting=maxDownlodBytes=1g",
+            "--download-deny-hosts=10.0.0.0/99");
 
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
         .startsWith("locality-worker: invalid configuration (5 problems):")
         .contains("  - worker setting allowedFileRoots: 'data' is not an absolute path")
         .contains("  - worker setting s3PartSize: below the minimum 5 MiB")
@@ -214,25 +203,31 @@ class WorkerMainTest {
 
   @Test
   void anInvalidConfigurationEndsWithExitCode2AndListsEveryProblem() {
+    Failed run =
+        startWithoutEnvironment("--max-sessions=-1", "--plugins-dir=" + tmp.resolve("missing"));
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("locality-worker: invalid configuration (2 problems):")
+        .contains("  - max-sessions (from --max-sessions): must be 0 or more, got -1")
+        .contains("  - plugins directory " + tmp.resolve("missing") + " does not exist");
+  }
+
+  private record Failed(int code, String err) {}
+
+  /** Runs the worker's command line with an empty environment, capturing standard error. */
+  private static Failed startWithoutEnvironment(String... args) {
     WorkerMain main = new WorkerMain();
     main.env = Map.of();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream previous = System.err;
-    int code;
     try {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code =
-          new CommandLine(main)
-              .execute("--max-sessions=-1", "--plugins-dir=" + tmp.resolve("missing"));
+      int code = new CommandLine(main).execute(args);
+      return new Failed(code, err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(previous);
     }
-
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("locality-worker: invalid configuration (2 problems):")
-        .contains("  - max-sessions (from --max-sessions): must be 0 or more, got -1")
-        .contains("  - plugins directory " + tmp.resolve("missing") + " does not exist");
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.locality.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.uber.m3.tally.Scope;
 import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
@@ -17,11 +16,8 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,37 +61,21 @@ class WorkerMetricsEndToEndTest {
 
   @TempDir Path tmp;
 
-  private TestServer.PortBoundTestServer server;
-  private WorkflowServiceStubs service;
-  private Scope sdkMetrics;
+  private GrpcTestServer temporal;
   private PrometheusMeterRegistry registry;
   private WorkflowClient client;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void startServer() throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server = TestServer.createPortBoundServer(port);
-    registry = WorkerMetrics.newRegistry(QUEUE);
-    sdkMetrics = TemporalClientSetup.sdkMetricsScope(registry, WORKER);
-    var profile = TemporalClientSetup.profile(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
-    service =
-        WorkflowServiceStubs.newServiceStubs(TemporalClientSetup.stubsOptions(profile, sdkMetrics));
-    client =
-        WorkflowClient.newInstance(
-            service,
-            TemporalClientSetup.clientOptions(TemporalClientSetup.profile(Map.of()), WORKER));
+    temporal = GrpcTestServer.start(QUEUE, WORKER);
+    registry = temporal.registry();
+    client = temporal.client();
   }
 
   @AfterEach
   void stopServer() throws Exception {
-    service.shutdownNow();
-    service.awaitTermination(5, TimeUnit.SECONDS);
-    TemporalClientSetup.close(sdkMetrics);
-    server.close();
+    temporal.close();
   }
 
   @Test

@@ -11,16 +11,13 @@ import dev.locality.api.spec.SessionSpec;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineWorkflow;
+import dev.locality.workflows.testing.FakeFleet;
 import dev.locality.workflows.testing.FakeWorker;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -33,47 +30,28 @@ import org.junit.jupiter.api.Test;
  * clear "no worker supports stage X" within the session's creation timeout.
  */
 class MixedFleetTest {
-  private TestWorkflowEnvironment testEnv;
+  private FakeFleet fleet;
   private WorkflowClient client;
-  private final List<FakeWorker> fakes = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     // real time: the workflow's pauses between lease requests must let declining workers resume
-    testEnv =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    Worker workflows = testEnv.newWorker(FakeWorker.SHARED_QUEUE);
-    workflows.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
-    testEnv.start();
-    client = testEnv.getWorkflowClient();
+    fleet = FakeFleet.start(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    client = fleet.client();
   }
 
   @AfterEach
   void tearDown() {
-    fakes.forEach(FakeWorker::close);
-    testEnv.close();
-  }
-
-  private FakeWorker worker(String workerId, String suffix) {
-    FakeWorker fake = new FakeWorker(client, workerId, suffix);
-    fakes.add(fake);
-    return fake;
+    fleet.close();
   }
 
   private PipelineWorkflow newPipeline(String workflowId) {
-    return client.newWorkflowStub(
-        PipelineWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setTaskQueue(FakeWorker.SHARED_QUEUE)
-            .setWorkflowId(workflowId)
-            .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
-            .build());
+    return fleet.newPipeline(workflowId, Duration.ofMinutes(5));
   }
 
   @Test
   void theSessionGoesToTheWorkerThatHasTheStage() throws Exception {
-    FakeWorker w1 = worker("w1", "0001").withoutStages("geo-enrich").start();
+    FakeWorker w1 = fleet.worker("w1", "0001").withoutStages("geo-enrich").start();
     PipelineWorkflow pipeline = newPipeline("mixed-ok");
     CompletableFuture<PipelineResult> result =
         WorkflowClient.execute(
@@ -83,7 +61,7 @@ class MixedFleetTest {
         .atMost(Duration.ofSeconds(20))
         .until(() -> w1.lease().declines() > SessionOptionsDefaults.MAX_DECLINES);
     assertThat(result).isNotDone();
-    FakeWorker w2 = worker("w2", "0002").start();
+    FakeWorker w2 = fleet.worker("w2", "0002").start();
 
     PipelineResult done = result.get();
 
@@ -98,8 +76,8 @@ class MixedFleetTest {
 
   @Test
   void whenNoWorkerHasTheStageThePipelineFailsNamingItWithinTheCreationTimeout() {
-    worker("w1", "0001").withoutStages("geo-enrich").start();
-    worker("w2", "0002").withoutStages("geo-enrich", "upload").start();
+    fleet.worker("w1", "0001").withoutStages("geo-enrich").start();
+    fleet.worker("w2", "0002").withoutStages("geo-enrich", "upload").start();
     SessionSpec session =
         new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(6), 3, Duration.ofMillis(300));
     PipelineWorkflow pipeline = newPipeline("mixed-none");

@@ -16,18 +16,15 @@ import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageInvocation;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.workflows.testing.FakeFleet;
 import dev.locality.workflows.testing.FakeWorker;
 import dev.locality.workflows.testing.Specs;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,39 +34,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PipelineWorkflowImplTest {
-  private TestWorkflowEnvironment testEnv;
+  private FakeFleet fleet;
   private WorkflowClient client;
-  private final List<FakeWorker> fakes = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
-    testEnv = TestWorkflowEnvironment.newInstance();
-    Worker workflows = testEnv.newWorker(FakeWorker.SHARED_QUEUE);
-    workflows.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
-    testEnv.start();
-    client = testEnv.getWorkflowClient();
+    fleet = FakeFleet.start();
+    client = fleet.client();
   }
 
   @AfterEach
   void tearDown() {
-    fakes.forEach(FakeWorker::close);
-    testEnv.close();
-  }
-
-  private FakeWorker worker(String workerId, String suffix) {
-    FakeWorker fake = new FakeWorker(client, workerId, suffix);
-    fakes.add(fake);
-    return fake;
+    fleet.close();
   }
 
   private PipelineWorkflow newPipeline(String workflowId) {
-    return client.newWorkflowStub(
-        PipelineWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setTaskQueue(FakeWorker.SHARED_QUEUE)
-            .setWorkflowId(workflowId)
-            .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
-            .build());
+    return fleet.newPipeline(workflowId, Duration.ofMinutes(10));
   }
 
   private static ApplicationFailure failureOf(Runnable run) {
@@ -81,7 +61,7 @@ class PipelineWorkflowImplTest {
 
   @Test
   void runsEveryStageOnTheSameWorkerAndReportsItsMetricsAndOutputs() {
-    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
     PipelineWorkflow pipeline = newPipeline("happy");
 
     PipelineResult result =
@@ -123,8 +103,8 @@ class PipelineWorkflowImplTest {
 
   @Test
   void rerunsThePipelineFromTheFirstStageOnAnotherWorkerWhenTheWorkerDies() {
-    FakeWorker w1 = worker("w1", "0001").start();
-    FakeWorker w2 = worker("w2", "0002");
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
+    FakeWorker w2 = fleet.worker("w2", "0002");
     w1.stages().onDeath(w2::start); // w2 comes up once w1 is dead, so w1 surely gets session #1
     PipelineWorkflow pipeline = newPipeline("failover");
 
@@ -161,7 +141,7 @@ class PipelineWorkflowImplTest {
 
   @Test
   void failsAtOnceWithTheStageMessageOnBadInputAndClosesTheSession() {
-    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
     PipelineWorkflow pipeline = newPipeline("bad-input");
 
     ApplicationFailure failure =
@@ -193,7 +173,7 @@ class PipelineWorkflowImplTest {
 
   @Test
   void closesTheSessionWhenThePipelineSucceeds() {
-    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
 
     PipelineResult result = newPipeline("closes").run(pipeline(stage("download")));
 
@@ -229,7 +209,8 @@ class PipelineWorkflowImplTest {
 
   @Test
   void failsWithEveryAttemptListedWhenEverySessionFails() {
-    FakeWorker w1 = worker("w1", "0001").start(); // a lone worker: it must serve every attempt
+    FakeWorker w1 =
+        fleet.worker("w1", "0001").start(); // a lone worker: it must serve every attempt
     PipelineWorkflow pipeline = newPipeline("exhausted");
 
     ApplicationFailure failure =
@@ -293,7 +274,7 @@ class PipelineWorkflowImplTest {
 
   @Test
   void failsWithEveryAttemptListedWhenTheOnlyWorkerDiedAndNoneComesBack() {
-    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
     PipelineWorkflow pipeline = newPipeline("all-dead");
     SessionSpec session =
         new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(300));
@@ -334,7 +315,7 @@ class PipelineWorkflowImplTest {
                   .extracting(SessionRecord::state)
                   .isEqualTo("WAITING");
             });
-    worker("w1", "0001").start();
+    fleet.worker("w1", "0001").start();
     PipelineResult result = client.newWorkflowStub(PipelineWorkflow.class, "waiting").run(spec);
     assertThat(result.workerId()).isEqualTo("w1");
   }

@@ -3,7 +3,7 @@ package dev.locality.cli.batch;
 import dev.locality.api.spec.InvalidSpecException;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.workflow.StageRun;
-import dev.locality.cli.PipelineInspector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.start.PipelineStarter;
 import dev.locality.stage.StageMetrics;

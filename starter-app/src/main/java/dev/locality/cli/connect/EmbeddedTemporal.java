@@ -1,5 +1,6 @@
 package dev.locality.cli.connect;
 
+import dev.locality.activities.session.FileTrees;
 import dev.locality.worker.LocalityWorker;
 import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
@@ -10,11 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The embedded default: Temporal's Java test server on a free loopback port (time skipping locked
@@ -89,7 +87,11 @@ final class EmbeddedTemporal {
           LocalTemporalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       return new EmbeddedTemporal(server, server.port(), workRoot);
     } catch (IOException e) {
-      deleteTree(workRoot);
+      try {
+        FileTrees.deleteRecursively(workRoot);
+      } catch (IOException ignored) {
+        // best effort: a temporary directory left behind is harmless
+      }
       throw new UncheckedIOException("cannot start the embedded Temporal server on 127.0.0.1", e);
     }
   }
@@ -109,32 +111,15 @@ final class EmbeddedTemporal {
     try {
       server.close();
     } finally {
-      deleteTree(workRoot);
+      deleteWorkRoot();
     }
   }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) return;
+  private void deleteWorkRoot() {
     try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
-                throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      FileTrees.deleteRecursively(workRoot);
     } catch (IOException e) {
-      // best effort: a temp directory left behind is harmless
+      // best effort: a temporary directory left behind is harmless
     }
   }
 }

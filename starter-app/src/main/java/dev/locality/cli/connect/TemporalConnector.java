@@ -6,6 +6,7 @@ import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -57,11 +58,25 @@ public final class TemporalConnector {
   /**
    * Connects to a configured or local server.
    *
-   * @param allowEmbedded when nothing is configured or listening: true starts the embedded server
-   *     and worker on {@code sharedQueue}; false throws {@link NoServerException}
+   * @throws NoServerException when nothing is configured or listening
    * @throws IOException when the envconfig TOML file cannot be read
    */
-  public TemporalConnection connect(boolean allowEmbedded, String sharedQueue) throws IOException {
+  public TemporalConnection connect() throws IOException {
+    return connect(false, null, null);
+  }
+
+  /**
+   * Connects to a configured or local server, else starts the embedded server and a worker on
+   * {@code sharedQueue} that loads the stage plugins of {@code pluginsDir} (null: none).
+   *
+   * @throws IOException when the envconfig TOML file cannot be read
+   */
+  public TemporalConnection connectOrEmbed(String sharedQueue, Path pluginsDir) throws IOException {
+    return connect(true, sharedQueue, pluginsDir);
+  }
+
+  private TemporalConnection connect(boolean allowEmbedded, String sharedQueue, Path pluginsDir)
+      throws IOException {
     ClientConfigProfile profile = profile();
     switch (mode(profile)) {
       case CONFIGURED:
@@ -73,12 +88,8 @@ public final class TemporalConnector {
             LOCAL_HOST + ":" + LOCAL_PORT);
       default:
         if (!allowEmbedded) throw new NoServerException();
-        return EmbeddedTemporal.start(sharedQueue, pluginsDir());
+        return EmbeddedTemporal.start(sharedQueue, pluginsDir);
     }
-  }
-
-  private java.nio.file.Path pluginsDir() {
-    return pluginsDir(env);
   }
 
   /** The environment variable naming the plugins directory, the one the worker reads too. */
@@ -86,11 +97,11 @@ public final class TemporalConnector {
 
   /**
    * The plugins directory {@code env} names ({@value #PLUGINS_DIR_ENV}, as for the worker), or
-   * null: the CLI validates specs and runs its embedded worker with the same plugin stages.
+   * null: the default of the CLI's {@code --plugins-dir}.
    */
-  public static java.nio.file.Path pluginsDir(Map<String, String> env) {
+  public static Path pluginsDir(Map<String, String> env) {
     String dir = env.get(PLUGINS_DIR_ENV);
-    return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir);
+    return dir == null || dir.isBlank() ? null : Path.of(dir);
   }
 
   /**
@@ -101,9 +112,12 @@ public final class TemporalConnector {
     return EmbeddedTemporal.start(null, false, null);
   }
 
-  /** Starts the embedded server and worker regardless of configuration. */
-  public TemporalConnection embedded(String sharedQueue) {
-    return EmbeddedTemporal.start(sharedQueue, pluginsDir());
+  /**
+   * Starts the embedded server and a worker regardless of configuration; the worker loads the stage
+   * plugins of {@code pluginsDir} (null: none).
+   */
+  public TemporalConnection embedded(String sharedQueue, Path pluginsDir) {
+    return EmbeddedTemporal.start(sharedQueue, pluginsDir);
   }
 
   /**

@@ -1,8 +1,8 @@
 package dev.locality.cli.list;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import dev.locality.api.workflow.PipelineWorkflow;
+import dev.locality.cli.inspect.Executions;
 import dev.locality.cli.start.PipelineStarter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -10,7 +10,6 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.filter.v1.WorkflowTypeFilter;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -87,7 +87,8 @@ public final class PipelineLister {
     List<PipelineRow> rows =
         found.stream()
             .sorted(
-                Comparator.comparingLong((WorkflowExecutionInfo i) -> millis(i.getStartTime()))
+                Comparator.comparingLong(
+                        (WorkflowExecutionInfo i) -> Executions.millis(i.getStartTime()))
                     .reversed())
             .limit(limit)
             .map(this::row)
@@ -101,50 +102,68 @@ public final class PipelineLister {
     WorkflowTypeFilter type =
         WorkflowTypeFilter.newBuilder().setName(PipelineWorkflow.TYPE).build();
     if (filter != Filter.FAILED) {
-      ByteString token = ByteString.EMPTY;
-      int matched = 0;
-      do {
-        ListOpenWorkflowExecutionsResponse page =
-            stub()
-                .listOpenWorkflowExecutions(
-                    ListOpenWorkflowExecutionsRequest.newBuilder()
-                        .setNamespace(namespace())
-                        .setMaximumPageSize(PAGE)
-                        .setTypeFilter(type)
-                        .setNextPageToken(token)
-                        .build());
-        for (WorkflowExecutionInfo info : page.getExecutionsList()) {
-          if (wanted.test(info)) {
-            found.add(info);
-            matched++;
-          }
-        }
-        token = page.getNextPageToken();
-      } while (!token.isEmpty() && matched < limit);
+      collect(
+          token -> {
+            ListOpenWorkflowExecutionsResponse page =
+                stub()
+                    .listOpenWorkflowExecutions(
+                        ListOpenWorkflowExecutionsRequest.newBuilder()
+                            .setNamespace(namespace())
+                            .setMaximumPageSize(PAGE)
+                            .setTypeFilter(type)
+                            .setNextPageToken(token)
+                            .build());
+            return new Page(page.getExecutionsList(), page.getNextPageToken());
+          },
+          wanted,
+          limit,
+          found);
     }
     if (filter != Filter.RUNNING) {
-      ByteString token = ByteString.EMPTY;
-      int matched = 0;
-      do {
-        ListClosedWorkflowExecutionsResponse page =
-            stub()
-                .listClosedWorkflowExecutions(
-                    ListClosedWorkflowExecutionsRequest.newBuilder()
-                        .setNamespace(namespace())
-                        .setMaximumPageSize(PAGE)
-                        .setTypeFilter(type)
-                        .setNextPageToken(token)
-                        .build());
-        for (WorkflowExecutionInfo info : page.getExecutionsList()) {
-          if (wanted.test(info)) {
-            found.add(info);
-            matched++;
-          }
-        }
-        token = page.getNextPageToken();
-      } while (!token.isEmpty() && matched < limit);
+      collect(
+          token -> {
+            ListClosedWorkflowExecutionsResponse page =
+                stub()
+                    .listClosedWorkflowExecutions(
+                        ListClosedWorkflowExecutionsRequest.newBuilder()
+                            .setNamespace(namespace())
+                            .setMaximumPageSize(PAGE)
+                            .setTypeFilter(type)
+                            .setNextPageToken(token)
+                            .build());
+            return new Page(page.getExecutionsList(), page.getNextPageToken());
+          },
+          wanted,
+          limit,
+          found);
     }
     return found;
+  }
+
+  /** One page of a listing and the token of the next ({@code EMPTY} after the last). */
+  private record Page(List<WorkflowExecutionInfo> executions, ByteString next) {}
+
+  /**
+   * Adds the {@code wanted} executions of every page {@code pages} returns for a token to {@code
+   * found}, until the last page or {@code limit} of them were found.
+   */
+  private static void collect(
+      Function<ByteString, Page> pages,
+      Predicate<WorkflowExecutionInfo> wanted,
+      int limit,
+      List<WorkflowExecutionInfo> found) {
+    ByteString token = ByteString.EMPTY;
+    int matched = 0;
+    do {
+      Page page = pages.apply(token);
+      for (WorkflowExecutionInfo info : page.executions()) {
+        if (wanted.test(info)) {
+          found.add(info);
+          matched++;
+        }
+      }
+      token = page.next();
+    } while (!token.isEmpty() && matched < limit);
   }
 
   private List<WorkflowExecutionInfo> visibility(Filter filter, int limit) {
@@ -188,23 +207,18 @@ public final class PipelineLister {
         info.getExecution().getWorkflowId(),
         info.getExecution().getRunId(),
         memoString(info, PipelineStarter.MEMO_PIPELINE),
-        info.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
-        info.hasStartTime() ? millis(info.getStartTime()) : 0,
-        info.hasCloseTime() ? millis(info.getCloseTime()) : 0);
+        Executions.statusName(info.getStatus()),
+        info.hasStartTime() ? Executions.millis(info.getStartTime()) : 0,
+        info.hasCloseTime() ? Executions.millis(info.getCloseTime()) : 0);
   }
 
   private Optional<WorkflowExecutionInfo> describe(WorkflowExecutionInfo info) {
     try {
-      return Optional.of(
-          stub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(namespace())
-                      .setExecution(info.getExecution())
-                      .build())
-              .getWorkflowExecutionInfo());
+      return Executions.describe(
+              client, info.getExecution().getWorkflowId(), info.getExecution().getRunId())
+          .map(d -> d.getWorkflowExecutionInfo());
     } catch (StatusRuntimeException e) {
-      return Optional.empty(); // deleted meanwhile: show what the listing had
+      return Optional.empty(); // show what the listing had
     }
   }
 
@@ -227,9 +241,5 @@ public final class PipelineLister {
 
   private String namespace() {
     return client.getOptions().getNamespace();
-  }
-
-  private static long millis(Timestamp t) {
-    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
   }
 }

@@ -3,13 +3,11 @@ package dev.locality.cli.start;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.workflow.PipelineWorkflow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import dev.locality.cli.inspect.Executions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -102,24 +100,8 @@ public final class PipelineStarter {
   }
 
   private WorkflowExecutionStatus statusOf(String workflowId, String runId) {
-    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
-    if (runId != null && !runId.isEmpty()) execution.setRunId(runId);
-    try {
-      return client
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(client.getOptions().getNamespace())
-                  .setExecution(execution)
-                  .build())
-          .getWorkflowExecutionInfo()
-          .getStatus();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED;
-      }
-      throw e;
-    }
+    return Executions.describe(client, workflowId, runId)
+        .map(d -> d.getWorkflowExecutionInfo().getStatus())
+        .orElse(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED);
   }
 }

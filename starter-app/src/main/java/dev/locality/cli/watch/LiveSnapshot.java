@@ -2,7 +2,7 @@ package dev.locality.cli.watch;
 
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageRun;
-import dev.locality.cli.PipelineInspector.LiveRead;
+import dev.locality.cli.inspect.PipelineInspector.LiveRead;
 import dev.locality.cli.report.PendingStage;
 import dev.locality.cli.report.PipelineReport;
 import java.util.ArrayList;

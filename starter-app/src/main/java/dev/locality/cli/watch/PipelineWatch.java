@@ -1,6 +1,6 @@
 package dev.locality.cli.watch;
 
-import dev.locality.cli.PipelineInspector;
+import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.PipelineReport;
 import java.time.Duration;
 import java.util.ArrayList;

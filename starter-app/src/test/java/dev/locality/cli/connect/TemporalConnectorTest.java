@@ -48,7 +48,7 @@ class TemporalConnectorTest {
   void commandsThatCannotEmbedFailWithAnActionableMessage() {
     TemporalConnector connector = new TemporalConnector(env(), () -> false);
 
-    assertThatThrownBy(() -> connector.connect(false, "locality"))
+    assertThatThrownBy(() -> connector.connect())
         .isInstanceOf(TemporalConnector.NoServerException.class)
         .hasMessageContaining("TEMPORAL_ADDRESS")
         .hasMessageContaining("127.0.0.1:7233")

@@ -2,6 +2,8 @@ package dev.locality.workflows.internal;
 
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.workflow.StageRun;
+import dev.locality.stage.ArtifactManifest;
+import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageResult;
 import dev.locality.workflows.session.WorkerSession;
 import io.temporal.failure.TemporalFailure;
@@ -45,61 +47,62 @@ public final class StageProgress {
   public StageProgress() {}
 
   public void started(int index) {
-    StageRun r = runs.get(index);
-    runs.set(
-        index,
-        new StageRun(
-            index,
-            r.type(),
-            RUNNING,
-            r.sessionId(),
-            r.workerId(),
-            r.taskQueue(),
-            Workflow.currentTimeMillis(),
-            0,
-            null,
-            List.of(),
-            null));
+    set(index, RUNNING, Workflow.currentTimeMillis(), 0, null, List.of(), null, null);
   }
 
   public void completed(int index, StageResult result) {
-    StageRun r = runs.get(index);
-    runs.set(
+    set(
         index,
-        new StageRun(
-            index,
-            r.type(),
-            COMPLETED,
-            r.sessionId(),
-            r.workerId(),
-            r.taskQueue(),
-            r.startedAtMillis(),
-            Workflow.currentTimeMillis(),
-            result.metrics(),
-            result.outputUris(),
-            null,
-            result.manifest()));
+        COMPLETED,
+        runs.get(index).startedAtMillis(),
+        Workflow.currentTimeMillis(),
+        result.metrics(),
+        result.outputUris(),
+        null,
+        result.manifest());
   }
 
   /** FAILED with the failure's message, or CANCELLED when the session was lost under it. */
   public void ended(int index, RuntimeException failure, boolean sessionLost) {
-    StageRun r = runs.get(index);
     String message =
         failure instanceof TemporalFailure f ? f.getOriginalMessage() : failure.getMessage();
+    set(
+        index,
+        sessionLost ? CANCELLED : FAILED,
+        runs.get(index).startedAtMillis(),
+        Workflow.currentTimeMillis(),
+        null,
+        List.of(),
+        message,
+        null);
+  }
+
+  /** Replaces stage {@code index}'s run, keeping its type and session. */
+  private void set(
+      int index,
+      String state,
+      long startedAtMillis,
+      long endedAtMillis,
+      StageMetrics metrics,
+      List<String> outputUris,
+      String failure,
+      ArtifactManifest manifest) {
+    StageRun r = runs.get(index);
     runs.set(
         index,
         new StageRun(
             index,
             r.type(),
-            sessionLost ? CANCELLED : FAILED,
+            state,
             r.sessionId(),
             r.workerId(),
             r.taskQueue(),
-            r.startedAtMillis(),
-            Workflow.currentTimeMillis(),
-            null,
-            List.of(),
-            message));
+            startedAtMillis,
+            endedAtMillis,
+            metrics,
+            outputUris,
+            failure,
+            manifest));
   }
 
   public List<StageRun> runs() {

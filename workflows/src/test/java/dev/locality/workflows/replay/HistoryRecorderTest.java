@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.api.workflow.PipelineWorkflow;
-import dev.locality.workflows.PipelineWorkflowImpl;
+import dev.locality.workflows.testing.FakeFleet;
 import dev.locality.workflows.testing.FakeWorker;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -18,12 +18,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,37 +53,23 @@ class HistoryRecorderTest {
   private static final SessionSpec SHORT_CREATION =
       new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(2), 1, Duration.ofMillis(300));
 
-  private TestWorkflowEnvironment env;
+  private FakeFleet fleet;
   private WorkflowClient client;
-  private final List<FakeWorker> fakes = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    Worker workflows = env.newWorker(FakeWorker.SHARED_QUEUE);
-    workflows.registerWorkflowImplementationFactory(
-        PipelineWorkflow.class,
-        () -> new PipelineWorkflowImpl(),
-        PipelineWorkflowImpl.implementationOptions());
-    env.start();
-    client = env.getWorkflowClient();
+    fleet = FakeFleet.start();
+    client = fleet.client();
   }
 
   @AfterEach
   void tearDown() {
-    fakes.forEach(FakeWorker::close);
-    env.close();
-  }
-
-  private FakeWorker worker(String id, String suffix) {
-    FakeWorker fake = new FakeWorker(client, id, suffix);
-    fakes.add(fake);
-    return fake;
+    fleet.close();
   }
 
   @Test
   void success() throws Exception {
-    worker("w1", "0001").start();
+    fleet.worker("w1", "0001").start();
     record(
         HistoryShapes.SUCCESS,
         pipeline(stage("download"), stage("transform-csv", Map.of("rows", 3)), stage("upload")),
@@ -95,8 +78,8 @@ class HistoryRecorderTest {
 
   @Test
   void failover() throws Exception {
-    FakeWorker w1 = worker("w1", "0001").start();
-    FakeWorker w2 = worker("w2", "0002");
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
+    FakeWorker w2 = fleet.worker("w2", "0002");
     w1.stages().onDeath(w2::start);
     record(
         HistoryShapes.FAILOVER,
@@ -106,7 +89,7 @@ class HistoryRecorderTest {
 
   @Test
   void badInput() throws Exception {
-    worker("w1", "0001").start();
+    fleet.worker("w1", "0001").start();
     record(
         HistoryShapes.BAD_INPUT,
         pipeline(stage("download"), stage("transform-csv", Map.of("fail", "bad-input"))),
@@ -115,7 +98,7 @@ class HistoryRecorderTest {
 
   @Test
   void transientExhausted() throws Exception {
-    worker("w1", "0001").start();
+    fleet.worker("w1", "0001").start();
     record(
         HistoryShapes.TRANSIENT_EXHAUSTED,
         pipeline(SHORT_CREATION, stage("download", Map.of("fail", "transient"))),
@@ -140,7 +123,7 @@ class HistoryRecorderTest {
 
   @Test
   void cancel() throws Exception {
-    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
     WorkflowStub stub = start(HistoryShapes.CANCEL, pipeline(stage("download", holding(30_000))));
     await().atMost(Duration.ofSeconds(10)).until(() -> !w1.stages().invocations().isEmpty());
     stub.cancel();
@@ -149,8 +132,8 @@ class HistoryRecorderTest {
 
   @Test
   void drain() throws Exception {
-    FakeWorker w1 = worker("w1", "0001").start();
-    FakeWorker w2 = worker("w2", "0002");
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
+    FakeWorker w2 = fleet.worker("w2", "0002");
     WorkflowStub stub = start(HistoryShapes.DRAIN, pipeline(stage("download", holding(1_500))));
     await().atMost(Duration.ofSeconds(10)).until(() -> !w1.stages().invocations().isEmpty());
     w2.start();

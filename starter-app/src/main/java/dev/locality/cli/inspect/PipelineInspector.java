@@ -1,4 +1,4 @@
-package dev.locality.cli;
+package dev.locality.cli.inspect;
 
 import dev.locality.api.session.SessionLeaseActivity;
 import dev.locality.api.workflow.PipelineResult;
@@ -7,12 +7,8 @@ import dev.locality.cli.report.FailureSummary;
 import dev.locality.cli.report.PendingStage;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.stage.Progress;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -67,7 +63,7 @@ public final class PipelineInspector {
     DescribeWorkflowExecutionResponse description = describe(workflowId, runId);
     String actualRunId = description.getWorkflowExecutionInfo().getExecution().getRunId();
     WorkflowExecutionStatus status = description.getWorkflowExecutionInfo().getStatus();
-    String statusName = statusName(status);
+    String statusName = Executions.statusName(status);
     WorkflowStub stub = stub(workflowId, actualRunId);
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return PipelineReport.running(
@@ -95,13 +91,13 @@ public final class PipelineInspector {
   public LiveRead readLive(String workflowId, String runId) {
     DescribeWorkflowExecutionResponse description = describe(workflowId, runId);
     var info = description.getWorkflowExecutionInfo();
-    long startedAt = info.hasStartTime() ? millis(info.getStartTime()) : 0;
-    long closedAt = info.hasCloseTime() ? millis(info.getCloseTime()) : 0;
+    long startedAt = info.hasStartTime() ? Executions.millis(info.getStartTime()) : 0;
+    long closedAt = info.hasCloseTime() ? Executions.millis(info.getCloseTime()) : 0;
     long leaseHeartbeat = 0;
     for (PendingActivityInfo pending : description.getPendingActivitiesList()) {
       if (SessionLeaseActivity.TYPE.equals(pending.getActivityType().getName())
           && pending.hasLastHeartbeatTime()) {
-        leaseHeartbeat = millis(pending.getLastHeartbeatTime());
+        leaseHeartbeat = Executions.millis(pending.getLastHeartbeatTime());
       }
     }
     String actualRunId = info.getExecution().getRunId();
@@ -132,23 +128,8 @@ public final class PipelineInspector {
       long leaseHeartbeatMillis) {}
 
   private DescribeWorkflowExecutionResponse describe(String workflowId, String runId) {
-    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
-    if (runId != null) execution.setRunId(runId);
-    try {
-      return client
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(client.getOptions().getNamespace())
-                  .setExecution(execution)
-                  .build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new UnknownPipelineException(workflowId);
-      }
-      throw e;
-    }
+    return Executions.describe(client, workflowId, runId)
+        .orElseThrow(() -> new UnknownPipelineException(workflowId));
   }
 
   /** The status query's answer, or empty when no worker answered in time. */
@@ -192,24 +173,14 @@ public final class PipelineInspector {
               progress,
               lastFailure,
               info.getActivityId(),
-              info.hasLastStartedTime() ? millis(info.getLastStartedTime()) : 0,
-              info.hasLastHeartbeatTime() ? millis(info.getLastHeartbeatTime()) : 0));
+              info.hasLastStartedTime() ? Executions.millis(info.getLastStartedTime()) : 0,
+              info.hasLastHeartbeatTime() ? Executions.millis(info.getLastHeartbeatTime()) : 0));
     }
     return pending;
   }
 
   private WorkflowStub stub(String workflowId, String runId) {
     return client.newUntypedWorkflowStub(workflowId, Optional.ofNullable(runId), Optional.empty());
-  }
-
-  /** Epoch millis of a protobuf timestamp. */
-  static long millis(com.google.protobuf.Timestamp timestamp) {
-    return timestamp.getSeconds() * 1000 + timestamp.getNanos() / 1_000_000;
-  }
-
-  /** {@code COMPLETED}, {@code FAILED}, {@code RUNNING}, ... from the proto enum. */
-  static String statusName(WorkflowExecutionStatus status) {
-    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
   /** No workflow with the given id exists in the namespace. */
