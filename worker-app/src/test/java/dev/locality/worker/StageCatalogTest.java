@@ -100,9 +100,17 @@ class StageCatalogTest {
               | `numbers` | `boolean` | `false` |  | Write values spelled like JSON numbers (12, -3.5, 1e6) as numbers |
               | `emptyAsNull` | `boolean` | `false` |  | Write empty values as null instead of "" |
 
+              | worker setting | type | default | description |
+              |---|---|---|---|
+              | [`csvToJsonlMaxRecordChars`](#worker-settings) | `size` | `1m` | csv-to-jsonl: the longest CSV record, in characters (k, m suffixes); a longer one is bad input |
+
               ### Worker settings
 
-              No stage reads a worker setting.
+              Set on the worker (`--setting NAME=VALUE`, `LOCALITY_SETTINGS`, `settings:` in the config file), never in a spec.
+
+              | worker setting | type | default | read by | description |
+              |---|---|---|---|---|
+              | `csvToJsonlMaxRecordChars` | `size` | `1m` | [`csv-to-jsonl`](#stage-csv-to-jsonl) | csv-to-jsonl: the longest CSV record, in characters (k, m suffixes); a longer one is bad input |
               """
                   .formatted(jar));
 
