@@ -53,9 +53,13 @@ class MixedFleetTest {
   void theSessionGoesToTheWorkerThatHasTheStage() throws Exception {
     FakeWorker w1 = fleet.worker("w1", "0001").withoutStages("geo-enrich").start();
     PipelineWorkflow pipeline = newPipeline("mixed-ok");
+    // a creation timeout far beyond the declines below, so a loaded machine cannot end the wait
+    SessionSpec patient =
+        new SessionSpec(Duration.ofSeconds(10), Duration.ofSeconds(90), 3, Duration.ofSeconds(5));
     CompletableFuture<PipelineResult> result =
         WorkflowClient.execute(
-            pipeline::run, pipeline(stage("download"), stage("geo-enrich"), stage("upload")));
+            pipeline::run,
+            pipeline(patient, stage("download"), stage("geo-enrich"), stage("upload")));
     // only w1 is up: it declines, more than maxDeclines times, and never accepts
     await()
         .atMost(Duration.ofSeconds(20))

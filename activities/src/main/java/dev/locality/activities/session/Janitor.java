@@ -1,5 +1,6 @@
 package dev.locality.activities.session;
 
+import dev.locality.stage.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -3,7 +3,6 @@ package dev.locality.activities.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.locality.activities.session.FileTrees;
 import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.stages.csv.TransformCsvStage;
@@ -19,6 +18,7 @@ import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.runtime.FileTrees;
 import dev.locality.stage.runtime.HeartbeatChannel;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

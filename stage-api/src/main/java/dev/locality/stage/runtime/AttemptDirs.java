@@ -2,15 +2,10 @@ package dev.locality.stage.runtime;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -74,7 +69,7 @@ public final class AttemptDirs {
           "attempt " + attempt + " of " + stage + " is running already");
     }
     try {
-      deleteRecursively(output); // a leftover of the same attempt number (tests)
+      FileTrees.deleteRecursively(output); // a leftover of the same attempt number (tests)
       Files.createDirectory(output);
       handOverResumeFiles(stage, attempt, resume);
       return new Attempt(stage, attempt, output, resume);
@@ -180,48 +175,9 @@ public final class AttemptDirs {
 
   private static void deleteQuietly(Path dir) {
     try {
-      deleteRecursively(dir);
+      FileTrees.deleteRecursively(dir);
     } catch (IOException | RuntimeException e) {
       log.log(Level.WARNING, "could not delete {0}: {1}", dir, e.toString());
-    }
-  }
-
-  /**
-   * Deletes {@code dir} and everything below it, without following symbolic links; a missing
-   * directory, or files vanishing meanwhile, are not errors.
-   */
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-              if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
-              throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              if (e != null && !(e instanceof NoSuchFileException)) throw e;
-              try {
-                Files.deleteIfExists(d);
-              } catch (DirectoryNotEmptyException raced) {
-                deleteRecursively(d); // something was created meanwhile: go again
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (NoSuchFileException gone) {
-      // deleted concurrently: the goal is reached
     }
   }
 }

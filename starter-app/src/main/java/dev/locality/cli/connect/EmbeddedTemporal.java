@@ -1,6 +1,6 @@
 package dev.locality.cli.connect;
 
-import dev.locality.activities.session.FileTrees;
+import dev.locality.stage.runtime.FileTrees;
 import dev.locality.worker.LocalityWorker;
 import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;

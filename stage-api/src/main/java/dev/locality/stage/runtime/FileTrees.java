@@ -1,4 +1,4 @@
-package dev.locality.activities.session;
+package dev.locality.stage.runtime;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
