@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -85,6 +86,9 @@ public final class WorkRoot implements AutoCloseable {
     Files.createDirectories(absRoot);
     String incarnation = newIncarnationId();
     Path dir = Files.createDirectory(absRoot.resolve(incarnation));
+    // Lock first, marker last: a janitor considers only marked directories, and once the marker
+    // exists the lock file is in place and held (it is locked before it gets its name).
+    Held held = lockFile(dir);
     Files.writeString(
         dir.resolve(MARKER_FILE),
         "Locality worker work directory (incarnation "
@@ -94,9 +98,30 @@ public final class WorkRoot implements AutoCloseable {
             + "); deleted by Locality once its process is gone\n",
         StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
-    FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), CREATE_NEW, WRITE);
+    return new WorkRoot(absRoot, incarnation, held.channel(), held.lock());
+  }
+
+  /** A lock file this process holds open and locked. */
+  private record Held(FileChannel channel, FileLock lock) {}
+
+  /**
+   * Creates {@code dir/.lock} already locked: the file is created and locked under a temporary
+   * name, then renamed into place (the lock follows the file), so no janitor ever finds an unlocked
+   * lock file of a live process.
+   */
+  private static Held lockFile(Path dir) throws IOException {
+    Path temporary =
+        dir.resolve(LOCK_FILE + ".new-" + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+    FileChannel channel = FileChannel.open(temporary, CREATE_NEW, WRITE);
     FileLock lock = lockOrClose(channel, dir);
-    return new WorkRoot(absRoot, incarnation, channel, lock);
+    try {
+      Files.move(temporary, dir.resolve(LOCK_FILE), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    return new Held(channel, lock);
   }
 
   private static FileLock lockOrClose(FileChannel channel, Path dir) throws IOException {
@@ -129,11 +154,10 @@ public final class WorkRoot implements AutoCloseable {
     FileTime now = FileTime.from(Instant.now());
     Path lockFile = incarnationDir.resolve(LOCK_FILE);
     if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
-      FileChannel channel = FileChannel.open(lockFile, CREATE_NEW, WRITE);
-      FileLock fresh = lockOrClose(channel, incarnationDir);
+      Held fresh = lockFile(incarnationDir);
       replacedLocks.add(lockChannel);
-      lockChannel = channel;
-      lock = fresh;
+      lockChannel = fresh.channel();
+      lock = fresh.lock();
     }
     Path marker = incarnationDir.resolve(MARKER_FILE);
     if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS))
