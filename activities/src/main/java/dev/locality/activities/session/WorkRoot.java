@@ -164,7 +164,11 @@ public final class WorkRoot implements AutoCloseable {
       Files.writeString(
           marker, "Locality worker work directory (incarnation " + incarnation + ")\n");
     Files.setLastModifiedTime(marker, now);
-    Files.setLastModifiedTime(lockFile, now);
+    // Touch the lock file through the channel that holds the lock. Never through its path: the JDK
+    // sets times through a descriptor of its own, and closing any descriptor of a file drops this
+    // process's POSIX lock on it (a live incarnation would look dead to every other janitor).
+    String owner = ProcessHandle.current().pid() + "\n";
+    lockChannel.write(java.nio.ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)), 0);
   }
 
   private static String newIncarnationId() {

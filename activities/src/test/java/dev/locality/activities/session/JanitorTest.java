@@ -151,6 +151,45 @@ class JanitorTest {
   }
 
   @Test
+  void keepAliveNeverLetsGoOfTheLockThatOtherProcessesSee() throws Exception {
+    try (WorkRoot live = WorkRoot.open(root)) {
+      Path lockFile = live.incarnationDir().resolve(WorkRoot.LOCK_FILE);
+      live.keepAlive();
+      live.keepAlive();
+      // another process (as another worker's janitor) must still find the lock held
+      assertThat(probeLock(lockFile)).isEqualTo("held");
+      assertThat(live.isLocked()).isTrue();
+    }
+  }
+
+  /** Asks a separate JVM whether it can lock {@code lockFile}: "free" or "held". */
+  private String probeLock(Path lockFile) throws Exception {
+    Path source = scratch.resolve("LockProbe.java");
+    Files.writeString(
+        source,
+        """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.*;
+        public class LockProbe {
+          public static void main(String[] args) throws Exception {
+            try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE)) {
+              System.out.println(ch.tryLock() == null ? "held" : "free");
+            }
+          }
+        }
+        """);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process =
+        new ProcessBuilder(java, source.toString(), lockFile.toString())
+            .redirectErrorStream(true)
+            .start();
+    String answer =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return answer;
+  }
+
+  @Test
   void aLiveIncarnationSurvivesATmpCleanerThatDeletedItsLockFile() throws Exception {
     try (WorkRoot live = WorkRoot.open(root);
         WorkRoot other = WorkRoot.open(root)) {
