@@ -81,7 +81,7 @@ public final class FileContainment {
     Path normal = path.toAbsolutePath().normalize();
     String reason = refusal(normal);
     if (reason != null) throw new BadInputException(what + " is " + reason);
-    Path real = realPath(normal, what);
+    Path real = realPath(normal);
     reason = refusal(real);
     if (reason == null && !roots.allows(real)) reason = "outside " + settingName + " " + roots;
     if (reason == null) return real;
@@ -98,7 +98,11 @@ public final class FileContainment {
    * @throws NoSuchFileException when it does not exist
    */
   public OpenedFile openRead(Path path, String what) throws IOException {
-    Path real = check(path, what);
+    return openChecked(check(path, what), what);
+  }
+
+  /** Opens the real path {@code real} that {@link #check} returned: the open-time half. */
+  OpenedFile openChecked(Path real, String what) throws IOException {
     try {
       return NoFollowFiles.openRead(real);
     } catch (NoSuchFileException e) {
@@ -152,7 +156,7 @@ public final class FileContainment {
       if (path.startsWith(system)) return "under " + system + ", which is always refused";
     }
     for (Path owned : workerOwned) {
-      for (Path form : List.of(owned, realPath(owned, owned.toString()))) {
+      for (Path form : List.of(owned, realPath(owned))) {
         if (path.startsWith(form)) {
           return "inside "
               + owned
@@ -166,9 +170,10 @@ public final class FileContainment {
 
   /**
    * The real path of {@code normal}: of the path itself when it exists, else of its deepest
-   * existing ancestor with the missing names appended.
+   * existing ancestor with the missing names appended; {@code normal} itself when it cannot be
+   * resolved (no permission to look, a link loop): the open then fails or refuses it.
    */
-  private static Path realPath(Path normal, String what) {
+  private static Path realPath(Path normal) {
     List<Path> missing = new ArrayList<>();
     Path existing = normal;
     while (existing != null) {
@@ -181,8 +186,7 @@ public final class FileContainment {
         missing.add(existing.getFileName());
         existing = existing.getParent();
       } catch (IOException e) {
-        throw new BadInputException(
-            what + " cannot be resolved (" + e.getMessage() + "); refusing it", e);
+        return normal;
       }
     }
     return normal;
