@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -153,6 +154,22 @@ public interface StageContext {
    * Stage#settings()}.
    */
   <T> T setting(SettingSpec<T> setting);
+
+  /**
+   * Directories of the worker itself that no stage may read or write through a path taken from a
+   * pipeline spec (a {@code file:} URL, an upload target), wherever the worker's allowed roots
+   * point: its work root (every session's files, the lock files) and its plugins directory (code
+   * the worker loads). Absolute; may name directories that do not exist. The session's own files
+   * are reached through {@link #sessionDir()}, {@link #resolve} and {@link #createOutput}, never
+   * through these.
+   *
+   * <p>A stage that opens spec-supplied paths refuses any path that is, or resolves through
+   * symbolic links to, one of these or a path inside one. The default, for implementations that
+   * predate it, is none.
+   */
+  default List<Path> workerOwnedPaths() {
+    return List.of();
+  }
 
   /**
    * The stage's logger, named {@code dev.locality.stage.<type>}. A {@link System.Logger}, so stages

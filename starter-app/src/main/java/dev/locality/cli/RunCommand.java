@@ -54,6 +54,9 @@ import picocli.CommandLine.Spec;
           + " run.",
       "Stages of plugin jars: --plugins-dir (validation and the embedded worker; the workers of a"
           + " cluster load their own).",
+      "File access of the embedded worker is unrestricted: file: downloads and uploads reach any"
+          + " path you can, except /proc, /sys, /dev and its own directories. A shared worker"
+          + " ('locality worker') limits them with --allowed-file-roots and --allowed-upload-roots.",
       "Exit codes: 0 completed (or started), 1 failed, 2 invalid spec or usage."
     },
     footerHeading = "%nExamples:%n",

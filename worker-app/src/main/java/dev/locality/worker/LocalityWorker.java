@@ -193,6 +193,17 @@ public final class LocalityWorker implements AutoCloseable {
     return start(client, settings, catalog, meters, false);
   }
 
+  /**
+   * The directories of this worker no stage may touch through a spec-supplied path: its work root
+   * (every session's files) and its plugins directory (code it loads).
+   */
+  static List<Path> workerOwnedPaths(WorkRoot workRoot, WorkerConfig settings) {
+    List<Path> owned = new ArrayList<>();
+    owned.add(workRoot.root());
+    if (settings.pluginsDir() != null) owned.add(settings.pluginsDir());
+    return List.copyOf(owned);
+  }
+
   private static LocalityWorker start(
       WorkflowClient client,
       WorkerConfig settings,
@@ -241,6 +252,7 @@ public final class LocalityWorker implements AutoCloseable {
                     catalog.registry(),
                     p.sessions,
                     settings.workerSettings(),
+                    workerOwnedPaths(p.workRoot, settings),
                     p.drain::isExpired),
                 catalog,
                 metrics));

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * LOCALITY_MAX_SESSIONS}, a blank value counts as unset), the config file ({@code max-sessions: 2},
  * see {@link ConfigFile}), the default. Worker settings merge per key in the same order ({@code
  * --setting}, {@code LOCALITY_SETTINGS}, the file's {@code settings}); the dedicated options for
- * allowed file roots and the download host policy override them.
+ * allowed file and upload roots and the download host policy override them.
  *
  * <p>Every value is checked and every problem collected ({@link #problems()}), each naming the key,
  * the layer it came from and what is wrong. Immutable.
@@ -44,6 +44,7 @@ final class WorkerConfiguration {
   static final String METRICS_ADDRESS = "--metrics-address";
   static final String LOG_FORMAT = "--log-format";
   static final String ALLOWED_FILE_ROOTS = "--allowed-file-roots";
+  static final String ALLOWED_UPLOAD_ROOTS = "--allowed-upload-roots";
   static final String DOWNLOAD_ALLOW_HOSTS = "--download-allow-hosts";
   static final String DOWNLOAD_DENY_HOSTS = "--download-deny-hosts";
   static final String SETTING = "--setting";
@@ -67,6 +68,7 @@ final class WorkerConfiguration {
           METRICS_ADDRESS,
           LOG_FORMAT,
           ALLOWED_FILE_ROOTS,
+          ALLOWED_UPLOAD_ROOTS,
           DOWNLOAD_ALLOW_HOSTS,
           DOWNLOAD_DENY_HOSTS);
 
@@ -237,6 +239,7 @@ final class WorkerConfiguration {
       workerSettings.putAll(workerSettingsFromEnv());
       workerSettings.putAll(settingFlags);
       dedicated(ALLOWED_FILE_ROOTS, AllowedFileRoots.SETTING.name(), workerSettings);
+      dedicated(ALLOWED_UPLOAD_ROOTS, AllowedFileRoots.UPLOAD_SETTING.name(), workerSettings);
       dedicated(DOWNLOAD_ALLOW_HOSTS, HostPolicy.ALLOW.name(), workerSettings);
       dedicated(DOWNLOAD_DENY_HOSTS, HostPolicy.DENY.name(), workerSettings);
       if (!problems.isEmpty()) return null;

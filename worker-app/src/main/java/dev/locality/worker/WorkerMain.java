@@ -182,8 +182,20 @@ public final class WorkerMain implements Callable<Integer> {
       paramLabel = "DIRS",
       description =
           "Comma-separated absolute directories file: URLs may read (worker setting"
-              + " allowedFileRoots). Env LOCALITY_ALLOWED_FILE_ROOTS. Default: any.")
+              + " allowedFileRoots). Env LOCALITY_ALLOWED_FILE_ROOTS. Default: unset, file reads"
+              + " are UNRESTRICTED (any path but /proc, /sys, /dev and the worker's own"
+              + " directories); set it on a worker that runs other people's specs.")
   String allowedFileRoots;
+
+  @Option(
+      names = WorkerConfiguration.ALLOWED_UPLOAD_ROOTS,
+      paramLabel = "DIRS",
+      description =
+          "Comma-separated absolute directories uploads to file: targets may write into (worker"
+              + " setting allowedUploadRoots). Env LOCALITY_ALLOWED_UPLOAD_ROOTS. Default: unset,"
+              + " file writes are UNRESTRICTED (any path but /proc, /sys, /dev and the worker's own"
+              + " directories); the container image sets both roots to /data.")
+  String allowedUploadRoots;
 
   @Option(
       names = WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS,
@@ -230,6 +242,11 @@ public final class WorkerMain implements Callable<Integer> {
         "(built-in, and plugins of LOCALITY_PLUGINS_DIR) and checked when the worker starts:");
     footer.add(settingsHelp().stripTrailing());
     footer.add("Cloud metadata and link-local addresses are refused unless allowed by IP or CIDR.");
+    footer.add(
+        "File access is UNRESTRICTED unless --allowed-file-roots and --allowed-upload-roots are");
+    footer.add(
+        "set: file: downloads and uploads reach any path this user can, except /proc, /sys, /dev,");
+    footer.add("the work root and the plugins directory, which are always refused.");
     cmd.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
     return cmd;
   }
@@ -264,6 +281,7 @@ public final class WorkerMain implements Callable<Integer> {
     put(flags, WorkerConfiguration.METRICS_ADDRESS, metricsAddress);
     put(flags, WorkerConfiguration.LOG_FORMAT, logFormat);
     put(flags, WorkerConfiguration.ALLOWED_FILE_ROOTS, allowedFileRoots);
+    put(flags, WorkerConfiguration.ALLOWED_UPLOAD_ROOTS, allowedUploadRoots);
     put(flags, WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS, downloadAllowHosts);
     put(flags, WorkerConfiguration.DOWNLOAD_DENY_HOSTS, downloadDenyHosts);
     return flags;

@@ -74,6 +74,7 @@ public final class StageDispatcher implements DynamicActivity {
   private final SpecValidator validator;
   private final SessionRegistry sessions;
   private final WorkerSettingValues workerSettings;
+  private final List<Path> workerOwnedPaths;
   private final BooleanSupplier givingUpSessions;
   private final AttemptDirs attemptDirs = new AttemptDirs();
 
@@ -87,10 +88,13 @@ public final class StageDispatcher implements DynamicActivity {
       StageRegistry stages,
       SessionRegistry sessions,
       Map<String, String> workerSettings) {
-    this(workerId, stages, sessions, workerSettings, () -> false);
+    this(workerId, stages, sessions, workerSettings, List.of(), () -> false);
   }
 
   /**
+   * @param workerOwnedPaths the worker's own directories (work root, plugins directory) that stages
+   *     refuse to touch through spec-supplied paths: what {@code StageContext.workerOwnedPaths()}
+   *     returns
    * @param givingUpSessions true once the worker's drain timeout has passed and it gives its open
    *     sessions up: their running stages are then left to the workflow's cancellation (and the
    *     worker's shutdown) instead of being failed by the fence at the same moment as the lease, a
@@ -102,8 +106,10 @@ public final class StageDispatcher implements DynamicActivity {
       StageRegistry stages,
       SessionRegistry sessions,
       Map<String, String> workerSettings,
+      List<Path> workerOwnedPaths,
       BooleanSupplier givingUpSessions) {
     this.givingUpSessions = givingUpSessions;
+    this.workerOwnedPaths = List.copyOf(workerOwnedPaths);
     this.workerId = workerId;
     this.stages = stages;
     this.validator = new SpecValidator(stages);
@@ -192,6 +198,7 @@ public final class StageDispatcher implements DynamicActivity {
             attempt,
             fenced(heartbeat, invocation.sessionId()),
             workerSettings,
+            workerOwnedPaths,
             type);
     StageInput input;
     try {

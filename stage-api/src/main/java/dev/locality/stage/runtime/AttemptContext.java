@@ -11,6 +11,7 @@ import dev.locality.stage.StageContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -31,6 +32,8 @@ import java.util.function.LongSupplier;
  *       >= total}) and when the last heartbeat is {@value StageContext#PROGRESS_INTERVAL_MILLIS} ms
  *       old or older.
  *   <li><b>Settings</b>: {@link #setting} reads the worker's checked {@link WorkerSettingValues}.
+ *   <li><b>Worker-owned paths</b>: {@link #workerOwnedPaths} returns what the worker (or the test
+ *       kit) passed in: its work root and plugins directory.
  * </ul>
  *
  * <p>One instance per attempt; the stage calls it from one thread at a time, output streams may be
@@ -47,6 +50,7 @@ public final class AttemptContext implements StageContext {
   private final int attempt;
   private final HeartbeatChannel channel;
   private final WorkerSettingValues workerSettings;
+  private final List<Path> workerOwnedPaths;
   private final System.Logger logger;
   private final LongSupplier nanoTime;
   private volatile Progress latest;
@@ -56,6 +60,7 @@ public final class AttemptContext implements StageContext {
   /**
    * @param sessionDir the session's directory
    * @param dirs this attempt's output and resume directories inside it
+   * @param workerOwnedPaths see {@link #workerOwnedPaths()}
    * @param stageType names the logger ({@code dev.locality.stage.<type>})
    */
   public AttemptContext(
@@ -65,6 +70,7 @@ public final class AttemptContext implements StageContext {
       int attempt,
       HeartbeatChannel channel,
       WorkerSettingValues workerSettings,
+      List<Path> workerOwnedPaths,
       String stageType) {
     this(
         sessionDir,
@@ -74,6 +80,7 @@ public final class AttemptContext implements StageContext {
         attempt,
         channel,
         workerSettings,
+        workerOwnedPaths,
         stageType,
         System::nanoTime);
   }
@@ -82,6 +89,7 @@ public final class AttemptContext implements StageContext {
    * @param sessionDir the session's directory
    * @param outputDir this attempt's output directory inside it
    * @param resumeDir this attempt's resume directory inside it (see {@link #resumeDir()})
+   * @param workerOwnedPaths see {@link #workerOwnedPaths()}; made absolute and normalized
    * @param stageType names the logger ({@code dev.locality.stage.<type>})
    * @param nanoTime the clock {@link #progress} throttles by ({@link System#nanoTime} but in tests)
    */
@@ -93,6 +101,7 @@ public final class AttemptContext implements StageContext {
       int attempt,
       HeartbeatChannel channel,
       WorkerSettingValues workerSettings,
+      List<Path> workerOwnedPaths,
       String stageType,
       LongSupplier nanoTime) {
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
@@ -102,6 +111,8 @@ public final class AttemptContext implements StageContext {
     this.attempt = attempt;
     this.channel = channel;
     this.workerSettings = workerSettings;
+    this.workerOwnedPaths =
+        workerOwnedPaths.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     this.logger = System.getLogger("dev.locality.stage." + stageType);
     this.nanoTime = nanoTime;
   }
@@ -213,6 +224,11 @@ public final class AttemptContext implements StageContext {
   @Override
   public <T> T setting(SettingSpec<T> setting) {
     return workerSettings.get(setting);
+  }
+
+  @Override
+  public List<Path> workerOwnedPaths() {
+    return workerOwnedPaths;
   }
 
   @Override

@@ -49,8 +49,14 @@ class AttemptContextTest {
         1,
         channel,
         WorkerSettingValues.unchecked(Map.of()),
+        List.of(Path.of("/srv/work/../plugins")),
         "x",
         now::get);
+  }
+
+  @Test
+  void workerOwnedPathsAreHandedToTheStageAbsoluteAndNormalized() {
+    assertThat(context(null).workerOwnedPaths()).containsExactly(Path.of("/srv/plugins"));
   }
 
   @Test

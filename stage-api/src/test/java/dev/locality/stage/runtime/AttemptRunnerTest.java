@@ -81,6 +81,7 @@ class AttemptRunnerTest {
                 }
               },
               WorkerSettingValues.unchecked(Map.of()),
+              List.of(),
               stage.type());
       return AttemptRunner.run(
           stage, new StageInput(inputs, new StageConfig(Map.of())), context, dirs);

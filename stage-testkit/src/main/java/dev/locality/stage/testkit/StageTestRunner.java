@@ -80,6 +80,9 @@ import java.util.stream.Stream;
  *       returns): the late heartbeat throws {@link StageCancelledException}, and the {@code run*}
  *       call reports an {@link AssertionError} naming the gap.
  *   <li><b>Worker settings</b>: {@link #workerSetting} values, checked like the worker's.
+ *   <li><b>Worker-owned paths</b>: {@link #workerOwnedPaths} sets what {@link
+ *       StageContext#workerOwnedPaths()} returns (a worker's work root and plugins directory; none
+ *       by default).
  * </ul>
  *
  * <p>Broken contracts are reported as {@link AssertionError}s (so any test framework shows them as
@@ -93,6 +96,7 @@ public final class StageTestRunner {
   private final Map<String, Object> options = new LinkedHashMap<>();
   private final List<Artifact> inputs = new ArrayList<>();
   private final Map<String, String> workerSettings = new LinkedHashMap<>();
+  private List<Path> workerOwnedPaths = List.of();
   private final List<Stage> pipelineStages = new ArrayList<>();
   private final AttemptDirs attemptDirs = new AttemptDirs();
   private PipelineInfo pipeline = new PipelineInfo("test-pipeline", "wf-test", "run-test");
@@ -130,6 +134,16 @@ public final class StageTestRunner {
    */
   public StageTestRunner workerSetting(String name, String value) {
     workerSettings.put(name, value);
+    return this;
+  }
+
+  /**
+   * Sets the directories {@link StageContext#workerOwnedPaths()} returns, as a worker passes its
+   * work root and plugins directory: for testing that a stage refuses spec-supplied paths inside
+   * them. None by default.
+   */
+  public StageTestRunner workerOwnedPaths(Path... paths) {
+    this.workerOwnedPaths = List.of(paths);
     return this;
   }
 
@@ -366,6 +380,7 @@ public final class StageTestRunner {
               number,
               channel,
               settings,
+              workerOwnedPaths,
               stage.type(),
               nanoTime);
       StageInput input = new StageInput(inputs, new StageConfig(options));

@@ -1,6 +1,7 @@
 package dev.locality.activities.stages.download;
 
-import dev.locality.activities.stages.internal.AllowedFileRoots;
+import dev.locality.activities.stages.internal.FileContainment;
+import dev.locality.activities.stages.internal.OpenedFile;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
@@ -57,12 +58,14 @@ import org.slf4j.LoggerFactory;
  * mismatch of a fresh download is bad input. Heartbeats carry bytes done out of the total.
  *
  * <p><b>Errors.</b> Bad input (fails the pipeline at once): HTTP 4xx other than 408 and 429, a
- * missing S3 object or bucket, S3 access denied, a missing local file, a {@code file:} path outside
- * {@code allowedFileRoots}, a refused host, a redirect loop or more than {@value
- * HttpFetcher#MAX_REDIRECTS} redirects, a redirect from https to http, a file larger than {@code
- * maxDownloadBytes}, a checksum mismatch. Transient (retried on this worker): HTTP 5xx, 408, 429,
- * S3 5xx and throttling, connection failures, DNS failures, a body shorter than its Content-Length,
- * a stall longer than {@code idleTimeout}.
+ * missing S3 object or bucket, S3 access denied, a missing local file, a {@code file:} path that
+ * {@link FileContainment} refuses (outside {@code allowedFileRoots}; always under {@code /proc},
+ * {@code /sys}, {@code /dev} or the worker's own directories; through a symbolic link that leads
+ * there, or swapped in while the file was opened), a refused host, a redirect loop or more than
+ * {@value HttpFetcher#MAX_REDIRECTS} redirects, a redirect from https to http, a file larger than
+ * {@code maxDownloadBytes}, a checksum mismatch. Transient (retried on this worker): HTTP 5xx, 408,
+ * 429, S3 5xx and throttling, connection failures, DNS failures, a body shorter than its
+ * Content-Length, a stall longer than {@code idleTimeout}.
  *
  * <p><b>Worker settings</b> (see {@code --stage-setting}):
  *
@@ -78,8 +81,9 @@ import org.slf4j.LoggerFactory;
  *       {@code fe80::/10}) and cloud metadata services ({@code 169.254.169.254}, {@code
  *       fd00:ec2::254}, {@code metadata.google.internal}) are always refused unless an IP/CIDR
  *       allow entry covers them. See {@link HostPolicy}.
- *   <li>{@code allowedFileRoots} (default unset: any path): directories {@code file:} URLs may read
- *       from.
+ *   <li>{@code allowedFileRoots} (default unset: any path but the always refused ones): directories
+ *       {@code file:} URLs may read from; the file is opened without following links and checked to
+ *       be the file whose real path was checked (see {@link FileContainment}).
  *   <li>{@value S3Clients#ENDPOINT_SETTING}, {@value S3Clients#PATH_STYLE_SETTING}, {@value
  *       S3Clients#REGION_SETTING}: where {@code s3:} URLs go; see {@link S3Clients}. S3 credentials
  *       come only from the worker's environment (default credentials chain).
@@ -245,27 +249,17 @@ public final class DownloadStage implements Stage {
       SourceUrl source, Path target, String expectedSha, DownloadLimit limit, StageContext context)
       throws IOException {
     Path path = source.localPath();
-    AllowedFileRoots roots = AllowedFileRoots.of(context);
-    if (!roots.allows(path)) {
-      throw new BadInputException(
-          "file "
-              + path
-              + " (from url "
-              + source
-              + ") is outside the worker's allowed file roots "
-              + roots
-              + " (worker setting "
-              + AllowedFileRoots.SETTING.name()
-              + ")");
-    }
-    if (Files.isDirectory(path)) {
-      throw new BadInputException("file " + path + " (from url " + source + ") is a directory");
+    String what = "file " + path + " (from url " + source + ")";
+    FileContainment files = FileContainment.forReads(context);
+    if (Files.isDirectory(files.check(path, what))) {
+      throw new BadInputException(what + " is a directory");
     }
     MessageDigest digest = Sha256.newDigest();
     long bytes;
-    try (InputStream in = limit.guard(Files.newInputStream(path))) {
+    try (OpenedFile file = files.openRead(path, what);
+        InputStream in = limit.guard(file.inputStream())) {
       // a device or pipe has no size: the guard counts what it yields
-      long size = Files.isRegularFile(path) ? Files.size(path) : -1;
+      long size = file.sizeIfKnown();
       limit.checkAnnounced(size);
       bytes = copy(in, target, digest, size, context);
     } catch (NoSuchFileException e) {

@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The worker setting {@code allowedFileRoots}: absolute directories that {@code file:} URLs may
- * read from, separated by commas or the platform path separator. Unset means every path is allowed.
- * Immutable.
+ * The worker settings {@code allowedFileRoots} (what {@code file:} URLs may read) and {@code
+ * allowedUploadRoots} (what uploads to {@code file:} targets may write): absolute directories,
+ * separated by commas or the platform path separator. Unset means every path is allowed, apart from
+ * what {@link FileContainment} always refuses. An instance holds one setting's roots, resolved
+ * through symbolic links when they exist. Immutable.
  */
 public final class AllowedFileRoots {
   private static final OptionType<List<String>> PATH_LIST =
@@ -29,19 +31,33 @@ public final class AllowedFileRoots {
 
   /** Worker setting: the directories {@code file:} URLs may read from. */
   public static final SettingSpec<List<String>> SETTING =
-      SettingSpec.builder("allowedFileRoots", PATH_LIST)
-          .description(
-              "Absolute directories file: URLs may read from (comma-separated); unset means any")
-          .defaultValue(List.of())
-          .defaultText("any")
-          .validator(
-              roots ->
-                  roots.stream()
-                      .filter(r -> !Path.of(r).isAbsolute())
-                      .findFirst()
-                      .map(r -> "'" + r + "' is not an absolute path")
-                      .orElse(null))
-          .build();
+      rootsSetting(
+          "allowedFileRoots",
+          "Absolute directories file: URLs may read from (comma-separated); unset means any path"
+              + " (unrestricted) except /proc, /sys, /dev and the worker's own directories");
+
+  /** Worker setting: the directories uploads to {@code file:} targets may write into. */
+  public static final SettingSpec<List<String>> UPLOAD_SETTING =
+      rootsSetting(
+          "allowedUploadRoots",
+          "Absolute directories uploads to file: targets may write into (comma-separated); unset"
+              + " means any path (unrestricted) except /proc, /sys, /dev and the worker's own"
+              + " directories");
+
+  private static SettingSpec<List<String>> rootsSetting(String name, String description) {
+    return SettingSpec.builder(name, PATH_LIST)
+        .description(description)
+        .defaultValue(List.of())
+        .defaultText("any")
+        .validator(
+            roots ->
+                roots.stream()
+                    .filter(r -> !Path.of(r).isAbsolute())
+                    .findFirst()
+                    .map(r -> "'" + r + "' is not an absolute path")
+                    .orElse(null))
+        .build();
+  }
 
   private final List<Path> roots;
 
@@ -49,9 +65,9 @@ public final class AllowedFileRoots {
     this.roots = roots;
   }
 
-  /** The roots a stage attempt's worker settings allow. */
-  public static AllowedFileRoots of(StageContext context) {
-    return of(context.setting(SETTING));
+  /** The roots a stage attempt's worker setting {@code setting} allows. */
+  public static AllowedFileRoots of(StageContext context, SettingSpec<List<String>> setting) {
+    return of(context.setting(setting));
   }
 
   /** The given absolute roots; none means every path is allowed. */
@@ -67,7 +83,10 @@ public final class AllowedFileRoots {
     return roots == null;
   }
 
-  /** Whether {@code path} (resolved through symbolic links when it exists) lies under a root. */
+  /**
+   * Whether {@code path} (resolved through symbolic links when it exists) lies under a root; {@link
+   * FileContainment} passes paths already resolved.
+   */
   public boolean allows(Path path) {
     if (roots == null) return true;
     Path candidate = canonical(path);

@@ -34,18 +34,26 @@ public final class Sha256 {
    * MiB read: for files of any size in a stage.
    */
   public static String ofFile(Path file, Runnable heartbeat) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return of(in, heartbeat);
+    }
+  }
+
+  /**
+   * Streams {@code in} (not closed) through SHA-256 with a 64 KiB buffer, calling {@code heartbeat}
+   * after every 4 MiB read.
+   */
+  public static String of(InputStream in, Runnable heartbeat) throws IOException {
     MessageDigest digest = newDigest();
     byte[] buffer = new byte[Buffers.SIZE];
     long sinceHeartbeat = 0;
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        digest.update(buffer, 0, n);
-        sinceHeartbeat += n;
-        if (sinceHeartbeat >= 4 << 20) {
-          heartbeat.run();
-          sinceHeartbeat = 0;
-        }
+    int n;
+    while ((n = in.read(buffer)) != -1) {
+      digest.update(buffer, 0, n);
+      sinceHeartbeat += n;
+      if (sinceHeartbeat >= 4 << 20) {
+        heartbeat.run();
+        sinceHeartbeat = 0;
       }
     }
     return hex(digest);

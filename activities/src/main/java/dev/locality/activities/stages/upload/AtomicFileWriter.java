@@ -1,72 +1,98 @@
 package dev.locality.activities.stages.upload;
 
+import dev.locality.activities.stages.internal.ContainedDirectory;
+import dev.locality.activities.stages.internal.OpenedFile;
+import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
+import dev.locality.stage.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a file so readers see either the old target or the complete new one: the content is
- * written to {@code .<file>.<random>.tmp} in the target's directory, forced to disk, then renamed
- * over the target atomically (replacing it); the directory is synced by the caller once it has
- * published every file into it ({@link #syncDirectories}), before it reports the files as written,
- * so a many-file upload pays one directory sync per directory, not one per file. The caller's fence
- * check runs immediately before the rename, the commit point. On failure, including a failed fence
+ * written to {@code .<file>.<random>.tmp} in the target's directory (created exclusively, never
+ * through a link), forced to disk, then committed:
+ *
+ * <ul>
+ *   <li><b>overwrite</b>: renamed over the target atomically, replacing it;
+ *   <li><b>no overwrite</b>: hard-linked to the target's name, which fails atomically when the
+ *       target exists, so of two concurrent writers exactly one wins; then the temporary name is
+ *       removed. When the target exists with the same content (SHA-256, hashed while writing) it is
+ *       a retried attempt's and is left alone; with other content the publication fails with a
+ *       non-retryable "target exists" {@link BadInputException}. On a file system without hard
+ *       links the target is first created empty and exclusively (the claim, equally atomic) and
+ *       then replaced by the rename: readers may see it empty for that moment, and a crash between
+ *       the two leaves the empty claim (a warning is logged).
+ * </ul>
+ *
+ * <p>All of it happens inside a {@link ContainedDirectory}, the target's directory as the caller's
+ * containment checked and opened it. The directory is synced by the caller once it has published
+ * every file into it ({@link #syncDirectories}), before it reports the files as written. The
+ * caller's fence check runs immediately before the commit. On failure, including a failed fence
  * check, the temporary file is deleted and the target is left as it was. The copy is forced to disk
  * every {@value #SYNC_BYTES} bytes as it goes, so the final force (during which nobody heartbeats)
  * has little left to write whatever the file's size. Thread-safe (stateless).
  */
 final class AtomicFileWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(AtomicFileWriter.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Bytes written between two forces to disk (64 MiB). */
   static final long SYNC_BYTES = 64L << 20;
 
+  /** What a publication did. */
+  enum Outcome {
+    /** The target now holds the source's content, written by this call. */
+    WRITTEN,
+    /** Without overwrite: the target already held the same content; it was left alone. */
+    ALREADY_PRESENT
+  }
+
   private AtomicFileWriter() {}
 
   /**
-   * Copies {@code source} to {@code target}.
+   * Copies {@code source} to the file {@code name} in {@code dir}.
    *
-   * @param progress called with bytes copied so far
-   * @param beforeCommit the fence check, run once immediately before the rename into place; an
-   *     exception it throws prevents the rename and propagates unchanged
-   * @param renamedInto collects the target's directory, to be synced with {@link #syncDirectories}
-   *     after the last file
-   * @return bytes written
+   * @param overwrite whether an existing target is replaced
+   * @param progress called with bytes copied so far (also while hashing an existing target)
+   * @param beforeCommit the fence check, run once immediately before the commit; an exception it
+   *     throws prevents the commit and propagates unchanged
+   * @throws BadInputException without overwrite, when the target exists with other content
    */
-  static long publish(
+  static Outcome publish(
       Path source,
-      Path target,
+      ContainedDirectory dir,
+      String name,
+      boolean overwrite,
       LongConsumer progress,
-      Runnable beforeCommit,
-      java.util.Set<Path> renamedInto)
+      Runnable beforeCommit)
       throws IOException {
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
     byte[] random = new byte[6];
     RANDOM.nextBytes(random);
-    Path temp =
-        dir.resolve("." + target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+    String temp = "." + name + "." + HexFormat.of().formatHex(random) + ".tmp";
     try {
+      MessageDigest digest = Sha256.newDigest();
       long bytes;
       try (InputStream in = Files.newInputStream(source);
-          FileChannel channel =
-              FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          FileChannel channel = dir.createFile(temp)) {
         long[] synced = {0};
         bytes =
             StreamCopy.copy(
                 in,
                 Channels.newOutputStream(channel),
-                null,
+                digest,
                 done -> {
                   if (done - synced[0] >= SYNC_BYTES) {
                     forceQuietly(channel);
@@ -77,21 +103,78 @@ final class AtomicFileWriter {
         channel.force(true);
       }
       beforeCommit.run();
+      if (!overwrite)
+        return commitExclusively(dir, temp, name, Sha256.hex(digest), bytes, progress);
+      dir.replace(temp, name);
+      return Outcome.WRITTEN;
+    } finally {
+      deleteQuietly(dir, temp); // gone after a commit; the partial copy after a failure
+    }
+  }
+
+  private static Outcome commitExclusively(
+      ContainedDirectory dir,
+      String temp,
+      String name,
+      String sha,
+      long bytes,
+      LongConsumer progress)
+      throws IOException {
+    try {
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(
-            "cannot rename " + temp + " to " + target + " atomically: " + e.getMessage(), e);
+        dir.link(temp, name);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        if (!noHardLinks(e)) throw e;
+        LOG.warn(
+            "{} has no hard links ({}): overwrite false claims {} with an empty file first",
+            dir.path(),
+            e.toString(),
+            name);
+        dir.createFile(name).close(); // the claim: fails when the target exists
+        dir.replace(temp, name);
+        return Outcome.WRITTEN;
       }
-      renamedInto.add(dir);
-      return bytes;
-    } catch (Throwable t) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException e) {
-        t.addSuppressed(e);
+    } catch (FileAlreadyExistsException e) {
+      if (holds(dir, name, sha, bytes, progress)) return Outcome.ALREADY_PRESENT;
+      throw new BadInputException(
+          "target "
+              + dir.path().resolve(name).toUri()
+              + " exists and option 'overwrite' is false (written by someone else meanwhile, or"
+              + " before); remove it or set overwrite: true",
+          e);
+    }
+    return Outcome.WRITTEN; // the temporary name is removed by the caller
+  }
+
+  /** Whether the link failed because the file system has none (not because the target exists). */
+  private static boolean noHardLinks(Exception e) {
+    if (e instanceof UnsupportedOperationException) return true;
+    if (e.getClass() != FileSystemException.class) return false; // exists, access denied, ...
+    String reason = String.valueOf(((FileSystemException) e).getReason());
+    return reason.contains("not permitted") || reason.contains("not supported");
+  }
+
+  /** Whether {@code name} holds exactly {@code bytes} bytes with SHA-256 {@code sha}. */
+  static boolean holds(
+      ContainedDirectory dir, String name, String sha, long bytes, LongConsumer progress)
+      throws IOException {
+    try (OpenedFile existing = dir.openRead(name)) {
+      if (!existing.attributes().isRegularFile() || existing.attributes().size() != bytes) {
+        return false;
       }
-      throw t;
+      return Sha256.of(existing.inputStream(), () -> progress.accept(bytes)).equals(sha);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    } catch (FileSystemException e) {
+      return false; // a link or something else we will not read: not our content
+    }
+  }
+
+  private static void deleteQuietly(ContainedDirectory dir, String temp) {
+    try {
+      dir.delete(temp);
+    } catch (IOException e) {
+      LOG.warn("cannot delete the temporary file {}: {}", dir.path().resolve(temp), e.toString());
     }
   }
 
@@ -110,7 +193,7 @@ final class AtomicFileWriter {
 
   /** Makes the rename durable; not every platform can open a directory, which is fine. */
   private static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // best effort: the rename itself is atomic

@@ -1,5 +1,6 @@
 package dev.locality.activities.stages.upload;
 
+import dev.locality.activities.stages.internal.AllowedFileRoots;
 import dev.locality.activities.stages.s3.S3Settings;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.OptionType;
@@ -53,7 +54,9 @@ public final class UploadOptions {
   public static final List<SettingSpec<?>> SETTINGS = settings();
 
   private static List<SettingSpec<?>> settings() {
-    List<SettingSpec<?>> all = new ArrayList<>(List.of(S3_MULTIPART_THRESHOLD, S3_PART_SIZE));
+    List<SettingSpec<?>> all =
+        new ArrayList<>(
+            List.of(AllowedFileRoots.UPLOAD_SETTING, S3_MULTIPART_THRESHOLD, S3_PART_SIZE));
     all.addAll(S3Settings.ALL);
     return List.copyOf(all);
   }

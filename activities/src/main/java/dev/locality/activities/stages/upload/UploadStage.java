@@ -1,5 +1,8 @@
 package dev.locality.activities.stages.upload;
 
+import dev.locality.activities.stages.internal.ContainedDirectory;
+import dev.locality.activities.stages.internal.FileContainment;
+import dev.locality.activities.stages.internal.OpenedFile;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.s3.S3Clients;
@@ -20,6 +23,7 @@ import dev.locality.stage.StageMetrics;
 import dev.locality.stage.StageResult;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -67,12 +71,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Overwrite.</b> With {@code overwrite: false} every target is checked before anything is
  * written: an existing target is bad input, unless it already holds the artifact's content (same
- * size and SHA-256: a retried attempt wrote it), in which case it is left alone.
+ * size and SHA-256: a retried attempt wrote it), in which case it is left alone. For {@code file:}
+ * targets the commit itself is exclusive too (a hard link that fails when the target exists, see
+ * {@link AtomicFileWriter}): of two pipelines writing one target concurrently exactly one wins, the
+ * other fails with "target exists" and the winner's bytes stay intact.
  *
- * <p><b>Worker settings</b> ({@link UploadOptions#SETTINGS}): the multipart threshold and part size
- * (raised so a file needs at most 10,000 parts; also the memory buffer per running upload) and the
- * S3 connection settings of {@link dev.locality.activities.stages.s3.S3Settings}. S3 credentials
- * come only from the worker's environment. Thread-safe.
+ * <p><b>Containment.</b> {@code file:} targets are checked by {@link FileContainment} before
+ * anything is written: they must lie under the worker setting {@code allowedUploadRoots} when it is
+ * set, and are never under {@code /proc}, {@code /sys}, {@code /dev}, the worker's work root or
+ * plugins directory, nor reached through a symbolic link that leads there or out of the roots. The
+ * target's directory is checked again once created and opened without following links; the
+ * temporary file is created in that opened directory. A refusal is bad input naming the target and
+ * the reason.
+ *
+ * <p><b>Worker settings</b> ({@link UploadOptions#SETTINGS}): {@code allowedUploadRoots}, the
+ * multipart threshold and part size (raised so a file needs at most 10,000 parts; also the memory
+ * buffer per running upload) and the S3 connection settings of {@link
+ * dev.locality.activities.stages.s3.S3Settings}. S3 credentials come only from the worker's
+ * environment. Thread-safe.
  */
 public final class UploadStage implements Stage {
   public static final String TYPE = "upload";
@@ -216,10 +232,12 @@ public final class UploadStage implements Stage {
   private long publishFiles(
       List<Upload> uploads, boolean overwrite, ByteProgress progress, StageContext context)
       throws IOException {
+    FileContainment files = FileContainment.forUploads(context);
+    for (Upload u : uploads) files.check(Path.of(u.target()), what(u)); // before any write
     java.util.Set<Upload> skip = new java.util.HashSet<>();
     if (!overwrite) {
       for (Upload u : uploads) {
-        if (alreadyUploaded(Path.of(u.target()), u, progress)) skip.add(u);
+        if (alreadyUploaded(files, u, progress)) skip.add(u);
       }
     }
     long done = 0;
@@ -230,8 +248,20 @@ public final class UploadStage implements Stage {
         LOG.info("{} already holds this content; not rewritten", target);
       } else {
         UploadProgress fileProgress = new UploadProgress(progress, done);
-        AtomicFileWriter.publish(
-            u.source(), target, fileProgress, fileProgress::fenceCheck, renamedInto);
+        try (ContainedDirectory dir = files.openDirectory(target.getParent(), what(u))) {
+          AtomicFileWriter.Outcome outcome =
+              AtomicFileWriter.publish(
+                  u.source(),
+                  dir,
+                  target.getFileName().toString(),
+                  overwrite,
+                  fileProgress,
+                  fileProgress::fenceCheck);
+          if (outcome == AtomicFileWriter.Outcome.ALREADY_PRESENT) {
+            LOG.info("{} appeared with this content meanwhile", target);
+          }
+          renamedInto.add(dir.path());
+        }
       }
       done += u.size();
     }
@@ -239,23 +269,37 @@ public final class UploadStage implements Stage {
     return done;
   }
 
+  private static String what(Upload u) {
+    return "upload target " + u.target();
+  }
+
   /**
-   * Whether the target exists already with exactly the source's content (a retried attempt). Both
-   * files are read only when their sizes match, heartbeating meanwhile; the source's digest is the
+   * Whether the target exists already with exactly the source's content (a retried attempt). It is
+   * opened through the containment (never through a link that leaves the allowed roots); both files
+   * are read only when their sizes match, heartbeating meanwhile; the source's digest is the
    * artifact's when it has one.
    *
    * @throws BadInputException when it exists with other content
    */
-  private static boolean alreadyUploaded(Path target, Upload u, ByteProgress progress)
+  private static boolean alreadyUploaded(FileContainment files, Upload u, ByteProgress progress)
       throws IOException {
-    if (!Files.exists(target)) return false;
-    if (Files.size(target) == u.size()
-        && Sha256.ofFile(target, () -> progress.report(0)).equals(sha256(u, progress))) {
-      return true;
+    OpenedFile existing;
+    try {
+      existing = files.openRead(Path.of(u.target()), what(u));
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    try (existing) {
+      if (existing.attributes().isRegularFile()
+          && existing.attributes().size() == u.size()
+          && Sha256.of(existing.inputStream(), () -> progress.report(0))
+              .equals(sha256(u, progress))) {
+        return true;
+      }
     }
     throw new BadInputException(
         "target "
-            + target.toUri()
+            + Path.of(u.target()).toUri()
             + " exists and option 'overwrite' is false; remove it or set overwrite: true");
   }
 
