@@ -75,9 +75,9 @@ public final class PipelineStarter {
   public enum Outcome {
     /** A new run was started. */
     STARTED,
-    /** A run with this id is running; nothing was started. */
+    /** A run of the same spec (or, attaching to unknown specs, of none) with this id is running. */
     ALREADY_RUNNING,
-    /** A run with this id completed successfully; nothing was started. */
+    /** A run of the same spec (or, attaching to unknown specs, of none) with this id completed. */
     ALREADY_COMPLETED
   }
 
@@ -135,7 +135,7 @@ public final class PipelineStarter {
         boolean running = status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         if (running || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
           String recorded = existing.map(this::recordedSpecSha256).orElse(null);
-          if (recorded == null ? !attachToUnknownSpecs : !recorded.equals(specSha256)) {
+          if (recorded == null ? !attachToUnknownSpecs : !recorded.equalsIgnoreCase(specSha256)) {
             throw new SpecConflictException(workflowId, runId, running, specSha256, recorded);
           }
           return new Started(
