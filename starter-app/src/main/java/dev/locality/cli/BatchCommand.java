@@ -11,6 +11,7 @@ import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.Formats;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.TextTable;
+import dev.locality.cli.spec.SpecHash;
 import dev.locality.cli.spec.SpecLoader;
 import dev.locality.cli.spec.SpecOverrides;
 import dev.locality.cli.start.PipelineStarter;
@@ -34,11 +35,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code locality batch SPEC --inputs FILE|GLOB}: one pipeline run per input, the input set at
  * {@code --input-key} (default the first stage's {@code url}), at most {@code --parallel} at once,
- * then one table of all runs. Ids are derived from pipeline name and input ({@link
- * dev.locality.cli.batch.BatchIds}), so running the same batch again skips the inputs that already
- * completed and re-runs the ones that failed. Exit 0 when every input completed (or was skipped), 1
- * when any failed or was invalid, 2 for a bad spec or command line. Stage plugins come from {@code
- * --plugins-dir} (default {@code LOCALITY_PLUGINS_DIR}), for validation and the embedded worker.
+ * then one table of all runs. Ids are derived from pipeline name, input and the hash of the
+ * resolved spec ({@link dev.locality.cli.batch.BatchIds}), so running the same batch again skips
+ * the inputs that already completed under the same spec and re-runs the ones that failed; after the
+ * spec (or a {@code --set} value) changed, every input runs again. Exit 0 when every input
+ * completed (or was skipped), 1 when any failed or was invalid, 2 for a bad spec or command line.
+ * Stage plugins come from {@code --plugins-dir} (default {@code LOCALITY_PLUGINS_DIR}), for
+ * validation and the embedded worker.
  */
 @Command(
     name = "batch",
@@ -47,8 +50,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a pipeline once per input: a manifest file of URLs (one per line) or local files"
           + " matched by a glob. Each input replaces the first stage's url (or --input-key).",
-      "Ids are <name>-<sha256(input), 12 hex>: a batch run again skips inputs that completed and"
-          + " retries those that failed. Exit 1 if any input failed."
+      "Ids are <name>-<12 hex of sha256(input, spec hash)>: the same batch run again skips inputs"
+          + " that completed under the same spec and retries those that failed; an edited spec runs"
+          + " every input again. Exit 1 if any input failed."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -115,7 +119,7 @@ final class BatchCommand implements Callable<Integer> {
     }
     Path pluginsDir = plugins.resolve(cli.env());
     try (StageCatalog stages = LocalityCli.stages(pluginsDir)) {
-      return run(new SpecLoader(stages.registry()), pluginsDir);
+      return run(new SpecLoader(stages.registry()), new SpecHash(stages.registry()), pluginsDir);
     }
   }
 
@@ -123,7 +127,8 @@ final class BatchCommand implements Callable<Integer> {
   private record Prepared(SpecOverrides overrides, List<String> inputs) {}
 
   /** Validates the spec with the first input, then runs every input; {@code loader} stays open. */
-  private int run(SpecLoader loader, Path pluginsDir) throws IOException, InterruptedException {
+  private int run(SpecLoader loader, SpecHash specHash, Path pluginsDir)
+      throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Prepared prepared =
@@ -165,6 +170,7 @@ final class BatchCommand implements Callable<Integer> {
                   throw new UncheckedIOException(e);
                 }
               },
+              specHash,
               new PipelineStarter(connection.client(), queue),
               new PipelineInspector(connection.client(), Duration.ofSeconds(3)),
               parallel,
@@ -209,7 +215,7 @@ final class BatchCommand implements Callable<Integer> {
         + completed
         + " completed, "
         + skipped
-        + " skipped (already done), "
+        + " skipped (already done under the same spec), "
         + failed
         + " failed\n";
   }

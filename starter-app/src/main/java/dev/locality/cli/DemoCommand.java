@@ -12,6 +12,7 @@ import dev.locality.cli.demo.WorkerProcesses;
 import dev.locality.cli.report.Formats;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
+import dev.locality.cli.spec.SpecHash;
 import dev.locality.cli.start.PipelineStarter;
 import dev.locality.cli.watch.WatchHook;
 import dev.locality.worker.StageCatalog;
@@ -164,12 +165,15 @@ final class DemoCommand implements Callable<Integer> {
       throws InterruptedException {
     Path outDir = root.resolve("out");
     PipelineSpec pipeline;
+    String specSha256;
     try (StageCatalog builtIns = LocalityCli.stages(null)) {
       pipeline = new SpecParser(builtIns.registry()).parse(specText(origin.url(), outDir), "demo");
+      specSha256 = new SpecHash(builtIns.registry()).of(pipeline);
     }
     String id = WorkflowIds.system().next(pipeline.name());
     PipelineStarter.Started started =
-        new PipelineStarter(connection.client(), "locality").start(pipeline, id, Map.of());
+        new PipelineStarter(connection.client(), "locality")
+            .start(pipeline, specSha256, id, Map.of());
     KillSwitch killSwitch = killAt == null ? null : new KillSwitch(killAt, workers::kill);
     List<WatchHook> hooks = killSwitch == null ? List.of() : List.of(killSwitch);
     PipelineReport report =

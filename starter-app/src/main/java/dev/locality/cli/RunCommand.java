@@ -8,9 +8,11 @@ import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.JsonReport;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.report.SummaryFormatter;
+import dev.locality.cli.spec.SpecHash;
 import dev.locality.cli.spec.SpecLoader;
 import dev.locality.cli.spec.SpecOverrides;
 import dev.locality.cli.start.PipelineStarter;
+import dev.locality.cli.start.SpecConflictException;
 import dev.locality.worker.StageCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,9 +39,12 @@ import picocli.CommandLine.Spec;
  * LOCALITY_PLUGINS_DIR}): the spec is validated with their declarations and the embedded worker
  * loads them (a worker of a real cluster needs them in its own plugins directory).
  *
- * <p>Idempotent with {@code --id} ({@link PipelineStarter}): a second run with the id of a running
- * pipeline attaches to it, with the id of a completed one reports it; neither starts a twin. An id
- * whose run failed starts a new run.
+ * <p>Idempotent with {@code --id} ({@link PipelineStarter}) per spec: a second run of the same
+ * resolved spec ({@link SpecHash}, recorded on the run) with the id of a running pipeline attaches
+ * to it, with the id of a completed one reports it; neither starts a twin. An id whose run failed
+ * starts a new run. The id of a running or completed run of another spec is refused (exit 2, both
+ * hashes named, nothing started); so is one of a run without a recorded hash (started by another
+ * client) unless {@code --force-attach}.
  */
 @Command(
     name = "run",
@@ -49,15 +54,16 @@ import picocli.CommandLine.Spec;
       "Validate a pipeline spec (YAML or JSON) and start it.",
       "Without TEMPORAL_ADDRESS and with nothing on 127.0.0.1:7233, runs an embedded server and"
           + " worker in this process and waits for the result.",
-      "With --id the start is idempotent: the id of a running pipeline attaches to it, the id of a"
-          + " completed one reports it (nothing new starts), the id of a failed one starts a new"
-          + " run.",
+      "With --id the start is idempotent per spec: the id of a running pipeline of the same spec"
+          + " (sha256 of the resolved spec, recorded on the run) attaches to it, of a completed one"
+          + " reports it (nothing new starts), of a failed one starts a new run. The id of a"
+          + " running or completed run of another spec is refused (exit 2).",
       "Stages of plugin jars: --plugins-dir (validation and the embedded worker; the workers of a"
           + " cluster load their own).",
       "File access of the embedded worker is unrestricted: file: downloads and uploads reach any"
           + " path you can, except /proc, /sys, /dev and its own directories. A shared worker"
           + " ('locality worker') limits them with --allowed-file-roots and --allowed-upload-roots.",
-      "Exit codes: 0 completed (or started), 1 failed, 2 invalid spec or usage."
+      "Exit codes: 0 completed (or started), 1 failed, 2 invalid spec, usage or spec conflict."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -87,8 +93,16 @@ final class RunCommand implements Callable<Integer> {
       names = "--id",
       paramLabel = "ID",
       description =
-          "workflow id, makes the start idempotent (default: <name>-<yyyyMMdd-HHmmss>-<4 hex>)")
+          "workflow id, makes the start idempotent for this spec (default:"
+              + " <name>-<yyyyMMdd-HHmmss>-<4 hex>)")
   String workflowId;
+
+  @Option(
+      names = "--force-attach",
+      description =
+          "with --id: attach to (or report) a run that has no recorded spec hash (started by"
+              + " another client) instead of refusing it; a run of another spec is still refused")
+  boolean forceAttach;
 
   @Option(
       names = "--wait",
@@ -128,6 +142,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path pluginsDir = plugins.resolve(cli.env());
     PipelineSpec pipeline;
+    String specSha256 = null;
     try (StageCatalog stages = LocalityCli.stages(pluginsDir)) {
       SpecLoader loader = new SpecLoader(stages.registry());
       pipeline =
@@ -137,6 +152,7 @@ final class RunCommand implements Callable<Integer> {
               json,
               out,
               err);
+      if (pipeline != null) specSha256 = new SpecHash(stages.registry()).of(pipeline);
     }
     if (pipeline == null) return ExitCodes.USAGE;
     String id = workflowId != null ? workflowId : WorkflowIds.system().next(pipeline.name());
@@ -153,8 +169,14 @@ final class RunCommand implements Callable<Integer> {
         embedded
             ? cli.connector().embedded(queue, pluginsDir)
             : cli.connector().connectOrEmbed(queue, pluginsDir)) {
-      PipelineStarter.Started started =
-          new PipelineStarter(connection.client(), queue).start(pipeline, id, Map.of());
+      PipelineStarter.Started started;
+      try {
+        started =
+            new PipelineStarter(connection.client(), queue, forceAttach)
+                .start(pipeline, specSha256, id, Map.of());
+      } catch (SpecConflictException e) {
+        return refuse(e, out, err);
+      }
       PipelineInspector inspector =
           new PipelineInspector(connection.client(), Duration.ofSeconds(3));
       switch (started.outcome()) {
@@ -164,15 +186,17 @@ final class RunCommand implements Callable<Integer> {
                   + id
                   + " already completed (run "
                   + started.runId()
+                  + sameSpec(started)
                   + "); not starting it again");
           err.flush();
-          return print(out, inspector.report(id, started.runId()), false);
+          return print(out, inspector.report(id, started.runId()), started.specSha256(), false);
         case ALREADY_RUNNING:
           err.println(
               "locality: pipeline "
                   + id
                   + " is already running (run "
                   + started.runId()
+                  + sameSpec(started)
                   + "); attaching to it instead of starting another");
           err.flush();
           break;
@@ -192,6 +216,7 @@ final class RunCommand implements Callable<Integer> {
           node.put("runId", started.runId());
           node.put("status", PipelineReport.RUNNING);
           node.put("name", pipeline.name());
+          node.put("specSha256", specSha256);
           node.put("started", started.isNew());
           out.println(new JsonReport().write(node));
         }
@@ -205,18 +230,60 @@ final class RunCommand implements Callable<Integer> {
                   connection.client(), id, started.runId(), err, Duration.ofSeconds(1))) {
         report = inspector.awaitEnd(id, started.runId());
       }
-      return print(out, report, started.isNew());
+      return print(out, report, started.specSha256(), started.isNew());
     }
+  }
+
+  /** How an existing run's spec compares: the same hash, or none recorded (--force-attach). */
+  private static String sameSpec(PipelineStarter.Started started) {
+    return started.specSha256() == null
+        ? ", no spec hash recorded: attached with --force-attach"
+        : ", same spec " + SpecHash.shortForm(started.specSha256());
+  }
+
+  /** Reports a start refused for its spec, with how to proceed; exit 2. */
+  private int refuse(SpecConflictException e, PrintWriter out, PrintWriter err) {
+    err.println("locality: " + e.getMessage() + ".");
+    if (e.unknownSpec()) {
+      err.println(
+          "locality: give a new --id to start this spec, or --force-attach to "
+              + (e.running() ? "attach to" : "report")
+              + " that run anyway");
+    } else {
+      err.println(
+          "locality: give a new --id to start this spec, or run the spec that run was started"
+              + " with (spec "
+              + SpecHash.shortForm(e.existingSpecSha256())
+              + ") to "
+              + (e.running() ? "attach to it" : "report it"));
+    }
+    err.flush();
+    if (json) {
+      ObjectNode node = new JsonReport().mapper().createObjectNode();
+      node.put("status", "SPEC_CONFLICT");
+      node.put("workflowId", e.workflowId());
+      node.put("runId", e.runId());
+      node.put("existingStatus", e.running() ? PipelineReport.RUNNING : "COMPLETED");
+      node.put("specSha256", e.specSha256());
+      node.put("existingSpecSha256", e.existingSpecSha256());
+      node.put("started", false);
+      node.put("message", e.getMessage());
+      out.println(new JsonReport().write(node));
+      out.flush();
+    }
+    return ExitCodes.USAGE;
   }
 
   /**
    * Prints the summary, or the JSON report with {@code "started"}: whether this command started the
    * run (false when it found one with the same id).
    */
-  private int print(PrintWriter out, PipelineReport report, boolean startedHere) {
+  private int print(
+      PrintWriter out, PipelineReport report, String specSha256, boolean startedHere) {
     if (json) {
       JsonReport renderer = new JsonReport();
       ObjectNode tree = renderer.toTree(report);
+      tree.put("specSha256", specSha256);
       tree.put("started", startedHere);
       out.println(renderer.write(tree));
     } else {

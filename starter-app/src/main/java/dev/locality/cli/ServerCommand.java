@@ -1,6 +1,7 @@
 package dev.locality.cli;
 
 import dev.locality.cli.connect.LocalTemporalServer;
+import dev.locality.worker.IpLiterals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -50,24 +51,12 @@ final class ServerCommand implements Callable<Integer> {
               + " and read pipelines")
   String listen;
 
-  /** An IP literal (never a DNS lookup). */
-  static InetAddress ipLiteral(String text) {
-    if (!text.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]+\\]?"))
-      throw new IllegalArgumentException(
-          "'" + text + "' is not an IP address (127.0.0.1 for this host only, 0.0.0.0 for all)");
-    try {
-      return InetAddress.getByName(text.replace("[", "").replace("]", ""));
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException("'" + text + "' is not an IP address");
-    }
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     InetAddress address;
     try {
-      address = ipLiteral(listen);
+      address = IpLiterals.parse(listen);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("locality: --listen: " + e.getMessage());
       return ExitCodes.USAGE;

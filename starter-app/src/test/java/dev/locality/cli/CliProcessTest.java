@@ -122,7 +122,17 @@ class CliProcessTest {
             Path.of(run.get("outputUris").get(0).asText().substring("file://".length())));
     assertThat(written).contains("Roma").doesNotContain("Rome");
 
-    CliProcess.Result second = cli("run", spec.toString(), "--id", "cities-once", "--json");
+    CliProcess.Result second =
+        cli(
+            "run",
+            spec.toString(),
+            "--id",
+            "cities-once",
+            "--set",
+            "session.maxWorkerAttempts=2",
+            "--set",
+            "stages[0].url=file:in/b.csv.gz",
+            "--json");
 
     assertThat(second.exitCode()).as("%s", second).isZero();
     JsonNode again = json(second.out());
@@ -130,6 +140,14 @@ class CliProcessTest {
     assertThat(again.get("runId").asText()).isEqualTo(run.get("runId").asText());
     assertThat(again.get("status").asText()).isEqualTo("COMPLETED");
     assertThat(second.err()).contains("already completed").contains("not starting it again");
+
+    CliProcess.Result withoutOverrides = cli("run", spec.toString(), "--id", "cities-once");
+
+    assertThat(withoutOverrides.exitCode()).as("%s", withoutOverrides).isEqualTo(ExitCodes.USAGE);
+    assertThat(withoutOverrides.err())
+        .contains("pipeline cities-once (run " + run.get("runId").asText() + ", completed)")
+        .contains("was started with spec " + run.get("specSha256").asText().substring(0, 12))
+        .contains("nothing was started");
 
     CliProcess.Result list = cli("list", "--json", "--limit", "100");
     List<String> ids = new ArrayList<>();
@@ -217,7 +235,7 @@ class CliProcessTest {
     assertThat(second.out())
         .contains("1.csv.gz")
         .contains("SKIPPED")
-        .contains("3 inputs: 0 completed, 2 skipped (already done), 1 failed");
+        .contains("3 inputs: 0 completed, 2 skipped (already done under the same spec), 1 failed");
     CliProcess.Result list = cli("list", "--failed", "--json");
     List<String> failedRuns = new ArrayList<>();
     json(list.out())

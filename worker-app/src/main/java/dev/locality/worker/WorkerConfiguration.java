@@ -231,8 +231,7 @@ final class WorkerConfiguration {
       long minFreeDisk = value(MIN_FREE_DISK, 0L, ByteSizes::parse);
       pluginsDir = value(PLUGINS_DIR, null, Path::of);
       metricsPort = value(METRICS_PORT, METRICS_OFF, Resolver::port);
-      metricsAddress =
-          value(METRICS_ADDRESS, InetAddress.getLoopbackAddress(), Resolver::ipLiteral);
+      metricsAddress = value(METRICS_ADDRESS, InetAddress.getLoopbackAddress(), IpLiterals::parse);
       logFormat = value(LOG_FORMAT, LogSetup.Format.TEXT, LogSetup.Format::parse);
 
       workerSettings = new LinkedHashMap<>(file.workerSettings());
@@ -278,18 +277,6 @@ final class WorkerConfiguration {
         else out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       }
       return out;
-    }
-
-    private static InetAddress ipLiteral(String v) {
-      String text = v.trim();
-      if (!text.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]+\\]?"))
-        throw new IllegalArgumentException(
-            "'" + v + "' is not an IP address (127.0.0.1 for this host only, 0.0.0.0 for all)");
-      try {
-        return InetAddress.getByName(text.replace("[", "").replace("]", "")); // a literal: no DNS
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("'" + v + "' is not an IP address");
-      }
     }
 
     private static String queueName(String v) {

@@ -5,7 +5,9 @@ import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.workflow.StageRun;
 import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.PipelineReport;
+import dev.locality.cli.spec.SpecHash;
 import dev.locality.cli.start.PipelineStarter;
+import dev.locality.cli.start.SpecConflictException;
 import dev.locality.stage.StageMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +22,18 @@ import java.util.function.Function;
 
 /**
  * Runs one pipeline per input with at most {@code parallel} runs in flight, each started
- * idempotently under {@link BatchIds#of} ({@link PipelineStarter}): an input whose run completed
- * before is reported SKIPPED without starting anything, one whose run is still running is waited
- * for, one whose run failed is started again. Returns one {@link BatchRun} per input, in input
- * order. Progress lines go to {@code progress} (called from worker threads, one line at a time).
+ * idempotently under {@link BatchIds#of} (input and spec hash, {@link PipelineStarter}): an input
+ * whose run of the same spec completed before is reported SKIPPED ("already completed under the
+ * same spec") without starting anything, one whose run is still running is waited for, one whose
+ * run failed is started again. After the spec changed, every input gets a new id and runs again:
+ * none is skipped for a run of the old spec. An id held by a run of another spec or without a spec
+ * hash (possible only if another client chose it) is reported SPEC_CONFLICT. Returns one {@link
+ * BatchRun} per input, in input order. Progress lines go to {@code progress} (called from worker
+ * threads, one line at a time).
  */
 public final class BatchRunner {
   private final Function<String, PipelineSpec> specForInput;
+  private final SpecHash specHash;
   private final PipelineStarter starter;
   private final PipelineInspector inspector;
   private final int parallel;
@@ -35,14 +42,17 @@ public final class BatchRunner {
   /**
    * @param specForInput the validated spec with the input substituted; throws {@link
    *     InvalidSpecException} when that input makes it invalid
+   * @param specHash hashes each input's resolved spec (with the registry the spec was loaded with)
    */
   public BatchRunner(
       Function<String, PipelineSpec> specForInput,
+      SpecHash specHash,
       PipelineStarter starter,
       PipelineInspector inspector,
       int parallel,
       Consumer<String> progress) {
     this.specForInput = specForInput;
+    this.specHash = specHash;
     this.starter = starter;
     this.inspector = inspector;
     this.parallel = parallel;
@@ -101,29 +111,50 @@ public final class BatchRunner {
       spec = specForInput.apply(input);
     } catch (InvalidSpecException e) {
       String message = e.problems().isEmpty() ? e.getMessage() : e.problems().get(0).toString();
-      return new BatchRun(input, null, null, BatchRun.INVALID, -1, -1, List.of(), message);
+      return new BatchRun(input, null, null, null, BatchRun.INVALID, -1, -1, List.of(), message);
     }
-    String id = BatchIds.of(spec.name(), input);
-    PipelineStarter.Started started =
-        starter.start(spec, id, Map.of(PipelineStarter.MEMO_INPUT, input));
+    String sha256 = specHash.of(spec);
+    String shortSha = SpecHash.shortForm(sha256);
+    String id = BatchIds.of(spec.name(), input, sha256);
+    PipelineStarter.Started started;
+    try {
+      started = starter.start(spec, sha256, id, Map.of(PipelineStarter.MEMO_INPUT, input));
+    } catch (SpecConflictException e) {
+      return new BatchRun(
+          input, id, e.runId(), sha256, BatchRun.SPEC_CONFLICT, -1, -1, List.of(), e.getMessage());
+    }
     if (started.outcome() == PipelineStarter.Outcome.ALREADY_COMPLETED) {
       PipelineInspector.LiveRead read = inspector.readLive(id, started.runId());
-      return toRun(input, read, BatchRun.SKIPPED, "already completed: not run again");
+      return toRun(
+          input,
+          read,
+          sha256,
+          BatchRun.SKIPPED,
+          "already completed under the same spec " + shortSha + ": not run again");
     }
     if (started.outcome() == PipelineStarter.Outcome.STARTED) {
       progress.accept("started  " + id + "  " + input);
     } else {
-      progress.accept("attached  " + id + " (already running)  " + input);
+      progress.accept(
+          "attached  " + id + " (already running, same spec " + shortSha + ")  " + input);
     }
     inspector.awaitEnd(id, started.runId());
     PipelineInspector.LiveRead read = inspector.readLive(id, started.runId());
     PipelineReport report = read.report();
     return toRun(
-        input, read, report.status(), report.failure() == null ? null : report.failure().message());
+        input,
+        read,
+        sha256,
+        report.status(),
+        report.failure() == null ? null : report.failure().message());
   }
 
   private static BatchRun toRun(
-      String input, PipelineInspector.LiveRead read, String result, String message) {
+      String input,
+      PipelineInspector.LiveRead read,
+      String specSha256,
+      String result,
+      String message) {
     PipelineReport report = read.report();
     long duration =
         read.startedAtMillis() > 0 && read.closedAtMillis() > 0
@@ -133,6 +164,7 @@ public final class BatchRunner {
         input,
         report.workflowId(),
         report.runId(),
+        specSha256,
         result,
         duration,
         rowsOut(report.stages()),

@@ -66,13 +66,18 @@ class BatchInputsTest {
   }
 
   @Test
-  void idsAreStablePerPipelineAndInput() {
-    String id = BatchIds.of("sales", "https://data.example/2026-11-01.csv.gz");
+  void idsAreStablePerPipelineInputAndSpec() {
+    String spec = "a".repeat(64);
+    String id = BatchIds.of("sales", "https://data.example/2026-11-01.csv.gz", spec);
 
     assertThat(id).matches("sales-[0-9a-f]{12}");
-    assertThat(BatchIds.of("sales", "https://data.example/2026-11-01.csv.gz")).isEqualTo(id);
-    assertThat(BatchIds.of("sales", "https://data.example/2026-11-02.csv.gz")).isNotEqualTo(id);
-    assertThat(BatchIds.of("other", "https://data.example/2026-11-01.csv.gz"))
+    assertThat(BatchIds.of("sales", "https://data.example/2026-11-01.csv.gz", spec)).isEqualTo(id);
+    assertThat(BatchIds.of("sales", "https://data.example/2026-11-02.csv.gz", spec))
+        .isNotEqualTo(id);
+    assertThat(BatchIds.of("sales", "https://data.example/2026-11-01.csv.gz", "b".repeat(64)))
+        .as("an edited spec gets new ids")
+        .isNotEqualTo(id);
+    assertThat(BatchIds.of("other", "https://data.example/2026-11-01.csv.gz", spec))
         .endsWith(id.substring("sales".length()));
   }
 }

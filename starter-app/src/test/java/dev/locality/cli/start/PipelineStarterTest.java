@@ -1,11 +1,13 @@
 package dev.locality.cli.start;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.locality.api.session.SessionGrant;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
+import dev.locality.api.spec.SpecDocument;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.spec.StageTimeouts;
 import dev.locality.api.workflow.PipelineResult;
@@ -17,6 +19,7 @@ import io.temporal.api.filter.v1.WorkflowExecutionFilter;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -41,12 +44,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Idempotent starts by workflow id against a real (test) server: a running run is attached to, a
- * completed one reported, a failed one replaced, and concurrent starts of one id make one run.
+ * Idempotent starts by workflow id and spec hash against a real (test) server: a running run of the
+ * same spec is attached to, a completed one reported, a failed one replaced, and concurrent starts
+ * of one id make one run; a run of another spec, or without a recorded spec hash, is refused.
  */
 @Timeout(60)
 class PipelineStarterTest {
   private static final String QUEUE = "locality";
+  private static final String SPEC_A = "a1".repeat(32);
+  private static final String SPEC_B = "b2".repeat(32);
 
   /** A pipeline stand-in: runs until signalled; a spec named {@code fails} fails when released. */
   public static class HeldPipeline implements PipelineWorkflow {
@@ -121,8 +127,8 @@ class PipelineStarterTest {
 
   @Test
   void aStartWithTheIdOfARunningRunAttachesToIt() {
-    Started first = starter.start(spec("daily"), "daily-1", Map.of());
-    Started second = starter.start(spec("daily"), "daily-1", Map.of());
+    Started first = starter.start(spec("daily"), SPEC_A, "daily-1", Map.of());
+    Started second = starter.start(spec("daily"), SPEC_A, "daily-1", Map.of());
 
     assertThat(first.outcome()).isEqualTo(Outcome.STARTED);
     assertThat(second.outcome()).isEqualTo(Outcome.ALREADY_RUNNING);
@@ -142,7 +148,7 @@ class PipelineStarterTest {
             pool.submit(
                 () -> {
                   together.await();
-                  return starter.start(spec("twins"), "twins-1", Map.of());
+                  return starter.start(spec("twins"), SPEC_A, "twins-1", Map.of());
                 }));
       }
       List<Started> results = new ArrayList<>();
@@ -163,10 +169,10 @@ class PipelineStarterTest {
 
   @Test
   void aStartWithTheIdOfACompletedRunReportsItAndStartsNothing() throws Exception {
-    Started first = starter.start(spec("done"), "done-1", Map.of());
+    Started first = starter.start(spec("done"), SPEC_A, "done-1", Map.of());
     release("done-1");
 
-    Started again = starter.start(spec("done"), "done-1", Map.of());
+    Started again = starter.start(spec("done"), SPEC_A, "done-1", Map.of());
 
     assertThat(again.outcome()).isEqualTo(Outcome.ALREADY_COMPLETED);
     assertThat(again.runId()).isEqualTo(first.runId());
@@ -175,14 +181,96 @@ class PipelineStarterTest {
 
   @Test
   void aStartWithTheIdOfAFailedRunStartsANewRun() throws Exception {
-    Started first = starter.start(spec("fails"), "fails-1", Map.of());
+    Started first = starter.start(spec("fails"), SPEC_A, "fails-1", Map.of());
     release("fails-1");
 
-    Started again = starter.start(spec("fails"), "fails-1", Map.of());
+    Started again = starter.start(spec("fails"), SPEC_A, "fails-1", Map.of());
 
     assertThat(again.outcome()).isEqualTo(Outcome.STARTED);
     assertThat(again.runId()).isNotEqualTo(first.runId());
     assertThat(runsOf("fails-1")).isEqualTo(2);
+  }
+
+  @Test
+  void theSpecHashIsRecordedInTheMemo() {
+    starter.start(spec("daily"), SPEC_A, "memo-1", Map.of());
+
+    var memo =
+        client
+            .newUntypedWorkflowStub("memo-1")
+            .describe()
+            .getMemo(PipelineStarter.MEMO_SPEC_SHA256, String.class);
+    assertThat(memo).isEqualTo(SPEC_A);
+  }
+
+  @Test
+  void aRunningRunOfAnotherSpecIsRefusedNamingBothHashes() {
+    Started first = starter.start(spec("daily"), SPEC_A, "edited-1", Map.of());
+
+    assertThatThrownBy(() -> starter.start(spec("daily"), SPEC_B, "edited-1", Map.of()))
+        .isInstanceOfSatisfying(
+            SpecConflictException.class,
+            e -> {
+              assertThat(e.running()).isTrue();
+              assertThat(e.runId()).isEqualTo(first.runId());
+              assertThat(e.existingSpecSha256()).isEqualTo(SPEC_A);
+              assertThat(e.specSha256()).isEqualTo(SPEC_B);
+            })
+        .hasMessageContaining("pipeline edited-1 (run " + first.runId() + ", running)")
+        .hasMessageContaining("spec a1a1a1a1a1a1, not this spec b2b2b2b2b2b2")
+        .hasMessageContaining("nothing was started");
+    assertThat(runsOf("edited-1")).isEqualTo(1);
+  }
+
+  @Test
+  void aCompletedRunOfAnotherSpecIsRefused() throws Exception {
+    starter.start(spec("done"), SPEC_A, "edited-2", Map.of());
+    release("edited-2");
+
+    assertThatThrownBy(() -> starter.start(spec("done"), SPEC_B, "edited-2", Map.of()))
+        .isInstanceOfSatisfying(SpecConflictException.class, e -> assertThat(e.running()).isFalse())
+        .hasMessageContaining("completed) was started with spec a1a1a1a1a1a1");
+    assertThat(runsOf("edited-2")).isEqualTo(1);
+  }
+
+  /** A failed run is replaced whatever its spec: nothing is skipped or attached to. */
+  @Test
+  void aFailedRunIsReplacedByARunOfTheNewSpec() throws Exception {
+    starter.start(spec("fails"), SPEC_A, "fixed-1", Map.of());
+    release("fixed-1");
+
+    Started again = starter.start(spec("fails"), SPEC_B, "fixed-1", Map.of());
+
+    assertThat(again.outcome()).isEqualTo(Outcome.STARTED);
+    assertThat(
+            client
+                .newUntypedWorkflowStub("fixed-1")
+                .describe()
+                .getMemo(PipelineStarter.MEMO_SPEC_SHA256, String.class))
+        .isEqualTo(SPEC_B);
+  }
+
+  @Test
+  void aRunWithoutASpecHashIsRefusedUnlessAttachingToUnknownSpecs() {
+    WorkflowClient.start(
+        client.newWorkflowStub(
+                PipelineWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("foreign-1").build())
+            ::run,
+        SpecDocument.of(spec("daily")));
+
+    assertThatThrownBy(() -> starter.start(spec("daily"), SPEC_A, "foreign-1", Map.of()))
+        .isInstanceOfSatisfying(
+            SpecConflictException.class, e -> assertThat(e.unknownSpec()).isTrue())
+        .hasMessageContaining("was started without a spec hash (memo specSha256")
+        .hasMessageContaining("this spec (spec a1a1a1a1a1a1) is unknown");
+
+    Started attached =
+        new PipelineStarter(client, QUEUE, true)
+            .start(spec("daily"), SPEC_A, "foreign-1", Map.of());
+    assertThat(attached.outcome()).isEqualTo(Outcome.ALREADY_RUNNING);
+    assertThat(attached.specSha256()).isNull();
+    assertThat(runsOf("foreign-1")).isEqualTo(1);
   }
 
   /** Runs of {@code workflowId} the server knows, open and closed (its legacy list API). */
