@@ -22,7 +22,6 @@ import dev.locality.stage.StageResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -93,8 +92,8 @@ import org.slf4j.LoggerFactory;
  * printed {@linkplain dev.locality.activities.stages.internal.RedactedUrl redacted} in every
  * message, log line and result: no userinfo, no query string.
  *
- * <p>Thread-safe: one instance (one {@link HttpClient}, one S3 client per configuration) serves all
- * sessions.
+ * <p>Thread-safe: one instance (one S3 client per configuration; an HTTP client per download, whose
+ * DNS resolver is the attempt's host policy, see {@link HttpFetcher}) serves all sessions.
  */
 public final class DownloadStage implements Stage {
   public static final String TYPE = "download";
@@ -104,7 +103,7 @@ public final class DownloadStage implements Stage {
 
   private final S3Clients s3Clients = new S3Clients();
   private final SSLContext sslContext;
-  private volatile HttpClient httpClient;
+  private final HostPolicy.Resolver resolver;
 
   /** The stage as workers load it: https trusts the JVM's default trust store. */
   public DownloadStage() {
@@ -117,7 +116,19 @@ public final class DownloadStage implements Stage {
    * @param sslContext null for the JVM's default
    */
   DownloadStage(SSLContext sslContext) {
+    this(sslContext, null);
+  }
+
+  /**
+   * A stage whose https connections use {@code sslContext} and whose host names resolve through
+   * {@code resolver} (tests of the host policy).
+   *
+   * @param sslContext null for the JVM's default
+   * @param resolver null for the system's DNS
+   */
+  DownloadStage(SSLContext sslContext, HostPolicy.Resolver resolver) {
     this.sslContext = sslContext;
+    this.resolver = resolver;
   }
 
   @Override
@@ -203,7 +214,9 @@ public final class DownloadStage implements Stage {
             .fetch(source.s3Location(), partial, sink);
       } else {
         HostPolicy hosts = HostPolicy.fromSettings(context);
-        new HttpFetcher(httpClient(), idleTimeout, hosts, LOG).fetch(source.uri(), partial, sink);
+        if (resolver != null) hosts = hosts.withResolver(resolver);
+        new HttpFetcher(sslContext, CONNECT_TIMEOUT, idleTimeout, hosts, LOG)
+            .fetch(source.uri(), partial, sink);
       }
       sink.finish();
       actualSha = sink.sha256();
@@ -281,25 +294,5 @@ public final class DownloadStage implements Stage {
       context.heartbeat(Progress.bytes(bytes, size));
       return bytes;
     }
-  }
-
-  private HttpClient httpClient() {
-    HttpClient client = httpClient;
-    if (client == null) {
-      synchronized (this) {
-        client = httpClient;
-        if (client == null) {
-          HttpClient.Builder builder =
-              HttpClient.newBuilder()
-                  .followRedirects(HttpClient.Redirect.NEVER) // HttpFetcher checks every hop
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(CONNECT_TIMEOUT);
-          if (sslContext != null) builder.sslContext(sslContext);
-          client = builder.build();
-          httpClient = client;
-        }
-      }
-    }
-    return client;
   }
 }

@@ -4,37 +4,59 @@ import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.internal.StallGuard;
+import dev.locality.activities.stages.net.AddressRange;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.stage.BadInputException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 
 /**
  * Downloads an http(s) URL into a {@link DownloadSink}, resuming a previous attempt's bytes.
  *
- * <p><b>Redirects</b> are followed here, not by the {@link HttpClient} (which must be built with
- * {@link HttpClient.Redirect#NEVER}), so that every hop's host passes the worker's {@link
- * HostPolicy}: at most {@value #MAX_REDIRECTS}, never from https to http; a loop or a longer chain
- * is bad input naming the URL. A {@code Location} is resolved against the URL it came from with
- * {@link URI#resolve} and fetched exactly as written: percent-encoding ({@code %20}, {@code %2F}),
- * {@code +} and presigned query strings reach the server byte for byte (a URL is never rebuilt from
- * its decoded parts). Only the fragment is dropped.
+ * <p><b>Connections</b> go through Apache HttpClient 5 (classic), one client per {@link #fetch},
+ * whose DNS resolver is the worker's {@link HostPolicy}: a host name is resolved once, the name and
+ * every address are checked ({@link HostPolicy#checkedAddresses}), and the connection goes to one
+ * of those checked addresses, so a DNS answer that changes between check and connect (DNS
+ * rebinding) cannot lead it elsewhere; TLS SNI, the certificate check and the {@code Host} header
+ * keep the name. An IP literal is checked before the request. No proxy, no automatic retries, no
+ * content decoding, no cookies.
+ *
+ * <p><b>Redirects</b> are followed here, not by the client (its redirect handling is off), so that
+ * every hop's host passes the worker's {@link HostPolicy}: at most {@value #MAX_REDIRECTS}, never
+ * from https to http; a loop or a longer chain is bad input naming the URL. A {@code Location} is
+ * resolved against the URL it came from with {@link URI#resolve} and fetched exactly as written:
+ * percent-encoding ({@code %20}, {@code %2F}), {@code +} and presigned query strings reach the
+ * server byte for byte (a URL is never rebuilt from its decoded parts). Only the fragment is
+ * dropped.
  *
  * <p><b>Messages and logs</b> show URLs {@linkplain RedactedUrl redacted}: no userinfo, no query
  * string.
@@ -60,16 +82,84 @@ final class HttpFetcher {
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
 
-  private final HttpClient client;
+  private final SSLContext sslContext;
+  private final Duration connectTimeout;
   private final Duration idleTimeout;
   private final HostPolicy hosts;
   private final Logger log;
 
-  HttpFetcher(HttpClient client, Duration idleTimeout, HostPolicy hosts, Logger log) {
-    this.client = client;
+  /** The (redacted) URL being requested, for the resolver's messages. */
+  private volatile String current = "";
+
+  /**
+   * @param sslContext the https trust, null for the JVM's default
+   * @param connectTimeout how long to wait for a TCP connection (and TLS handshake)
+   * @param idleTimeout how long the server may stay silent: for the response headers, and between
+   *     two reads of the body
+   */
+  HttpFetcher(
+      SSLContext sslContext,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      HostPolicy hosts,
+      Logger log) {
+    this.sslContext = sslContext;
+    this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
     this.hosts = hosts;
     this.log = log;
+  }
+
+  /** A client that connects only to addresses {@link #hosts} checked ({@link CheckedDns}). */
+  private CloseableHttpClient newClient() {
+    Timeout idle = Timeout.of(idleTimeout);
+    return HttpClients.custom()
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new CheckedDns())
+                .setTlsSocketStrategy(
+                    sslContext == null
+                        ? DefaultClientTlsStrategy.createDefault()
+                        : new DefaultClientTlsStrategy(sslContext))
+                .setDefaultConnectionConfig(
+                    ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(idle)
+                        .build())
+                .build())
+        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(idle).build())
+        .disableRedirectHandling() // every hop is checked here
+        .disableAutomaticRetries()
+        .disableContentCompression() // the bytes as sent: sizes, ranges and checksums hold
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .build();
+  }
+
+  /**
+   * The client's DNS resolver: {@link HostPolicy#checkedAddresses}, so the client connects only to
+   * addresses that were checked, resolved once per connection. A refused host fails the request
+   * with the policy's {@link BadInputException}; a name that does not resolve with an {@link
+   * UnknownHostException} (transient).
+   */
+  private final class CheckedDns implements DnsResolver {
+    @Override
+    public InetAddress[] resolve(String host) throws UnknownHostException {
+      try {
+        return hosts.checkedAddresses(host, current).toArray(new InetAddress[0]);
+      } catch (UnknownHostException e) {
+        throw e;
+      } catch (IOException e) {
+        UnknownHostException unknown = new UnknownHostException(e.getMessage());
+        unknown.initCause(e);
+        throw unknown;
+      }
+    }
+
+    @Override
+    public String resolveCanonicalHostname(String host) {
+      return host; // never resolved for anything but a connection
+    }
   }
 
   /**
@@ -82,6 +172,14 @@ final class HttpFetcher {
    */
   void fetch(URI uri, PartialDownload partial, DownloadSink sink)
       throws IOException, InterruptedException {
+    try (CloseableHttpClient client = newClient()) {
+      fetch(client, uri, partial, sink);
+    }
+  }
+
+  private void fetch(
+      CloseableHttpClient client, URI uri, PartialDownload partial, DownloadSink sink)
+      throws IOException, InterruptedException {
     long offset = sink.size();
     String validator = offset > 0 ? validator(partial) : null;
     if (offset > 0 && validator == null) {
@@ -89,7 +187,7 @@ final class HttpFetcher {
       offset = 0;
     }
     Runnable heartbeat = sink::keepAlive;
-    Exchange exchange = open(uri, offset, validator, heartbeat);
+    Exchange exchange = open(client, uri, offset, validator, heartbeat);
     long total;
     try {
       total = startingAt(exchange, offset);
@@ -97,14 +195,14 @@ final class HttpFetcher {
       exchange.close();
       log.info("{}; downloading {} again from the first byte", e.getMessage(), RedactedUrl.of(uri));
       sink.restart();
-      exchange = open(uri, 0, null, heartbeat);
+      exchange = open(client, uri, 0, null, heartbeat);
       total = startingAtOrClose(exchange);
     } catch (IOException | RuntimeException e) {
       exchange.close();
       throw e;
     }
     try (Exchange ex = exchange) {
-      if (ex.response.statusCode() != 206 && sink.size() > 0) {
+      if (ex.response.getCode() != 206 && sink.size() > 0) {
         log.info(
             "{} sent the whole file instead of the range after byte {} (it changed, or the server"
                 + " ignores ranges); starting over",
@@ -118,8 +216,8 @@ final class HttpFetcher {
         log.info("resuming {} at byte {} of {}", RedactedUrl.of(uri), sink.size(), total);
       }
       sink.expectTotal(total);
-      long length = ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      long received = copy(ex.response.body(), sink, ex.uri);
+      long length = contentLength(ex.response);
+      long received = copy(ex.body(), ex::abort, sink, ex.uri);
       if (length >= 0 && received != length) {
         throw new IOException(
             "received "
@@ -158,7 +256,7 @@ final class HttpFetcher {
    * @throws RestartException when the bytes do not continue at {@code offset}
    */
   private static long startingAt(Exchange ex, long offset) throws IOException {
-    int status = ex.response.statusCode();
+    int status = ex.response.getCode();
     if (status == 416 && offset > 0) {
       throw new RestartException("the server cannot serve the range from byte " + offset);
     }
@@ -175,22 +273,36 @@ final class HttpFetcher {
       }
       return m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
     }
-    return ex.response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    return contentLength(ex.response);
+  }
+
+  private static long contentLength(ClassicHttpResponse response) {
+    String value = header(response, "Content-Length");
+    if (value == null) return -1;
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Sends the request, following redirects after checking each hop's host. */
-  private Exchange open(URI start, long offset, String validator, Runnable heartbeat)
+  private Exchange open(
+      CloseableHttpClient client, URI start, long offset, String validator, Runnable heartbeat)
       throws IOException, InterruptedException {
     List<URI> chain = new ArrayList<>();
     URI uri = start;
     while (true) {
       chain.add(uri);
-      hosts.check(uri.getHost(), RedactedUrl.of(uri));
-      HttpResponse<InputStream> response = send(uri, start, offset, validator, heartbeat);
-      Exchange exchange = new Exchange(start, uri, response);
-      if (!isRedirect(response.statusCode())) return exchange;
+      String host = uri.getHost();
+      if (host != null && AddressRange.looksLikeAddress(host)) {
+        hosts.check(host, RedactedUrl.of(uri)); // no DNS: the literal is what is connected to
+      }
+      Exchange exchange = send(client, uri, start, offset, validator, heartbeat);
+      int status = exchange.response.getCode();
+      if (!isRedirect(status)) return exchange;
       exchange.close();
-      URI next = redirectTarget(uri, response.statusCode(), header(response, "Location"), chain);
+      URI next = redirectTarget(uri, status, header(exchange.response, "Location"), chain);
       if (chain.size() > MAX_REDIRECTS) {
         throw new BadInputException(
             "more than "
@@ -206,20 +318,22 @@ final class HttpFetcher {
 
   /**
    * One request, with a (redacted) message naming the URL when the connection fails. Waits for the
-   * response headers (at most the idle timeout, the request's timeout) heartbeating through {@code
-   * heartbeat}; when the heartbeat throws (cancelled), the request is cancelled and the exception
-   * propagates.
+   * response headers (at most the idle timeout, the client's response timeout) heartbeating through
+   * {@code heartbeat}; when the heartbeat throws (cancelled), the request is cancelled and the
+   * exception propagates. A host the policy refuses (at resolution) fails with its {@link
+   * BadInputException}.
    */
-  private HttpResponse<InputStream> send(
-      URI uri, URI start, long offset, String validator, Runnable heartbeat)
+  private Exchange send(
+      CloseableHttpClient client,
+      URI uri,
+      URI start,
+      long offset,
+      String validator,
+      Runnable heartbeat)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request;
+    HttpGet request;
     try {
-      request =
-          HttpRequest.newBuilder(uri)
-              .GET()
-              .timeout(idleTimeout)
-              .header("User-Agent", "locality-download");
+      request = new HttpGet(withoutUserInfo(uri));
     } catch (IllegalArgumentException e) {
       throw new BadInputException(
           "cannot request "
@@ -227,20 +341,34 @@ final class HttpFetcher {
               + ": "
               + String.valueOf(e.getMessage()).replace(uri.toString(), RedactedUrl.of(uri)));
     }
+    request.setHeader("User-Agent", "locality-download");
     if (offset > 0) {
-      request.header("Range", "bytes=" + offset + "-").header("If-Range", validator);
+      request.setHeader("Range", "bytes=" + offset + "-");
+      request.setHeader("If-Range", validator);
     }
+    current = RedactedUrl.of(uri);
+    Runnable heartbeatOrCancel =
+        () -> {
+          try {
+            heartbeat.run();
+          } catch (RuntimeException | Error e) {
+            request.cancel();
+            throw e;
+          }
+        };
     try {
-      return HeartbeatingWait.await(
-          client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
-          null, // the request's own timeout (the idle timeout) bounds the wait
-          heartbeat,
-          HttpFetcher::closeQuietly);
+      ClassicHttpResponse response =
+          HeartbeatingWait.call(
+              () -> client.executeOpen(null, request, null),
+              null, // the client's response timeout (the idle timeout) bounds the wait
+              heartbeatOrCancel,
+              HttpFetcher::closeQuietly);
+      return new Exchange(start, uri, request, response);
     } catch (TimeoutException e) {
       throw new IllegalStateException("no timeout was set", e);
     } catch (ExecutionException failed) {
       IOException e = HeartbeatingWait.rethrow(failed.getCause());
-      // the JDK's messages do not name the URL; the cause is kept for its class only
+      // the client's messages do not name the URL; the cause is kept for its class only
       throw new IOException(
           "request to "
               + describe(start, uri)
@@ -321,6 +449,18 @@ final class HttpFetcher {
     return base.resolve(reference);
   }
 
+  /**
+   * {@code uri} without its userinfo ({@code user:pass@}), which is never sent (no credentials from
+   * URLs) and which the client refuses; the rest stays byte for byte.
+   */
+  static URI withoutUserInfo(URI uri) {
+    if (uri.getRawUserInfo() == null) return uri;
+    String raw = uri.toString();
+    int start = raw.indexOf("//") + 2;
+    return URI.create(
+        raw.substring(0, start) + raw.substring(start + uri.getRawUserInfo().length() + 1));
+  }
+
   private static URI withoutFragment(URI uri) {
     if (uri.getRawFragment() == null) return uri;
     String raw = uri.toString();
@@ -345,16 +485,23 @@ final class HttpFetcher {
         : RedactedUrl.of(uri) + " (redirected from " + RedactedUrl.of(start) + ")";
   }
 
-  private long copy(InputStream body, DownloadSink sink, URI uri) throws IOException {
+  /**
+   * Copies {@code body} into the sink; {@code abort} (which drops the connection, so a blocked read
+   * fails) is what the stall guard closes.
+   */
+  private long copy(InputStream body, Closeable abort, DownloadSink sink, URI uri)
+      throws IOException {
     byte[] buffer = new byte[Buffers.SIZE];
     long received = 0;
-    try (StallGuard guard = StallGuard.start(body, idleTimeout)) {
+    try (StallGuard guard = StallGuard.start(abort, idleTimeout)) {
       while (true) {
         int n;
         try {
           n = body.read(buffer);
         } catch (IOException e) {
-          if (guard.stalled()) throw stalled(uri, received, e);
+          if (guard.stalled() || e instanceof SocketTimeoutException) {
+            throw stalled(uri, received, e);
+          }
           throw new IOException(
               "connection to "
                   + RedactedUrl.of(uri)
@@ -390,14 +537,14 @@ final class HttpFetcher {
     return partial.etag().or(partial::lastModified).orElse(null);
   }
 
-  private static String strongEtag(HttpResponse<?> response) {
+  private static String strongEtag(ClassicHttpResponse response) {
     String etag = header(response, "ETag");
     return etag == null || etag.startsWith("W/") ? null : etag;
   }
 
-  private static String header(HttpResponse<?> response, String name) {
-    Optional<String> value = response.headers().firstValue(name);
-    return value.orElse(null);
+  private static String header(ClassicHttpResponse response, String name) {
+    Header value = response.getFirstHeader(name);
+    return value == null ? null : value.getValue();
   }
 
   private static boolean isRedirect(int status) {
@@ -415,9 +562,9 @@ final class HttpFetcher {
     throw new BadInputException("unexpected HTTP status " + status + " from " + url);
   }
 
-  private static void closeQuietly(HttpResponse<InputStream> response) {
+  private static void closeQuietly(ClassicHttpResponse response) {
     try {
-      response.body().close();
+      response.close();
     } catch (IOException e) {
       // the connection is discarded either way
     }
@@ -430,21 +577,33 @@ final class HttpFetcher {
     }
   }
 
-  /** One response and the URL it came from. */
-  private record Exchange(URI start, URI uri, HttpResponse<InputStream> response)
+  /** One response, its request and the URL it came from. */
+  private record Exchange(URI start, URI uri, HttpGet request, ClassicHttpResponse response)
       implements AutoCloseable {
     /** The URL, redacted, and where the redirects started. */
     String describe() {
       return HttpFetcher.describe(start, uri);
     }
 
+    /** The body, empty when the response has none. */
+    InputStream body() throws IOException {
+      HttpEntity entity = response.getEntity();
+      return entity == null ? InputStream.nullInputStream() : entity.getContent();
+    }
+
+    /** Drops the connection: a read blocked on it fails. */
+    void abort() {
+      request.cancel();
+    }
+
+    /**
+     * Drops the connection and releases the response: closing the body stream itself would read the
+     * rest of it (to reuse the connection), however large.
+     */
     @Override
     public void close() {
-      try {
-        response.body().close();
-      } catch (IOException e) {
-        // the connection is discarded either way
-      }
+      abort();
+      closeQuietly(response);
     }
   }
 }

@@ -44,9 +44,13 @@ import java.util.Optional;
  *
  * <p>Loopback and private networks are allowed unless denied: add {@code
  * 127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1,fc00::/7} to {@code downloadDenyHosts} on
- * workers that must not reach them. The check resolves the host itself just before the request; a
- * name whose DNS answer changes between the check and the connection (DNS rebinding) is not caught,
- * so hard guarantees still need a network egress policy. Immutable and thread-safe.
+ * workers that must not reach them. <b>DNS rebinding</b> (a name that resolves to an allowed
+ * address when checked and to a refused one when the client connects) is closed by resolving once:
+ * {@link #checkedAddresses} returns the checked addresses and the download connects to one of them,
+ * never resolving the name again (the HTTP client's DNS resolver is this method), while TLS SNI,
+ * the certificate check and the {@code Host} header keep the name. What the policy cannot see (a
+ * proxy in between, a host that forwards requests itself) still needs a network egress policy.
+ * Immutable and thread-safe.
  */
 public final class HostPolicy {
   /** Host names, {@code *.domain} suffixes, IPs and CIDRs, separated by commas or spaces. */
@@ -141,7 +145,9 @@ public final class HostPolicy {
   }
 
   /**
-   * Checks that a download may connect to {@code host}.
+   * Checks that a download may connect to {@code host}. Resolves the name itself; a connection that
+   * resolves it again may reach another address (DNS rebinding): connect through {@link
+   * #checkedAddresses} instead.
    *
    * @param host a host name or IP literal (IPv6 with or without brackets)
    * @param url the URL being fetched, for messages
@@ -149,6 +155,23 @@ public final class HostPolicy {
    * @throws IOException when the name does not resolve (retryable: DNS may recover)
    */
   public void check(String host, String url) throws IOException {
+    checkedAddresses(host, url);
+  }
+
+  /**
+   * Resolves {@code host} once, checks the name and every address it resolves to, and returns those
+   * addresses: the only ones a download may then connect to. Connecting to exactly these (rather
+   * than resolving the name again) closes DNS rebinding, a DNS answer that changes between the
+   * check and the connection. TLS SNI, certificate checks and the {@code Host} header still use the
+   * name.
+   *
+   * @param host a host name or IP literal (IPv6 with or without brackets)
+   * @param url the URL being fetched, for messages
+   * @return the resolved addresses, all allowed; never empty
+   * @throws BadInputException naming the host and the rule that refused it
+   * @throws IOException when the name does not resolve (retryable: DNS may recover)
+   */
+  public List<InetAddress> checkedAddresses(String host, String url) throws IOException {
     String name = normalize(host);
     Optional<String> deniedName = deny.matchingName(name);
     if (deniedName.isPresent()) {
@@ -204,6 +227,7 @@ public final class HostPolicy {
         }
       }
     }
+    return resolved;
   }
 
   /**

@@ -9,9 +9,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Classifies S3 failures like HTTP ones: a 4xx other than 408 and 429 (no such bucket or key,
  * access denied, bad request) is bad input; 5xx, 408, 429 (throttling) and client-side failures
  * (connection, timeouts) are transient {@link IOException}s. {@code NoSuchUpload} (404) is
- * transient too: our own multipart upload was aborted under us (a newer session of the same key
- * cleaning up stale uploads, a lifecycle rule), which says nothing about the data; the retry starts
- * a new one.
+ * transient too: our own multipart upload was aborted under us (a bucket lifecycle rule, an
+ * operator, another tool), which says nothing about the data; the retry starts a new one. Locality
+ * itself aborts only uploads its own pipeline recorded ({@link MultipartUploadRecord}).
  */
 public final class S3Failures {
   private S3Failures() {}

@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -46,15 +45,18 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * lost its session), nothing is committed, a multipart upload is aborted as for any other failure,
  * and the exception propagates unchanged.
  *
- * <p><b>Stale multipart uploads.</b> Before starting a multipart upload of key K, the uploader
- * lists the bucket's pending multipart uploads with prefix K and aborts those on exactly K:
- * leftovers of an earlier attempt whose worker died or was cut off mid-upload. Aborting them also
- * makes such a cut-off worker's late {@code CompleteMultipartUpload} fail ({@code NoSuchUpload})
- * instead of replacing the object. A key is therefore expected to have one writer at a time; a
- * concurrent writer of the same key started earlier loses its upload. A failure to list or abort (a
- * store without ListMultipartUploads) is logged and does not fail the upload. Uploads on keys that
- * are never written again still linger: give buckets a lifecycle rule that aborts incomplete
- * multipart uploads.
+ * <p><b>Stale multipart uploads: only our own.</b> Every multipart upload this uploader creates is
+ * written to its {@link MultipartUploadRecord} (the stage attempt's resume directory) before any
+ * part is sent, and removed once completed or aborted. {@link #abortRecordedUploads} aborts what
+ * earlier attempts of the same pipeline's stage left there (an abort that failed, an attempt that
+ * was stuck), and nothing else: uploads are never listed and aborted by key, so two pipelines
+ * writing one key never abort each other's live upload. When another party (a lifecycle rule, an
+ * operator) aborts our upload anyway, its next call fails with {@code NoSuchUpload}: a transient
+ * {@link IOException} (the retry starts a new upload), never bad input; see {@link S3Failures}.
+ * Uploads the record cannot cover (a worker that died before the pipeline failed over to another
+ * worker, see {@link MultipartUploadRecord}) are left to a bucket lifecycle rule that aborts
+ * incomplete multipart uploads ({@code AbortIncompleteMultipartUpload}); they never become objects,
+ * and a cut-off worker cannot complete one because of the fence check.
  *
  * <p>Every object gets the user metadata {@value #SHA256_METADATA} (hex SHA-256 of the content).
  * With {@code overwrite=false} an existing object is refused (bad input) unless it has the same
@@ -85,6 +87,7 @@ public final class S3Uploader {
   private final long multipartThreshold;
   private final long partSize;
   private final Logger log;
+  private final MultipartUploadRecord record;
 
   /** What {@link #upload} did. */
   public enum Outcome {
@@ -97,10 +100,63 @@ public final class S3Uploader {
    * @param partSize preferred part size, raised to 5 MiB and to what 10,000 parts need
    */
   public S3Uploader(S3Client client, long multipartThreshold, long partSize, Logger log) {
+    this(client, multipartThreshold, partSize, log, MultipartUploadRecord.inMemory());
+  }
+
+  /**
+   * @param multipartThreshold files of at least this many bytes are uploaded in parts
+   * @param partSize preferred part size, raised to 5 MiB and to what 10,000 parts need
+   * @param record where the multipart uploads this uploader creates are recorded until completed or
+   *     aborted, and where {@link #abortRecordedUploads} finds those of earlier attempts
+   */
+  public S3Uploader(
+      S3Client client,
+      long multipartThreshold,
+      long partSize,
+      Logger log,
+      MultipartUploadRecord record) {
     this.client = client;
     this.multipartThreshold = Math.max(1, multipartThreshold);
     this.partSize = Math.max(MIN_PART_SIZE, partSize);
     this.log = log;
+    this.record = record;
+  }
+
+  /**
+   * Aborts the multipart uploads recorded by earlier attempts of this stage (see {@link
+   * MultipartUploadRecord}) and forgets those that are gone; call before uploading. Best effort: an
+   * upload that cannot be aborted now is logged and stays recorded for the next attempt.
+   *
+   * @param heartbeat called at least every {@link HeartbeatingWait#INTERVAL} while S3 answers; what
+   *     it throws (the stage was cancelled) propagates unchanged
+   */
+  public void abortRecordedUploads(Runnable heartbeat) throws IOException {
+    for (MultipartUploadRecord.Entry stale : record.entries()) {
+      S3Location target = stale.target();
+      try {
+        call(
+            () ->
+                client.abortMultipartUpload(
+                    b -> b.bucket(target.bucket()).key(target.key()).uploadId(stale.uploadId())),
+            heartbeat);
+        log.info(
+            "aborted multipart upload {} to {} left by an earlier attempt",
+            stale.uploadId(),
+            target);
+      } catch (SdkException e) {
+        if (!S3Failures.hasStatus(e, 404)) {
+          log.warn(
+              "could not abort multipart upload {} to {} left by an earlier attempt (kept for the"
+                  + " next attempt): {}",
+              stale.uploadId(),
+              target,
+              e.toString());
+          continue;
+        }
+        log.info("multipart upload {} to {} is gone already", stale.uploadId(), target);
+      }
+      record.remove(stale);
+    }
   }
 
   /**
@@ -240,12 +296,6 @@ public final class S3Uploader {
       TransferProgress transfer,
       Runnable heartbeat)
       throws IOException {
-    call(
-        () -> {
-          abortStaleUploads(target);
-          return Boolean.TRUE;
-        },
-        heartbeat);
     int part = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(partSize, ceilDiv(size, MAX_PARTS)));
     String uploadId =
         call(
@@ -261,7 +311,9 @@ public final class S3Uploader {
                     .uploadId(),
             heartbeat);
     log.info("multipart upload {} of {} bytes to {} in parts of {}", uploadId, size, target, part);
+    MultipartUploadRecord.Entry recorded = new MultipartUploadRecord.Entry(target, uploadId);
     try {
+      record.add(recorded); // before any part: a retry finds it should this attempt leave it
       List<CompletedPart> parts = new ArrayList<>();
       byte[] buffer = new byte[part];
       long done = 0;
@@ -287,9 +339,10 @@ public final class S3Uploader {
                   }),
           heartbeat);
     } catch (Throwable t) {
-      abort(target, uploadId, t);
+      abort(recorded, t);
       throw t;
     }
+    record.remove(recorded);
   }
 
   /**
@@ -349,46 +402,21 @@ public final class S3Uploader {
         .build();
   }
 
-  /**
-   * Aborts the pending multipart uploads on exactly {@code target}'s key (an earlier attempt's
-   * leftovers). Best effort: a failure to list or abort is logged and ignored.
-   */
-  private void abortStaleUploads(S3Location target) {
+  /** Aborts our upload after a failure and forgets it; when that fails it stays recorded. */
+  private void abort(MultipartUploadRecord.Entry upload, Throwable failure) {
+    S3Location target = upload.target();
+    String uploadId = upload.uploadId();
     try {
-      for (MultipartUpload stale :
-          client
-              .listMultipartUploadsPaginator(b -> b.bucket(target.bucket()).prefix(target.key()))
-              .uploads()) {
-        if (!stale.key().equals(target.key())) continue; // another key with this prefix
-        try {
-          client.abortMultipartUpload(
-              b -> b.bucket(target.bucket()).key(target.key()).uploadId(stale.uploadId()));
-          log.info(
-              "aborted stale multipart upload {} to {}, initiated {} by an earlier attempt",
-              stale.uploadId(),
-              target,
-              stale.initiated());
-        } catch (SdkException e) {
-          log.warn(
-              "could not abort stale multipart upload {} to {}: {}",
-              stale.uploadId(),
-              target,
-              e.toString());
-        }
+      try {
+        client.abortMultipartUpload(
+            b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
+        log.info("aborted multipart upload {} to {} after a failure", uploadId, target);
+      } catch (SdkException e) {
+        if (!S3Failures.hasStatus(e, 404)) throw e; // 404: gone already (aborted by another party)
       }
-    } catch (SdkException e) {
-      log.warn(
-          "could not list pending multipart uploads to {} (left as they are): {}",
-          target,
-          e.toString());
-    }
-  }
-
-  private void abort(S3Location target, String uploadId, Throwable failure) {
-    try {
-      client.abortMultipartUpload(
-          b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
-      log.info("aborted multipart upload {} to {} after a failure", uploadId, target);
+      record.remove(upload);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
       log.warn("could not abort multipart upload {} to {}: {}", uploadId, target, e.toString());
