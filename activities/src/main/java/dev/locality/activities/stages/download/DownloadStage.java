@@ -86,8 +86,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>URLs</b> are fetched exactly as written (never re-encoded, also after redirects) and
- * printed {@linkplain dev.locality.activities.stages.internal.RedactedUrl redacted} in every
- * message, log line and result: no userinfo, no query string.
+ * printed {@linkplain dev.locality.stage.RedactedUrl redacted} in every message, log line and
+ * result: no userinfo, no query string.
  *
  * <p>Thread-safe: one instance (one {@link HttpClient}, one S3 client per configuration) serves all
  * sessions.
