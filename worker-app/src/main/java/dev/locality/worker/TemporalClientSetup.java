@@ -3,6 +3,7 @@ package dev.locality.worker;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
+import dev.locality.api.converter.LocalityDataConverter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -53,10 +54,14 @@ final class TemporalClientSetup {
     return builder.build();
   }
 
-  /** Client options of {@code profile} (namespace) with the worker's identity. */
+  /**
+   * Client options of {@code profile} (namespace) with the worker's identity and the {@link
+   * LocalityDataConverter} (no URL secret in any failure the worker reports).
+   */
   static WorkflowClientOptions clientOptions(ClientConfigProfile profile, String workerId) {
     return WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
         .setIdentity(ProcessHandle.current().pid() + "@" + workerId)
+        .setDataConverter(LocalityDataConverter.create())
         .build();
   }
 

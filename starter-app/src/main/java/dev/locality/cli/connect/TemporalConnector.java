@@ -1,7 +1,9 @@
 package dev.locality.cli.connect;
 
+import dev.locality.api.converter.LocalityDataConverter;
 import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -168,7 +170,12 @@ public final class TemporalConnector {
   private static TemporalConnection open(ClientConfigProfile profile, String target) {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(profile.toWorkflowServiceStubsOptions());
-    WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            stubs,
+            WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+                .setDataConverter(LocalityDataConverter.create())
+                .build());
     return new TemporalConnection(stubs, client, target, null);
   }
 
