@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.locality.api.converter.AesGcmPayloadCodec;
+import dev.locality.api.converter.PayloadKey;
 import dev.locality.it.harness.CliRun;
 import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.History;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -46,34 +49,49 @@ import org.junit.jupiter.api.Timeout;
  * there (it can see it) and in no other field of any event. The presigned marker appears in no
  * event at all. The CLI's output ({@code run --wait --json} and {@code status}) and the worker's
  * log never show either marker.
+ *
+ * <p>{@link EncryptedPayloadsIT} runs the same pipelines with a payload key: then the marker is in
+ * no event at all.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsRedactionIT {
   static final String MARK = "S3CRETMARK";
   static final String PRESIGNED_MARK = "PRESIGNEDMARK";
 
-  private static ItCluster cluster;
-  private static Path runDir;
+  private ItCluster cluster;
+  private Path runDir;
+
+  /** The payload key file the workers and the CLI get ({@link PayloadKey#ENV}); none here. */
+  Path payloadKey(Path runDir) throws IOException {
+    return null;
+  }
+
+  /** The environment of the workers and the CLI besides the Temporal address. */
+  private Map<String, String> keyEnv = Map.of();
 
   /** One run: the file the URL names and whether the pipeline succeeds. */
   private record Case(String name, String file, boolean succeeds) {}
 
   @BeforeAll
-  static void start() throws IOException {
-    runDir = HarnessPaths.newRunDir("SecretsRedactionIT");
+  void start() throws IOException {
+    runDir = HarnessPaths.newRunDir(getClass().getSimpleName());
+    Path key = payloadKey(runDir);
+    if (key != null) keyEnv = Map.of(PayloadKey.ENV, key.toString());
     Path data = Files.createDirectories(runDir.resolve("data"));
     String csv = "id,city,value\n1,a,10\n2,b,20\n3,c,30\n";
     Files.writeString(data.resolve("ok.csv"), csv, StandardCharsets.UTF_8);
     Files.writeString(data.resolve("flaky.csv"), csv, StandardCharsets.UTF_8);
     Files.writeString(data.resolve("signed.csv"), csv, StandardCharsets.UTF_8);
     // the CLI and the worker run on this machine; a worker in a container would not see the log
-    cluster =
+    ItClusters.Builder builder =
         ItClusters.builder()
-            .name("SecretsRedactionIT")
+            .name(getClass().getSimpleName())
             .mode(ItMode.PROCESSES)
             .workers("secrets-1")
-            .serve(data)
-            .start();
+            .serve(data);
+    keyEnv.forEach(builder::workerEnv);
+    cluster = builder.start();
     cluster.origin().failNext("flaky.csv", 503, 1);
     cluster
         .origin()
@@ -87,16 +105,16 @@ class SecretsRedactionIT {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     if (cluster != null) cluster.close();
   }
 
-  private static String url(String file) {
+  private String url(String file) {
     String plain = cluster.origin().uri(file).toString(); // http://127.0.0.1:<port>/<file>
     return plain.replace("http://", "http://user:" + MARK + "@") + "?sig=" + MARK;
   }
 
-  private static Path spec(Case c) throws IOException {
+  private Path spec(Case c) throws IOException {
     String yaml =
         """
         name: secrets-%s
@@ -118,14 +136,11 @@ class SecretsRedactionIT {
     return file;
   }
 
-  private static CliRun cli(String logDir, String... args) {
+  private CliRun cli(String logDir, String... args) {
+    Map<String, String> env = new LinkedHashMap<>(keyEnv);
+    env.put("TEMPORAL_ADDRESS", cluster.temporalAddress());
     return CliRun.run(
-        HarnessPaths.cliJar(),
-        runDir,
-        Map.of("TEMPORAL_ADDRESS", cluster.temporalAddress()),
-        runDir.resolve(logDir),
-        Duration.ofSeconds(90),
-        args);
+        HarnessPaths.cliJar(), runDir, env, runDir.resolve(logDir), Duration.ofSeconds(90), args);
   }
 
   @Test
@@ -170,12 +185,27 @@ class SecretsRedactionIT {
         for (String place : markerPlaces(event, PRESIGNED_MARK))
           presigned.add(describe(history, event, place));
       }
-      assertThat(places)
-          .as("%s: where the spec's secret is in history", c.name())
-          .isNotEmpty()
-          .allMatch(SecretsRedactionIT::isTheSpecItself, "the spec sent to the workflow or stage")
-          .anyMatch(p -> p.startsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED.name()))
-          .anyMatch(p -> p.startsWith(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED.name()));
+      if (keyEnv.isEmpty()) {
+        assertThat(places)
+            .as("%s: where the spec's secret is in history", c.name())
+            .isNotEmpty()
+            .allMatch(SecretsRedactionIT::isTheSpecItself, "the spec sent to the workflow or stage")
+            .anyMatch(p -> p.startsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED.name()))
+            .anyMatch(p -> p.startsWith(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED.name()));
+      } else {
+        assertThat(places).as("%s: where the spec's secret is in history", c.name()).isEmpty();
+        HistoryEvent started = history.events().get(0);
+        assertThat(
+                started
+                    .getWorkflowExecutionStartedEventAttributes()
+                    .getInput()
+                    .getPayloads(0)
+                    .getMetadataMap()
+                    .get("encoding")
+                    .toStringUtf8())
+            .as("%s: the spec is in history, encrypted", c.name())
+            .isEqualTo(AesGcmPayloadCodec.ENCODING);
+      }
       assertThat(presigned).as("%s: the presigned redirect target", c.name()).isEmpty();
     }
     // the transient case did fail once and retry (the Java test server keeps no last failure in

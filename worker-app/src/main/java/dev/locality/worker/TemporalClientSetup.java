@@ -4,8 +4,10 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
 import dev.locality.api.converter.LocalityDataConverter;
+import dev.locality.api.converter.PayloadKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
@@ -55,13 +57,28 @@ final class TemporalClientSetup {
   }
 
   /**
-   * Client options of {@code profile} (namespace) with the worker's identity and the {@link
-   * LocalityDataConverter} (no URL secret in any failure the worker reports).
+   * The {@link LocalityDataConverter} for {@code env}: failures redacted, payloads encrypted when
+   * {@value PayloadKey#ENV} names a key file.
+   *
+   * @throws InvalidConfigurationException when the key file cannot be read or holds no key
    */
-  static WorkflowClientOptions clientOptions(ClientConfigProfile profile, String workerId) {
+  static DataConverter dataConverter(Map<String, String> env) {
+    try {
+      return LocalityDataConverter.fromEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(java.util.List.of(e.getMessage()));
+    }
+  }
+
+  /**
+   * Client options of {@code profile} (namespace) with the worker's identity and {@code converter}
+   * (see {@link #dataConverter}).
+   */
+  static WorkflowClientOptions clientOptions(
+      ClientConfigProfile profile, String workerId, DataConverter converter) {
     return WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
         .setIdentity(ProcessHandle.current().pid() + "@" + workerId)
-        .setDataConverter(LocalityDataConverter.create())
+        .setDataConverter(converter)
         .build();
   }
 
