@@ -6,6 +6,7 @@ import dev.locality.api.workflow.StageRun;
 import dev.locality.cli.inspect.PipelineInspector;
 import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.start.PipelineStarter;
+import dev.locality.stage.RedactedUrl;
 import dev.locality.stage.StageMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class BatchRunner {
     }
     String id = BatchIds.of(spec.name(), input);
     PipelineStarter.Started started =
-        starter.start(spec, id, Map.of(PipelineStarter.MEMO_INPUT, input));
+        starter.start(spec, id, Map.of(PipelineStarter.MEMO_INPUT, RedactedUrl.of(input)));
     if (started.outcome() == PipelineStarter.Outcome.ALREADY_COMPLETED) {
       PipelineInspector.LiveRead read = inspector.readLive(id, started.runId());
       return toRun(input, read, BatchRun.SKIPPED, "already completed: not run again");
