@@ -25,13 +25,14 @@ public final class RedactedUrl {
   /**
    * A URL inside text: {@code scheme://…} or {@code //…} (a scheme-relative reference), a path
    * ({@code /…}) that carries a query string or fragment, or any word followed by a query string
-   * ({@code x?name=…}); it ends at white space, a quote or an angle bracket.
+   * ({@code x?name=…}); it ends at white space, a quote or an angle bracket. Matches start only
+   * where a token starts, so a long token costs linear time.
    */
   private static final Pattern URL_IN_TEXT =
       Pattern.compile(
           "(?:\\b[A-Za-z][A-Za-z0-9+.-]*:)?//[^\\s\"'<>`]+"
               + "|(?<![^\\s\"'(=:\\[<])/[^\\s\"'<>`?#]*[?#][^\\s\"'<>`]+"
-              + "|[^\\s\"'<>`?]+\\?[A-Za-z0-9_.%-]+=[^\\s\"'<>`]*");
+              + "|(?<![^\\s\"'(=:\\[<])[^\\s\"'<>`?]++\\?[A-Za-z0-9_.%-]+=[^\\s\"'<>`]*");
 
   /** Punctuation that ends a sentence rather than a URL, kept when it ends a match. */
   private static final String TRAILING = ".,;:)]}!";

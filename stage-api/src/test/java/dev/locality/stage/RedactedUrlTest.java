@@ -79,4 +79,17 @@ class RedactedUrlTest {
   void nullStaysNull() {
     assertThat(RedactedUrl.inText(null)).isNull();
   }
+
+  @org.junit.jupiter.api.Test
+  void longTokensWithoutUrlsTakeLinearTime() {
+    String token = "a".repeat(300_000) + "?";
+    String dotted = "x/".repeat(100_000);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(2),
+        () -> {
+          assertThat(RedactedUrl.inText(token)).isSameAs(token);
+          assertThat(RedactedUrl.inText(dotted)).isSameAs(dotted);
+          assertThat(RedactedUrl.inText(token + "b=S3CRET")).doesNotContain("S3CRET");
+        });
+  }
 }
