@@ -117,8 +117,8 @@ public final class LocalityCli implements Callable<Integer> {
   public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
     CommandLine commandLine = new CommandLine(new LocalityCli(env));
     WorkerCommand.register(commandLine);
-    commandLine.setOut(out);
-    commandLine.setErr(err);
+    commandLine.setOut(RedactingWriter.wrap(out)); // no URL secret in any command's output
+    commandLine.setErr(RedactingWriter.wrap(err));
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     return commandLine;
   }

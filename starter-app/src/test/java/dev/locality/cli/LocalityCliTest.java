@@ -120,6 +120,52 @@ class LocalityCliTest {
     }
   }
 
+  @Test
+  void noCommandPrintsAUrlsCredentialsOrQuery() throws Exception {
+    Path spec =
+        write(
+            "secret.yaml",
+            """
+            name: p
+            stages:
+              - type: download
+                url: "ftp://user:S3CRETMARK@host/x.csv?sig=S3CRETMARK"
+            """);
+
+    int exit = run("validate", spec.toString());
+    run("validate", spec.toString(), "--json");
+
+    assertThat(exit).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("ftp://***@host/x.csv?***");
+    assertThat(out.toString() + err.toString()).doesNotContain("S3CRETMARK");
+  }
+
+  @Test
+  void aPayloadKeyFileThatCannotBeReadIsAUsageErrorNamingTheVariable() {
+    int port = dev.locality.cli.connect.Ports.freeLoopbackPort();
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port);
+    try {
+      int exit =
+          LocalityCli.execute(
+              env(
+                  "TEMPORAL_ADDRESS",
+                  "127.0.0.1:" + port,
+                  "LOCALITY_PAYLOAD_KEY_FILE",
+                  dir.resolve("missing.key").toString()),
+              new PrintWriter(out, true),
+              new PrintWriter(err, true),
+              "status",
+              "some-pipeline");
+
+      assertThat(exit).isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString())
+          .contains("LOCALITY_PAYLOAD_KEY_FILE: cannot read the payload key file")
+          .contains("missing.key");
+    } finally {
+      server.close();
+    }
+  }
+
   private int run(String... args) {
     return LocalityCli.execute(env(), new PrintWriter(out, true), new PrintWriter(err, true), args);
   }

@@ -59,7 +59,7 @@ final class LogSetup {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
       if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender) {
-        JsonEncoder encoder = new JsonEncoder();
+        JsonEncoder encoder = new RedactingLogEncoders.Json();
         encoder.setContext(context);
         encoder.setWithFormattedMessage(true); // the message with its arguments filled in
         encoder.setWithMessage(false);

@@ -3,8 +3,11 @@ package dev.locality.worker;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
+import dev.locality.api.converter.LocalityDataConverter;
+import dev.locality.api.converter.PayloadKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
@@ -53,10 +56,29 @@ final class TemporalClientSetup {
     return builder.build();
   }
 
-  /** Client options of {@code profile} (namespace) with the worker's identity. */
-  static WorkflowClientOptions clientOptions(ClientConfigProfile profile, String workerId) {
+  /**
+   * The {@link LocalityDataConverter} for {@code env}: failures redacted, payloads encrypted when
+   * {@value PayloadKey#ENV} names a key file.
+   *
+   * @throws InvalidConfigurationException when the key file cannot be read or holds no key
+   */
+  static DataConverter dataConverter(Map<String, String> env) {
+    try {
+      return LocalityDataConverter.fromEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(java.util.List.of(e.getMessage()));
+    }
+  }
+
+  /**
+   * Client options of {@code profile} (namespace) with the worker's identity and {@code converter}
+   * (see {@link #dataConverter}).
+   */
+  static WorkflowClientOptions clientOptions(
+      ClientConfigProfile profile, String workerId, DataConverter converter) {
     return WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
         .setIdentity(ProcessHandle.current().pid() + "@" + workerId)
+        .setDataConverter(converter)
         .build();
   }
 

@@ -5,6 +5,7 @@ import dev.locality.stage.runtime.InvalidWorkerSettingsException;
 import dev.locality.stage.runtime.WorkerSettingValues;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
@@ -316,15 +317,25 @@ public final class WorkerMain implements Callable<Integer> {
     } catch (InvalidConfigurationException e) {
       problems.addAll(e.problems());
     }
+    DataConverter converter = null;
+    try {
+      converter = TemporalClientSetup.dataConverter(env);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
     if (!problems.isEmpty()) {
       if (catalog != null) catalog.close();
       err.println("locality-worker: " + new InvalidConfigurationException(problems).getMessage());
       return 2;
     }
-    return run(config, catalog, profile);
+    return run(config, catalog, profile, converter);
   }
 
-  private Integer run(WorkerConfiguration config, StageCatalog catalog, ClientConfigProfile profile)
+  private Integer run(
+      WorkerConfiguration config,
+      StageCatalog catalog,
+      ClientConfigProfile profile,
+      DataConverter converter)
       throws InterruptedException {
     WorkerConfig settings = config.settings();
     LogSetup.apply(config.logFormat(), settings.workerId());
@@ -355,7 +366,7 @@ public final class WorkerMain implements Callable<Integer> {
         WorkflowServiceStubs.newServiceStubs(TemporalClientSetup.stubsOptions(profile, sdkMetrics));
     WorkflowClient client =
         WorkflowClient.newInstance(
-            service, TemporalClientSetup.clientOptions(profile, settings.workerId()));
+            service, TemporalClientSetup.clientOptions(profile, settings.workerId(), converter));
     LocalityWorker worker;
     try {
       worker = LocalityWorker.start(client, settings, catalog, registry);

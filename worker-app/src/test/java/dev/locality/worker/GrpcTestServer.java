@@ -36,7 +36,10 @@ final class GrpcTestServer implements AutoCloseable {
     client =
         WorkflowClient.newInstance(
             service,
-            TemporalClientSetup.clientOptions(TemporalClientSetup.profile(Map.of()), workerId));
+            TemporalClientSetup.clientOptions(
+                TemporalClientSetup.profile(Map.of()),
+                workerId,
+                dev.locality.api.converter.LocalityDataConverter.create()));
   }
 
   /** Starts the server and connects a worker with id {@code workerId} polling {@code queue}. */

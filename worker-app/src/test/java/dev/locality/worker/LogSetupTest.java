@@ -20,7 +20,7 @@ class LogSetupTest {
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter()); // the adapter MdcScope writes to
     context.start();
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    PatternLayoutEncoder encoder = new RedactingLogEncoders.Pattern();
     encoder.setContext(context);
     encoder.setPattern("%X{workerId} %msg%n");
     encoder.start();
@@ -69,5 +69,27 @@ class LogSetupTest {
     thread.join();
 
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("w-text from another thread");
+  }
+
+  @Test
+  void noUrlSecretReachesTheLogInTextOrJson() {
+    for (LogSetup.Format format : LogSetup.Format.values()) {
+      out.reset();
+      LoggerContext context = context();
+      LogSetup.apply(context, format, "w-" + format);
+      Logger log = context.getLogger("a.library");
+
+      log.info("fetching {}", "https://user:S3CRETMARK@host/a.csv?sig=S3CRETMARK");
+      log.warn(
+          "failed",
+          new java.io.IOException(
+              "GET s3://k:S3CRETMARK@b/k", new IllegalStateException("/x?token=S3CRETMARK")));
+
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .as(format.name())
+          .contains("fetching https://***@host/a.csv?***")
+          .contains("GET s3://***@b/k")
+          .doesNotContain("S3CRETMARK");
+    }
   }
 }

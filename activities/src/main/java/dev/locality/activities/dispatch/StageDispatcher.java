@@ -10,6 +10,7 @@ import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.StageInvocation;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.Progress;
+import dev.locality.stage.RedactedUrl;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageCancelledException;
 import dev.locality.stage.StageConfig;
@@ -64,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * failed attempt leaves no output directory behind. A heartbeat that must stop the stage reaches it
  * as a {@link StageCancelledException} whose cause is the SDK's exception (cancellation) or the
  * fence's failure; the dispatcher throws that cause unchanged, so Temporal sees what it would
- * without the translation. Thread-safe.
+ * without the translation. Every message and cause chain that leaves here (to Temporal or the log)
+ * has its URLs {@linkplain StageFailures#redacted redacted}, whatever the stage wrote. Thread-safe.
  */
 public final class StageDispatcher implements DynamicActivity {
   private static final Logger log = LoggerFactory.getLogger(StageDispatcher.class);
@@ -244,15 +246,23 @@ public final class StageDispatcher implements DynamicActivity {
   private RuntimeException failure(String type, int index, int attempt, Throwable t, Path dir) {
     if (t instanceof StageCancelledException && fromTemporal(t.getCause())) t = t.getCause();
     if (fromTemporal(t)) {
-      log.warn("stage {} ({}) attempt {} stopped: {}", index, type, attempt, t.toString());
+      log.warn(
+          "stage {} ({}) attempt {} stopped: {}",
+          index,
+          type,
+          attempt,
+          RedactedUrl.inText(t.toString()));
       return (RuntimeException) t;
     }
     String message = StageFailures.describe(t, dir);
+    Throwable shown = StageFailures.redacted(t); // what may leave the worker: no URL secrets
     switch (StageFailures.classify(t, dir)) {
       case BAD_INPUT:
         log.warn("stage {} ({}) rejected its input: {}", index, type, message);
         return ApplicationFailure.newNonRetryableFailureWithCause(
-            t instanceof BadInputException ? t.getMessage() : message, Failures.BAD_INPUT, t);
+            t instanceof BadInputException ? RedactedUrl.inText(t.getMessage()) : message,
+            Failures.BAD_INPUT,
+            shown);
       case WORKER_RESOURCES:
         log.error(
             "WORKER RESOURCES EXHAUSTED: stage {} ({}) attempt {} on worker {}: {}; not retried"
@@ -262,10 +272,10 @@ public final class StageDispatcher implements DynamicActivity {
             attempt,
             workerId,
             message,
-            t);
+            shown);
         if (t instanceof OutOfMemoryError) System.gc(); // the attempt's memory is unreachable now
         return ApplicationFailure.newNonRetryableFailureWithCause(
-            message, Failures.WORKER_RESOURCES, t);
+            message, Failures.WORKER_RESOURCES, shown);
       case DISK_FULL:
         log.error(
             "DISK FULL: stage {} ({}) attempt {} on worker {}: {}; its partial output was deleted",
@@ -274,9 +284,14 @@ public final class StageDispatcher implements DynamicActivity {
             attempt,
             workerId,
             message);
-        return ApplicationFailure.newFailureWithCause(message, "DiskFull", t);
+        return ApplicationFailure.newFailureWithCause(message, "DiskFull", shown);
       default:
-        log.warn("stage {} ({}) attempt {} failed: {}", index, type, attempt, t.toString());
+        log.warn("stage {} ({}) attempt {} failed: {}", index, type, attempt, shown.toString());
+        if (shown != t) {
+          // the same retryable failure Temporal makes of t (type: t's class), its text redacted
+          return ApplicationFailure.newFailureWithCause(
+              RedactedUrl.inText(t.getMessage()), t.getClass().getName(), shown.getCause());
+        }
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Exception e) return Activity.wrap(e);
         if (t instanceof Error e) throw e;

@@ -99,6 +99,14 @@ class StageDispatcherFailureClassesTest {
         case "too-long":
           context.createOutput(context.outputDir().resolve("n".repeat(300) + ".csv")).close();
           throw new IllegalStateException("a 304-byte name was accepted");
+        case "leak-bad-input":
+          throw new BadInputException(
+              "https://u:S3CRETMARK@origin/a.csv is not a CSV",
+              new IOException("GET https://origin/a.csv?sig=S3CRETMARK"));
+        case "leak-transient":
+          throw new IOException(
+              "reset by s3://key:S3CRETMARK@bucket/k",
+              new IOException("after redirect to /b/k?X-Amz-Signature=S3CRETMARK"));
         default:
           throw new IOException("connection reset");
       }
@@ -160,6 +168,30 @@ class StageDispatcherFailureClassesTest {
   private static ApplicationFailure application(Throwable t) {
     assertThat(t).isInstanceOf(ApplicationFailure.class);
     return (ApplicationFailure) t;
+  }
+
+  @Test
+  void badInputFromAStageThatPrintsSecretsLeavesTheWorkerRedacted() {
+    ApplicationFailure f = application(fail("leak-bad-input"));
+    assertThat(f.getType()).isEqualTo(Failures.BAD_INPUT);
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).isEqualTo("https://***@origin/a.csv is not a CSV");
+    assertThat(chainText(f)).doesNotContain("S3CRETMARK").contains("https://origin/a.csv?***");
+  }
+
+  @Test
+  void aTransientFailureThatPrintsSecretsKeepsItsTypeAndLosesTheSecrets() {
+    ApplicationFailure f = application(fail("leak-transient"));
+    assertThat(f.getType()).isEqualTo(IOException.class.getName());
+    assertThat(f.isNonRetryable()).isFalse();
+    assertThat(f.getOriginalMessage()).isEqualTo("reset by s3://***@bucket/k");
+    assertThat(chainText(f)).doesNotContain("S3CRETMARK").contains("/b/k?***");
+  }
+
+  private static String chainText(Throwable t) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
   }
 
   @Test

@@ -57,6 +57,7 @@ public final class HttpOrigin implements AutoCloseable {
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
   private final Map<String, Long> cuts = new ConcurrentHashMap<>();
+  private final Map<String, String> redirects = new ConcurrentHashMap<>();
   private final List<String> rangeRequests = new CopyOnWriteArrayList<>();
 
   /** Per path, how many times {@link #release} was called: a trickle ends when it changes. */
@@ -184,6 +185,15 @@ public final class HttpOrigin implements AutoCloseable {
     return "\"" + Files.size(file) + "-" + Files.getLastModifiedTime(file).toMillis() + "\"";
   }
 
+  /**
+   * Every GET and HEAD of {@code relativePath} answers {@code 302 Found} with {@code location} as
+   * its {@code Location} header, sent byte for byte (a presigned URL's query included).
+   */
+  public HttpOrigin redirect(String relativePath, String location) {
+    redirects.put(urlPath(relativePath), location);
+    return this;
+  }
+
   public HttpOrigin failAlways(String relativePath, int status) {
     faults.put(urlPath(relativePath), new Fault(status, new AtomicInteger(-1)));
     return this;
@@ -201,6 +211,12 @@ public final class HttpOrigin implements AutoCloseable {
       boolean head = method.equals("HEAD");
       if (!head && !method.equals("GET")) {
         exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      String location = redirects.get(path);
+      if (location != null) {
+        exchange.getResponseHeaders().set("Location", location);
+        exchange.sendResponseHeaders(302, -1);
         return;
       }
       Fault fault = head ? null : faults.get(path);

@@ -1,12 +1,16 @@
 package dev.locality.stage.runtime;
 
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.RedactedUrl;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Sorts what a stage attempt threw into the classes the worker and the workflow act on. The first
@@ -33,7 +37,13 @@ import java.util.Locale;
  *
  * The worker maps the class to what the orchestrator sees; the test kit and the worker both use it
  * to decide whether a failed attempt's resume files stay for the next attempt ({@link
- * Kind#keepsResumeFiles()}). Stateless and thread-safe.
+ * Kind#keepsResumeFiles()}).
+ *
+ * <p><b>Secrets never leave the worker.</b> Built-in stages print URLs {@linkplain RedactedUrl
+ * redacted}, but a plugin stage or a library may not: {@link #describe} and {@link #redacted} are
+ * the safety net every failure passes before it is logged or sent to Temporal. They redact the
+ * userinfo, query string and fragment of every URL in the message and in the whole cause chain.
+ * Stateless and thread-safe.
  */
 public final class StageFailures {
   /** The classes of failure. */
@@ -68,8 +78,55 @@ public final class StageFailures {
     return Kind.TRANSIENT;
   }
 
-  /** A message for the failure, naming the cause a user or operator can act on. */
+  /**
+   * A message for the failure, naming the cause a user or operator can act on, with every URL in it
+   * {@linkplain RedactedUrl#inText redacted}.
+   */
   public static String describe(Throwable failure, Path sessionDir) {
+    return RedactedUrl.inText(describeInClear(failure, sessionDir));
+  }
+
+  /**
+   * {@code failure} as it may be logged or sent to Temporal: the same instance when no message in
+   * it, its causes or its suppressed exceptions holds a URL secret; otherwise a chain of {@link
+   * RedactedFailure}s that keeps every class name, stack trace and message, with every URL
+   * {@linkplain RedactedUrl#inText redacted}. Never classify the result ({@link #classify} reads
+   * the original's types); use it only for text that leaves the attempt.
+   */
+  public static Throwable redacted(Throwable failure) {
+    if (failure == null
+        || !holdsSecret(failure, Collections.newSetFromMap(new IdentityHashMap<>())))
+      return failure;
+    return copy(failure, new IdentityHashMap<>());
+  }
+
+  private static boolean holdsSecret(Throwable t, Set<Throwable> seen) {
+    if (t == null || !seen.add(t)) return false;
+    String message = t.getMessage();
+    if (message != null && !RedactedUrl.inText(message).equals(message)) return true;
+    if (t.toString() != null && !RedactedUrl.inText(t.toString()).equals(t.toString())) return true;
+    for (Throwable s : t.getSuppressed()) if (holdsSecret(s, seen)) return true;
+    return holdsSecret(t.getCause(), seen);
+  }
+
+  private static RedactedFailure copy(
+      Throwable t, IdentityHashMap<Throwable, RedactedFailure> done) {
+    RedactedFailure known = done.get(t);
+    if (known != null) return known;
+    String className = t instanceof RedactedFailure r ? r.originalClass() : t.getClass().getName();
+    RedactedFailure copy =
+        new RedactedFailure(className, RedactedUrl.inText(t.getMessage()), t.getStackTrace());
+    done.put(t, copy);
+    Throwable cause = t.getCause();
+    if (cause != null && cause != t) copy.initCause(copy(cause, done));
+    for (Throwable s : t.getSuppressed()) {
+      RedactedFailure suppressed = copy(s, done);
+      if (suppressed != copy) copy.addSuppressed(suppressed);
+    }
+    return copy;
+  }
+
+  private static String describeInClear(Throwable failure, Path sessionDir) {
     IOException full = diskFull(failure);
     if (full != null) return "disk full on the worker: " + text(full);
     OutOfMemoryError oom = find(failure, OutOfMemoryError.class);

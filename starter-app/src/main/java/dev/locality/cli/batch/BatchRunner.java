@@ -8,6 +8,7 @@ import dev.locality.cli.report.PipelineReport;
 import dev.locality.cli.spec.SpecHash;
 import dev.locality.cli.start.PipelineStarter;
 import dev.locality.cli.start.SpecConflictException;
+import dev.locality.stage.RedactedUrl;
 import dev.locality.stage.StageMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +119,9 @@ public final class BatchRunner {
     String id = BatchIds.of(spec.name(), input, sha256);
     PipelineStarter.Started started;
     try {
-      started = starter.start(spec, sha256, id, Map.of(PipelineStarter.MEMO_INPUT, input));
+      started =
+          starter.start(
+              spec, sha256, id, Map.of(PipelineStarter.MEMO_INPUT, RedactedUrl.of(input)));
     } catch (SpecConflictException e) {
       return new BatchRun(
           input, id, e.runId(), sha256, BatchRun.SPEC_CONFLICT, -1, -1, List.of(), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.locality.cli.connect;
 
+import dev.locality.api.converter.LocalityDataConverter;
 import dev.locality.stage.runtime.FileTrees;
 import dev.locality.worker.LocalityWorker;
 import dev.locality.worker.WorkerConfig;
@@ -56,7 +57,11 @@ final class EmbeddedTemporal {
               WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
       WorkflowClient client =
           WorkflowClient.newInstance(
-              stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+              stubs,
+              WorkflowClientOptions.newBuilder()
+                  .setNamespace("default")
+                  .setDataConverter(LocalityDataConverter.create())
+                  .build());
       if (!withWorker) return new TemporalConnection(stubs, client, target, embedded);
       embedded.worker =
           LocalityWorker.start(

@@ -1,12 +1,15 @@
 package dev.locality.cli.connect;
 
+import dev.locality.api.converter.LocalityDataConverter;
 import dev.locality.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -165,10 +168,28 @@ public final class TemporalConnector {
         LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
   }
 
-  private static TemporalConnection open(ClientConfigProfile profile, String target) {
+  /**
+   * A connection with the {@link LocalityDataConverter} of {@code env}: payloads encrypted when
+   * {@code LOCALITY_PAYLOAD_KEY_FILE} names a key file, as the workers do.
+   *
+   * @throws dev.locality.worker.InvalidConfigurationException naming the variable when the key file
+   *     cannot be read or holds no key
+   */
+  private TemporalConnection open(ClientConfigProfile profile, String target) {
+    io.temporal.common.converter.DataConverter converter;
+    try {
+      converter = LocalityDataConverter.fromEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      throw new dev.locality.worker.InvalidConfigurationException(List.of(e.getMessage()));
+    }
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(profile.toWorkflowServiceStubsOptions());
-    WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            stubs,
+            WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+                .setDataConverter(converter)
+                .build());
     return new TemporalConnection(stubs, client, target, null);
   }
 

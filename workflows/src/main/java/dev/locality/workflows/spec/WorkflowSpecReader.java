@@ -19,7 +19,10 @@ import java.util.Map;
  * Turns the pipeline workflow's input, a spec document sent by any Temporal client, into a
  * validated {@link PipelineSpec}, or fails the workflow at once with a non-retryable {@link
  * Failures#INVALID_SPEC} listing every problem. The check runs once, in a side effect, so its
- * verdict is part of the history and replays identically. Call only from workflow code.
+ * verdict is part of the history and replays identically. The verdict holds no option value (no
+ * URL, so no credential or signature, is copied into history): a valid document is turned into the
+ * spec in workflow code by the structure-only parser, a pure function of the document. Call only
+ * from workflow code.
  */
 public final class WorkflowSpecReader {
   /** Problems listed in the failure message; all of them are in its details. */
@@ -44,9 +47,18 @@ public final class WorkflowSpecReader {
     SpecCheck check =
         Workflow.sideEffect(
             SpecCheck.class, () -> WorkflowUnsafe.deadlockDetectorOff(() -> check(document)));
-    if (check.valid()) return check.spec();
-    throw invalid(check.problems(), check.total());
+    if (!check.valid()) throw invalid(check.problems(), check.total());
+    if (check.spec() != null) return check.spec(); // a verdict recorded by an earlier version
+    try {
+      return STRUCTURE.fromTree(SpecDocument.toTree(document), null);
+    } catch (RuntimeException e) { // the check accepted it: only a changed parser gets here
+      throw invalid(
+          List.of(Problem.global("(input)", "could not read the checked spec document: " + e)), 1);
+    }
   }
+
+  /** Builds the spec from a document the check accepted; stage options are checked already. */
+  private static final SpecParser STRUCTURE = SpecParser.structureOnly();
 
   /** The verdict on {@code document}; never throws. */
   SpecCheck check(JsonNode document) {
@@ -60,7 +72,8 @@ public final class WorkflowSpecReader {
                     "the workflow input must be the pipeline spec document, a JSON object with"
                         + " name and stages; got nothing")));
       }
-      return SpecCheck.valid(parser.fromTree(tree, null));
+      parser.fromTree(tree, null);
+      return SpecCheck.validWithoutSpec();
     } catch (InvalidSpecException e) {
       return SpecCheck.invalid(e.problems());
     } catch (RuntimeException e) {

@@ -89,8 +89,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>URLs</b> are fetched exactly as written (never re-encoded, also after redirects) and
- * printed {@linkplain dev.locality.activities.stages.internal.RedactedUrl redacted} in every
- * message, log line and result: no userinfo, no query string.
+ * printed {@linkplain dev.locality.stage.RedactedUrl redacted} in every message, log line and
+ * result: no userinfo, no query string.
  *
  * <p>Thread-safe: one instance (one S3 client per configuration; an HTTP client per download, whose
  * DNS resolver is the attempt's host policy, see {@link HttpFetcher}) serves all sessions.

@@ -2,11 +2,11 @@ package dev.locality.activities.stages.download;
 
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.HeartbeatingWait;
-import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.internal.StallGuard;
 import dev.locality.activities.stages.net.AddressRange;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.RedactedUrl;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

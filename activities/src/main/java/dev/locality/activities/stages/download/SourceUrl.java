@@ -1,7 +1,7 @@
 package dev.locality.activities.stages.download;
 
-import dev.locality.activities.stages.internal.RedactedUrl;
 import dev.locality.activities.stages.s3.S3Location;
+import dev.locality.stage.RedactedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.locality.activities.stages.s3;
 
-import dev.locality.activities.stages.internal.RedactedUrl;
+import dev.locality.stage.RedactedUrl;
 import java.net.URI;
 import java.util.Locale;
 
