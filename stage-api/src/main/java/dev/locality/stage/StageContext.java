@@ -172,6 +172,18 @@ public interface StageContext {
   }
 
   /**
+   * The record of what this stage created outside the worker and must undo unless it finishes it
+   * (see {@link Leftovers}): kept by the pipeline, so the next attempt finds an earlier attempt's
+   * leftovers after a retry and after a failover to another worker. The same object for the whole
+   * attempt.
+   *
+   * <p>The default, for implementations that predate it, keeps nothing beyond the returned object.
+   */
+  default Leftovers leftovers() {
+    return Leftovers.inMemory();
+  }
+
+  /**
    * The stage's logger, named {@code dev.locality.stage.<type>}. A {@link System.Logger}, so stages
    * need no logging library; on a worker it writes to the worker's log with the pipeline's ids.
    */

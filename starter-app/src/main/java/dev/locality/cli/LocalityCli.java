@@ -110,7 +110,13 @@ public final class LocalityCli implements Callable<Integer> {
    */
   public static int execute(
       Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-    return commandLine(env, out, err).execute(args);
+    CommandLine commandLine = commandLine(env, out, err);
+    try {
+      return commandLine.execute(args);
+    } finally {
+      commandLine.getOut().flush(); // the redacting writers hold an unfinished line
+      commandLine.getErr().flush();
+    }
   }
 
   /** The configured picocli command line, with every subcommand and the exit code mapping. */

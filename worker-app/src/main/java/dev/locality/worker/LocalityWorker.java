@@ -1,6 +1,7 @@
 package dev.locality.worker;
 
 import dev.locality.activities.dispatch.StageDispatcher;
+import dev.locality.activities.dispatch.WorkflowLeftoverLedger;
 import dev.locality.activities.session.Drain;
 import dev.locality.activities.session.Janitor;
 import dev.locality.activities.session.OpenSession;
@@ -253,6 +254,7 @@ public final class LocalityWorker implements AutoCloseable {
                     p.sessions,
                     settings.workerSettings(),
                     workerOwnedPaths(p.workRoot, settings),
+                    new WorkflowLeftoverLedger(client),
                     p.drain::isExpired),
                 catalog,
                 metrics));

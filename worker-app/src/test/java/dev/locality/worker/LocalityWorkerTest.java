@@ -187,6 +187,47 @@ class LocalityWorkerTest {
   }
 
   @Test
+  void leftoversALostWorkerRecordedReachTheStageOnTheWorkerThePipelineFailsOverTo()
+      throws Exception {
+    LocalityWorker lost =
+        LocalityWorker.start(
+            client, settings("w-lost").putSetting("test.leftover.block", "true").build());
+    LocalityWorker other = null;
+    try {
+      PipelineWorkflow pipeline = newPipeline();
+      PipelineSpec spec =
+          new PipelineSpec(
+              "leftovers",
+              twoStages("unused").session(),
+              List.of(
+                  new StageSpec("test-leftover", Map.of(), TIMEOUTS, 3),
+                  new StageSpec("test-upper", Map.of(), TIMEOUTS, 3)));
+      CompletableFuture<PipelineResult> result =
+          WorkflowClient.execute(pipeline::run, SpecDocument.of(spec));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (lost.openSessions() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+      String lostSession = lost.sessions().get(0).dir().getFileName().toString();
+      while (pipeline.leftovers(0).isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+      assertThat(pipeline.leftovers(0))
+          .singleElement()
+          .extracting(l -> l.id())
+          .isEqualTo(lostSession);
+
+      other = LocalityWorker.start(client, settings("w-other").build());
+      lost.close(); // drain timeout 1 s: the stage never finishes, its leftover stays recorded
+
+      PipelineResult done = result.get(60, TimeUnit.SECONDS);
+      assertThat(done.workerId()).isEqualTo("w-other");
+      assertThat(done.outputUris())
+          .containsExactly("test:FOUND " + lostSession.toUpperCase(java.util.Locale.ROOT));
+      assertThat(pipeline.leftovers(0)).isEmpty();
+    } finally {
+      lost.close();
+      if (other != null) other.close();
+    }
+  }
+
+  @Test
   void aWorkerBelowItsFreeDiskMinimumTakesNoSessionAndIsNotReady() throws Exception {
     try (LocalityWorker full =
             LocalityWorker.start(

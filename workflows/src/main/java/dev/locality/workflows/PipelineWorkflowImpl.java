@@ -6,15 +6,18 @@ import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.spec.StageSpec;
 import dev.locality.api.workflow.Failures;
+import dev.locality.api.workflow.LeftoverChange;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.api.workflow.StageInvocation;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.ArtifactManifest;
+import dev.locality.stage.Leftovers.Leftover;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.StageResult;
 import dev.locality.workflows.internal.StageActivityOptions;
+import dev.locality.workflows.internal.StageLeftovers;
 import dev.locality.workflows.internal.StageProgress;
 import dev.locality.workflows.session.Failover;
 import dev.locality.workflows.session.FailoverPolicy;
@@ -51,6 +54,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private final WorkerSessions sessions = new WorkerSessions();
   private Failover failover;
   private StageProgress progress = new StageProgress();
+  private final StageLeftovers leftovers = new StageLeftovers();
 
   /**
    * Options to register this implementation with. An input that cannot even be decoded (not JSON: a
@@ -139,6 +143,16 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   @Override
   public void sessionReady(SessionGrant grant) {
     sessions.onGrant(grant);
+  }
+
+  @Override
+  public void leftover(LeftoverChange change) {
+    leftovers.apply(change);
+  }
+
+  @Override
+  public List<Leftover> leftovers(int stage) {
+    return leftovers.of(stage);
   }
 
   @Override

@@ -78,6 +78,7 @@ public final class StageDispatcher implements DynamicActivity {
   private final WorkerSettingValues workerSettings;
   private final List<Path> workerOwnedPaths;
   private final BooleanSupplier givingUpSessions;
+  private final LeftoverLedger leftovers;
   private final AttemptDirs attemptDirs = new AttemptDirs();
 
   /**
@@ -90,13 +91,22 @@ public final class StageDispatcher implements DynamicActivity {
       StageRegistry stages,
       SessionRegistry sessions,
       Map<String, String> workerSettings) {
-    this(workerId, stages, sessions, workerSettings, List.of(), () -> false);
+    this(
+        workerId,
+        stages,
+        sessions,
+        workerSettings,
+        List.of(),
+        LeftoverLedger.inMemory(),
+        () -> false);
   }
 
   /**
    * @param workerOwnedPaths the worker's own directories (work root, plugins directory) that stages
    *     refuse to touch through spec-supplied paths: what {@code StageContext.workerOwnedPaths()}
    *     returns
+   * @param leftovers where stages' {@code StageContext.leftovers()} are kept: the pipeline's
+   *     workflow on a worker ({@link WorkflowLeftoverLedger})
    * @param givingUpSessions true once the worker's drain timeout has passed and it gives its open
    *     sessions up: their running stages are then left to the workflow's cancellation (and the
    *     worker's shutdown) instead of being failed by the fence at the same moment as the lease, a
@@ -109,8 +119,10 @@ public final class StageDispatcher implements DynamicActivity {
       SessionRegistry sessions,
       Map<String, String> workerSettings,
       List<Path> workerOwnedPaths,
+      LeftoverLedger leftovers,
       BooleanSupplier givingUpSessions) {
     this.givingUpSessions = givingUpSessions;
+    this.leftovers = leftovers;
     this.workerOwnedPaths = List.copyOf(workerOwnedPaths);
     this.workerId = workerId;
     this.stages = stages;
@@ -201,6 +213,7 @@ public final class StageDispatcher implements DynamicActivity {
             fenced(heartbeat, invocation.sessionId()),
             workerSettings,
             workerOwnedPaths,
+            leftovers.of(invocation.pipeline().workflowId(), index),
             type);
     StageInput input;
     try {

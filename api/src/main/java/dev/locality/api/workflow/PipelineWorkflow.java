@@ -46,6 +46,18 @@ public interface PipelineWorkflow {
   @SignalMethod(name = SessionGrant.SIGNAL)
   void sessionReady(SessionGrant grant);
 
+  /**
+   * Sent by a stage attempt when it records or forgets a leftover (see {@link
+   * dev.locality.stage.Leftovers}); the workflow keeps the set so that a later attempt of the stage
+   * on any worker can undo what an earlier one left.
+   */
+  @SignalMethod(name = LeftoverChange.SIGNAL)
+  void leftover(LeftoverChange change);
+
+  /** The leftovers recorded for stage {@code stage} and not forgotten, oldest first. */
+  @QueryMethod(name = LeftoverChange.QUERY)
+  java.util.List<dev.locality.stage.Leftovers.Leftover> leftovers(int stage);
+
   /** Live state: sessions tried and stage progress. Cheap; safe to poll. */
   @QueryMethod(name = "status")
   PipelineStatus status();

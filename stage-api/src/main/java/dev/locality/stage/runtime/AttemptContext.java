@@ -3,6 +3,7 @@ package dev.locality.stage.runtime;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.HashingOutputStream;
+import dev.locality.stage.Leftovers;
 import dev.locality.stage.OutputDigests;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
@@ -34,6 +35,8 @@ import java.util.function.LongSupplier;
  *   <li><b>Settings</b>: {@link #setting} reads the worker's checked {@link WorkerSettingValues}.
  *   <li><b>Worker-owned paths</b>: {@link #workerOwnedPaths} returns what the worker (or the test
  *       kit) passed in: its work root and plugins directory.
+ *   <li><b>Leftovers</b>: {@link #leftovers} returns the record passed in (the worker's reaches the
+ *       pipeline's workflow; the kit's is shared by its attempts).
  * </ul>
  *
  * <p>One instance per attempt; the stage calls it from one thread at a time, output streams may be
@@ -51,6 +54,7 @@ public final class AttemptContext implements StageContext {
   private final HeartbeatChannel channel;
   private final WorkerSettingValues workerSettings;
   private final List<Path> workerOwnedPaths;
+  private final Leftovers leftovers;
   private final System.Logger logger;
   private final LongSupplier nanoTime;
   private volatile Progress latest;
@@ -61,6 +65,7 @@ public final class AttemptContext implements StageContext {
    * @param sessionDir the session's directory
    * @param dirs this attempt's output and resume directories inside it
    * @param workerOwnedPaths see {@link #workerOwnedPaths()}
+   * @param leftovers see {@link #leftovers()}
    * @param stageType names the logger ({@code dev.locality.stage.<type>})
    */
   public AttemptContext(
@@ -71,6 +76,7 @@ public final class AttemptContext implements StageContext {
       HeartbeatChannel channel,
       WorkerSettingValues workerSettings,
       List<Path> workerOwnedPaths,
+      Leftovers leftovers,
       String stageType) {
     this(
         sessionDir,
@@ -81,6 +87,7 @@ public final class AttemptContext implements StageContext {
         channel,
         workerSettings,
         workerOwnedPaths,
+        leftovers,
         stageType,
         System::nanoTime);
   }
@@ -90,6 +97,7 @@ public final class AttemptContext implements StageContext {
    * @param outputDir this attempt's output directory inside it
    * @param resumeDir this attempt's resume directory inside it (see {@link #resumeDir()})
    * @param workerOwnedPaths see {@link #workerOwnedPaths()}; made absolute and normalized
+   * @param leftovers see {@link #leftovers()}
    * @param stageType names the logger ({@code dev.locality.stage.<type>})
    * @param nanoTime the clock {@link #progress} throttles by ({@link System#nanoTime} but in tests)
    */
@@ -102,6 +110,7 @@ public final class AttemptContext implements StageContext {
       HeartbeatChannel channel,
       WorkerSettingValues workerSettings,
       List<Path> workerOwnedPaths,
+      Leftovers leftovers,
       String stageType,
       LongSupplier nanoTime) {
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
@@ -113,6 +122,7 @@ public final class AttemptContext implements StageContext {
     this.workerSettings = workerSettings;
     this.workerOwnedPaths =
         workerOwnedPaths.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    this.leftovers = leftovers;
     this.logger = System.getLogger("dev.locality.stage." + stageType);
     this.nanoTime = nanoTime;
   }
@@ -229,6 +239,11 @@ public final class AttemptContext implements StageContext {
   @Override
   public List<Path> workerOwnedPaths() {
     return workerOwnedPaths;
+  }
+
+  @Override
+  public Leftovers leftovers() {
+    return leftovers;
   }
 
   @Override

@@ -50,6 +50,7 @@ class AttemptContextTest {
         channel,
         WorkerSettingValues.unchecked(Map.of()),
         List.of(Path.of("/srv/work/../plugins")),
+        dev.locality.stage.Leftovers.inMemory(),
         "x",
         now::get);
   }

@@ -82,6 +82,7 @@ class AttemptRunnerTest {
               },
               WorkerSettingValues.unchecked(Map.of()),
               List.of(),
+              dev.locality.stage.Leftovers.inMemory(),
               stage.type());
       return AttemptRunner.run(
           stage, new StageInput(inputs, new StageConfig(Map.of())), context, dirs);

@@ -2,6 +2,7 @@ package dev.locality.stage.testkit;
 
 import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.Leftovers;
 import dev.locality.stage.OptionCheck;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.PipelineInfo;
@@ -83,6 +84,9 @@ import java.util.stream.Stream;
  *   <li><b>Worker-owned paths</b>: {@link #workerOwnedPaths} sets what {@link
  *       StageContext#workerOwnedPaths()} returns (a worker's work root and plugins directory; none
  *       by default).
+ *   <li><b>Leftovers</b>: the attempts of a runner share one {@link Leftovers} record; {@link
+ *       #leftovers(Leftovers)} hands it to another runner, as a failover hands the pipeline's
+ *       record to another worker.
  * </ul>
  *
  * <p>Broken contracts are reported as {@link AssertionError}s (so any test framework shows them as
@@ -97,6 +101,7 @@ public final class StageTestRunner {
   private final List<Artifact> inputs = new ArrayList<>();
   private final Map<String, String> workerSettings = new LinkedHashMap<>();
   private List<Path> workerOwnedPaths = List.of();
+  private Leftovers leftovers = Leftovers.inMemory();
   private final List<Stage> pipelineStages = new ArrayList<>();
   private final AttemptDirs attemptDirs = new AttemptDirs();
   private PipelineInfo pipeline = new PipelineInfo("test-pipeline", "wf-test", "run-test");
@@ -145,6 +150,23 @@ public final class StageTestRunner {
   public StageTestRunner workerOwnedPaths(Path... paths) {
     this.workerOwnedPaths = List.of(paths);
     return this;
+  }
+
+  /**
+   * Sets the record {@link StageContext#leftovers()} returns. Each runner has its own, shared by
+   * its attempts (as a worker's record is shared by every attempt of a stage); pass one runner's
+   * {@link #leftovers()} to another to simulate a failover to another worker.
+   */
+  public StageTestRunner leftovers(Leftovers leftovers) {
+    this.leftovers = leftovers;
+    return this;
+  }
+
+  /**
+   * The record of leftovers the attempts of this runner share; see {@link #leftovers(Leftovers)}.
+   */
+  public Leftovers leftovers() {
+    return leftovers;
   }
 
   public StageTestRunner pipeline(PipelineInfo pipeline) {
@@ -381,6 +403,7 @@ public final class StageTestRunner {
               channel,
               settings,
               workerOwnedPaths,
+              leftovers,
               stage.type(),
               nanoTime);
       StageInput input = new StageInput(inputs, new StageConfig(options));

@@ -73,6 +73,14 @@ class PipelineStarterTest {
     }
 
     @Override
+    public void leftover(dev.locality.api.workflow.LeftoverChange change) {}
+
+    @Override
+    public List<dev.locality.stage.Leftovers.Leftover> leftovers(int stage) {
+      return List.of();
+    }
+
+    @Override
     public PipelineStatus status() {
       return new PipelineStatus(released ? "RELEASED" : "HELD", List.of(), List.of());
     }

@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * (connection, timeouts) are transient {@link IOException}s. {@code NoSuchUpload} (404) is
  * transient too: our own multipart upload was aborted under us (a bucket lifecycle rule, an
  * operator, another tool), which says nothing about the data; the retry starts a new one. Locality
- * itself aborts only uploads its own pipeline recorded ({@link MultipartUploadRecord}).
+ * itself aborts only uploads its own pipeline recorded (its stage's {@code
+ * StageContext.leftovers()}).
  */
 public final class S3Failures {
   private S3Failures() {}

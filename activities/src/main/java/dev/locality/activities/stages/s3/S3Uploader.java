@@ -4,6 +4,7 @@ import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.HeartbeatingWait;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.Leftovers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,18 +46,20 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * lost its session), nothing is committed, a multipart upload is aborted as for any other failure,
  * and the exception propagates unchanged.
  *
- * <p><b>Stale multipart uploads: only our own.</b> Every multipart upload this uploader creates is
- * written to its {@link MultipartUploadRecord} (the stage attempt's resume directory) before any
- * part is sent, and removed once completed or aborted. {@link #abortRecordedUploads} aborts what
- * earlier attempts of the same pipeline's stage left there (an abort that failed, an attempt that
- * was stuck), and nothing else: uploads are never listed and aborted by key, so two pipelines
- * writing one key never abort each other's live upload. When another party (a lifecycle rule, an
- * operator) aborts our upload anyway, its next call fails with {@code NoSuchUpload}: a transient
- * {@link IOException} (the retry starts a new upload), never bad input; see {@link S3Failures}.
- * Uploads the record cannot cover (a worker that died before the pipeline failed over to another
- * worker, see {@link MultipartUploadRecord}) are left to a bucket lifecycle rule that aborts
- * incomplete multipart uploads ({@code AbortIncompleteMultipartUpload}); they never become objects,
- * and a cut-off worker cannot complete one because of the fence check.
+ * <p><b>Stale multipart uploads: only our own, wherever they were left.</b> Every multipart upload
+ * this uploader creates is {@linkplain Leftovers#record recorded} as a leftover of kind {@value
+ * #LEFTOVER_KIND} before any part is sent (when that fails, the upload is aborted at once), and
+ * forgotten once completed or aborted. On a worker the record is kept by the pipeline's workflow,
+ * so {@link #abortRecordedUploads} aborts what earlier attempts of the same pipeline's stage left:
+ * an attempt whose abort failed or that was stuck on this worker, and the upload of a worker that
+ * died, froze or was cut off before the pipeline failed over to this one. Nothing else: uploads are
+ * never listed and aborted by key, so two pipelines writing one key never abort each other's live
+ * upload. When another party (a lifecycle rule, an operator) aborts our upload anyway, its next
+ * call fails with {@code NoSuchUpload}: a transient {@link IOException} (the retry starts a new
+ * upload), never bad input; see {@link S3Failures}. What no later attempt cleans up (the pipeline
+ * failed for good before the upload stage ran again, or a {@code CreateMultipartUpload} answer was
+ * lost) is left to a bucket lifecycle rule ({@code AbortIncompleteMultipartUpload}); such an upload
+ * never becomes an object, and a cut-off worker cannot complete one because of the fence check.
  *
  * <p>Every object gets the user metadata {@value #SHA256_METADATA} (hex SHA-256 of the content).
  * With {@code overwrite=false} an existing object is refused (bad input) unless it has the same
@@ -83,11 +86,14 @@ public final class S3Uploader {
   private static final long MAX_OBJECT_SIZE = 5L << 40;
   private static final String CONTENT_TYPE = "application/octet-stream";
 
+  /** The {@link Leftovers.Leftover#kind()} of a multipart upload: resource {@code s3://b/k}. */
+  public static final String LEFTOVER_KIND = "s3-multipart-upload";
+
   private final S3Client client;
   private final long multipartThreshold;
   private final long partSize;
   private final Logger log;
-  private final MultipartUploadRecord record;
+  private final Leftovers leftovers;
 
   /** What {@link #upload} did. */
   public enum Outcome {
@@ -100,62 +106,71 @@ public final class S3Uploader {
    * @param partSize preferred part size, raised to 5 MiB and to what 10,000 parts need
    */
   public S3Uploader(S3Client client, long multipartThreshold, long partSize, Logger log) {
-    this(client, multipartThreshold, partSize, log, MultipartUploadRecord.inMemory());
+    this(client, multipartThreshold, partSize, log, Leftovers.inMemory());
   }
 
   /**
    * @param multipartThreshold files of at least this many bytes are uploaded in parts
    * @param partSize preferred part size, raised to 5 MiB and to what 10,000 parts need
    * @param record where the multipart uploads this uploader creates are recorded until completed or
-   *     aborted, and where {@link #abortRecordedUploads} finds those of earlier attempts
+   *     aborted, and where {@link #abortRecordedUploads} finds those of earlier attempts: the
+   *     stage's {@code StageContext.leftovers()}
    */
   public S3Uploader(
-      S3Client client,
-      long multipartThreshold,
-      long partSize,
-      Logger log,
-      MultipartUploadRecord record) {
+      S3Client client, long multipartThreshold, long partSize, Logger log, Leftovers record) {
     this.client = client;
     this.multipartThreshold = Math.max(1, multipartThreshold);
     this.partSize = Math.max(MIN_PART_SIZE, partSize);
     this.log = log;
-    this.record = record;
+    this.leftovers = record;
   }
 
   /**
-   * Aborts the multipart uploads recorded by earlier attempts of this stage (see {@link
-   * MultipartUploadRecord}) and forgets those that are gone; call before uploading. Best effort: an
-   * upload that cannot be aborted now is logged and stays recorded for the next attempt.
+   * Aborts the multipart uploads recorded by earlier attempts of this stage, on this worker or
+   * another (see the class comment), and forgets them; call before uploading. Best effort: an
+   * upload that cannot be aborted now, or a record that cannot be read now, is logged and left for
+   * the next attempt (and the bucket's lifecycle rule).
    *
    * @param heartbeat called at least every {@link HeartbeatingWait#INTERVAL} while S3 answers; what
    *     it throws (the stage was cancelled) propagates unchanged
    */
   public void abortRecordedUploads(Runnable heartbeat) throws IOException {
-    for (MultipartUploadRecord.Entry stale : record.entries()) {
-      S3Location target = stale.target();
+    List<Leftovers.Leftover> recorded;
+    try {
+      recorded = leftovers.recorded(LEFTOVER_KIND);
+    } catch (IOException e) {
+      log.warn("could not read the multipart uploads earlier attempts left: {}", e.toString());
+      return;
+    }
+    for (Leftovers.Leftover stale : recorded) {
+      S3Location target;
+      try {
+        target = targetOf(stale);
+      } catch (IllegalArgumentException e) {
+        log.warn("ignored a recorded multipart upload with target {}: {}", stale.resource(), e);
+        continue;
+      }
       try {
         call(
             () ->
                 client.abortMultipartUpload(
-                    b -> b.bucket(target.bucket()).key(target.key()).uploadId(stale.uploadId())),
+                    b -> b.bucket(target.bucket()).key(target.key()).uploadId(stale.id())),
             heartbeat);
         log.info(
-            "aborted multipart upload {} to {} left by an earlier attempt",
-            stale.uploadId(),
-            target);
+            "aborted multipart upload {} to {} left by an earlier attempt", stale.id(), target);
       } catch (SdkException e) {
         if (!S3Failures.hasStatus(e, 404)) {
           log.warn(
               "could not abort multipart upload {} to {} left by an earlier attempt (kept for the"
                   + " next attempt): {}",
-              stale.uploadId(),
+              stale.id(),
               target,
               e.toString());
           continue;
         }
-        log.info("multipart upload {} to {} is gone already", stale.uploadId(), target);
+        log.info("multipart upload {} to {} is gone already", stale.id(), target);
       }
-      record.remove(stale);
+      leftovers.forget(stale);
     }
   }
 
@@ -297,8 +312,8 @@ public final class S3Uploader {
       Runnable heartbeat)
       throws IOException {
     int part = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(partSize, ceilDiv(size, MAX_PARTS)));
-    String uploadId =
-        call(
+    String uploadId = // no heartbeat between the answer and the record: it could lose the id
+        HeartbeatingWait.callUnchecked(
             () ->
                 client
                     .createMultipartUpload(
@@ -309,11 +324,13 @@ public final class S3Uploader {
                                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                                 .metadata(Map.of(SHA256_METADATA, sha256Hex)))
                     .uploadId(),
-            heartbeat);
+            heartbeat,
+            abandoned -> abortAbandoned(target, abandoned));
     log.info("multipart upload {} of {} bytes to {} in parts of {}", uploadId, size, target, part);
-    MultipartUploadRecord.Entry recorded = new MultipartUploadRecord.Entry(target, uploadId);
+    Leftovers.Leftover recorded = leftover(target, uploadId);
     try {
-      record.add(recorded); // before any part: a retry finds it should this attempt leave it
+      leftovers.record(recorded); // before any part: a later attempt finds what this one leaves
+      heartbeat.run();
       List<CompletedPart> parts = new ArrayList<>();
       byte[] buffer = new byte[part];
       long done = 0;
@@ -342,7 +359,7 @@ public final class S3Uploader {
       abort(recorded, t);
       throw t;
     }
-    record.remove(recorded);
+    leftovers.forget(recorded);
   }
 
   /**
@@ -402,10 +419,41 @@ public final class S3Uploader {
         .build();
   }
 
+  /** The leftover that stands for a multipart upload. */
+  public static Leftovers.Leftover leftover(S3Location target, String uploadId) {
+    return new Leftovers.Leftover(LEFTOVER_KIND, target.toString(), uploadId);
+  }
+
+  /** The target of a recorded upload: {@code s3://bucket/key} as {@link S3Location} writes it. */
+  private static S3Location targetOf(Leftovers.Leftover upload) {
+    String resource = upload.resource();
+    int slash = resource.indexOf('/', "s3://".length());
+    if (!resource.startsWith("s3://") || slash < 0 || slash == resource.length() - 1)
+      throw new IllegalArgumentException("not s3://bucket/key");
+    return new S3Location(
+        resource.substring("s3://".length(), slash), resource.substring(slash + 1));
+  }
+
+  /**
+   * Aborts an upload whose {@code CreateMultipartUpload} answer arrived after this attempt stopped
+   * waiting for it (it was cancelled, or lost its session, meanwhile): it was never recorded, so no
+   * later attempt would find it. Runs on the call's pool thread; best effort.
+   */
+  private void abortAbandoned(S3Location target, String uploadId) {
+    try {
+      client.abortMultipartUpload(
+          b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
+      log.info(
+          "aborted multipart upload {} to {}, created after its attempt stopped", uploadId, target);
+    } catch (RuntimeException e) {
+      log.warn("could not abort multipart upload {} to {}: {}", uploadId, target, e.toString());
+    }
+  }
+
   /** Aborts our upload after a failure and forgets it; when that fails it stays recorded. */
-  private void abort(MultipartUploadRecord.Entry upload, Throwable failure) {
-    S3Location target = upload.target();
-    String uploadId = upload.uploadId();
+  private void abort(Leftovers.Leftover upload, Throwable failure) {
+    S3Location target = targetOf(upload);
+    String uploadId = upload.id();
     try {
       try {
         client.abortMultipartUpload(
@@ -414,9 +462,7 @@ public final class S3Uploader {
       } catch (SdkException e) {
         if (!S3Failures.hasStatus(e, 404)) throw e; // 404: gone already (aborted by another party)
       }
-      record.remove(upload);
-    } catch (IOException e) {
-      failure.addSuppressed(e);
+      leftovers.forget(upload);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
       log.warn("could not abort multipart upload {} to {}: {}", uploadId, target, e.toString());

@@ -5,7 +5,6 @@ import dev.locality.activities.stages.internal.FileContainment;
 import dev.locality.activities.stages.internal.OpenedFile;
 import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.Sha256;
-import dev.locality.activities.stages.s3.MultipartUploadRecord;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.activities.stages.s3.S3Location;
 import dev.locality.activities.stages.s3.S3Uploader;
@@ -59,10 +58,10 @@ import org.slf4j.LoggerFactory;
  * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter}). An
  * S3 object is written with one checksummed PUT below the multipart threshold, else as a
  * checksummed multipart upload that is aborted on any failure ({@link S3Uploader}); either way
- * readers never see a partial object. Multipart uploads are recorded in the attempt's {@link
- * StageContext#resumeDir()} until completed or aborted; a retried attempt first aborts those its
- * earlier attempts left ({@link MultipartUploadRecord}), and never touches another pipeline's
- * uploads of the same key. Uploads of a worker that died are left to the bucket's lifecycle rule.
+ * readers never see a partial object. Multipart uploads are recorded as the stage's {@link
+ * StageContext#leftovers()} (kept by the pipeline) until completed or aborted; the next attempt, on
+ * this worker or after a failover on another, first aborts those earlier attempts left, and never
+ * touches another pipeline's uploads of the same key.
  *
  * <p><b>Fencing: no commit without a fence check immediately before it.</b> Progress heartbeats are
  * throttled, so the last one (which checks that this worker still holds the session) may be a while
@@ -319,7 +318,7 @@ public final class UploadStage implements Stage {
             context.setting(UploadOptions.S3_MULTIPART_THRESHOLD),
             context.setting(UploadOptions.S3_PART_SIZE),
             LOG,
-            MultipartUploadRecord.open(context.resumeDir(), context.pipeline().workflowId()));
+            context.leftovers());
     uploader.abortRecordedUploads(() -> progress.report(0)); // what earlier attempts left
     List<String> hashes = new ArrayList<>();
     java.util.Set<Upload> skip = new java.util.HashSet<>();

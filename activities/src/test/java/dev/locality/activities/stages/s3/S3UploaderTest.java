@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.Leftovers;
 import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -129,31 +130,56 @@ class S3UploaderTest {
   void aRetriedAttemptAbortsOnlyTheUploadsItsEarlierAttemptsRecorded() throws Exception {
     s3.createBucket("stale");
     String key = "out/report.bin";
-    Path resumeDir = tmp.resolve("resume");
     PendingUpload ours = startUploadWithOnePart("stale", key);
     PendingUpload theirs = startUploadWithOnePart("stale", key); // another pipeline, same key
-    MultipartUploadRecord.open(resumeDir, "wf-1")
-        .add(new MultipartUploadRecord.Entry(new S3Location("stale", key), ours.id()));
-    MultipartUploadRecord.open(resumeDir, "wf-1")
-        .add(new MultipartUploadRecord.Entry(new S3Location("stale", "gone"), "no-such-id"));
+    Leftovers retried = Leftovers.inMemory();
+    retried.record(S3Uploader.leftover(new S3Location("stale", key), ours.id()));
+    retried.record(S3Uploader.leftover(new S3Location("stale", "gone"), "no-such-id"));
+    retried.record(new Leftovers.Leftover("another-kind", "s3://stale/" + key, theirs.id()));
 
-    MultipartUploadRecord retried = MultipartUploadRecord.open(resumeDir, "wf-1");
-    assertThat(retried.entries()).hasSize(2);
     S3Uploader retry = uploader(retried);
     retry.abortRecordedUploads(() -> {});
 
     assertThat(s3.pendingUploads("stale")).containsExactly(key + " " + theirs.id());
-    assertThat(retried.entries()).isEmpty();
-    assertThat(MultipartUploadRecord.open(resumeDir, "wf-1").entries()).isEmpty();
+    assertThat(retried.recorded(S3Uploader.LEFTOVER_KIND)).isEmpty();
+    assertThat(retried.recorded("another-kind")).hasSize(1);
     Throwable lateCommit = catchThrowable(() -> complete("stale", key, ours));
     assertThat(lateCommit)
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
   @Test
+  void anUploadCreatedJustAsTheSessionWasLostIsAbortedNotLeftUnrecorded() throws Exception {
+    s3.createBucket("lost");
+    Path file = file(13 * MIB);
+    Leftovers record = Leftovers.inMemory();
+    RuntimeException sessionLost = new RuntimeException("session lost (fenced)");
+
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                uploader(record)
+                    .upload(
+                        new S3Location("lost", "late.bin"),
+                        file,
+                        Sha256.ofFile(file),
+                        true,
+                        n -> {
+                          throw sessionLost; // the first heartbeat: during or right after create
+                        },
+                        () -> {}));
+
+    assertThat(thrown).isSameAs(sessionLost);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!s3.pendingUploads("lost").isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(s3.pendingUploads("lost")).isEmpty();
+    assertThat(record.recorded(S3Uploader.LEFTOVER_KIND)).isEmpty();
+  }
+
+  @Test
   void anUploadWhoseAbortFailedStaysRecordedForTheNextAttempt() throws Exception {
     s3.createBucket("unabortable");
-    Path resumeDir = tmp.resolve("resume");
+    Leftovers record = Leftovers.inMemory();
     Path file = file(13 * MIB);
     S3Location target = new S3Location("unabortable", "big.bin");
     s3.failPart(2);
@@ -168,23 +194,24 @@ class S3UploaderTest {
                           6 * MIB,
                           5 * MIB,
                           LoggerFactory.getLogger(S3UploaderTest.class),
-                          MultipartUploadRecord.open(resumeDir, "wf-2"))
+                          record)
                       .upload(target, file, Sha256.ofFile(file), true, n -> {}, () -> {}));
       assertThat(failed).isInstanceOf(IOException.class);
     } finally {
       s3.failPart(0);
     }
     assertThat(s3.pendingUploads("unabortable")).hasSize(1);
-    MultipartUploadRecord next = MultipartUploadRecord.open(resumeDir, "wf-2");
-    assertThat(next.entries()).singleElement().extracting(e -> e.target()).isEqualTo(target);
-    assertThat(MultipartUploadRecord.open(resumeDir, "another-workflow").entries()).isEmpty();
+    assertThat(record.recorded(S3Uploader.LEFTOVER_KIND))
+        .singleElement()
+        .extracting(Leftovers.Leftover::resource)
+        .isEqualTo("s3://unabortable/big.bin");
 
-    S3Uploader retry = uploader(next);
+    S3Uploader retry = uploader(record);
     retry.abortRecordedUploads(() -> {});
     retry.upload(target, file, Sha256.ofFile(file), true, n -> {}, () -> {});
 
     assertThat(s3.pendingUploads("unabortable")).isEmpty();
-    assertThat(next.entries()).isEmpty();
+    assertThat(record.recorded(S3Uploader.LEFTOVER_KIND)).isEmpty();
     assertThat(read("unabortable", "big.bin")).isEqualTo(Files.readAllBytes(file));
   }
 
@@ -276,8 +303,8 @@ class S3UploaderTest {
       throws Exception {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch secondDone = new CountDownLatch(1);
-    S3Uploader one = uploader(MultipartUploadRecord.open(tmp.resolve("r1"), "wf-one"));
-    S3Uploader two = uploader(MultipartUploadRecord.open(tmp.resolve("r2"), "wf-two"));
+    S3Uploader one = uploader(Leftovers.inMemory());
+    S3Uploader two = uploader(Leftovers.inMemory());
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<S3Uploader.Outcome> firstUpload =
@@ -329,7 +356,7 @@ class S3UploaderTest {
     }
   }
 
-  private static S3Uploader uploader(MultipartUploadRecord record) {
+  private static S3Uploader uploader(Leftovers record) {
     return new S3Uploader(
         new S3Clients().client(WorkerSettingValues.unchecked(s3.workerSettings())),
         6 * MIB,

@@ -3,24 +3,19 @@ package dev.locality.activities.stages.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.activities.stages.TestFiles;
-import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
-import dev.locality.stage.HashingOutputStream;
-import dev.locality.stage.OptionSpec;
-import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
-import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageResult;
+import dev.locality.stage.testkit.ForwardingStage;
+import dev.locality.stage.testkit.ForwardingStageContext;
 import dev.locality.stage.testkit.StageTestRunner;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -175,130 +170,36 @@ class UploadContainmentTest {
    * too, so concurrent attempts pass their checks and reach their commits together. A finished
    * attempt leaves the phaser.
    */
-  static final class LockstepStage implements Stage {
-    private final Stage stage;
+  static final class LockstepStage extends ForwardingStage {
     private final Phaser phaser;
 
     LockstepStage(Stage stage, Phaser phaser) {
-      this.stage = stage;
+      super(stage);
       this.phaser = phaser;
-    }
-
-    @Override
-    public String type() {
-      return stage.type();
-    }
-
-    @Override
-    public String description() {
-      return stage.description();
-    }
-
-    @Override
-    public List<OptionSpec<?>> options() {
-      return stage.options();
-    }
-
-    @Override
-    public List<SettingSpec<?>> settings() {
-      return stage.settings();
-    }
-
-    @Override
-    public boolean consumes(Artifact artifact) {
-      return stage.consumes(artifact);
     }
 
     @Override
     public StageResult run(StageInput input, StageContext context) throws Exception {
       try {
-        return stage.run(input, new LockstepContext(context));
+        return super.run(input, context);
       } finally {
         phaser.arriveAndDeregister();
       }
     }
 
-    private final class LockstepContext implements StageContext {
-      private final StageContext context;
-
-      LockstepContext(StageContext context) {
-        this.context = context;
-      }
-
-      @Override
-      public void heartbeat(Progress progress) {
-        try {
-          phaser.awaitAdvanceInterruptibly(phaser.arrive(), 30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          throw new IllegalStateException("the other writer did not heartbeat", e);
+    @Override
+    protected StageContext context(StageContext context) {
+      return new ForwardingStageContext(context) {
+        @Override
+        public void heartbeat(Progress progress) {
+          try {
+            phaser.awaitAdvanceInterruptibly(phaser.arrive(), 30, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException("the other writer did not heartbeat", e);
+          }
+          super.heartbeat(progress);
         }
-        context.heartbeat(progress);
-      }
-
-      @Override
-      public Path sessionDir() {
-        return context.sessionDir();
-      }
-
-      @Override
-      public Path outputDir() {
-        return context.outputDir();
-      }
-
-      @Override
-      public Path resumeDir() {
-        return context.resumeDir();
-      }
-
-      @Override
-      public HashingOutputStream createOutput(Path file) throws IOException {
-        return context.createOutput(file);
-      }
-
-      @Override
-      public HashingOutputStream resumeOutput(Path file, long keep) throws IOException {
-        return context.resumeOutput(file, keep);
-      }
-
-      @Override
-      public Path resolve(Artifact artifact) {
-        return context.resolve(artifact);
-      }
-
-      @Override
-      public Artifact artifact(Path file, long rows) throws IOException {
-        return context.artifact(file, rows);
-      }
-
-      @Override
-      public PipelineInfo pipeline() {
-        return context.pipeline();
-      }
-
-      @Override
-      public int attempt() {
-        return context.attempt();
-      }
-
-      @Override
-      public Optional<Progress> previousProgress() {
-        return context.previousProgress();
-      }
-
-      @Override
-      public <T> T setting(SettingSpec<T> setting) {
-        return context.setting(setting);
-      }
-
-      @Override
-      public List<Path> workerOwnedPaths() {
-        return context.workerOwnedPaths();
-      }
-
-      @Override
-      public System.Logger logger() {
-        return context.logger();
-      }
+      };
     }
   }
 }

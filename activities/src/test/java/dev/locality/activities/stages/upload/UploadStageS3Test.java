@@ -3,12 +3,10 @@ package dev.locality.activities.stages.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.activities.stages.internal.Sha256;
-import dev.locality.activities.stages.s3.MultipartUploadRecord;
 import dev.locality.activities.stages.s3.S3Location;
 import dev.locality.activities.stages.s3.S3TestServer;
 import dev.locality.activities.stages.s3.S3Uploader;
 import dev.locality.stage.PipelineInfo;
-import dev.locality.stage.Progress;
 import dev.locality.stage.Stage;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
@@ -111,25 +109,26 @@ class UploadStageS3Test {
   }
 
   @Test
-  void aRetriedAttemptAbortsTheUploadItsEarlierAttemptLeftAndNoOtherPipelines() throws Exception {
+  void theAttemptAfterAFailoverAbortsTheUploadTheLostWorkerLeftAndNoOtherPipelines()
+      throws Exception {
     byte[] data = randomBytes(12 * MIB);
     var runner = upload("s3://BUCKET/big/{file}").input("big.bin", data);
     String key = "big/big.bin";
-    // attempt 1 of this pipeline (wf-7) died after sending a part; it recorded its upload in its
-    // resume directory (AttemptDirs' layout), which the framework hands to attempt 2
+    // this pipeline's upload on a worker that then died: it sent a part, and recorded the upload
+    // in the pipeline's leftovers, which the failover hands to the stage on the new worker
     String ours = s3.admin().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
     s3.admin()
         .uploadPart(
             b -> b.bucket(bucket).key(key).uploadId(ours).partNumber(1),
             RequestBody.fromString("part of attempt 1"));
-    MultipartUploadRecord.open(tmp.resolve("session/1-upload/resume-1"), "wf-7")
-        .add(new MultipartUploadRecord.Entry(new S3Location(bucket, key), ours));
+    runner.leftovers().record(S3Uploader.leftover(new S3Location(bucket, key), ours));
     // another pipeline is uploading the same key right now
     String theirs = s3.admin().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
 
-    runner.retryOf(2, Progress.bytes(5 * MIB, data.length)).run();
+    runner.run();
 
     assertThat(s3.pendingUploads(bucket)).containsExactly(key + " " + theirs);
+    assertThat(runner.leftovers().recorded(S3Uploader.LEFTOVER_KIND)).isEmpty();
     assertThat(read(key)).isEqualTo(data);
   }
 

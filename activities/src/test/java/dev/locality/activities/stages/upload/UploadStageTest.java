@@ -3,15 +3,12 @@ package dev.locality.activities.stages.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.activities.stages.TestFiles;
-import dev.locality.stage.Artifact;
-import dev.locality.stage.OptionSpec;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
-import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
 import dev.locality.stage.StageContext;
-import dev.locality.stage.StageInput;
-import dev.locality.stage.StageResult;
+import dev.locality.stage.testkit.ForwardingStage;
+import dev.locality.stage.testkit.ForwardingStageContext;
 import dev.locality.stage.testkit.StageTestRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,13 +131,12 @@ class UploadStageTest {
    * makes it look: the stage's first heartbeat succeeds; from the next one for which {@code lostAt}
    * holds on, every heartbeat throws {@link #sessionLost()}.
    */
-  static final class SessionLosingStage implements Stage {
-    private final Stage stage;
+  static final class SessionLosingStage extends ForwardingStage {
     private final Predicate<Progress> lostAt;
     private final RuntimeException sessionLost = new RuntimeException("session lost (fenced)");
 
     SessionLosingStage(Stage stage, Predicate<Progress> lostAt) {
-      this.stage = stage;
+      super(stage);
       this.lostAt = lostAt;
     }
 
@@ -151,112 +145,19 @@ class UploadStageTest {
     }
 
     @Override
-    public String type() {
-      return stage.type();
-    }
+    protected StageContext context(StageContext context) {
+      return new ForwardingStageContext(context) {
+        private int heartbeats;
+        private boolean lost;
 
-    @Override
-    public String description() {
-      return stage.description();
-    }
-
-    @Override
-    public List<OptionSpec<?>> options() {
-      return stage.options();
-    }
-
-    @Override
-    public List<SettingSpec<?>> settings() {
-      return stage.settings();
-    }
-
-    @Override
-    public boolean consumes(Artifact artifact) {
-      return stage.consumes(artifact);
-    }
-
-    @Override
-    public StageResult run(StageInput input, StageContext context) throws Exception {
-      return stage.run(input, new LosingContext(context));
-    }
-
-    private final class LosingContext implements StageContext {
-      private final StageContext context;
-      private int heartbeats;
-      private boolean lost;
-
-      LosingContext(StageContext context) {
-        this.context = context;
-      }
-
-      @Override
-      public void heartbeat(Progress progress) {
-        heartbeats++;
-        lost |= heartbeats > 1 && lostAt.test(progress);
-        if (lost) throw sessionLost;
-        context.heartbeat(progress);
-      }
-
-      @Override
-      public Path sessionDir() {
-        return context.sessionDir();
-      }
-
-      @Override
-      public Path outputDir() {
-        return context.outputDir();
-      }
-
-      @Override
-      public Path resumeDir() {
-        return context.resumeDir();
-      }
-
-      @Override
-      public dev.locality.stage.HashingOutputStream createOutput(Path file) throws IOException {
-        return context.createOutput(file);
-      }
-
-      @Override
-      public dev.locality.stage.HashingOutputStream resumeOutput(Path file, long keep)
-          throws IOException {
-        return context.resumeOutput(file, keep);
-      }
-
-      @Override
-      public Path resolve(Artifact artifact) {
-        return context.resolve(artifact);
-      }
-
-      @Override
-      public Artifact artifact(Path file, long rows) throws IOException {
-        return context.artifact(file, rows);
-      }
-
-      @Override
-      public PipelineInfo pipeline() {
-        return context.pipeline();
-      }
-
-      @Override
-      public int attempt() {
-        return context.attempt();
-      }
-
-      @Override
-      public Optional<Progress> previousProgress() {
-        return context.previousProgress();
-      }
-
-      @Override
-      public <T> T setting(dev.locality.stage.SettingSpec<T> setting) {
-        return context.setting(setting);
-      }
-
-      @Override
-      public System.Logger logger() {
-        return context.logger();
-      }
+        @Override
+        public void heartbeat(Progress progress) {
+          heartbeats++;
+          lost |= heartbeats > 1 && lostAt.test(progress);
+          if (lost) throw sessionLost;
+          super.heartbeat(progress);
+        }
+      };
     }
   }
 }
