@@ -94,6 +94,36 @@ public final class HeartbeatingWait {
   public static <T> T call(
       Callable<T> blocking, Duration timeout, Runnable heartbeat, Consumer<? super T> discard)
       throws ExecutionException, TimeoutException, InterruptedException {
+    return call(blocking, timeout, heartbeat, discard, true);
+  }
+
+  /**
+   * As {@link #callUnchecked}, but an abandoned call is left to finish instead of being
+   * interrupted, so that what it creates reaches {@code discard} (to be undone) rather than being
+   * lost with an interrupt: for calls that create something outside the worker, such as an S3
+   * multipart upload. The call's own client timeouts bound it.
+   */
+  public static <T> T callUncheckedToCompletion(
+      Callable<T> blocking, Runnable heartbeat, Consumer<? super T> discard) throws IOException {
+    try {
+      return call(blocking, null, heartbeat, discard, false);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no timeout was set", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a response", e);
+    }
+  }
+
+  private static <T> T call(
+      Callable<T> blocking,
+      Duration timeout,
+      Runnable heartbeat,
+      Consumer<? super T> discard,
+      boolean interruptWhenAbandoned)
+      throws ExecutionException, TimeoutException, InterruptedException {
     CompletableFuture<T> result = new CompletableFuture<>();
     Future<?> task =
         BLOCKING.submit(
@@ -108,7 +138,7 @@ public final class HeartbeatingWait {
     try {
       return await(result, timeout, heartbeat, discard);
     } finally {
-      if (!result.isDone() || result.isCancelled()) task.cancel(true);
+      if (!result.isDone() || result.isCancelled()) task.cancel(interruptWhenAbandoned);
     }
   }
 

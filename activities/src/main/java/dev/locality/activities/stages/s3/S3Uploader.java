@@ -313,7 +313,7 @@ public final class S3Uploader {
       throws IOException {
     int part = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(partSize, ceilDiv(size, MAX_PARTS)));
     String uploadId = // no heartbeat between the answer and the record: it could lose the id
-        HeartbeatingWait.callUnchecked(
+        HeartbeatingWait.callUncheckedToCompletion( // an id that arrives late is aborted
             () ->
                 client
                     .createMultipartUpload(

@@ -98,6 +98,38 @@ class HeartbeatingWaitTest {
   }
 
   @Test
+  void aCallToCompletionIsNotInterruptedWhenAbandonedAndWhatItCreatedReachesDiscard()
+      throws Exception {
+    AtomicBoolean interrupted = new AtomicBoolean();
+    CountDownLatch discarded = new CountDownLatch(1);
+    List<String> discards = new CopyOnWriteArrayList<>();
+    RuntimeException lost = new RuntimeException("session lost");
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                HeartbeatingWait.callUncheckedToCompletion(
+                    () -> {
+                      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000);
+                      while (System.nanoTime() < until) {
+                        if (Thread.currentThread().isInterrupted()) interrupted.set(true);
+                        Thread.onSpinWait();
+                      }
+                      return "upload-1"; // created while nobody waited any more
+                    },
+                    () -> {
+                      if (calls.incrementAndGet() == 1) throw lost;
+                    },
+                    v -> {
+                      discards.add(v);
+                      discarded.countDown();
+                    }))
+        .isSameAs(lost);
+    assertThat(discarded.await(5, TimeUnit.SECONDS)).as("created thing discarded").isTrue();
+    assertThat(discards).containsExactly("upload-1");
+    assertThat(interrupted).as("call interrupted").isFalse();
+  }
+
+  @Test
   void aTimeoutAbandonsTheCall() {
     AtomicBoolean finished = new AtomicBoolean();
     assertThatThrownBy(
