@@ -39,9 +39,6 @@ import java.util.Optional;
  * compatible; see {@link EmbeddedIpv4}) is judged as that IPv4 address too, by the deny list and
  * the defaults: {@code 64:ff9b::a9fe:a9fe} is refused like {@code 169.254.169.254}.
  *
- * <ol>
- * </ol>
- *
  * <p>Loopback and private networks are allowed unless denied: add {@code
  * 127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1,fc00::/7} to {@code downloadDenyHosts} on
  * workers that must not reach them. <b>DNS rebinding</b> (a name that resolves to an allowed
