@@ -4,17 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.locality.api.converter.AesGcmPayloadCodec;
+import dev.locality.api.converter.PayloadKey;
 import dev.locality.api.workflow.Failures;
-import dev.locality.it.harness.CiRequirements;
 import dev.locality.it.harness.HarnessPaths;
+import dev.locality.it.harness.History;
 import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
+import dev.locality.it.harness.ItMode;
 import dev.locality.it.harness.ItSummary;
-import java.io.IOException;
+import dev.locality.it.harness.NodeScripts;
+import dev.locality.it.harness.Pipelines;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,27 +38,28 @@ import org.junit.jupiter.api.Timeout;
  * valid spec completes (and answers the {@code status} query); an invalid one fails at once with
  * {@code InvalidSpec} naming every problem. In CI ({@code CI=true}) a missing Node.js fails the
  * test instead of skipping it.
+ *
+ * <p>With payload encryption: against a worker given {@code LOCALITY_PAYLOAD_KEY_FILE}, the Node
+ * client with the same key file and {@code locality-codec.mjs} (the README's snippet) starts a
+ * pipeline whose URL carries a marker secret and reads its result and status; the marker is in no
+ * history event in clear, the spec and the result are {@code binary/encrypted}. A Node client
+ * without the key, or with another one, reading that run's result fails at once with the codec's
+ * message naming the key id(s).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CrossLanguageIT {
-  private static final Path CLIENT_DIR =
-      HarnessPaths.repoRoot().resolve("integration-tests/src/test/node");
   private static final String BUCKET = "cross-language";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String MARK = SecretsRedactionIT.MARK;
 
   private static ItCluster cluster;
+  private static ItCluster encrypted;
+  private static Path keyFile;
+  private static Path otherKeyFile;
 
   @BeforeAll
   static void start() throws Exception {
-    CiRequirements.require(
-        commandWorks("node", "--version"),
-        "Node.js is not installed (the cross-language contract test runs a TypeScript client)");
-    if (!Files.isDirectory(CLIENT_DIR.resolve("node_modules/@temporalio/client"))) {
-      // .ci/run installs it; a developer's first run installs it here
-      assertThat(run(CLIENT_DIR, 180, "npm", "ci", "--no-audit", "--no-fund").exit())
-          .as("npm ci in %s", CLIENT_DIR)
-          .isZero();
-    }
+    NodeScripts.require();
     cluster =
         ItClusters.builder()
             .name("CrossLanguageIT")
@@ -58,11 +68,24 @@ class CrossLanguageIT {
             .withS3()
             .start();
     cluster.s3().createBucket(BUCKET);
+    // a second deployment whose worker encrypts every payload; the key file is on this machine
+    Path runDir = HarnessPaths.newRunDir("CrossLanguageIT-encrypted");
+    keyFile = EncryptedPayloadsIT.newPayloadKey(runDir.resolve("payload.key"));
+    otherKeyFile = EncryptedPayloadsIT.newPayloadKey(runDir.resolve("other.key"));
+    encrypted =
+        ItClusters.builder()
+            .name("CrossLanguageIT-encrypted")
+            .mode(ItMode.PROCESSES)
+            .workers("it-worker-node-key")
+            .serve(HarnessPaths.exampleData())
+            .workerEnv(PayloadKey.ENV, keyFile.toString())
+            .start();
   }
 
   @AfterAll
   static void stop() {
     if (cluster != null) cluster.close();
+    if (encrypted != null) encrypted.close();
   }
 
   @Test
@@ -134,47 +157,152 @@ class CrossLanguageIT {
     ItSummary.pass("cross-language-invalid", cluster.mode(), "failed in %d ms".formatted(millis));
   }
 
+  @Test
+  void aTypeScriptClientWithTheWorkersKeyKeepsHistoryEncrypted() throws Exception {
+    Map<String, String> withKey = Map.of(PayloadKey.ENV, keyFile.toString());
+    String keyId = PayloadKey.read(keyFile).id();
+    String workflowId = "node-key-" + UUID.randomUUID();
+
+    JsonNode outcome =
+        startFromNode(encrypted, markedSpec("zipcodes-from-node-key"), workflowId, withKey);
+
+    assertThat(outcome.path("outcome").asText()).as("%s", outcome).isEqualTo("completed");
+    JsonNode result = outcome.path("result"); // decrypted by locality-codec.mjs
+    assertThat(result.path("name").asText()).isEqualTo("zipcodes-from-node-key");
+    assertThat(result.path("workerId").asText()).isEqualTo("it-worker-node-key");
+    assertThat(result.path("stages")).hasSize(3);
+    result.path("stages").forEach(s -> assertThat(s.path("state").asText()).isEqualTo("COMPLETED"));
+    long rowsOut = result.path("stages").get(2).path("metrics").path("rowsOut").asLong();
+    assertThat(rowsOut).isPositive();
+    assertThat(outcome.path("status").path("state").asText()).isEqualTo("COMPLETED");
+
+    History history = new Pipelines(encrypted.client()).history(workflowId);
+    List<String> places = new ArrayList<>();
+    for (HistoryEvent event : history.events()) {
+      for (String place : SecretsRedactionIT.markerPlaces(event, MARK))
+        places.add(event.getEventType() + " " + place);
+    }
+    assertThat(places).as("where the spec's marker is in history, in clear").isEmpty();
+    Payload input =
+        history
+            .events()
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes()
+            .getInput()
+            .getPayloads(0);
+    assertThat(input.getMetadataMap().get("encoding").toStringUtf8())
+        .as("the spec as the Node client sent it")
+        .isEqualTo(AesGcmPayloadCodec.ENCODING);
+    assertThat(input.getMetadataMap().get(AesGcmPayloadCodec.KEY_ID).toStringUtf8())
+        .isEqualTo(keyId);
+    Payload output =
+        history
+            .ofType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
+            .get(0)
+            .getWorkflowExecutionCompletedEventAttributes()
+            .getResult()
+            .getPayloads(0);
+    assertThat(output.getMetadataMap().get("encoding").toStringUtf8())
+        .as("the result as the worker wrote it")
+        .isEqualTo(AesGcmPayloadCodec.ENCODING);
+    ItSummary.pass(
+        "cross-language-encrypted",
+        encrypted.mode(),
+        "rows-out=%d, %d events, marker in clear in none"
+            .formatted(rowsOut, history.events().size()));
+  }
+
+  @Test
+  void aTypeScriptClientWithoutTheKeyOrWithAnotherIsToldWhichKeyItNeeds() throws Exception {
+    String keyId = PayloadKey.read(keyFile).id();
+    String otherId = PayloadKey.read(otherKeyFile).id();
+    String workflowId = "node-key-" + UUID.randomUUID();
+    JsonNode outcome =
+        startFromNode(
+            encrypted,
+            markedSpec("zipcodes-node-nokey"),
+            workflowId,
+            Map.of(PayloadKey.ENV, keyFile.toString()));
+    assertThat(outcome.path("outcome").asText()).as("%s", outcome).isEqualTo("completed");
+
+    // the same run's result, read by a client without the key and by one with another key
+    long started = System.nanoTime();
+    NodeScripts.Result noKey = attachFromNode(encrypted, workflowId, Map.of());
+    NodeScripts.Result otherKey =
+        attachFromNode(encrypted, workflowId, Map.of(PayloadKey.ENV, otherKeyFile.toString()));
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertThat(noKey.exit()).as("node without a key: %s", noKey.output()).isNotZero();
+    assertThat(noKey.output())
+        .contains("LocalityCodecError")
+        .contains(
+            "a payload is encrypted (key id "
+                + keyId
+                + ") but this process has no payload key: set LOCALITY_PAYLOAD_KEY_FILE")
+        .doesNotContain("zipcodes-node-nokey");
+    assertThat(otherKey.exit()).as("node with another key: %s", otherKey.output()).isNotZero();
+    assertThat(otherKey.output())
+        .contains("LocalityCodecError")
+        .contains(
+            "a payload is encrypted with key id "
+                + keyId
+                + ", but LOCALITY_PAYLOAD_KEY_FILE holds key id "
+                + otherId)
+        .doesNotContain("zipcodes-node-nokey");
+    assertThat(millis).as("both refusals, ms").isLessThan(30_000);
+    ItSummary.pass(
+        "cross-language-wrong-key", encrypted.mode(), "refused twice in %d ms".formatted(millis));
+  }
+
+  /** A small pipeline whose download URL carries {@link #MARK} in its userinfo and query. */
+  private static String markedSpec(String name) {
+    String url =
+        encrypted
+            .origin()
+            .uri("zipcodes.csv.gz")
+            .toString()
+            .replace("http://", "http://user:" + MARK + "@");
+    return """
+        {"name": "%s",
+         "session": {"heartbeatTimeout": "3s"},
+         "stages": [
+           {"type": "download", "url": "%s?sig=%s"},
+           {"type": "decompress"},
+           {"type": "transform-csv", "select": ["zip_code", "state"], "filter": "state == 'VT'"}
+         ]}
+        """
+        .formatted(name, url, MARK);
+  }
+
   private static JsonNode startFromNode(String spec) throws Exception {
+    return startFromNode(cluster, spec, "node-" + UUID.randomUUID(), Map.of());
+  }
+
+  private static JsonNode startFromNode(
+      ItCluster target, String spec, String workflowId, Map<String, String> env) throws Exception {
     Path specFile = Files.createTempFile("cross-language-", ".json");
     try {
       Files.writeString(specFile, spec);
-      Result result =
-          run(
-              CLIENT_DIR,
+      NodeScripts.Result result =
+          NodeScripts.node(
+              env,
               90,
-              "node",
               "start-pipeline.mjs",
-              cluster.temporalAddress(),
+              target.temporalAddress(),
               specFile.toString(),
-              "node-" + UUID.randomUUID(),
+              workflowId,
               "60000");
       assertThat(result.exit()).as("node client: %s", result.output()).isZero();
-      String last = result.output().strip().lines().reduce((a, b) -> b).orElse("");
-      return JSON.readTree(last);
+      return JSON.readTree(result.lastLine());
     } finally {
       Files.deleteIfExists(specFile);
     }
   }
 
-  private record Result(int exit, String output) {}
-
-  private static Result run(Path dir, int timeoutSeconds, String... command)
-      throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    byte[] output = process.getInputStream().readAllBytes();
-    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish");
-    }
-    return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-  }
-
-  private static boolean commandWorks(String... command) {
-    try {
-      return run(Path.of("."), 30, command).exit() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
+  /** Runs the Node client on an existing run ({@code -} for the spec): waits for its result. */
+  private static NodeScripts.Result attachFromNode(
+      ItCluster target, String workflowId, Map<String, String> env) throws Exception {
+    return NodeScripts.node(
+        env, 60, "start-pipeline.mjs", target.temporalAddress(), "-", workflowId, "30000");
   }
 }

@@ -15,9 +15,16 @@ import java.util.Base64;
 class EncryptedPayloadsIT extends SecretsRedactionIT {
   @Override
   Path payloadKey(Path runDir) throws IOException {
+    return newPayloadKey(runDir.resolve("payload.key"));
+  }
+
+  /**
+   * Writes a fresh random key to {@code file} as the README tells users to ({@code head -c 32
+   * /dev/urandom | base64}): Base64 on one line; also used by {@link CrossLanguageIT}.
+   */
+  static Path newPayloadKey(Path file) throws IOException {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    return Files.writeString(
-        runDir.resolve("payload.key"), Base64.getEncoder().encodeToString(key) + "\n");
+    return Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
   }
 }
