@@ -195,6 +195,10 @@ class CrossLanguageIT {
         .isEqualTo(AesGcmPayloadCodec.ENCODING);
     assertThat(input.getMetadataMap().get(AesGcmPayloadCodec.KEY_ID).toStringUtf8())
         .isEqualTo(keyId);
+    // what Node encrypted is the spec, marker included, as the workers' codec reads it
+    Payload spec = AesGcmPayloadCodec.with(PayloadKey.read(keyFile)).decode(List.of(input)).get(0);
+    assertThat(spec.getMetadataMap().get("encoding").toStringUtf8()).isEqualTo("json/plain");
+    assertThat(spec.getData().toStringUtf8()).contains("zipcodes-from-node-key").contains(MARK);
     Payload output =
         history
             .ofType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
