@@ -49,8 +49,12 @@ for _ in $(seq 100); do
   (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.2
 done
-java -jar "$jar" worker --worker-id attacked --work-root "$work/work" \
-  --allowed-file-roots "$work/in" --allowed-upload-roots "$work/out" \
+roots=(--allowed-file-roots "$work/in" --allowed-upload-roots "$work/out")
+if ! java -jar "$jar" worker --help 2>&1 | grep -q -- --allowed-upload-roots; then
+  roots=(--setting "allowedFileRoots=$work/in") # an older jar: only what it knows
+  echo "note: this jar has no --allowed-upload-roots; the worker runs with ${roots[*]}"
+fi
+java -jar "$jar" worker --worker-id attacked --work-root "$work/work" "${roots[@]}" \
   --janitor-period 2s --metrics-port "$metrics_port" \
   > "$work/worker.log" 2>&1 &
 pids+=($!)
@@ -70,7 +74,7 @@ run_pipeline() {
   local spec="$work/$1.yaml"
   cat > "$spec" <<EOF
 name: $1
-session: {heartbeatTimeout: 5s, maxWorkerAttempts: 1}
+session: {heartbeatTimeout: 5s, creationTimeout: 30s, maxWorkerAttempts: 1}
 stages:
   - {type: download, url: "$2"}
   - {type: upload, to: "$3", overwrite: true}

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.locality.api.converter.AesGcmPayloadCodec;
 import dev.locality.api.converter.PayloadKey;
+import dev.locality.api.converter.UndecodablePayloadException;
 import dev.locality.it.harness.NodeScripts;
 import io.temporal.api.common.v1.Payload;
-import io.temporal.payload.codec.PayloadCodecException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +140,7 @@ class LocalityCodecCompatibilityTest {
         .containsExactly(plain());
     assertThatThrownBy(
             () -> AesGcmPayloadCodec.with(PayloadKey.of(keyBytes(7))).decode(List.of(encrypted)))
-        .isInstanceOf(PayloadCodecException.class)
+        .isInstanceOf(UndecodablePayloadException.class)
         .hasMessageContaining("encrypted with key id " + javaKey.id());
   }
 
@@ -178,7 +178,7 @@ class LocalityCodecCompatibilityTest {
   private static String messageOf(AesGcmPayloadCodec codec, Payload encrypted) {
     try {
       codec.decode(List.of(encrypted));
-    } catch (PayloadCodecException e) {
+    } catch (UndecodablePayloadException e) {
       return e.getMessage();
     }
     throw new AssertionError("decoded without the right key");

@@ -1,8 +1,11 @@
 package dev.locality.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.locality.activities.session.WorkRoot;
+import dev.locality.api.converter.LocalityDataConverter;
+import dev.locality.api.converter.PayloadKey;
 import dev.locality.api.spec.PipelineSpec;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.api.spec.SpecDocument;
@@ -13,6 +16,8 @@ import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageRun;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -225,6 +230,46 @@ class LocalityWorkerTest {
       lost.close();
       if (other != null) other.close();
     }
+  }
+
+  @Test
+  void aPipelineStartedWithAnotherPayloadKeyFailsAtOnceNamingBothKeys() throws Exception {
+    PayloadKey workerKey = PayloadKey.of(new byte[32]);
+    byte[] other = new byte[32];
+    other[0] = 1;
+    PayloadKey clientKey = PayloadKey.of(other);
+    WorkflowClient workerClient = clientWith(workerKey);
+    WorkflowClient otherClient = clientWith(clientKey);
+    try (LocalityWorker worker = LocalityWorker.start(workerClient, settings("w-key").build())) {
+      PipelineWorkflow pipeline =
+          otherClient.newWorkflowStub(
+              PipelineWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(QUEUE)
+                  .setWorkflowId("pipeline-" + UUID.randomUUID())
+                  .setWorkflowTaskTimeout(PipelineWorkflow.WORKFLOW_TASK_TIMEOUT)
+                  .build());
+      CompletableFuture<PipelineResult> result =
+          WorkflowClient.execute(pipeline::run, SpecDocument.of(twoStages("secret")));
+
+      Throwable failure = catchThrowable(() -> result.get(30, TimeUnit.SECONDS));
+
+      assertThat(failure).isInstanceOf(java.util.concurrent.ExecutionException.class);
+      assertThat(failure.getCause()).isInstanceOf(WorkflowFailedException.class);
+      assertThat(failure.getCause())
+          .hasStackTraceContaining("encrypted with key id " + clientKey.id())
+          .hasStackTraceContaining("holds key id " + workerKey.id());
+      assertThat(worker.openSessions()).isZero();
+    }
+  }
+
+  private WorkflowClient clientWith(PayloadKey key) {
+    return WorkflowClient.newInstance(
+        env.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setDataConverter(LocalityDataConverter.create(key))
+            .build());
   }
 
   @Test

@@ -107,7 +107,7 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
     ByteString idBytes = encrypted.getMetadataMap().get(KEY_ID);
     String id = idBytes == null ? "(none)" : idBytes.toStringUtf8();
     if (key == null) {
-      throw new PayloadCodecException(
+      throw new UndecodablePayloadException(
           "a payload is encrypted (key id "
               + id
               + ") but this process has no payload key: set "
@@ -115,7 +115,7 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
               + " to the file holding that key");
     }
     if (!key.id().equals(id)) {
-      throw new PayloadCodecException(
+      throw new UndecodablePayloadException(
           "a payload is encrypted with key id "
               + id
               + ", but "
@@ -126,7 +126,8 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
     }
     byte[] data = encrypted.getData().toByteArray();
     if (data.length < NONCE_BYTES + TAG_BITS / 8) {
-      throw new PayloadCodecException("an encrypted payload is truncated (" + data.length + " B)");
+      throw new UndecodablePayloadException(
+          "an encrypted payload is truncated (" + data.length + " B)");
     }
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
@@ -138,12 +139,12 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
       byte[] plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
       return Payload.parseFrom(plain);
     } catch (AEADBadTagException e) {
-      throw new PayloadCodecException(
+      throw new UndecodablePayloadException(
           "an encrypted payload (key id " + id + ") failed authentication: it was altered", e);
     } catch (InvalidProtocolBufferException e) {
-      throw new PayloadCodecException("a decrypted payload is not a Temporal payload", e);
+      throw new UndecodablePayloadException("a decrypted payload is not a Temporal payload", e);
     } catch (GeneralSecurityException e) {
-      throw new PayloadCodecException("could not decrypt a payload: " + e, e);
+      throw new UndecodablePayloadException("could not decrypt a payload: " + e, e);
     }
   }
 }

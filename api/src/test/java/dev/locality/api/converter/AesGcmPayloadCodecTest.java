@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.payload.codec.PayloadCodecException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ class AesGcmPayloadCodecTest {
             () ->
                 LocalityDataConverter.create(key(2))
                     .fromPayloads(0, Optional.of(encoded), String.class, String.class))
-        .hasStackTraceContaining(PayloadCodecException.class.getSimpleName())
+        .hasStackTraceContaining(UndecodablePayloadException.class.getSimpleName())
         .hasStackTraceContaining("encrypted with key id " + key(1).id())
         .hasStackTraceContaining("LOCALITY_PAYLOAD_KEY_FILE holds key id " + key(2).id());
   }
@@ -87,7 +86,7 @@ class AesGcmPayloadCodecTest {
         payload.toBuilder().setData(com.google.protobuf.ByteString.copyFrom(data)).build();
 
     assertThatThrownBy(() -> AesGcmPayloadCodec.with(key(1)).decode(java.util.List.of(altered)))
-        .isInstanceOf(PayloadCodecException.class)
+        .isInstanceOf(UndecodablePayloadException.class)
         .hasMessageContaining("failed authentication");
   }
 
