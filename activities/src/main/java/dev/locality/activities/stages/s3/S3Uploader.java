@@ -419,6 +419,51 @@ public final class S3Uploader {
         .build();
   }
 
+  /**
+   * Aborts every pending multipart upload of {@code target}'s key. Only for a key that no other
+   * pipeline run writes (its template holds {@code {runId}}): there it also catches an upload whose
+   * {@code CreateMultipartUpload} answer an earlier attempt never received (a network partition),
+   * which no record can hold. Call before this attempt creates its own. Best effort, like {@link
+   * #abortRecordedUploads}.
+   *
+   * @param heartbeat called at least every {@link HeartbeatingWait#INTERVAL} while S3 answers
+   */
+  public void abortPendingUploadsOfRunOwnedKey(S3Location target, Runnable heartbeat)
+      throws IOException {
+    List<String> pending;
+    try {
+      pending =
+          call(
+              () ->
+                  client
+                      .listMultipartUploadsPaginator(
+                          b -> b.bucket(target.bucket()).prefix(target.key()))
+                      .uploads()
+                      .stream()
+                      .filter(u -> u.key().equals(target.key())) // not a longer key
+                      .map(u -> u.uploadId())
+                      .toList(),
+              heartbeat);
+    } catch (SdkException e) {
+      log.warn("could not list the pending multipart uploads of {}: {}", target, e.toString());
+      return;
+    }
+    for (String uploadId : pending) {
+      Leftovers.Leftover upload = leftover(target, uploadId);
+      try {
+        call(
+            () ->
+                client.abortMultipartUpload(
+                    b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId)),
+            heartbeat);
+        log.info("aborted multipart upload {} to {} left by an earlier attempt", uploadId, target);
+        leftovers.forget(upload);
+      } catch (SdkException e) {
+        log.warn("could not abort multipart upload {} to {}: {}", uploadId, target, e.toString());
+      }
+    }
+  }
+
   /** The leftover that stands for a multipart upload. */
   public static Leftovers.Leftover leftover(S3Location target, String uploadId) {
     return new Leftovers.Leftover(LEFTOVER_KIND, target.toString(), uploadId);

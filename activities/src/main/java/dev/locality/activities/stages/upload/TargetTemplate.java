@@ -35,6 +35,14 @@ final class TargetTemplate {
   }
 
   /**
+   * True when every target names this pipeline run ({@code {runId}} in the path or key), so no
+   * other run writes it: whatever is pending there was left by an earlier attempt of this run.
+   */
+  boolean uniqueToRun() {
+    return template.contains("{runId}");
+  }
+
+  /**
    * Parses a template.
    *
    * @throws IllegalArgumentException with a message fit for an {@code OptionProblem} on option

@@ -320,6 +320,10 @@ public final class UploadStage implements Stage {
             LOG,
             context.leftovers());
     uploader.abortRecordedUploads(() -> progress.report(0)); // what earlier attempts left
+    if (template.uniqueToRun()) { // also uploads whose id an earlier attempt never learned
+      for (Upload u : uploads)
+        uploader.abortPendingUploadsOfRunOwnedKey(location(template, u), () -> progress.report(0));
+    }
     List<String> hashes = new ArrayList<>();
     java.util.Set<Upload> skip = new java.util.HashSet<>();
     for (Upload u : uploads) {

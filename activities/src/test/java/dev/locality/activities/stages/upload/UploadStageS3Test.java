@@ -133,6 +133,24 @@ class UploadStageS3Test {
   }
 
   @Test
+  void onAKeyOnlyThisRunWritesEvenAnUploadNobodyRecordedIsAborted() throws Exception {
+    byte[] data = randomBytes(12 * MIB);
+    var runner = upload("s3://BUCKET/out/{runId}/{file}").input("big.bin", data);
+    String key = "out/run-9/big.bin";
+    // a worker cut off while CreateMultipartUpload was answered: S3 holds an upload whose id
+    // nobody received, so no record names it
+    String unknown = s3.admin().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+    String longerKey =
+        s3.admin().createMultipartUpload(b -> b.bucket(bucket).key(key + ".v2")).uploadId();
+
+    runner.run();
+
+    assertThat(s3.pendingUploads(bucket)).containsExactly(key + ".v2 " + longerKey);
+    assertThat(s3.pendingUploads(bucket)).noneMatch(p -> p.endsWith(unknown));
+    assertThat(read(key)).isEqualTo(data);
+  }
+
+  @Test
   void aWorkerThatLostItsSessionBeforeThePutLeavesNoObject() throws Exception {
     var fenced = new UploadStageTest.SessionLosingStage(new UploadStage(CLOCK), p -> true);
     var thrown =
