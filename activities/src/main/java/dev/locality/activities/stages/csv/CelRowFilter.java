@@ -19,11 +19,15 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
+import dev.locality.activities.stages.csv.filter.CelPredicateCompiler;
+import dev.locality.activities.stages.csv.filter.CompiledExpr;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A CEL expression over one CSV row: the {@code filter} (which must return a bool) or one {@code
@@ -37,12 +41,21 @@ import java.util.function.Function;
  * runtime is chosen by the running JDK: the planner runtime on JDK 21 and newer, the standard
  * runtime before (the planner is slower on JDK 17). One instance holds one reusable variable
  * resolver over the current row, so it is <b>not thread-safe</b>: one per thread.
+ *
+ * <p>A filter whose shape {@link CelPredicateCompiler} supports (comparisons, {@code in}, logic,
+ * string functions over columns and literals) is also compiled to plain Java when it is compiled,
+ * and evaluated that way, with exactly CEL's results: a few to a few tens of nanoseconds per row
+ * instead of CEL's hundreds on JDK 17 ({@code status != "cancelled"}: 6 ns against 234). Only rows
+ * where the compiled filter meets an error go through CEL, which then raises the error with its own
+ * message. {@link #compiledToJava()} and a debug log line say which was chosen.
  */
 final class CelRowFilter {
   /** The filter's source name in CEL messages: the option it came from. */
   static final String SOURCE_NAME = "filter";
 
   static final boolean USE_PLANNER = Runtime.version().feature() >= 21;
+
+  private static final Logger LOG = LoggerFactory.getLogger(CelRowFilter.class);
 
   private static final CelParser PARSER =
       CelParserFactory.standardCelParserBuilder()
@@ -53,11 +66,14 @@ final class CelRowFilter {
   private final CelRuntime.Program program;
   private final RowResolver resolver;
   private final boolean boolResult;
+  private final CompiledExpr compiled;
 
-  private CelRowFilter(CelRuntime.Program program, RowResolver resolver, boolean boolResult) {
+  private CelRowFilter(
+      CelRuntime.Program program, RowResolver resolver, boolean boolResult, CompiledExpr compiled) {
     this.program = program;
     this.resolver = resolver;
     this.boolResult = boolResult;
+    this.compiled = compiled;
   }
 
   /** {@link #earlyProblem(String, String, boolean, Function)} for a filter over string columns. */
@@ -133,6 +149,21 @@ final class CelRowFilter {
       Map<String, Integer> indexes,
       Map<String, CelType> types,
       boolean usePlanner) {
+    return compile(expression, sourceName, boolResult, indexes, types, usePlanner, true);
+  }
+
+  /**
+   * {@link #compile(String, String, boolean, Map, Map, boolean)}, choosing whether a filter may be
+   * compiled to Java ({@code toJava}; tests compare both ways).
+   */
+  static CelRowFilter compile(
+      String expression,
+      String sourceName,
+      boolean boolResult,
+      Map<String, Integer> indexes,
+      Map<String, CelType> types,
+      boolean usePlanner,
+      boolean toJava) {
     CelValidationResult result = compiler(types, boolResult).compile(expression, sourceName);
     if (result.hasError()) throw new IllegalArgumentException(result.getErrorString());
     try {
@@ -143,8 +174,23 @@ final class CelRowFilter {
                   : CelRuntimeFactory.standardCelRuntimeBuilder())
               .addLibraries(CelExtensions.strings())
               .build();
+      CompiledExpr compiled = null;
+      if (boolResult && toJava) {
+        CelPredicateCompiler.Result javaResult =
+            CelPredicateCompiler.compile(ast, indexes, usePlanner);
+        if (javaResult instanceof CelPredicateCompiler.Compiled c) {
+          compiled = c.expr();
+          LOG.debug("{} '{}' runs as a compiled Java predicate", sourceName, expression);
+        } else {
+          LOG.debug(
+              "{} '{}' runs on CEL: {}",
+              sourceName,
+              expression,
+              ((CelPredicateCompiler.NotCompiled) javaResult).reason());
+        }
+      }
       return new CelRowFilter(
-          runtime.createProgram(ast), new RowResolver(Map.copyOf(indexes)), boolResult);
+          runtime.createProgram(ast), new RowResolver(Map.copyOf(indexes)), boolResult, compiled);
     } catch (Exception e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -162,6 +208,10 @@ final class CelRowFilter {
 
   /** Evaluates a filter on a row (nulls as CEL null). See {@link #test(CSVRecord)}. */
   boolean test(Object[] row) throws CelEvaluationException {
+    if (compiled != null) {
+      // Where the compiled filter meets an error, CEL raises it with its own message.
+      if (compiled.eval(row) instanceof Boolean b) return b;
+    }
     Object result = eval(row);
     if (result instanceof Boolean b) return b;
     throw new CelEvaluationException("filter returned " + result + " instead of a bool");
@@ -179,6 +229,22 @@ final class CelRowFilter {
 
   boolean boolResult() {
     return boolResult;
+  }
+
+  /** Whether this filter runs as a compiled Java predicate rather than on CEL. */
+  boolean compiledToJava() {
+    return compiled != null;
+  }
+
+  /**
+   * The compiled predicate's raw outcome on a row: a Boolean, or {@link CompiledExpr#ERROR} where
+   * CEL fails (for tests that compare it with CEL's).
+   *
+   * @throws IllegalStateException when the filter is not compiled to Java
+   */
+  Object evalCompiled(Object[] row) {
+    if (compiled == null) throw new IllegalStateException("not compiled to Java");
+    return compiled.eval(row);
   }
 
   private static CelCompiler compiler(Map<String, CelType> columns, boolean boolResult) {

@@ -2,10 +2,13 @@ package dev.locality.activities.stages.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import java.io.StringReader;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,5 +41,44 @@ class CelRowFilterTest {
             () -> CelRowFilter.compile("a == ''", List.of("a", "a"), new int[] {0, 1}, planner))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("undeclared reference to 'a'");
+  }
+
+  @ParameterizedTest(name = "planner={0}")
+  @ValueSource(booleans = {false, true})
+  void commonFiltersRunAsJavaAndRejectWithCelsMessage(boolean planner) throws Exception {
+    List<String> columns = List.of("status", "amount_usd", "city");
+    int[] indexes = {0, 1, 2};
+    CelRowFilter bench = CelRowFilter.compile("status != \"cancelled\"", columns, indexes, planner);
+    CelRowFilter amount =
+        CelRowFilter.compile("double(amount_usd) > 100.0", columns, indexes, planner);
+    assertThat(bench.compiledToJava()).isTrue();
+    assertThat(amount.compiledToJava()).isTrue();
+    assertThat(bench.test(row("paid,1,Köln"))).isTrue();
+    assertThat(bench.test(row("cancelled,1,Köln"))).isFalse();
+    assertThat(amount.test(row("paid,100.5,Köln"))).isTrue();
+    CelRowFilter onCel =
+        CelRowFilter.compile(
+            "double(amount_usd) > 100.0",
+            "filter",
+            true,
+            Map.of("status", 0, "amount_usd", 1, "city", 2),
+            Map.of(
+                "status",
+                SimpleType.STRING,
+                "amount_usd",
+                SimpleType.STRING,
+                "city",
+                SimpleType.STRING),
+            planner,
+            false);
+    CSVRecord bad = row("paid,lots,Köln");
+    String celMessage = catchThrowable(() -> onCel.test(bad)).getMessage();
+    assertThatThrownBy(() -> amount.test(bad))
+        .isInstanceOf(CelEvaluationException.class)
+        .hasMessage(celMessage);
+    assertThat(
+            CelRowFilter.compile("city.lowerAscii() == 'köln'", columns, indexes, planner)
+                .compiledToJava())
+        .isFalse();
   }
 }
