@@ -51,6 +51,7 @@ final class CsvFileTransform {
   private long rowsDeduplicated;
   private long rowsRejected;
   private long bytesOut;
+  private long rereads;
 
   /**
    * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@link
@@ -114,6 +115,7 @@ final class CsvFileTransform {
       firstRejects.subList(firstRejectsBefore, firstRejects.size()).clear();
       Files.deleteIfExists(output);
       Files.deleteIfExists(rejectsPath);
+      rereads++;
       log.info(
           "{}: reading it again with Commons CSV: FastCSV refused it ({})", name, e.getMessage());
       read(source, name, output, rejectsPath, scratch, CsvEngine.COMMONS);
@@ -254,6 +256,11 @@ final class CsvFileTransform {
 
   long bytesOut() {
     return bytesOut;
+  }
+
+  /** Files read again with Commons CSV because FastCSV refused them. */
+  long rereads() {
+    return rereads;
   }
 
   private void reject(RejectsFile rejects, String name, long line, String reason, String[] row)
