@@ -76,11 +76,20 @@ public final class StrictTextReader extends Reader {
   }
 
   private int count(char[] buffer, int offset, int n) {
-    for (int i = offset; i < offset + n; i++) {
+    if (n <= 0) return n;
+    long lines = line;
+    boolean cr = previousCr;
+    for (int i = offset, end = offset + n; i < end; i++) {
       char c = buffer[i];
-      if (c == '\r' || (c == '\n' && !previousCr)) line++;
-      previousCr = c == '\r';
+      if (c <= '\r') {
+        if (c == '\r' || (c == '\n' && !cr)) lines++;
+        cr = c == '\r';
+      } else {
+        cr = false;
+      }
     }
+    line = lines;
+    previousCr = cr;
     return n;
   }
 
