@@ -1,9 +1,7 @@
 package dev.locality.activities.stages.csv;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
-import java.nio.charset.Charset;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
 
@@ -13,16 +11,16 @@ import org.apache.commons.csv.QuoteMode;
  * it reads with FastCSV where FastCSV reads the dialect exactly like Commons CSV (no escape
  * character, no comment marker; anything FastCSV refuses is read again with Commons CSV) and prints
  * with {@link MinimalRowWriter} in the default quote mode; every other option goes to Commons CSV.
- * {@code CsvEngineConformanceTest} holds the two to the same results. Immutable.
+ * The fast reader has no {@link RecordSizeGuard} in front: it bounds records itself and leaves
+ * oversized records and NUL characters, like everything it refuses, to a second reading with
+ * Commons CSV behind the guard, whose message names the line (see {@link FastRecordReader}). {@code
+ * CsvEngineConformanceTest} holds the two to the same results. Immutable.
  */
 enum CsvEngine {
   /** Commons CSV for reading and printing everything. */
   COMMONS,
   /** FastCSV and {@link MinimalRowWriter} where they are exact, Commons CSV for the rest. */
   FAST;
-
-  /** The FastCSV buffer must hold a field of a record the guard let through, and a read. */
-  private static final int READ_AHEAD = 64 * 1024;
 
   /** Whether this engine reads {@code format} with FastCSV. */
   boolean readsFast(CSVFormat format) {
@@ -51,28 +49,6 @@ enum CsvEngine {
         && !format.getTrailingDelimiter()
         && format.getHeader() == null
         && format.getHeaderComments() == null;
-  }
-
-  /**
-   * Opens the records of {@code text}, which starts at line {@code lineOffset + 1}.
-   *
-   * @param maxRecord the guard's limit on a record (see {@link RecordSizeGuard})
-   */
-  RecordReader reader(
-      Reader text, CSVFormat format, long maxRecord, String name, long lineOffset, Charset encoding)
-      throws IOException {
-    if (!readsFast(format)) {
-      return new CommonsRecordReader(text, format, name, lineOffset, encoding);
-    }
-    int maxField = (int) Math.min(Integer.MAX_VALUE - 16, maxRecord + READ_AHEAD);
-    return new FastRecordReader(
-        text,
-        format.getDelimiterString().charAt(0),
-        format.getQuoteCharacter(),
-        maxField,
-        name,
-        lineOffset,
-        encoding);
   }
 
   /**

@@ -147,14 +147,7 @@ final class CsvFileTransform {
       Path source, String name, Path output, Path rejectsPath, Path scratch, CsvEngine engine)
       throws IOException {
     long lineOffset = settings.skipLines();
-    try (RecordReader records =
-            engine.reader(
-                guarded(reader(source, name)),
-                settings.inputFormat(),
-                maxRecordBytes,
-                name,
-                lineOffset,
-                settings.encoding());
+    try (RecordReader records = open(engine, source, name);
         RejectsFile rejects = new RejectsFile(rejectsPath)) {
       List<String> header = settings.header();
       if (header == null) {
@@ -322,6 +315,30 @@ final class CsvFileTransform {
     }
   }
 
+  /**
+   * The records of {@code source}: FastCSV's on the unguarded text when {@code engine} reads the
+   * dialect fast (it bounds records itself and refuses a NUL), else Commons CSV's behind the guard.
+   */
+  private RecordReader open(CsvEngine engine, Path source, String name) throws IOException {
+    var format = settings.inputFormat();
+    if (engine.readsFast(format)) {
+      return new FastRecordReader(
+          reader(source, name, true),
+          format.getDelimiterString().charAt(0),
+          format.getQuoteCharacter(),
+          maxRecordBytes,
+          name,
+          settings.skipLines(),
+          settings.encoding());
+    }
+    return new CommonsRecordReader(
+        guarded(reader(source, name, false)),
+        format,
+        name,
+        settings.skipLines(),
+        settings.encoding());
+  }
+
   /** The text as the parser sees it, behind the guard that bounds a record's size. */
   private Reader guarded(Reader text) {
     var format = settings.inputFormat();
@@ -337,12 +354,14 @@ final class CsvFileTransform {
   /**
    * A strict decoder of the input's encoding, past a byte order mark and the skipped lines.
    *
+   * @param refuseNul whether a NUL character throws {@link FastCsvRefusedException}
    * @throws BadInputException when the file ends within the skipped lines' decoding errors
    */
-  private Reader reader(Path source, String name) throws IOException {
+  private Reader reader(Path source, String name, boolean refuseNul) throws IOException {
     BufferedReader reader =
         new BufferedReader(
-            new StrictTextReader(Files.newInputStream(source), settings.encoding(), Buffers.SIZE),
+            new StrictTextReader(
+                Files.newInputStream(source), settings.encoding(), Buffers.SIZE, refuseNul),
             Buffers.SIZE);
     try {
       reader.mark(1);

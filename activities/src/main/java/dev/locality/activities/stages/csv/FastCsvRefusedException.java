@@ -9,4 +9,8 @@ final class FastCsvRefusedException extends RuntimeException {
   FastCsvRefusedException(RuntimeException cause) {
     super(cause.getMessage(), cause, false, false);
   }
+
+  FastCsvRefusedException(String why) {
+    super(why, null, false, false);
+  }
 }

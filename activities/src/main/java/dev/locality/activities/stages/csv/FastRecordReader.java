@@ -24,9 +24,12 @@ import java.util.Iterator;
  * thread-safe.
  */
 final class FastRecordReader implements RecordReader {
+  /** FastCSV's buffer holds a field and a read (8 K characters) after it. */
+  private static final int READ_AHEAD = 64 * 1024;
+
   private final CsvReader<String[]> reader;
   private final Iterator<String[]> records;
-  private final Fields fields = new Fields();
+  private final Fields fields;
   private final String name;
   private final long lineOffset;
   private final Charset encoding;
@@ -34,17 +37,18 @@ final class FastRecordReader implements RecordReader {
 
   /**
    * @param text the decoded text from the first record on (it is closed with this reader)
-   * @param maxField the longest field to buffer (longer ones are refused)
+   * @param maxRecord the largest record weight, as {@link RecordSizeGuard}'s limit
    * @param lineOffset lines before {@code text} (skipped ones), added to every line number
    */
   FastRecordReader(
       Reader text,
       char delimiter,
       char quote,
-      int maxField,
+      long maxRecord,
       String name,
       long lineOffset,
       Charset encoding) {
+    this.fields = new Fields(maxRecord, quote);
     this.reader =
         CsvReader.builder()
             .fieldSeparator(delimiter)
@@ -53,9 +57,8 @@ final class FastRecordReader implements RecordReader {
             .skipEmptyLines(false)
             .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
             .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-            .allowExtraCharsAfterClosingQuote(false)
             .allowUnclosedQuote(false)
-            .maxBufferSize(maxField)
+            .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 16, maxRecord + READ_AHEAD))
             .build(fields, text);
     this.records = reader.iterator();
     this.name = name;
@@ -87,6 +90,7 @@ final class FastRecordReader implements RecordReader {
       throw cause;
     } catch (CsvParseException e) {
       if (e.getCause() instanceof Error error) throw error;
+      if (e.getCause() instanceof FastCsvRefusedException refused) throw refused;
       throw new FastCsvRefusedException(e);
     }
   }
@@ -101,13 +105,29 @@ final class FastRecordReader implements RecordReader {
     reader.close();
   }
 
-  /** Collects one record's fields into reused arrays. */
+  /**
+   * Collects one record's fields into reused arrays, and refuses a record heavier than the limit.
+   */
   private static final class Fields extends CsvCallbackHandler<String[]> {
+    private final long limit;
+    private final char quote;
     private String[] fields = new String[16];
+    private boolean[] quoted = new boolean[16];
     private String[] exact = new String[0];
     private int count;
     private long startLine;
     private boolean empty;
+
+    /** The record's weight without the doubled quotes inside quoted fields. */
+    private long weight;
+
+    /** Characters in quoted fields: at most that many quotes were doubled. */
+    private long quotedChars;
+
+    Fields(long limit, char quote) {
+      this.limit = limit;
+      this.quote = quote;
+    }
 
     @Override
     protected RecordType getRecordType() {
@@ -124,12 +144,25 @@ final class FastRecordReader implements RecordReader {
       startLine = startingLineNumber;
       count = 0;
       empty = false;
+      weight = -1; // no delimiter before the first field
+      quotedChars = 0;
     }
 
     @Override
-    protected void addField(char[] buf, int offset, int len, boolean quoted) {
-      if (count == fields.length) fields = java.util.Arrays.copyOf(fields, count * 2);
+    protected void addField(char[] buf, int offset, int len, boolean isQuoted) {
+      if (count == fields.length) {
+        fields = java.util.Arrays.copyOf(fields, count * 2);
+        quoted = java.util.Arrays.copyOf(quoted, count * 2);
+      }
+      quoted[count] = isQuoted;
       fields[count++] = new String(buf, offset, len);
+      // the delimiter before it, its characters, its quotes, its weight as a field
+      weight += 1 + len + RecordSizeGuard.FIELD_WEIGHT;
+      if (isQuoted) {
+        weight += 2;
+        quotedChars += len;
+      }
+      if (weight > limit) throw new FastCsvRefusedException("a record over the size limit");
     }
 
     @Override
@@ -144,9 +177,23 @@ final class FastRecordReader implements RecordReader {
 
     @Override
     protected String[] buildRecord() {
+      if (weight + quotedChars > limit && weight + doubledQuotes() > limit) {
+        throw new FastCsvRefusedException("a record over the size limit");
+      }
       if (exact.length != count) exact = new String[count];
       System.arraycopy(fields, 0, exact, 0, count);
       return exact;
+    }
+
+    /** The quotes inside quoted fields, each of which the input held twice. */
+    private long doubledQuotes() {
+      long n = 0;
+      for (int f = 0; f < count; f++) {
+        if (!quoted[f]) continue;
+        String value = fields[f];
+        for (int i = 0; i < value.length(); i++) if (value.charAt(i) == quote) n++;
+      }
+      return n;
     }
   }
 }

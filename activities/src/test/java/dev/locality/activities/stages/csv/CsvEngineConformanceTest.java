@@ -232,6 +232,43 @@ class CsvEngineConformanceTest {
     assertThat(stats.rereads).isZero();
   }
 
+  /** Records weighing the limit (the guard lets them through) and one more (it refuses them). */
+  @Test
+  void recordsAtTheSizeLimitAgreeAndOnlyHeavierOnesAreReadAgain() throws IOException {
+    int limit = (int) SMALL_LIMIT;
+    int twoFields = 1 + 2 * RecordSizeGuard.FIELD_WEIGHT + 1; // the delimiter and field "y"
+    for (int delta = -1; delta <= 1; delta++) {
+      int budget = limit - twoFields + delta;
+      int fields = 1000; // and the first field's characters make up the rest
+      int extra = limit + delta - (fields * (RecordSizeGuard.FIELD_WEIGHT + 1) - 1);
+      Map<String, String> records = new LinkedHashMap<>();
+      records.put("plain", "x".repeat(budget) + ",y");
+      records.put("quoted", "\"" + "x".repeat(budget - 2) + "\",y");
+      records.put(
+          "doubled quotes",
+          "\"" + "x\"\"".repeat((budget - 2) / 3) + "z".repeat((budget - 2) % 3) + "\",y");
+      records.put(
+          "line breaks",
+          "\"" + "x\r\n".repeat((budget - 2) / 3) + "z".repeat((budget - 2) % 3) + "\",y");
+      records.put("many fields", "x".repeat(extra) + ",".repeat(fields - 1));
+      for (Map.Entry<String, String> record : records.entrySet()) {
+        String header =
+            record.getKey().equals("many fields") ? "a" + ",b".repeat(fields - 1) : "a,b";
+        byte[] bytes =
+            (header + "\n1,2\n" + record.getValue() + "\n3,4\n").getBytes(StandardCharsets.UTF_8);
+        Input input = new Input(record.getKey() + " " + delta, bytes, Map.of(), SMALL_LIMIT);
+        Outcome reference = run(input, CsvEngine.COMMONS);
+        RunStats stats = new RunStats();
+        Outcome fast = run(input, CsvEngine.FAST, stats);
+        assertThat(fast).as("FAST vs COMMONS on %s", input).isEqualTo(reference);
+        if (record.getKey().equals("many fields")) continue; // its field count differs from a,b
+        if (delta <= 0) assertThat(reference.error()).as("%s", input).isNull();
+        else assertThat(reference.error()).as("%s", input).contains("maxCsvFieldBytes");
+        assertThat(stats.rereads).as("rereads of %s", input).isEqualTo(delta <= 0 ? 0 : 1);
+      }
+    }
+  }
+
   @Test
   void theCorpusIsLarge() throws IOException {
     assertThat(literalsInTestSources()).hasSizeGreaterThan(20);
