@@ -24,7 +24,10 @@ import org.slf4j.Logger;
  * Transforms CSV files one after another for one run of {@link TransformCsvStage}: reading (skip
  * lines, header, encoding), the per-row steps of {@link RowProcessor}, dedupe, output and rejects.
  * Keeps the counts across files (the {@code maxRejects} budget is for the whole stage). Streams row
- * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Not thread-safe.
+ * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Parses and prints
+ * with a {@link CsvEngine}, {@link CsvEngine#FAST} unless told otherwise; a file the fast engine
+ * refuses is read again from its start with {@link CsvEngine#COMMONS} (its counts rewound, its
+ * output and rejects written anew), so every result is the reference's. Not thread-safe.
  */
 final class CsvFileTransform {
   /** Kept for callers that print CSV like the stage's default output. */
@@ -106,7 +109,7 @@ final class CsvFileTransform {
     try {
       read(source, name, output, rejectsPath, scratch, engine);
     } catch (FastCsvRefusedException e) {
-      // FastCSV refuses what Commons CSV may read differently: Commons CSV's result is the result
+      // what the fast engine cannot judge like Commons CSV: Commons CSV's result is the result
       rowsIn = fileIn;
       rowsOut = fileOut;
       rowsFiltered = fileFiltered;
@@ -117,7 +120,9 @@ final class CsvFileTransform {
       Files.deleteIfExists(rejectsPath);
       rereads++;
       log.info(
-          "{}: reading it again with Commons CSV: FastCSV refused it ({})", name, e.getMessage());
+          "{}: reading it again with Commons CSV, which the fast engine left it to ({})",
+          name,
+          e.getMessage());
       read(source, name, output, rejectsPath, scratch, CsvEngine.COMMONS);
     }
     long in = rowsIn - fileIn;

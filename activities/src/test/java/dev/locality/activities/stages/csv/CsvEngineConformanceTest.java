@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 class CsvEngineConformanceTest {
   private static final long SMALL_LIMIT = RecordSizeGuard.MIN_LIMIT;
+
+  /** Few, so that dedupe spills to disk. */
+  private static final int DEDUPE_MEMORY_KEYS = 3;
+
   private static final Pattern INPUT_LITERAL =
       Pattern.compile(
           "\\.input\\(\\s*\"(?:[^\"\\\\]|\\\\.)*\"\\s*,\\s*((?:\"(?:[^\"\\\\]|\\\\.)*\"\\s*\\+?\\s*)+)\\)");
@@ -68,7 +72,17 @@ class CsvEngineConformanceTest {
           Map.of("maxRejects", "100%", "quoteMode", "all"),
           Map.of("maxRejects", "100%", "quoteMode", "non-numeric"),
           Map.of("maxRejects", "100%", "delimiter", "\t", "outputDelimiter", "|"),
-          Map.of("maxRejects", "100%", "encoding", "ISO-8859-1"));
+          Map.of("maxRejects", "100%", "encoding", "ISO-8859-1"),
+          Map.of("maxRejects", "100%", "dedupe", List.of("a")),
+          Map.of(
+              "maxRejects",
+              "100%",
+              "emptyAsNull",
+              true,
+              "filter",
+              "a != 'x'",
+              "derive",
+              Map.of("n", "size(a)")));
 
   @TempDir Path tmp;
 
@@ -302,7 +316,7 @@ class CsvEngineConformanceTest {
     CsvFileTransform transform =
         new CsvFileTransform(
             settings,
-            1_000_000,
+            DEDUPE_MEMORY_KEYS,
             input.maxRecord(),
             rows -> {},
             LoggerFactory.getLogger(CsvEngineConformanceTest.class),
