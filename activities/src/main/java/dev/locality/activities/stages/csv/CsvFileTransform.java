@@ -3,35 +3,31 @@ package dev.locality.activities.stages.csv;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.OutputOpener;
 import dev.locality.stage.BadInputException;
-import dev.locality.stage.ByteSizes;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import org.apache.commons.csv.CSVException;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 
 /**
  * Transforms CSV files one after another for one run of {@link TransformCsvStage}: reading (skip
  * lines, header, encoding), the per-row steps of {@link RowProcessor}, dedupe, output and rejects.
  * Keeps the counts across files (the {@code maxRejects} budget is for the whole stage). Streams row
- * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Not thread-safe.
+ * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Parses and prints
+ * with a {@link CsvEngine}, {@link CsvEngine#FAST} unless told otherwise; a file the fast engine
+ * refuses is read again from its start with {@link CsvEngine#COMMONS} (its counts rewound, its
+ * output and rejects written anew), so every result is the reference's. Not thread-safe.
  */
 final class CsvFileTransform {
   /** Kept for callers that print CSV like the stage's default output. */
@@ -50,6 +46,7 @@ final class CsvFileTransform {
   private final LongConsumer progress;
   private final Logger log;
   private final OutputOpener outputFiles;
+  private final CsvEngine engine;
   private final List<String> firstRejects = new ArrayList<>();
   private long rowsIn;
   private long rowsOut;
@@ -57,6 +54,7 @@ final class CsvFileTransform {
   private long rowsDeduplicated;
   private long rowsRejected;
   private long bytesOut;
+  private long rereads;
 
   /**
    * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@link
@@ -69,6 +67,19 @@ final class CsvFileTransform {
       LongConsumer progress,
       Logger log,
       OutputOpener outputFiles) {
+    this(settings, dedupeMemoryKeys, maxRecordBytes, progress, log, outputFiles, CsvEngine.FAST);
+  }
+
+  /** As the public constructor, with the engine to use ({@link CsvEngine#COMMONS} for tests). */
+  CsvFileTransform(
+      TransformCsvConfig settings,
+      int dedupeMemoryKeys,
+      long maxRecordBytes,
+      LongConsumer progress,
+      Logger log,
+      OutputOpener outputFiles,
+      CsvEngine engine) {
+    this.engine = engine;
     this.outputFiles = outputFiles;
     this.settings = settings;
     this.dedupeMemoryKeys = dedupeMemoryKeys;
@@ -92,77 +103,27 @@ final class CsvFileTransform {
     long fileOut = rowsOut;
     long fileFiltered = rowsFiltered;
     long fileRejected = rowsRejected;
+    long fileDeduplicated = rowsDeduplicated;
+    int firstRejectsBefore = firstRejects.size();
     Files.createDirectories(output.getParent());
-    long lineOffset = settings.skipLines();
-    try (Reader reader = guarded(reader(source, name));
-        CSVParser parser = settings.inputFormat().parse(reader);
-        RejectsFile rejects = new RejectsFile(rejectsPath)) {
-      Iterator<CSVRecord> records = parser.iterator();
-      List<String> header = settings.header();
-      if (header == null) {
-        CSVRecord headerRecord = next(records, parser, name, lineOffset + 1);
-        if (headerRecord == null) {
-          throw new BadInputException(
-              "empty file: "
-                  + name
-                  + " has no header row"
-                  + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
-        }
-        header = headerRecord.toList();
-        if (settings.trimAll()) header = header.stream().map(String::strip).toList();
-        checkUniqueNames(header, name);
-      }
-      RowProcessor rows = RowProcessor.of(header, settings, name);
-      try (CSVPrinter out = new CSVPrinter(writer(output), settings.outputFormat());
-          DuplicateFilter dedupe =
-              rows.dedupes() ? new DuplicateFilter(dedupeMemoryKeys, scratch) : null) {
-        if (settings.outputHeader()) out.printRecord(rows.outputNames());
-        while (true) {
-          long line = lineOffset + parser.getCurrentLineNumber() + 1;
-          CSVRecord row = next(records, parser, name, line);
-          if (row == null) break;
-          rowsIn++;
-          if ((rowsIn & 0xFF) == 0) progress.accept(rowsIn);
-          if (row.size() != header.size()) {
-            reject(rejects, name, line, fieldCountReason(row.size(), header.size()), row);
-            continue;
-          }
-          String[] result;
-          try {
-            result = rows.process(row);
-          } catch (RowProcessor.Rejected e) {
-            reject(rejects, name, line, e.getMessage(), row);
-            continue;
-          }
-          if (result == null) {
-            rowsFiltered++;
-            continue;
-          }
-          if (dedupe != null) {
-            DuplicateFilter.Verdict verdict = dedupe.offer(rows.key(result), result);
-            if (verdict != DuplicateFilter.Verdict.FIRST) continue; // counted after the file
-          }
-          print(out, result);
-          rowsOut++;
-        }
-        if (dedupe != null) {
-          long before = rowsOut;
-          dedupe.drainSpilled(
-              kept -> {
-                print(out, kept);
-                rowsOut++;
-              });
-          rowsFiltered += dedupe.duplicates();
-          rowsDeduplicated += dedupe.duplicates();
-          log.info(
-              "{}: {} duplicate rows dropped by dedupe (counted as filtered), {} rows spilled to"
-                  + " disk, {} of them kept",
-              name,
-              dedupe.duplicates(),
-              dedupe.spilled(),
-              rowsOut - before);
-        }
-      }
+    try {
+      read(source, name, output, rejectsPath, scratch, engine);
+    } catch (FastCsvRefusedException e) {
+      // what the fast engine cannot judge like Commons CSV: Commons CSV's result is the result
+      rowsIn = fileIn;
+      rowsOut = fileOut;
+      rowsFiltered = fileFiltered;
+      rowsRejected = fileRejected;
+      rowsDeduplicated = fileDeduplicated;
+      firstRejects.subList(firstRejectsBefore, firstRejects.size()).clear();
+      Files.deleteIfExists(output);
+      Files.deleteIfExists(rejectsPath);
+      rereads++;
+      log.info(
+          "{}: reading it again with Commons CSV, which the fast engine left it to ({})",
+          name,
+          e.getMessage());
+      read(source, name, output, rejectsPath, scratch, CsvEngine.COMMONS);
     }
     long in = rowsIn - fileIn;
     long out = rowsOut - fileOut;
@@ -184,6 +145,82 @@ final class CsvFileTransform {
     bytesOut += Files.size(output);
     progress.accept(rowsIn);
     return new FileResult(output, out, rejected > 0 ? rejectsPath : null, rejected);
+  }
+
+  /** Reads one file with {@code engine}, counting its rows into the totals. */
+  private void read(
+      Path source, String name, Path output, Path rejectsPath, Path scratch, CsvEngine engine)
+      throws IOException {
+    long lineOffset = settings.skipLines();
+    try (RecordReader records = open(engine, source, name);
+        RejectsFile rejects = new RejectsFile(rejectsPath)) {
+      List<String> header = settings.header();
+      if (header == null) {
+        String[] headerRecord = records.next();
+        if (headerRecord == null) {
+          throw new BadInputException(
+              "empty file: "
+                  + name
+                  + " has no header row"
+                  + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
+        }
+        header = List.of(headerRecord.clone());
+        if (settings.trimAll()) header = header.stream().map(String::strip).toList();
+        checkUniqueNames(header, name);
+      }
+      RowProcessor rows = RowProcessor.of(header, settings, name);
+      try (RowWriter out =
+              engine.writer(writer(output), settings.outputFormat(), settings.nonNumericQuoting());
+          DuplicateFilter dedupe =
+              rows.dedupes() ? new DuplicateFilter(dedupeMemoryKeys, scratch) : null) {
+        if (settings.outputHeader()) out.header(rows.outputNames());
+        while (true) {
+          String[] row = records.next();
+          if (row == null) break;
+          long line = records.line();
+          rowsIn++;
+          if ((rowsIn & 0xFF) == 0) progress.accept(rowsIn);
+          if (row.length != header.size()) {
+            reject(rejects, name, line, fieldCountReason(row.length, header.size()), row);
+            continue;
+          }
+          String[] result;
+          try {
+            result = rows.process(row);
+          } catch (RowProcessor.Rejected e) {
+            reject(rejects, name, line, e.getMessage(), row);
+            continue;
+          }
+          if (result == null) {
+            rowsFiltered++;
+            continue;
+          }
+          if (dedupe != null) {
+            DuplicateFilter.Verdict verdict = dedupe.offer(rows.key(result), result);
+            if (verdict != DuplicateFilter.Verdict.FIRST) continue; // counted after the file
+          }
+          out.row(result);
+          rowsOut++;
+        }
+        if (dedupe != null) {
+          long before = rowsOut;
+          dedupe.drainSpilled(
+              kept -> {
+                out.row(kept);
+                rowsOut++;
+              });
+          rowsFiltered += dedupe.duplicates();
+          rowsDeduplicated += dedupe.duplicates();
+          log.info(
+              "{}: {} duplicate rows dropped by dedupe (counted as filtered), {} rows spilled to"
+                  + " disk, {} of them kept",
+              name,
+              dedupe.duplicates(),
+              dedupe.spilled(),
+              rowsOut - before);
+        }
+      }
+    }
   }
 
   /**
@@ -219,19 +256,15 @@ final class CsvFileTransform {
     return bytesOut;
   }
 
-  private void print(CSVPrinter out, String[] row) throws IOException {
-    if (settings.nonNumericQuoting()) {
-      for (String value : row) out.print(NumericText.of(value));
-      out.println();
-    } else {
-      out.printRecord((Object[]) row);
-    }
+  /** Files read again with Commons CSV because FastCSV refused them. */
+  long rereads() {
+    return rereads;
   }
 
-  private void reject(RejectsFile rejects, String name, long line, String reason, CSVRecord row)
+  private void reject(RejectsFile rejects, String name, long line, String reason, String[] row)
       throws IOException {
     rowsRejected++;
-    rejects.add(line, reason, settings.inputFormat().format((Object[]) row.values()));
+    rejects.add(line, reason, settings.inputFormat().format((Object[]) row));
     if (firstRejects.size() < REMEMBERED_REJECTS) {
       firstRejects.add(name + " line " + line + ": " + reason);
     }
@@ -288,79 +321,27 @@ final class CsvFileTransform {
   }
 
   /**
-   * The next record, or null at the end; parse errors become bad input naming the file and line,
-   * other I/O errors stay transient.
+   * The records of {@code source}: FastCSV's on the unguarded text when {@code engine} reads the
+   * dialect fast (it bounds records itself and refuses a NUL), else Commons CSV's behind the guard.
    */
-  private CSVRecord next(Iterator<CSVRecord> records, CSVParser parser, String name, long line)
-      throws IOException {
-    try {
-      return records.hasNext() ? records.next() : null;
-    } catch (UncheckedIOException e) {
-      IOException cause = e.getCause();
-      if (cause instanceof CSVException) {
-        throw new BadInputException(
-            name
-                + " line "
-                + line
-                + ": malformed CSV (an unbalanced quote?): "
-                + cause.getMessage()
-                + " (parser stopped at line "
-                + (settings.skipLines() + parser.getCurrentLineNumber())
-                + ")",
-            cause);
-      }
-      if (cause instanceof RecordSizeGuard.RecordTooLargeException tooLarge) {
-        throw recordTooLarge(name, tooLarge);
-      }
-      if (cause instanceof RecordSizeGuard.NulCharacterException nul) {
-        throw new BadInputException(
-            name
-                + " line "
-                + nul.line()
-                + ": a NUL character, which CSV text never holds: the file is binary or in"
-                + " another encoding (UTF-16? set option 'encoding')",
-            nul);
-      }
-      if (cause instanceof StrictTextReader.UndecodableTextException undecodable) {
-        throw new BadInputException(
-            name + " line " + undecodable.line() + ": " + undecodable.getMessage(), undecodable);
-      }
-      if (cause instanceof CharacterCodingException) {
-        throw new BadInputException(
-            name + " near line " + line + ": not valid " + settings.encoding().name() + " text",
-            cause);
-      }
-      throw cause;
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      throw new BadInputException(name + " line " + line + ": malformed CSV: " + e.getMessage(), e);
+  private RecordReader open(CsvEngine engine, Path source, String name) throws IOException {
+    var format = settings.inputFormat();
+    if (engine.readsFast(format)) {
+      return new FastRecordReader(
+          reader(source, name, true),
+          format.getDelimiterString().charAt(0),
+          format.getQuoteCharacter(),
+          maxRecordBytes,
+          name,
+          settings.skipLines(),
+          settings.encoding());
     }
-  }
-
-  private BadInputException recordTooLarge(String name, RecordSizeGuard.RecordTooLargeException e) {
-    String where =
-        e.openQuoteLine() > 0
-            ? "; a quoted field opened on line "
-                + e.openQuoteLine()
-                + " is still open after "
-                + e.chars()
-                + " characters: an unbalanced quote is the likely cause"
-            : " ("
-                + e.chars()
-                + " characters in "
-                + e.fields()
-                + (e.fields() == 1 ? " field" : " fields")
-                + " so far)";
-    return new BadInputException(
-        name
-            + " line "
-            + e.startLine()
-            + ": the record starting on this line is larger than worker setting "
-            + TransformCsvOptions.MAX_CSV_FIELD_BYTES.name()
-            + "="
-            + ByteSizes.format(e.limit())
-            + where
-            + (e.openQuoteLine() > 0 ? "" : "; raise the setting if such records are expected"),
-        e);
+    return new CommonsRecordReader(
+        guarded(reader(source, name, false)),
+        format,
+        name,
+        settings.skipLines(),
+        settings.encoding());
   }
 
   /** The text as the parser sees it, behind the guard that bounds a record's size. */
@@ -378,12 +359,14 @@ final class CsvFileTransform {
   /**
    * A strict decoder of the input's encoding, past a byte order mark and the skipped lines.
    *
+   * @param refuseNul whether a NUL character throws {@link FastCsvRefusedException}
    * @throws BadInputException when the file ends within the skipped lines' decoding errors
    */
-  private Reader reader(Path source, String name) throws IOException {
+  private Reader reader(Path source, String name, boolean refuseNul) throws IOException {
     BufferedReader reader =
         new BufferedReader(
-            new StrictTextReader(Files.newInputStream(source), settings.encoding(), Buffers.SIZE),
+            new StrictTextReader(
+                Files.newInputStream(source), settings.encoding(), Buffers.SIZE, refuseNul),
             Buffers.SIZE);
     try {
       reader.mark(1);

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * The per-row steps of {@code transform-csv} for one file, in order: trim, null mapping, types,
@@ -165,9 +164,9 @@ final class RowProcessor {
    * @return the output row (null values for nulls), or null when the filter drops it
    * @throws Rejected with the reason when a value does not convert or an expression fails
    */
-  String[] process(CSVRecord record) throws Rejected {
+  String[] process(String[] record) throws Rejected {
     for (int i = 0; i < text.length; i++) {
-      String value = record.get(i);
+      String value = record[i];
       if (trim[i]) value = value.strip();
       if ((settings.emptyAsNull() && value.isEmpty()) || value.equals(settings.nullValue())) {
         text[i] = null;

@@ -29,8 +29,19 @@ public final class StrictTextReader extends Reader {
   private UndecodableTextException pending;
   private long line = 1;
   private boolean previousCr;
+  private final boolean refuseNul;
 
   public StrictTextReader(InputStream in, Charset charset, int bufferSize) {
+    this(in, charset, bufferSize, false);
+  }
+
+  /**
+   * @param refuseNul whether a NUL character throws {@link FastCsvRefusedException} (for a parser
+   *     without the {@link RecordSizeGuard}, which refuses NUL: the input is then read again with
+   *     the guard, which names the line)
+   */
+  StrictTextReader(InputStream in, Charset charset, int bufferSize, boolean refuseNul) {
+    this.refuseNul = refuseNul;
     this.in = in;
     this.decoder =
         charset
@@ -76,11 +87,21 @@ public final class StrictTextReader extends Reader {
   }
 
   private int count(char[] buffer, int offset, int n) {
-    for (int i = offset; i < offset + n; i++) {
+    if (n <= 0) return n;
+    long lines = line;
+    boolean cr = previousCr;
+    for (int i = offset, end = offset + n; i < end; i++) {
       char c = buffer[i];
-      if (c == '\r' || (c == '\n' && !previousCr)) line++;
-      previousCr = c == '\r';
+      if (c <= '\r') {
+        if (c == 0 && refuseNul) throw new FastCsvRefusedException("a NUL character");
+        if (c == '\r' || (c == '\n' && !cr)) lines++;
+        cr = c == '\r';
+      } else {
+        cr = false;
+      }
     }
+    line = lines;
+    previousCr = cr;
     return n;
   }
 
