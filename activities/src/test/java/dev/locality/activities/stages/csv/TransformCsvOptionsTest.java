@@ -128,6 +128,30 @@ class TransformCsvOptionsTest {
   }
 
   @Test
+  void aNullBoolInAndOrFollowsCelsErrorAbsorbingLogicOnEveryJdk() throws Exception {
+    // the standard CEL runtime (once used on JDK 17) rejected these rows, the planner (JDK 21+)
+    // kept them: the filter's rows must not depend on the worker's JDK
+    var run =
+        runner()
+            .option("emptyAsNull", true)
+            .option("types", Map.of("b", "bool"))
+            .option("filter", "b || true")
+            .input("b.csv", "b,s\n,a\ntrue,b\nfalse,c\n")
+            .run();
+    assertThat(run.metrics().rowsOut()).isEqualTo(3);
+    assertThat(run.metrics().rowsRejected()).isZero();
+    var and =
+        StageTestRunner.of(new TransformCsvStage(), tmp.resolve("and"))
+            .option("emptyAsNull", true)
+            .option("types", Map.of("b", "bool"))
+            .option("filter", "b && false")
+            .input("b.csv", "b,s\n,a\ntrue,b\n")
+            .run();
+    assertThat(and.metrics().rowsFiltered()).isEqualTo(2);
+    assertThat(and.metrics().rowsRejected()).isZero();
+  }
+
+  @Test
   void usingANullInAnOperationRejectsTheRow() throws Exception {
     var run =
         runner()
