@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code && false} or {@code || true}, the planner (like the CEL spec: errors are absorbed by
  * {@code &&} and {@code ||}) does not. The planner is 3-4x faster than the standard runtime on JDK
  * 21+ and within ±25% of it on JDK 17, where the compiled path below carries the common shapes
- * anyway. One instance holds one reusable variable
- * resolver over the current row, so it is <b>not thread-safe</b>: one per thread.
+ * anyway. One instance holds one reusable variable resolver over the current row, so it is <b>not
+ * thread-safe</b>: one per thread.
  *
  * <p>A filter whose shape {@link CelPredicateCompiler} supports (comparisons, {@code in}, logic,
  * string functions over columns and literals) is also compiled to plain Java when it is compiled,
