@@ -15,6 +15,8 @@ final class WorkerCommand {
 
   /** Adds the worker command under {@code locality worker}. */
   static void register(CommandLine locality) {
-    locality.addSubcommand(NAME, WorkerMain.commandLine());
+    CommandLine worker = WorkerMain.commandLine();
+    worker.getCommandSpec().name(NAME); // usage says "locality worker", not "locality-worker"
+    locality.addSubcommand(NAME, worker);
   }
 }

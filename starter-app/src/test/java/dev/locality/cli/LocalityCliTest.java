@@ -90,6 +90,15 @@ class LocalityCliTest {
   }
 
   @Test
+  void theWorkerCommandsUsageNamesItAsItIsTyped() {
+    assertThat(run("worker", "--help")).isEqualTo(ExitCodes.SUCCESS);
+
+    assertThat(out.toString())
+        .startsWith("Usage: locality worker ")
+        .doesNotContain("locality-worker [");
+  }
+
+  @Test
   void everyCommandsHelpHasExamples() {
     for (String command :
         new String[] {"run", "watch", "list", "batch", "stages", "demo", "completion"}) {
