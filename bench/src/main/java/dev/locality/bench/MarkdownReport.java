@@ -90,7 +90,9 @@ final class MarkdownReport {
           .append(o.smallSizeText)
           .append(" pipeline, and the limit JVM runs its pass once over the ")
           .append(o.smallSizeText)
-          .append(" file, before the measured pass (long-running workers are warm)\n");
+          .append(" file, before the measured pass (long-running workers are warm)")
+          .append(duck != null ? "; DuckDB runs its COPY once over that file first, untimed" : "")
+          .append("\n");
     }
     md.append(
         "- pipeline times are the server's (workflow started → closed); stage times are"
