@@ -6,11 +6,13 @@
 #                [--small-concurrency 8] [--data-dir DIR] [--out DIR]
 #
 # Builds the CLI and worker jars and the harness (module bench, locality-bench-*.jar) into the
-# build directory target-bench (only when a source is newer than the jar), fetches S3Proxy's
-# runnable jar (org.gaul:s3proxy:4.1.0, classifier jar-with-dependencies) through the Maven wrapper
-# when it is not there yet, then runs the harness dev.locality.bench.Bench with the harness and CLI
-# jars on the class path. Results: bench/results/latest.{json,md} and a time-stamped copy of each.
-# Progress goes to stderr, the Markdown table to stdout at the end.
+# build directory target-bench (only when a source is newer than the jar), fetches the external
+# tools the chosen sections use through the Maven wrapper into bench/results/tools when they are
+# not there yet (S3Proxy's runnable jar org.gaul:s3proxy:4.1.0:jar-with-dependencies for
+# noaffinity, DuckDB's JDBC driver org.duckdb:duckdb_jdbc:1.4.4.0 for duckdb), then runs the
+# harness dev.locality.bench.Bench with the harness and CLI jars on the class path. Results:
+# bench/results/latest.{json,md} and a time-stamped copy of each. Progress goes to stderr, the
+# Markdown table to stdout at the end.
 #
 # Environment: JAVA (java for the harness, server and CLI; default: java on PATH),
 # MVNW_REPOURL (used by the Maven wrapper, see mvnw).
@@ -21,14 +23,22 @@ root="$(cd "$bench_dir/.." && pwd)"
 build_dir="target-bench"
 java_cmd="${JAVA:-java}"
 s3proxy_version="4.1.0"
+duckdb_version="1.4.4.0"
 
+sections="limit,duckdb,pipeline,kill,noaffinity,small" # Options.ALL_SECTIONS
+prev=""
 for arg in "$@"; do
   case "$arg" in
     -h|--help)
-      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0 ;;
   esac
+  if [ "$prev" = "--only" ]; then sections="$arg"; fi
+  prev="$arg"
 done
+wants() { # is section $1 among --only's (or the default ones)?
+  case ",$sections," in *",$1,"*) return 0 ;; *) return 1 ;; esac
+}
 
 jar_of() { # newest jar matching a glob, or nothing
   local jar
@@ -62,14 +72,29 @@ if bench_stale "$bench_jar"; then
 fi
 
 tools="$bench_dir/results/tools"
-s3proxy_jar="$tools/s3proxy-$s3proxy_version-jar-with-dependencies.jar"
-if [ ! -f "$s3proxy_jar" ]; then
-  echo "bench: fetching S3Proxy $s3proxy_version (runnable jar-with-dependencies)..." >&2
-  mkdir -p "$tools"
-  (cd "$root" && ./mvnw -q -B -N "-Dbuild.dirname=$build_dir" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
-    "-Dartifact=org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
-    "-DoutputDirectory=$tools") >&2
+# fetch_tool DESCRIPTION GROUP:ARTIFACT:VERSION:TYPE[:CLASSIFIER] FILE: a jar from Maven Central
+# through the Maven wrapper into $tools, once (FILE is the name the dependency plugin gives it).
+fetch_tool() {
+  if [ ! -f "$tools/$3" ]; then
+    echo "bench: fetching $1 ($2)..." >&2
+    mkdir -p "$tools"
+    (cd "$root" && ./mvnw -q -B -N "-Dbuild.dirname=$build_dir" \
+      org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
+      "-Dartifact=$2" "-DoutputDirectory=$tools") >&2
+  fi
+  printf '%s\n' "$tools/$3"
+}
+tool_args=()
+if wants noaffinity; then
+  s3proxy_jar="$(fetch_tool "S3Proxy $s3proxy_version (runnable jar-with-dependencies)" \
+    "org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
+    "s3proxy-$s3proxy_version-jar-with-dependencies.jar")"
+  tool_args+=(--s3proxy-jar "$s3proxy_jar")
+fi
+if wants duckdb; then
+  duckdb_jar="$(fetch_tool "DuckDB's JDBC driver $duckdb_version" \
+    "org.duckdb:duckdb_jdbc:$duckdb_version:jar" "duckdb_jdbc-$duckdb_version.jar")"
+  tool_args+=(--duckdb-jar "$duckdb_jar")
 fi
 
 # Snapshots, so a rebuild during the run cannot pull a jar from under a running JVM.
@@ -85,7 +110,7 @@ status=0
 "$java_cmd" -Dlogback.configurationFile=locality-cli-logback.xml \
   -cp "$snap/bench.jar:$snap/cli.jar" dev.locality.bench.Bench \
   --root "$root" --cli-jar "$snap/cli.jar" --worker-jar "$snap/worker.jar" \
-  --s3proxy-jar "$s3proxy_jar" --command "bench/run.sh $*" "$@" || status=$?
+  ${tool_args[@]+"${tool_args[@]}"} --command "bench/run.sh $*" "$@" || status=$?
 
 # With --jfr: a text profile next to every recording of this run (where the CPU time went).
 for arg in "$@"; do

@@ -10,10 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locality's benchmark (issue 8): measures, in one run, the streaming limit without Temporal, one
- * pipeline on one worker, the same pipeline with its worker killed mid-transform, the same stages
- * without worker affinity (every stage through an S3 API server), and many small pipelines; then
- * prints ratios and target verdicts and writes JSON and Markdown under {@code bench/results/}.
+ * Locality's benchmark (issue 8): measures, in one run, the streaming limit without Temporal, the
+ * same transform in DuckDB (the peer, issue 15), one pipeline on one worker, the same pipeline with
+ * its worker killed mid-transform, the same stages without worker affinity (every stage through an
+ * S3 API server), and many small pipelines; then prints ratios and target verdicts and writes JSON
+ * and Markdown under {@code bench/results/}.
  *
  * <p>Started by {@code bench/run.sh}, which builds the jars and passes their paths; run it with
  * this module's jar and the CLI jar on the class path (Temporal client, Jackson, the api module,
@@ -71,11 +72,14 @@ public final class Bench {
       ObjectNode run = runs.addObject();
       run.put("run", r);
       if (o.sections.contains("limit")) run.set("limit", new LimitSection(ctx).run(r));
+      if (o.sections.contains("duckdb")) run.set("duckdb", new DuckDbSection(ctx).run(r));
       if (o.sections.contains("pipeline")) run.set("pipeline", new PipelineSection(ctx).run(r));
       if (o.sections.contains("kill"))
         run.set("kill", new KillSection(ctx).run(r, run.get("pipeline")));
       if (o.sections.contains("noaffinity"))
         run.set("noAffinity", new NoAffinitySection(ctx).run(r));
+      String mismatch = Summary.rowsMismatch(run);
+      if (mismatch != null) log("!!! %s", mismatch);
       ResultsWriter.write(results, o, started); // partial results survive a later failure
     }
     if (o.sections.contains("small")) {

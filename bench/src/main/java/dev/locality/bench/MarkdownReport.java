@@ -23,6 +23,20 @@ final class MarkdownReport {
     long csvBytes = data.get("bytes").asLong();
     StringBuilder md = new StringBuilder();
     md.append("## Locality benchmark, ").append(env.get("date").asText()).append("\n\n");
+    JsonNode rowsCheck = results.get("summary").path("checks").path("duckdbRowsOut");
+    if (!rowsCheck.path("met").asBoolean(true)) {
+      for (JsonNode c : rowsCheck.get("runs")) {
+        if (c.get("duckdb").asLong() == c.get("pipeline").asLong()) continue;
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "**ROW COUNT MISMATCH** in run %d: DuckDB wrote %,d rows, the Locality pipeline"
+                    + " %,d (rowsOut)\n\n",
+                c.get("run").asInt(),
+                c.get("duckdb").asLong(),
+                c.get("pipeline").asLong()));
+      }
+    }
     md.append("- command: `").append(env.get("command").asText()).append("`\n");
     md.append("- machine: ")
         .append(env.get("nproc").asText())
@@ -51,12 +65,34 @@ final class MarkdownReport {
     md.append("- transform: select 8 of 10 columns, rename 1, filter `")
         .append(CEL_FILTER)
         .append("` (drops ~10%); the limit does the same in plain Java\n");
+    JsonNode duck = duckdbRun(results);
+    if (duck != null) {
+      md.append("- DuckDB: ")
+          .append(duck.get("version").asText())
+          .append(" through JDBC in a JVM of its own (-Xmx256m, the workers' JDK), `SET threads=")
+          .append(duck.get("threads").asText())
+          .append("`, memory_limit ")
+          .append(duck.get("memoryLimit").asText())
+          .append(" (its default); it reads the .csv.gz from disk (the pipeline downloads it)")
+          .append(" with `read_csv(…, ")
+          .append(DuckDbPass.READ_CSV_OPTIONS)
+          .append(")`");
+      if (rowsCheck.has("met")) {
+        md.append(
+            rowsCheck.get("met").asBoolean()
+                ? "; its output rows = the pipeline's rowsOut in every run"
+                : "; **its output rows differ from the pipeline's rowsOut** (above)");
+      }
+      md.append("\n");
+    }
     if (o.warmUp) {
       md.append("- warm-up: every worker runs one ")
           .append(o.smallSizeText)
           .append(" pipeline, and the limit JVM runs its pass once over the ")
           .append(o.smallSizeText)
-          .append(" file, before the measured pass (long-running workers are warm)\n");
+          .append(" file, before the measured pass (long-running workers are warm)")
+          .append(duck != null ? "; DuckDB runs its COPY once over that file first, untimed" : "")
+          .append("\n");
     }
     md.append(
         "- pipeline times are the server's (workflow started → closed); stage times are"
@@ -81,6 +117,13 @@ final class MarkdownReport {
         "limit.transform.mibps",
         "%.1f");
     row(md, stats, "(1) raw copy + fsync MiB/s", "limit.copy.mibps", "%.1f");
+    if (duck != null) {
+      String label = duckdbLabel(duck);
+      row(md, stats, label + ": wall s", "duckdb.seconds", "%.2f");
+      row(md, stats, label + ": MiB/s of CSV", "duckdb.mibps", "%.1f");
+      row(md, stats, "(6) DuckDB peak RSS MiB (VmHWM)", "duckdb.peakRssMib", "%.0f");
+      row(md, stats, "(6) DuckDB output rows", "duckdb.rowsOut", "%.0f");
+    }
     row(md, stats, "(2) Locality, 1 pipeline, 1 worker: wall s", "pipeline.seconds", "%.2f");
     row(md, stats, "(2) MiB/s of CSV", "pipeline.mibps", "%.1f");
     for (String type : STAGES) {
@@ -164,6 +207,13 @@ final class MarkdownReport {
         "kill.budgetSeconds",
         "%.2f");
     ratio(md, stats, "transform-csv / raw Commons CSV transform", "ratio.transformOverRaw", "%.2f");
+    ratio(md, stats, "(6) DuckDB MiB/s / raw gunzip MiB/s", "ratio.duckdbOverGunzip", "%.2f");
+    ratio(
+        md,
+        stats,
+        "(2) whole pipeline MiB/s / (6) DuckDB MiB/s",
+        "ratio.pipelineOverDuckdb",
+        "%.2f");
     if (stats.has("limit.stream.mibps")) {
       double limit = stats.get("limit.stream.mibps").get("median").asDouble();
       for (String type : STAGES) {
@@ -217,6 +267,23 @@ final class MarkdownReport {
                         t.get("value").asDouble(),
                         t.get("met").asBoolean() ? "yes" : "**no**")));
     return md.toString();
+  }
+
+  /** The first run's DuckDB section, {@code null} when it did not run. */
+  static JsonNode duckdbRun(JsonNode results) {
+    for (JsonNode run : results.get("runs")) if (run.has("duckdb")) return run.get("duckdb");
+    return null;
+  }
+
+  /** "(6) DuckDB 1.4.4 (JDBC, 2 threads) `COPY …` from the same .gz". */
+  static String duckdbLabel(JsonNode duck) {
+    String version = duck.get("version").asText().replaceFirst("^v", "");
+    return "(6) DuckDB "
+        + version
+        + " (JDBC, "
+        + duck.get("threads").asText()
+        + " threads) `COPY (SELECT 8 cols … WHERE status != 'cancelled') TO out.csv` from the"
+        + " same .gz";
   }
 
   private static void row(StringBuilder md, JsonNode stats, String label, String key, String fmt) {

@@ -12,12 +12,13 @@ import java.util.regex.Pattern;
 /** Command-line options of the harness (bench/run.sh passes the jar paths; bench/README.md). */
 final class Options {
   static final List<String> ALL_SECTIONS =
-      List.of("limit", "pipeline", "kill", "noaffinity", "small");
+      List.of("limit", "duckdb", "pipeline", "kill", "noaffinity", "small");
 
   Path root = Path.of(".").toAbsolutePath().normalize();
   Path cliJar;
   Path workerJar;
   Path s3proxyJar;
+  Path duckdbJar;
   Path out;
   Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "locality-bench-data");
   Path workDir;
@@ -50,6 +51,7 @@ final class Options {
     VALUED.put("--cli-jar", (o, v) -> o.cliJar = Path.of(v).toAbsolutePath());
     VALUED.put("--worker-jar", (o, v) -> o.workerJar = Path.of(v).toAbsolutePath());
     VALUED.put("--s3proxy-jar", (o, v) -> o.s3proxyJar = Path.of(v).toAbsolutePath());
+    VALUED.put("--duckdb-jar", (o, v) -> o.duckdbJar = Path.of(v).toAbsolutePath());
     VALUED.put("--out", (o, v) -> o.out = Path.of(v).toAbsolutePath());
     VALUED.put("--data-dir", (o, v) -> o.dataDir = Path.of(v).toAbsolutePath());
     VALUED.put("--work-dir", (o, v) -> o.workDir = Path.of(v).toAbsolutePath());
@@ -95,6 +97,8 @@ final class Options {
       throw new IllegalArgumentException("--cli-jar and --worker-jar are required");
     if (o.sections.contains("noaffinity") && o.s3proxyJar == null)
       throw new IllegalArgumentException("--s3proxy-jar is required for noaffinity");
+    if (o.sections.contains("duckdb") && o.duckdbJar == null)
+      throw new IllegalArgumentException("--duckdb-jar is required for duckdb");
     if (o.out == null) o.out = o.root.resolve("bench").resolve("results");
     if (o.workDir == null)
       o.workDir =

@@ -4,6 +4,7 @@ import static dev.locality.bench.Json.JSON;
 import static dev.locality.bench.Stats.mibPerSec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,6 +74,26 @@ final class Summary {
               add(m, "ratio.transformOverRaw", stage / raw);
             }
           }
+        }
+      }
+      JsonNode d = run.get("duckdb");
+      if (d != null) {
+        long millis = d.get("millis").asLong();
+        add(m, "duckdb.seconds", millis / 1000.0);
+        add(m, "duckdb.mibps", mibPerSec(csvBytes, millis));
+        add(m, "duckdb.peakRssMib", d.get("peakRssKb").asDouble() / 1024);
+        add(m, "duckdb.rowsOut", d.get("rowsOut").asDouble());
+        if (l != null) {
+          JsonNode g = l.get("gunzip");
+          double gunzip = mibPerSec(LimitSection.rateBytes("gunzip", g), g.get("millis").asLong());
+          add(m, "ratio.duckdbOverGunzip", mibPerSec(csvBytes, millis) / gunzip);
+        }
+        if (p != null) {
+          // MiB/s of the same CSV: the pipeline's rate over DuckDB's is DuckDB's time over its
+          add(
+              m,
+              "ratio.pipelineOverDuckdb",
+              millis / p.get("history").get("wallMillis").asDouble());
         }
       }
       JsonNode k = run.get("kill");
@@ -151,6 +172,13 @@ final class Summary {
         "kill.extraMinusBudgetSeconds",
         v -> v <= 0,
         "(3)-(2) <= heartbeatTimeout + work before kill + 5 s");
+    target(
+        targets,
+        stats,
+        "pipelineFasterThanDuckdb",
+        "ratio.pipelineOverDuckdb",
+        v -> v >= 1,
+        "whole pipeline MiB/s / DuckDB MiB/s >= 1 (same file and filter, same run)");
     JsonNode small = results.get("small");
     if (small != null && small.has("sequential") && small.get("sequential").has("overhead")) {
       double v = small.get("sequential").get("overhead").get("perStageMedianMillis").asDouble();
@@ -160,7 +188,48 @@ final class Summary {
       t.put("value", v);
       t.put("met", v <= 50);
     }
+    rowsCheck(s, runs);
     return s;
+  }
+
+  /**
+   * {@code checks.duckdbRowsOut}, when DuckDB and the pipeline ran in the same run at least once:
+   * every such run's two row counts and whether they are equal in all ({@code met}). A mismatch
+   * does not fail the bench; the report says it first.
+   */
+  private static void rowsCheck(ObjectNode s, JsonNode runs) {
+    ArrayNode compared = JSON.createArrayNode();
+    boolean met = true;
+    for (JsonNode run : runs) {
+      JsonNode d = run.get("duckdb");
+      long pipeline = DuckDbSection.pipelineRowsOut(run.get("pipeline"));
+      if (d == null || pipeline < 0) continue;
+      long duck = d.get("rowsOut").asLong();
+      compared
+          .addObject()
+          .put("run", run.path("run").asInt())
+          .put("duckdb", duck)
+          .put("pipeline", pipeline);
+      met &= duck == pipeline;
+    }
+    if (compared.isEmpty()) return;
+    ObjectNode c = s.putObject("checks").putObject("duckdbRowsOut");
+    c.put("what", "DuckDB's output rows = the pipeline's rowsOut in the same run");
+    c.set("runs", compared);
+    c.put("met", met);
+  }
+
+  /**
+   * A loud line when a run's DuckDB output has not as many rows as its pipeline's, {@code null}
+   * when they agree or not both ran.
+   */
+  static String rowsMismatch(JsonNode run) {
+    JsonNode d = run.get("duckdb");
+    long pipeline = DuckDbSection.pipelineRowsOut(run.get("pipeline"));
+    if (d == null || pipeline < 0 || d.get("rowsOut").asLong() == pipeline) return null;
+    return String.format(
+        "ROW COUNT MISMATCH in run %d: DuckDB wrote %,d rows, the Locality pipeline %,d",
+        run.path("run").asInt(), d.get("rowsOut").asLong(), pipeline);
   }
 
   /** The bytes a stage's rate is quoted in (uncompressed CSV for decompress and transform). */

@@ -26,6 +26,8 @@ class MarkdownReportTest {
             | transform-csv >= 90% of raw Commons CSV rate | 1.25 | yes |
             | worker heap < 256 MiB (-Xmx256m) | 120.00 | yes |
             | (3)-(2) <= heartbeatTimeout + work before kill + 5 s | 2.00 | **no** |
+            | whole pipeline MiB/s / DuckDB MiB/s >= 1 (same file and filter, same run) \
+            | 0.33 | **no** |
             | per-stage orchestration overhead <= 50 ms median (sequential small pipelines) \
             | 24.50 | yes |
             """);
@@ -53,6 +55,47 @@ class MarkdownReportTest {
         .contains("| (2) / (1) | 1.50 |\n")
         .contains("| (4) / (2) | 2.00 |\n")
         .contains("| stage transform-csv MiB/s (25.0) / raw transform MiB/s (20.0) | 1.25 |\n");
+  }
+
+  @Test
+  void duckdbRowsNextToTheLimitsAndItsRatios() {
+    String md = MarkdownReport.render(SummaryTest.everySection().summarized(), OPTIONS);
+
+    String label =
+        "| (6) DuckDB 1.4.4 (JDBC, 2 threads) `COPY (SELECT 8 cols … WHERE status != 'cancelled')"
+            + " TO out.csv` from the same .gz";
+    assertThat(md)
+        .contains(
+            "| (1) raw copy + fsync MiB/s | 360.0 | 360.0 |\n"
+                + label
+                + ": wall s | 2.00 | 2.00 |\n"
+                + label
+                + ": MiB/s of CSV | 50.0 | 50.0 |\n"
+                + "| (6) DuckDB peak RSS MiB (VmHWM) | 770 | 770 |\n"
+                + "| (6) DuckDB output rows | 900000 | 900000 |\n")
+        .contains("| (6) DuckDB MiB/s / raw gunzip MiB/s | 0.50 |\n")
+        .contains("| (2) whole pipeline MiB/s / (6) DuckDB MiB/s | 0.33 |\n")
+        .contains("- DuckDB: v1.4.4 through JDBC in a JVM of its own (-Xmx256m, the workers' JDK),")
+        .contains("`SET threads=2`, memory_limit 18.3 GiB (its default)")
+        .contains("; its output rows = the pipeline's rowsOut in every run\n")
+        .doesNotContain("MISMATCH");
+  }
+
+  @Test
+  void aRowCountMismatchComesFirst() {
+    ResultsFixture f = new ResultsFixture();
+    ObjectNode run = f.run();
+    f.duckdb(run, 2_000, 899_999);
+    f.pipeline(run, 6_000, 4_000);
+
+    String md = MarkdownReport.render(f.summarized(), OPTIONS);
+
+    assertThat(md)
+        .startsWith(
+            "## Locality benchmark, 2026-01-02T03:04:05Z\n\n"
+                + "**ROW COUNT MISMATCH** in run 1: DuckDB wrote 899,999 rows, the Locality"
+                + " pipeline 900,000 (rowsOut)\n\n")
+        .contains("; **its output rows differ from the pipeline's rowsOut** (above)\n");
   }
 
   @Test

@@ -10,7 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class OptionsTest {
   private static final String[] JARS = {
-    "--cli-jar", "cli.jar", "--worker-jar", "worker.jar", "--s3proxy-jar", "s3proxy.jar"
+    "--cli-jar",
+    "cli.jar",
+    "--worker-jar",
+    "worker.jar",
+    "--s3proxy-jar",
+    "s3proxy.jar",
+    "--duckdb-jar",
+    "duckdb.jar"
   };
 
   private static Options parse(String... more) {
@@ -26,7 +33,8 @@ class OptionsTest {
     assertThat(o.size).isEqualTo(1L << 30);
     assertThat(o.sizeText).isEqualTo("1GB");
     assertThat(o.runs).isEqualTo(3);
-    assertThat(o.sections).containsExactly("limit", "pipeline", "kill", "noaffinity", "small");
+    assertThat(o.sections)
+        .containsExactly("limit", "duckdb", "pipeline", "kill", "noaffinity", "small");
     assertThat(o.smallCount).isEqualTo(200);
     assertThat(o.smallSequential).isEqualTo(20);
     assertThat(o.smallConcurrency).isEqualTo(8);
@@ -98,6 +106,7 @@ class OptionsTest {
     assertThat(o.cliJar).isEqualTo(Path.of("cli.jar").toAbsolutePath());
     assertThat(o.workerJar).isEqualTo(Path.of("worker.jar").toAbsolutePath());
     assertThat(o.s3proxyJar).isEqualTo(Path.of("s3proxy.jar").toAbsolutePath());
+    assertThat(o.duckdbJar).isEqualTo(Path.of("duckdb.jar").toAbsolutePath());
   }
 
   @Test
@@ -115,6 +124,18 @@ class OptionsTest {
 
     String[] onlyLimit = {"--cli-jar", "c.jar", "--worker-jar", "w.jar", "--only", "limit,kill"};
     assertThat(Options.parse(onlyLimit).sections).containsExactly("limit", "kill");
+  }
+
+  @Test
+  void duckdbJarIsRequiredOnlyForTheDuckdbSection() {
+    String[] noDuckdb = {"--cli-jar", "c.jar", "--worker-jar", "w.jar", "--s3proxy-jar", "s.jar"};
+    assertThatThrownBy(() -> Options.parse(noDuckdb))
+        .hasMessage("--duckdb-jar is required for duckdb");
+
+    String[] onlyDuckdb = {
+      "--cli-jar", "c.jar", "--worker-jar", "w.jar", "--only", "duckdb", "--duckdb-jar", "d.jar"
+    };
+    assertThat(Options.parse(onlyDuckdb).sections).containsExactly("duckdb");
   }
 
   @Test

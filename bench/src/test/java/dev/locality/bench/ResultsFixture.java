@@ -13,6 +13,9 @@ final class ResultsFixture {
   static final long CSV = 100L << 20;
   static final long GZ = 30L << 20;
 
+  /** The rows the pipeline's transform-csv stage writes. */
+  static final long ROWS_OUT = 900_000;
+
   final ObjectNode results = JSON.createObjectNode();
   private final ArrayNode runs;
 
@@ -47,6 +50,15 @@ final class ResultsFixture {
     return l;
   }
 
+  /** A run of the DuckDB section: the COPY's time (ms) and the rows it wrote. */
+  ObjectNode duckdb(ObjectNode run, long millis, long rowsOut) {
+    ObjectNode d = run.putObject("duckdb");
+    d.put("version", "v1.4.4").put("threads", 2).put("memoryLimit", "18.3 GiB");
+    d.put("millis", millis).put("connectMillis", 40).put("rowsOut", rowsOut);
+    d.put("bytesOut", 90L << 20).put("peakRssKb", 770 * 1024);
+    return d;
+  }
+
   /** A run of the pipeline section: wall and transform-csv time (ms); the other stages fixed. */
   ObjectNode pipeline(ObjectNode run, long wall, long transform) {
     ObjectNode p = run.putObject("pipeline");
@@ -60,7 +72,12 @@ final class ResultsFixture {
     ArrayNode metrics = cli.putArray("stages");
     metrics.addObject().put("type", "download").putObject("metrics").put("bytesOut", GZ);
     metrics.addObject().put("type", "decompress").putObject("metrics").put("bytesOut", CSV);
-    metrics.addObject().put("type", "transform-csv").putObject("metrics").put("bytesIn", CSV);
+    metrics
+        .addObject()
+        .put("type", "transform-csv")
+        .putObject("metrics")
+        .put("bytesIn", CSV)
+        .put("rowsOut", ROWS_OUT);
     metrics.addObject().put("type", "upload").putObject("metrics").put("bytesIn", 90L << 20);
     p.putObject("worker").put("peakRssKb", 300 * 1024).put("peakHeapUsedMb", 120);
     return p;

@@ -13,6 +13,7 @@ class SummaryTest {
     ResultsFixture f = new ResultsFixture();
     ObjectNode run = f.run();
     f.limit(run, 4_000, 5_000);
+    f.duckdb(run, 2_000, ResultsFixture.ROWS_OUT);
     f.pipeline(run, 6_000, 4_000);
     f.kill(run, 26_000, 3_000);
     f.noAffinity(run, 4_000, 3_000, 4_500, 500);
@@ -45,6 +46,54 @@ class SummaryTest {
     assertThat(median(stats, "noaff.seconds")).isCloseTo(12.0, within(1e-9));
     assertThat(median(stats, "noaff.noaff-transform.seconds")).isCloseTo(4.5, within(1e-9));
     assertThat(median(stats, "ratio.noAffinityOverPipeline")).isCloseTo(2.0, within(1e-9));
+    assertThat(median(stats, "duckdb.seconds")).isEqualTo(2.0);
+    assertThat(median(stats, "duckdb.mibps")).isCloseTo(50.0, within(1e-9)); // of CSV
+    assertThat(median(stats, "duckdb.peakRssMib")).isEqualTo(770.0);
+    assertThat(median(stats, "duckdb.rowsOut")).isEqualTo(900_000.0);
+    assertThat(median(stats, "ratio.duckdbOverGunzip")).isCloseTo(0.5, within(1e-9));
+    assertThat(median(stats, "ratio.pipelineOverDuckdb")).isCloseTo(1 / 3.0, within(1e-9));
+  }
+
+  @Test
+  void duckdbRowsAreCheckedAgainstThePipelinesRowsOut() {
+    ObjectNode summary = Summary.of(everySection().results);
+
+    JsonNode check = summary.get("checks").get("duckdbRowsOut");
+    assertThat(check.get("met").asBoolean()).isTrue();
+    assertThat(check.get("runs").get(0).get("duckdb").asLong()).isEqualTo(900_000);
+    assertThat(check.get("runs").get(0).get("pipeline").asLong()).isEqualTo(900_000);
+  }
+
+  @Test
+  void aRowCountMismatchIsReportedNotThrown() {
+    ResultsFixture f = new ResultsFixture();
+    ObjectNode run = f.run();
+    f.duckdb(run, 2_000, 899_999);
+    f.pipeline(run, 6_000, 4_000);
+
+    ObjectNode summary = Summary.of(f.results);
+
+    assertThat(summary.get("checks").get("duckdbRowsOut").get("met").asBoolean()).isFalse();
+    assertThat(Summary.rowsMismatch(run))
+        .isEqualTo(
+            "ROW COUNT MISMATCH in run 1: DuckDB wrote 899,999 rows, the Locality pipeline"
+                + " 900,000");
+  }
+
+  @Test
+  void withoutThePipelineDuckdbIsNotCrossCheckedNorCompared() {
+    ResultsFixture f = new ResultsFixture();
+    ObjectNode run = f.run();
+    f.limit(run, 4_000, 5_000);
+    f.duckdb(run, 2_000, 1);
+
+    ObjectNode summary = Summary.of(f.results);
+
+    assertThat(summary.has("checks")).isFalse();
+    assertThat(Summary.rowsMismatch(run)).isNull();
+    assertThat(summary.get("stats").has("ratio.duckdbOverGunzip")).isTrue();
+    assertThat(summary.get("stats").has("ratio.pipelineOverDuckdb")).isFalse();
+    assertThat(summary.get("targets").has("pipelineFasterThanDuckdb")).isFalse();
   }
 
   @Test
@@ -71,6 +120,7 @@ class SummaryTest {
             "transformAtLeast90PercentOfRaw",
             "workerHeapUnder256m",
             "killExtraWithinBudget",
+            "pipelineFasterThanDuckdb",
             "overheadPerStageUnder50ms");
     assertThat(targets.get("pipelineWithin1.5xLimit").get("met").asBoolean()).isTrue(); // 1.5
     assertThat(targets.get("workerHeapUnder256m").get("value").asDouble()).isEqualTo(120.0);
@@ -80,6 +130,9 @@ class SummaryTest {
     assertThat(kill.get("what").asText())
         .isEqualTo("(3)-(2) <= heartbeatTimeout + work before kill + 5 s");
     assertThat(targets.get("overheadPerStageUnder50ms").get("value").asDouble()).isEqualTo(24.5);
+    JsonNode duck = targets.get("pipelineFasterThanDuckdb");
+    assertThat(duck.get("value").asDouble()).isCloseTo(1 / 3.0, within(1e-9));
+    assertThat(duck.get("met").asBoolean()).isFalse();
   }
 
   @Test
