@@ -67,11 +67,18 @@ final class Summary {
               m,
               "ratio.pipelineOverLimit",
               h.get("wallMillis").asDouble() / l.get("stream").get("millis").asDouble());
+          JsonNode g = l.get("gunzip");
+          double gunzip = mibPerSec(LimitSection.rateBytes("gunzip", g), g.get("millis").asLong());
+          add(
+              m,
+              "ratio.pipelineOverGunzip",
+              mibPerSec(csvBytes, h.get("wallMillis").asLong()) / gunzip);
           for (JsonNode st : h.get("stages")) {
             if (st.get("type").asText().equals("transform-csv")) {
               double stage = mibPerSec(csvBytes, st.get("execMillis").asLong());
               double raw = mibPerSec(csvBytes, l.get("transform").get("millis").asLong());
               add(m, "ratio.transformOverRaw", stage / raw);
+              add(m, "ratio.transformOverGunzip", stage / gunzip);
             }
           }
         }
@@ -113,7 +120,7 @@ final class Summary {
           double budget =
               k.get("heartbeatTimeoutMillis").asDouble() / 1000
                   + parts.get("workBeforeKillMillis").asDouble() / 1000
-                  + 5;
+                  + 2; // issue 15: no failoverBackoff after a lost worker
           add(m, "kill.budgetSeconds", budget);
           add(m, "kill.extraMinusBudgetSeconds", extra - budget);
         }
@@ -171,7 +178,7 @@ final class Summary {
         "killExtraWithinBudget",
         "kill.extraMinusBudgetSeconds",
         v -> v <= 0,
-        "(3)-(2) <= heartbeatTimeout + work before kill + 5 s");
+        "(3)-(2) <= heartbeatTimeout + work before kill + 2 s");
     target(
         targets,
         stats,
@@ -179,7 +186,29 @@ final class Summary {
         "ratio.pipelineOverDuckdb",
         v -> v >= 1,
         "whole pipeline MiB/s / DuckDB MiB/s >= 1 (same file and filter, same run)");
+    target(
+        targets,
+        stats,
+        "transformAtLeast80PercentOfGunzip",
+        "ratio.transformOverGunzip",
+        v -> v >= 0.8,
+        "transform-csv MiB/s >= 0.8 x raw gunzip MiB/s (issue 15)");
+    target(
+        targets,
+        stats,
+        "pipelineAtLeastHalfOfGunzip",
+        "ratio.pipelineOverGunzip",
+        v -> v >= 0.5,
+        "whole pipeline MiB/s >= 0.5 x raw gunzip MiB/s (issue 15)");
     JsonNode small = results.get("small");
+    JsonNode concurrent = small == null ? null : small.get("concurrent");
+    if (concurrent != null && concurrent.has("pipelinesPerSecond")) {
+      double v = concurrent.get("pipelinesPerSecond").asDouble();
+      ObjectNode t = targets.putObject("smallPipelinesAtLeast25PerSecond");
+      t.put("what", "small pipelines/s, 2 workers, 8 in flight >= 25 (issue 15)");
+      t.put("value", v);
+      t.put("met", v >= 25);
+    }
     if (small != null && small.has("sequential") && small.get("sequential").has("overhead")) {
       double v = small.get("sequential").get("overhead").get("perStageMedianMillis").asDouble();
       ObjectNode t = targets.putObject("overheadPerStageUnder50ms");

@@ -42,7 +42,7 @@ class SummaryTest {
     assertThat(median(stats, "ratio.pipelineOverLimit")).isCloseTo(1.5, within(1e-9));
     assertThat(median(stats, "ratio.transformOverRaw")).isCloseTo(1.25, within(1e-9));
     assertThat(median(stats, "kill.extraSeconds")).isCloseTo(20.0, within(1e-9));
-    assertThat(median(stats, "kill.budgetSeconds")).isCloseTo(18.0, within(1e-9)); // 10 + 3 + 5
+    assertThat(median(stats, "kill.budgetSeconds")).isCloseTo(15.0, within(1e-9)); // 10 + 3 + 2
     assertThat(median(stats, "noaff.seconds")).isCloseTo(12.0, within(1e-9));
     assertThat(median(stats, "noaff.noaff-transform.seconds")).isCloseTo(4.5, within(1e-9));
     assertThat(median(stats, "ratio.noAffinityOverPipeline")).isCloseTo(2.0, within(1e-9));
@@ -52,6 +52,13 @@ class SummaryTest {
     assertThat(median(stats, "duckdb.rowsOut")).isEqualTo(900_000.0);
     assertThat(median(stats, "ratio.duckdbOverGunzip")).isCloseTo(0.5, within(1e-9));
     assertThat(median(stats, "ratio.pipelineOverDuckdb")).isCloseTo(1 / 3.0, within(1e-9));
+    assertThat(median(stats, "ratio.transformOverGunzip"))
+        .isCloseTo(
+            median(stats, "stage.transform-csv.mibps") / median(stats, "limit.gunzip.mibps"),
+            within(1e-9));
+    assertThat(median(stats, "ratio.pipelineOverGunzip"))
+        .isCloseTo(
+            median(stats, "pipeline.mibps") / median(stats, "limit.gunzip.mibps"), within(1e-9));
   }
 
   @Test
@@ -121,14 +128,17 @@ class SummaryTest {
             "workerHeapUnder256m",
             "killExtraWithinBudget",
             "pipelineFasterThanDuckdb",
+            "transformAtLeast80PercentOfGunzip",
+            "pipelineAtLeastHalfOfGunzip",
+            "smallPipelinesAtLeast25PerSecond",
             "overheadPerStageUnder50ms");
     assertThat(targets.get("pipelineWithin1.5xLimit").get("met").asBoolean()).isTrue(); // 1.5
     assertThat(targets.get("workerHeapUnder256m").get("value").asDouble()).isEqualTo(120.0);
     JsonNode kill = targets.get("killExtraWithinBudget");
-    assertThat(kill.get("value").asDouble()).isCloseTo(2.0, within(1e-9));
+    assertThat(kill.get("value").asDouble()).isCloseTo(5.0, within(1e-9)); // 20 - (10 + 3 + 2)
     assertThat(kill.get("met").asBoolean()).isFalse();
     assertThat(kill.get("what").asText())
-        .isEqualTo("(3)-(2) <= heartbeatTimeout + work before kill + 5 s");
+        .isEqualTo("(3)-(2) <= heartbeatTimeout + work before kill + 2 s");
     assertThat(targets.get("overheadPerStageUnder50ms").get("value").asDouble()).isEqualTo(24.5);
     JsonNode duck = targets.get("pipelineFasterThanDuckdb");
     assertThat(duck.get("value").asDouble()).isCloseTo(1 / 3.0, within(1e-9));
