@@ -56,7 +56,7 @@ final class Workers {
             work.resolve("work-" + tag).toString(),
             "--max-sessions",
             "" + maxSessions));
-    settings.forEach((k, v) -> cmd.addAll(List.of("--stage-setting", k + "=" + v)));
+    settings.forEach((k, v) -> cmd.addAll(List.of("--setting", k + "=" + v)));
     Map<String, String> env = new HashMap<>();
     env.put("TEMPORAL_ADDRESS", temporal.address());
     env.put("AWS_ACCESS_KEY_ID", S3Proxy.KEY);
