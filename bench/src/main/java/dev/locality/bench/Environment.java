@@ -40,7 +40,7 @@ final class Environment {
     env.put("workerJdkFeature", f);
     env.put(
         "celRuntime",
-        f >= 21 ? "planner runtime (JDK " + f + ")" : "standard runtime (JDK " + f + ")");
+        "common filter shapes compiled to Java, the rest on the planner runtime (JDK " + f + ")");
     env.put(
         "commit",
         sh("cd '"

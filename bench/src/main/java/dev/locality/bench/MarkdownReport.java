@@ -203,7 +203,7 @@ final class MarkdownReport {
     ratio(
         md,
         stats,
-        "(3) − (2) budget: heartbeatTimeout + work before kill + 5 s",
+        "(3) − (2) budget: heartbeatTimeout + work before kill + 2 s",
         "kill.budgetSeconds",
         "%.2f");
     ratio(md, stats, "transform-csv / raw Commons CSV transform", "ratio.transformOverRaw", "%.2f");
