@@ -149,7 +149,9 @@ class WorkerMetricsEndToEndTest {
           pipeline().run(SpecDocument.of(spec(stage("test-deny-once", Map.of("key", "k1")))));
       assertThat(failedOver.sessions()).hasSize(2);
 
-      // 4. cancelled while a stage runs
+      // 4. cancelled while a stage runs (once step 3's session has closed: it closes just after
+      // its pipeline returns, and would otherwise count as this pipeline's open session)
+      awaitOpenSessions(worker, 0);
       PipelineWorkflow cancelled = pipeline();
       WorkflowClient.execute(cancelled::run, SpecDocument.of(spec(emit("cancel"))));
       awaitOpenSessions(worker, 1);
