@@ -20,8 +20,8 @@ import org.slf4j.Logger;
  * <ul>
  *   <li><b>session failure</b> (the worker was lost or shut down, an activity timed out, or
  *       exhausted its retries on this worker; see {@link WorkerSession#execute}): the session is
- *       closed as FAILED, and after the backoff (below) the body runs again in a new session whose
- *       lease asks the workers that failed before to step aside. After {@link
+ *       closed as FAILED, and after {@link FailoverPolicy#backoff()} the body runs again in a new
+ *       session whose lease asks the workers that failed before to step aside. After {@link
  *       FailoverPolicy#maxWorkerAttempts()} sessions it throws a non-retryable {@link
  *       ApplicationFailure} of type {@link Failures#ATTEMPTS_EXHAUSTED} listing every attempt;
  *   <li><b>bad input</b> (a non-retryable application failure): the session is closed and the
@@ -37,28 +37,9 @@ import org.slf4j.Logger;
  *
  * The session is closed on every path, and after the body returns. One instance per run of a body;
  * workflow code only, not thread-safe.
- *
- * <p><b>Backoff.</b> The next session is requested after {@link FailoverPolicy#backoff()}, except
- * for the first failover of a run when the failed session's worker was lost (see {@link
- * FailoverPolicy#backsOffAfter}): its lease ended (heartbeat timeout: the worker died or was cut
- * off; the worker shut down), a stage found the session gone on the worker (restarted, fenced) or
- * stopped heartbeating, a stage was not picked up from the worker's queue, or the lease failed
- * before its grant. Detection already took a heartbeat timeout there, and the new session goes to
- * another worker, so the first failover requests it at once. Every later failover, and a first one
- * caused by a worker that is alive but failed the work (retries on the worker exhausted, {@link
- * Failures#WORKER_RESOURCES}, a stage's start-to-close timeout), waits the backoff: a pipeline that
- * keeps failing (or keeps killing its workers) then does not hammer the fleet. The skip is behind
- * the {@code failover-no-backoff-after-lost-worker} version marker: a history that older code
- * recorded with the backoff timer (no marker) replays with the timer.
  */
 public final class Failover {
   private static final Logger log = Workflow.getLogger(Failover.class);
-
-  /**
-   * {@link Workflow#getVersion} change id: the first failover after a lost worker requests the next
-   * session without the backoff timer.
-   */
-  static final String NO_BACKOFF_AFTER_LOST_WORKER = "failover-no-backoff-after-lost-worker";
 
   /** Where the failover loop is, for status queries. */
   public enum Phase {
@@ -113,7 +94,6 @@ public final class Failover {
               .setAvoidWorkers(List.copyOf(failedWorkers))
               .build();
       WorkerSession session = null;
-      boolean workerLost = false;
       try {
         session = sessions.open(options);
         phase = Phase.RUNNING;
@@ -129,7 +109,6 @@ public final class Failover {
             String sessionId = session == null ? null : session.sessionId();
             if (session != null) session.fail(verdict.reason());
             if (worker != null) failedWorkers.add(worker);
-            workerLost = verdict.workerLost();
             FailedAttempt failed = new FailedAttempt(attempt, sessionId, worker, verdict.reason());
             failedAttempts.add(failed);
             log.warn("session failed: {}", failed.describe());
@@ -147,29 +126,18 @@ public final class Failover {
       }
       if (attempt >= policy.maxWorkerAttempts()) throw exhausted();
       phase = Phase.FAILING_OVER;
-      backOff(workerLost);
+      Workflow.sleep(policy.backoff());
     }
-  }
-
-  /** Waits the backoff before the next session unless the rule in the class comment skips it. */
-  private void backOff(boolean workerLost) {
-    if (!policy.backsOffAfter(failedAttempts.size(), workerLost)
-        && Workflow.getVersion(NO_BACKOFF_AFTER_LOST_WORKER, Workflow.DEFAULT_VERSION, 1) == 1) {
-      log.info("worker lost: requesting the next session without backoff");
-      return;
-    }
-    Workflow.sleep(policy.backoff());
   }
 
   /**
-   * A failure of {@link WorkerSessions#open}: a lease lost before its grant fails over (its worker
-   * is lost), and so does finding no worker after an earlier session failed (the workers may all be
-   * gone; never a first failover, and it waited the creation timeout already).
+   * A failure of {@link WorkerSessions#open}: a lease lost before its grant fails over, and so does
+   * finding no worker after an earlier session failed (the workers may all be gone).
    */
   private FailureClassifier.Verdict openFailed(RuntimeException e) {
     if (e instanceof ApplicationFailure a) {
       if (Failures.SESSION_LOST.equals(a.getType())) {
-        return FailureClassifier.Verdict.workerLost(a.getOriginalMessage());
+        return FailureClassifier.Verdict.session(a.getOriginalMessage());
       }
       if (Failures.NO_WORKER.equals(a.getType()) && !failedAttempts.isEmpty()) {
         return FailureClassifier.Verdict.session(a.getOriginalMessage());

@@ -32,13 +32,8 @@ final class HistoryShapes {
 
   static final String DIRECTORY = "histories";
 
-  /**
-   * Every generation recorded so far, oldest first; the last one must have every shape. r2-1:
-   * before leases named the stage types; r2-2: before the first failover after a lost worker
-   * skipped the backoff (a timer after the failed session); r2-3: without that timer, behind the
-   * {@code failover-no-backoff-after-lost-worker} version marker.
-   */
-  static final List<String> GENERATIONS = List.of("r2-1", "r2-2", "r2-3");
+  /** Every generation recorded so far, oldest first; the last one must have every shape. */
+  static final List<String> GENERATIONS = List.of("r2-1", "r2-2");
 
   private HistoryShapes() {}
 }
