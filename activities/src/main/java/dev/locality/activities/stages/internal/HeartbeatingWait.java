@@ -105,16 +105,7 @@ public final class HeartbeatingWait {
    */
   public static <T> T callUncheckedToCompletion(
       Callable<T> blocking, Runnable heartbeat, Consumer<? super T> discard) throws IOException {
-    try {
-      return call(blocking, null, heartbeat, discard, false);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("no timeout was set", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for a response", e);
-    }
+    return unchecked(blocking, heartbeat, discard, false);
   }
 
   private static <T> T call(
@@ -148,8 +139,17 @@ public final class HeartbeatingWait {
    */
   public static <T> T callUnchecked(
       Callable<T> blocking, Runnable heartbeat, Consumer<? super T> discard) throws IOException {
+    return unchecked(blocking, heartbeat, discard, true);
+  }
+
+  private static <T> T unchecked(
+      Callable<T> blocking,
+      Runnable heartbeat,
+      Consumer<? super T> discard,
+      boolean interruptWhenAbandoned)
+      throws IOException {
     try {
-      return call(blocking, null, heartbeat, discard);
+      return call(blocking, null, heartbeat, discard, interruptWhenAbandoned);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     } catch (TimeoutException e) {
