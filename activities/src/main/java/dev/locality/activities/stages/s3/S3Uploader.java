@@ -150,27 +150,7 @@ public final class S3Uploader {
         log.warn("ignored a recorded multipart upload with target {}: {}", stale.resource(), e);
         continue;
       }
-      try {
-        call(
-            () ->
-                client.abortMultipartUpload(
-                    b -> b.bucket(target.bucket()).key(target.key()).uploadId(stale.id())),
-            heartbeat);
-        log.info(
-            "aborted multipart upload {} to {} left by an earlier attempt", stale.id(), target);
-      } catch (SdkException e) {
-        if (!S3Failures.hasStatus(e, 404)) {
-          log.warn(
-              "could not abort multipart upload {} to {} left by an earlier attempt (kept for the"
-                  + " next attempt): {}",
-              stale.id(),
-              target,
-              e.toString());
-          continue;
-        }
-        log.info("multipart upload {} to {} is gone already", stale.id(), target);
-      }
-      leftovers.forget(stale);
+      if (abortLeftBehind(target, stale.id(), heartbeat)) leftovers.forget(stale);
     }
   }
 
@@ -449,19 +429,37 @@ public final class S3Uploader {
       return;
     }
     for (String uploadId : pending) {
-      Leftovers.Leftover upload = leftover(target, uploadId);
-      try {
-        call(
-            () ->
-                client.abortMultipartUpload(
-                    b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId)),
-            heartbeat);
-        log.info("aborted multipart upload {} to {} left by an earlier attempt", uploadId, target);
-        leftovers.forget(upload);
-      } catch (SdkException e) {
-        log.warn("could not abort multipart upload {} to {}: {}", uploadId, target, e.toString());
-      }
+      if (abortLeftBehind(target, uploadId, heartbeat))
+        leftovers.forget(leftover(target, uploadId));
     }
+  }
+
+  /**
+   * Aborts an upload an earlier attempt left, heartbeating; true when it is aborted or gone already
+   * (404), false (logged) when it could not be aborted now.
+   */
+  private boolean abortLeftBehind(S3Location target, String uploadId, Runnable heartbeat)
+      throws IOException {
+    try {
+      call(
+          () ->
+              client.abortMultipartUpload(
+                  b -> b.bucket(target.bucket()).key(target.key()).uploadId(uploadId)),
+          heartbeat);
+      log.info("aborted multipart upload {} to {} left by an earlier attempt", uploadId, target);
+    } catch (SdkException e) {
+      if (!S3Failures.hasStatus(e, 404)) {
+        log.warn(
+            "could not abort multipart upload {} to {} left by an earlier attempt (kept for the"
+                + " next attempt): {}",
+            uploadId,
+            target,
+            e.toString());
+        return false;
+      }
+      log.info("multipart upload {} to {} is gone already", uploadId, target);
+    }
+    return true;
   }
 
   /** The leftover that stands for a multipart upload. */
