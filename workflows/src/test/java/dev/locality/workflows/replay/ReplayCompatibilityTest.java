@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.workflows.PipelineWorkflowImpl;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
@@ -66,6 +67,34 @@ class ReplayCompatibilityTest {
           .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED);
       WorkflowReplayer.replayWorkflowExecution(after, PipelineWorkflowImpl.class);
     }
+  }
+
+  /**
+   * A worker that picks a run up mid-way (its cache evicted, another worker frozen or cut off)
+   * replays the history up to the workflow task it was given and runs that task's code for real.
+   * Every such cut of the lost-worker histories, before and after the backoff skip, must replay:
+   * this is where a version check met at a different point than where it was recorded fails.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lostWorkerHistories")
+  void everyCutOfALostWorkerHistoryAtAWorkflowTaskReplays(String history) throws Exception {
+    WorkflowExecutionHistory recorded = WorkflowExecutionHistory.fromJson(read(history));
+    List<HistoryEvent> events = recorded.getEvents();
+    int cuts = 0;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) continue;
+      WorkflowExecutionHistory cut =
+          new WorkflowExecutionHistory(
+              History.newBuilder().addAllEvents(events.subList(0, i + 1)).build(),
+              recorded.getWorkflowExecution().getWorkflowId());
+      WorkflowReplayer.replayWorkflowExecution(cut, PipelineWorkflowImpl.class);
+      cuts++;
+    }
+    assertThat(cuts).as("workflow tasks in %s", history).isGreaterThan(3);
+  }
+
+  static Stream<String> lostWorkerHistories() {
+    return Stream.of("r2-2/failover", "r2-3/failover", "r2-3/partition", "r2-3/lost-twice");
   }
 
   private static boolean isBackoffSkipMarker(HistoryEvent e) {
