@@ -53,11 +53,15 @@ import org.slf4j.Logger;
  * version marker, checked once, as the first thing {@link #run} does, before any session exists:
  * never on the failover path itself. A run started by older code (no marker at that point of its
  * history) keeps the backoff for its whole life, so its recorded timer replays; a new run records
- * the marker there and skips it. A first attempt checked on the failover path, only when the skip
- * applied, so the check's place in the history was decided by the failure's events; in a
- * partitioned pipeline a replay met it where no marker had been recorded, took the default version
- * and then met the marker ("Version is already set to -1"). At the start of {@link #run} every
- * execution and every replay meets it at the same point, whatever happens to the sessions later.
+ * the marker there and skips it. A first attempt checked on the failover path, in the workflow task
+ * that cancels the lost session's stage; when that stage was waiting for a retry on the lost
+ * worker's queue (scheduled, not started), the server records it cancelled at once, between that
+ * task's commands, and the SDK's replay reads a task's commands ahead (to answer getVersion) only
+ * up to such an event. So a replay did not see the marker recorded after it, took the default
+ * version, then met the marker ("Version is already set to -1"; ClusterScenariosIT s8/s8b). At the
+ * start of {@link #run}, in the pipeline's first workflow task, nothing is cancelled before the
+ * marker, and every execution and every replay meets the check at the same point whatever happens
+ * to the sessions later.
  */
 public final class Failover {
   private static final Logger log = Workflow.getLogger(Failover.class);
