@@ -137,6 +137,112 @@ class PipelineWorkflowImplTest {
     assertThat(w2.lease().requests())
         .singleElement()
         .satisfies(request -> assertThat(request.avoidWorkers()).containsExactly("w1"));
+    List<HistoryEvent> events = client.fetchHistory("failover").getEvents();
+    assertThat(events).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED);
+  }
+
+  @Test
+  void requestsTheNextSessionAtOnceAfterALostWorkerAndWaitsTheBackoffOnTheSecondFailover() {
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
+    FakeWorker w2 = fleet.worker("w2", "0002");
+    FakeWorker w3 = fleet.worker("w3", "0003");
+    w1.stages().onDeath(w2::start);
+    w2.stages().onDeath(w3::start);
+    Duration backoff = Duration.ofSeconds(3);
+    SessionSpec session =
+        new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(10), 3, backoff);
+
+    PipelineResult result =
+        newPipeline("lost-twice")
+            .run(
+                pipeline(
+                    session,
+                    stage("download", Map.of("dieOn", "w1")),
+                    stage("decompress", Map.of("dieOn", "w2")),
+                    stage("transform-csv")));
+
+    assertThat(result.workerId()).isEqualTo("w3");
+    assertThat(result.sessions())
+        .extracting(SessionRecord::workerId, SessionRecord::state, SessionRecord::failure)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "w1", "FAILED", "worker lost (session lease heartbeat timeout)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "w2", "FAILED", "worker lost (session lease heartbeat timeout)"),
+            org.assertj.core.groups.Tuple.tuple("w3", "CLOSED", null));
+    List<HistoryEvent> events = client.fetchHistory("lost-twice").getEvents();
+    List<HistoryEvent> leases = leasesScheduled(events);
+    assertThat(leases).hasSize(3);
+    HistoryEvent lost1 = leaseTimedOut(events, leases.get(0));
+    HistoryEvent lost2 = leaseTimedOut(events, leases.get(1));
+    // first failover: no timer, the next lease is asked for at once (test server time)
+    assertThat(timersStarted(events, lost1, leases.get(1))).isEmpty();
+    assertThat(millisBetween(lost1, leases.get(1))).isLessThan(2_000); // the 2 s of the target
+    // second failover: the backoff, in full
+    assertThat(timersStarted(events, lost2, leases.get(2))).containsExactly(backoff);
+    assertThat(millisBetween(lost2, leases.get(2))).isGreaterThanOrEqualTo(backoff.toMillis());
+    // the version check: one marker, recorded before the first lease, none on a failover path
+    assertThat(versionMarkers(events))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getEventId()).isLessThan(leases.get(0).getEventId()));
+  }
+
+  /** The version markers the history holds for the backoff skip's change id. */
+  private static List<HistoryEvent> versionMarkers(List<HistoryEvent> events) {
+    return events.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+        .filter(e -> e.getMarkerRecordedEventAttributes().getMarkerName().equals("Version"))
+        .filter(
+            e ->
+                e.getMarkerRecordedEventAttributes()
+                    .getDetailsMap()
+                    .get("changeId")
+                    .toString()
+                    .contains("failover-no-backoff-after-lost-worker"))
+        .toList();
+  }
+
+  private static List<HistoryEvent> leasesScheduled(List<HistoryEvent> events) {
+    return events.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .filter(
+            e ->
+                e.getActivityTaskScheduledEventAttributes()
+                    .getActivityType()
+                    .getName()
+                    .equals(SessionLeaseActivity.TYPE))
+        .toList();
+  }
+
+  private static HistoryEvent leaseTimedOut(List<HistoryEvent> events, HistoryEvent lease) {
+    return events.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
+        .filter(
+            e ->
+                e.getActivityTaskTimedOutEventAttributes().getScheduledEventId()
+                    == lease.getEventId())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("lease " + lease.getEventId() + " did not time out"));
+  }
+
+  /** The durations of the timers started after {@code from} and before {@code to}. */
+  private static List<Duration> timersStarted(
+      List<HistoryEvent> events, HistoryEvent from, HistoryEvent to) {
+    return events.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
+        .filter(e -> e.getEventId() > from.getEventId() && e.getEventId() < to.getEventId())
+        .map(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout())
+        .map(d -> Duration.ofSeconds(d.getSeconds(), d.getNanos()))
+        .toList();
+  }
+
+  /** Time between two events by the server's clock. */
+  private static long millisBetween(HistoryEvent from, HistoryEvent to) {
+    return millis(to) - millis(from);
+  }
+
+  private static long millis(HistoryEvent event) {
+    return event.getEventTime().getSeconds() * 1_000 + event.getEventTime().getNanos() / 1_000_000;
   }
 
   @Test
@@ -247,7 +353,13 @@ class PipelineWorkflowImplTest {
     // in-place retries: maxAttempts 2 per session
     assertThat(w1.stages().invocations())
         .extracting(StageInvocation::stageIndex)
-        .containsExactly(0, 1, 1, 0, 1, 1, 0, 1, 1);
+        .containsExactly(
+            0, 1, 1, 0, 1, 1, 0, 1,
+            1); // a worker that fails the work is no lost worker: both failovers wait the backoff
+    List<HistoryEvent> events = client.fetchHistory("exhausted").getEvents();
+    List<HistoryEvent> leases = leasesScheduled(events);
+    assertThat(timersStarted(events, events.get(0), leases.get(leases.size() - 1)))
+        .containsExactly(Duration.ofMillis(300), Duration.ofMillis(300));
   }
 
   @Test

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
  * <ul>
  *   <li><b>session failure</b> (the worker was lost or shut down, an activity timed out, or
  *       exhausted its retries on this worker; see {@link WorkerSession#execute}): the session is
- *       closed as FAILED, and after {@link FailoverPolicy#backoff()} the body runs again in a new
- *       session whose lease asks the workers that failed before to step aside. After {@link
+ *       closed as FAILED, and after the backoff (below) the body runs again in a new session whose
+ *       lease asks the workers that failed before to step aside. After {@link
  *       FailoverPolicy#maxWorkerAttempts()} sessions it throws a non-retryable {@link
  *       ApplicationFailure} of type {@link Failures#ATTEMPTS_EXHAUSTED} listing every attempt;
  *   <li><b>bad input</b> (a non-retryable application failure): the session is closed and the
@@ -37,9 +37,40 @@ import org.slf4j.Logger;
  *
  * The session is closed on every path, and after the body returns. One instance per run of a body;
  * workflow code only, not thread-safe.
+ *
+ * <p><b>Backoff.</b> The next session is requested after {@link FailoverPolicy#backoff()}, except
+ * for the first failover of a run when the failed session's worker was lost (see {@link
+ * FailoverPolicy#backsOffAfter}): its lease ended (heartbeat timeout: the worker died or was cut
+ * off; the worker shut down), a stage found the session gone on the worker (restarted, fenced) or
+ * stopped heartbeating, a stage was not picked up from the worker's queue, or the lease failed
+ * before its grant. Detection already took a heartbeat timeout there, and the new session goes to
+ * another worker, so the first failover requests it at once. Every later failover, and a first one
+ * caused by a worker that is alive but failed the work (retries on the worker exhausted, {@link
+ * Failures#WORKER_RESOURCES}, a stage's start-to-close timeout), waits the backoff: a pipeline that
+ * keeps failing (or keeps killing its workers) then does not hammer the fleet.
+ *
+ * <p><b>Versioning.</b> The skip is behind the {@code failover-no-backoff-after-lost-worker}
+ * version marker, checked once, as the first thing {@link #run} does, before any session exists:
+ * never on the failover path itself. A run started by older code (no marker at that point of its
+ * history) keeps the backoff for its whole life, so its recorded timer replays; a new run records
+ * the marker there and skips it. A first attempt checked on the failover path, in the workflow task
+ * that cancels the lost session's stage; when that stage was waiting for a retry on the lost
+ * worker's queue (scheduled, not started), the server records it cancelled at once, between that
+ * task's commands, and the SDK's replay reads a task's commands ahead (to answer getVersion) only
+ * up to such an event. So a replay did not see the marker recorded after it, took the default
+ * version, then met the marker ("Version is already set to -1"; ClusterScenariosIT s8/s8b). At the
+ * start of {@link #run}, in the pipeline's first workflow task, nothing is cancelled before the
+ * marker, and every execution and every replay meets the check at the same point whatever happens
+ * to the sessions later.
  */
 public final class Failover {
   private static final Logger log = Workflow.getLogger(Failover.class);
+
+  /**
+   * {@link Workflow#getVersion} change id: the first failover after a lost worker requests the next
+   * session without the backoff timer. Checked once per {@link #run}, at its start.
+   */
+  static final String NO_BACKOFF_AFTER_LOST_WORKER = "failover-no-backoff-after-lost-worker";
 
   /** Where the failover loop is, for status queries. */
   public enum Phase {
@@ -54,6 +85,11 @@ public final class Failover {
   private final FailoverPolicy policy;
   private final List<FailedAttempt> failedAttempts = new ArrayList<>();
   private Phase phase = Phase.WAITING_FOR_WORKER;
+
+  /**
+   * Whether this run may skip the backoff after a lost worker; decided when {@link #run} starts.
+   */
+  private boolean skipsBackoffAfterLostWorker;
 
   public Failover(WorkerSessions sessions, FailoverPolicy policy) {
     this.sessions = sessions;
@@ -74,6 +110,7 @@ public final class Failover {
    * @return what the body returned in the session that succeeded
    */
   public <R> R run(Functions.Func1<WorkerSession, R> body) {
+    skipsBackoffAfterLostWorker = isNoBackoffAfterLostWorkerOn();
     try {
       R result = loop(body);
       phase = Phase.COMPLETED;
@@ -94,6 +131,7 @@ public final class Failover {
               .setAvoidWorkers(List.copyOf(failedWorkers))
               .build();
       WorkerSession session = null;
+      boolean workerLost = false;
       try {
         session = sessions.open(options);
         phase = Phase.RUNNING;
@@ -109,6 +147,7 @@ public final class Failover {
             String sessionId = session == null ? null : session.sessionId();
             if (session != null) session.fail(verdict.reason());
             if (worker != null) failedWorkers.add(worker);
+            workerLost = verdict.workerLost();
             FailedAttempt failed = new FailedAttempt(attempt, sessionId, worker, verdict.reason());
             failedAttempts.add(failed);
             log.warn("session failed: {}", failed.describe());
@@ -126,18 +165,41 @@ public final class Failover {
       }
       if (attempt >= policy.maxWorkerAttempts()) throw exhausted();
       phase = Phase.FAILING_OVER;
-      Workflow.sleep(policy.backoff());
+      backOff(workerLost);
     }
   }
 
   /**
-   * A failure of {@link WorkerSessions#open}: a lease lost before its grant fails over, and so does
-   * finding no worker after an earlier session failed (the workers may all be gone).
+   * The version check of the backoff skip (see "Versioning" in the class comment). Called exactly
+   * once per run, before the first session is requested, unconditionally: its position in the
+   * history depends on nothing a worker or a failure does, so a replay meets it where the original
+   * execution recorded (or did not record) the marker.
+   */
+  private static boolean isNoBackoffAfterLostWorkerOn() {
+    return Workflow.getVersion(NO_BACKOFF_AFTER_LOST_WORKER, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Waits the backoff before the next session unless the rule in the class comment skips it. No
+   * version check here: it was taken when the run started.
+   */
+  private void backOff(boolean workerLost) {
+    if (skipsBackoffAfterLostWorker && !policy.backsOffAfter(failedAttempts.size(), workerLost)) {
+      log.info("worker lost: requesting the next session without backoff");
+      return;
+    }
+    Workflow.sleep(policy.backoff());
+  }
+
+  /**
+   * A failure of {@link WorkerSessions#open}: a lease lost before its grant fails over (its worker
+   * is lost), and so does finding no worker after an earlier session failed (the workers may all be
+   * gone; never a first failover, and it waited the creation timeout already).
    */
   private FailureClassifier.Verdict openFailed(RuntimeException e) {
     if (e instanceof ApplicationFailure a) {
       if (Failures.SESSION_LOST.equals(a.getType())) {
-        return FailureClassifier.Verdict.session(a.getOriginalMessage());
+        return FailureClassifier.Verdict.workerLost(a.getOriginalMessage());
       }
       if (Failures.NO_WORKER.equals(a.getType()) && !failedAttempts.isEmpty()) {
         return FailureClassifier.Verdict.session(a.getOriginalMessage());

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * How {@link Failover} retries a body on other workers: how many sessions at most, the pause
- * between them, and how each session is opened. Immutable.
+ * between them (and when it is skipped), and how each session is opened. Immutable.
  */
 public final class FailoverPolicy {
   private final int maxWorkerAttempts;
@@ -30,7 +30,8 @@ public final class FailoverPolicy {
 
   /**
    * @param maxWorkerAttempts sessions tried before giving up (1 = no failover)
-   * @param backoff pause after a failed session before opening the next
+   * @param backoff pause after a failed session before opening the next (not after the first failed
+   *     session when its worker was lost, see {@link #backsOffAfter})
    * @param session how each session is opened (attempt and avoid list are filled in per attempt)
    */
   public static FailoverPolicy of(int maxWorkerAttempts, Duration backoff, SessionOptions session) {
@@ -66,8 +67,24 @@ public final class FailoverPolicy {
     return maxWorkerAttempts;
   }
 
+  /** The pause before the next session; see {@link #backsOffAfter} for when it is skipped. */
   public Duration backoff() {
     return backoff;
+  }
+
+  /**
+   * Whether to wait {@link #backoff()} before the next session once {@code failedSessions} sessions
+   * failed: always, except after the first failed session when its worker was lost (it died, was
+   * cut off, shut down or lost the session). Detection of a lost worker already took a heartbeat
+   * timeout, and the next session goes to another worker, so waiting only delays the pipeline; a
+   * second failure, or a worker that is alive but failed the work, keeps the backoff so that a
+   * pipeline that keeps failing does not hammer the fleet.
+   *
+   * @param failedSessions sessions failed so far, the one just failed included (1 = the first)
+   * @param workerLost the session just failed because its worker was lost
+   */
+  public boolean backsOffAfter(int failedSessions, boolean workerLost) {
+    return failedSessions > 1 || !workerLost;
   }
 
   public SessionOptions session() {

@@ -31,17 +31,27 @@ final class FailureClassifier {
    * @param kind what to do
    * @param reason operator-facing explanation, null for {@link Kind#OTHER}
    * @param type application failure type to fail with for {@link Kind#BAD_INPUT}
+   * @param workerLost for {@link Kind#SESSION}: the worker is gone or no longer holds the session
+   *     (the lease ended, the worker shut down, restarted or was fenced, a stage stopped
+   *     heartbeating or was never picked up from the worker's queue), as opposed to a worker that
+   *     is alive but failed the work (retries exhausted, out of resources, a stage too slow)
    */
-  record Verdict(Kind kind, String reason, String type) {
+  record Verdict(Kind kind, String reason, String type, boolean workerLost) {
+    /** The session failed on a worker that is still there (it failed the work). */
     static Verdict session(String reason) {
-      return new Verdict(Kind.SESSION, reason, Failures.SESSION_LOST);
+      return new Verdict(Kind.SESSION, reason, Failures.SESSION_LOST, false);
+    }
+
+    /** The session failed because its worker is gone or lost the session. */
+    static Verdict workerLost(String reason) {
+      return new Verdict(Kind.SESSION, reason, Failures.SESSION_LOST, true);
     }
 
     static Verdict badInput(String reason, String type) {
-      return new Verdict(Kind.BAD_INPUT, reason, type);
+      return new Verdict(Kind.BAD_INPUT, reason, type, false);
     }
 
-    static final Verdict OTHER = new Verdict(Kind.OTHER, null, null);
+    static final Verdict OTHER = new Verdict(Kind.OTHER, null, null, false);
   }
 
   private FailureClassifier() {}
@@ -96,21 +106,27 @@ final class FailureClassifier {
    * retryable failure (a full disk among them) reaches here only once the stage's attempts on the
    * worker are exhausted, and then counts against the session: fail over.
    *
+   * <p>The worker counts as lost ({@link Verdict#workerLost()}) for {@link Failures#SESSION_LOST},
+   * {@link Failures#WORKER_SHUTDOWN} and a heartbeat or schedule-to-start timeout (the worker
+   * stopped heartbeating, or stopped polling its queue); not for {@link Failures#WORKER_RESOURCES},
+   * exhausted retries, other timeouts or other failures, where the worker is alive.
+   *
    * @param step what the activity was, e.g. {@code stage 2 (transform-csv)}
    */
   static Verdict activityFailed(String step, ActivityFailure failure) {
     Throwable cause = failure.getCause();
     if (cause instanceof TimeoutFailure t) {
-      return Verdict.session(step + " timed out (" + timeoutName(t) + explain(t) + ")");
+      String reason = step + " timed out (" + timeoutName(t) + explain(t) + ")";
+      return isWorkerGone(t) ? Verdict.workerLost(reason) : Verdict.session(reason);
     }
     if (cause instanceof ApplicationFailure a) {
       String type = a.getType();
       if (Failures.SESSION_LOST.equals(type)) {
-        return Verdict.session(
+        return Verdict.workerLost(
             step + ": session lost on the worker (" + a.getOriginalMessage() + ")");
       }
       if (Failures.WORKER_SHUTDOWN.equals(type)) {
-        return Verdict.session(step + ": worker shut down (" + a.getOriginalMessage() + ")");
+        return Verdict.workerLost(step + ": worker shut down (" + a.getOriginalMessage() + ")");
       }
       if (Failures.WORKER_RESOURCES.equals(type)) {
         return Verdict.session(
@@ -135,6 +151,11 @@ final class FailureClassifier {
    * Judges whatever a session body threw. Failures {@link WorkerSession#execute} already judged
    * arrive as application failures: {@link Failures#SESSION_LOST} or {@link
    * Failures#WORKER_SHUTDOWN} mean the session failed, other non-retryable ones are bad input.
+   *
+   * <p>For such a session failure the worker counts as lost when the session's lease ended ({@link
+   * WorkerSession#isLost()}); otherwise as {@link #activityFailed} judged the activity failure the
+   * session failure wraps, or, without one, when the type is {@link Failures#SESSION_LOST} or
+   * {@link Failures#WORKER_SHUTDOWN}.
    */
   static Verdict bodyFailed(Throwable failure, WorkerSession session) {
     if (failure instanceof ActivityFailure af) {
@@ -145,11 +166,23 @@ final class FailureClassifier {
       if (Failures.SESSION_LOST.equals(type)
           || Failures.WORKER_SHUTDOWN.equals(type)
           || Failures.WORKER_RESOURCES.equals(type)) {
-        return Verdict.session(session.isLost() ? session.lossReason() : a.getOriginalMessage());
+        if (session.isLost()) return Verdict.workerLost(session.lossReason());
+        String reason = a.getOriginalMessage();
+        boolean lost =
+            a.getCause() instanceof ActivityFailure af
+                ? activityFailed("activity " + af.getActivityType(), af).workerLost()
+                : !Failures.WORKER_RESOURCES.equals(type);
+        return lost ? Verdict.workerLost(reason) : Verdict.session(reason);
       }
       if (a.isNonRetryable()) return Verdict.badInput(a.getOriginalMessage(), type);
     }
     return Verdict.OTHER;
+  }
+
+  /** A heartbeat timeout (the worker stopped) or schedule-to-start (nobody polls its queue). */
+  private static boolean isWorkerGone(TimeoutFailure t) {
+    return t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT
+        || t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
   }
 
   private static String timeoutName(TimeoutFailure t) {

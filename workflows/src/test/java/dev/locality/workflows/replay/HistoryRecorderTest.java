@@ -53,6 +53,10 @@ class HistoryRecorderTest {
   private static final SessionSpec SHORT_CREATION =
       new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(2), 1, Duration.ofMillis(300));
 
+  /** A lost worker is noticed after 2 s; a paid backoff (1 s) would show as a timer. */
+  private static final SessionSpec QUICK_DETECTION =
+      new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(10), 3, Duration.ofSeconds(1));
+
   private FakeFleet fleet;
   private WorkflowClient client;
 
@@ -84,6 +88,34 @@ class HistoryRecorderTest {
     record(
         HistoryShapes.FAILOVER,
         pipeline(stage("download"), stage("decompress", Map.of("dieOn", "w1"))),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void lostTwice() throws Exception {
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
+    FakeWorker w2 = fleet.worker("w2", "0002");
+    FakeWorker w3 = fleet.worker("w3", "0003");
+    w1.stages().onDeath(w2::start);
+    w2.stages().onDeath(w3::start);
+    record(
+        HistoryShapes.LOST_TWICE,
+        pipeline(
+            QUICK_DETECTION,
+            stage("download", Map.of("dieOn", "w1")),
+            stage("decompress", Map.of("dieOn", "w2"))),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void partition() throws Exception {
+    FakeWorker w1 = fleet.worker("w1", "0001").start();
+    FakeWorker w2 = fleet.worker("w2", "0002");
+    w1.stages().onDeath(w2::start);
+    record(
+        HistoryShapes.PARTITION,
+        pipeline(
+            QUICK_DETECTION, stage("download"), stage("transform-csv", Map.of("cutOffOn", "w1"))),
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   }
 

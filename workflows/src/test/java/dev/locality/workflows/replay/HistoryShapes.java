@@ -12,6 +12,13 @@ import java.util.List;
 final class HistoryShapes {
   static final String SUCCESS = "success";
   static final String FAILOVER = "failover";
+
+  /** Two workers lost one after the other: a failover without the backoff, then one with it. */
+  static final String LOST_TWICE = "lost-twice";
+
+  /** A worker cut off the network mid-stage while its session is open, then another worker. */
+  static final String PARTITION = "partition";
+
   static final String BAD_INPUT = "bad-input";
   static final String TRANSIENT_EXHAUSTED = "transient-exhausted";
   static final String CANCEL = "cancel";
@@ -23,6 +30,8 @@ final class HistoryShapes {
       List.of(
           SUCCESS,
           FAILOVER,
+          LOST_TWICE,
+          PARTITION,
           BAD_INPUT,
           TRANSIENT_EXHAUSTED,
           CANCEL,
@@ -32,8 +41,14 @@ final class HistoryShapes {
 
   static final String DIRECTORY = "histories";
 
-  /** Every generation recorded so far, oldest first; the last one must have every shape. */
-  static final List<String> GENERATIONS = List.of("r2-1", "r2-2");
+  /**
+   * Every generation recorded so far, oldest first; the last one must have every shape. r2-1:
+   * before leases named the stage types; r2-2: before the first failover after a lost worker
+   * skipped the backoff (a timer after the failed session); r2-3: without that timer, behind the
+   * {@code failover-no-backoff-after-lost-worker} version marker that every run records when its
+   * failover loop starts (r2-3 adds the lost-twice and partition shapes).
+   */
+  static final List<String> GENERATIONS = List.of("r2-1", "r2-2", "r2-3");
 
   private HistoryShapes() {}
 }

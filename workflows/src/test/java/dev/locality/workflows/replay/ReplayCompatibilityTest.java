@@ -3,6 +3,9 @@ package dev.locality.workflows.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locality.workflows.PipelineWorkflowImpl;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.History;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
@@ -37,6 +40,71 @@ class ReplayCompatibilityTest {
     assertThat(recorded.getEvents()).hasSizeGreaterThan(3);
 
     WorkflowReplayer.replayWorkflowExecution(recorded, PipelineWorkflowImpl.class);
+  }
+
+  /**
+   * The backoff skip's version check is taken when the run starts: a failover recorded before it
+   * (r2-2: the backoff timer, no marker) replays with its timer, and a lost worker recorded after
+   * it (r2-3: the marker first, no timer) replays without one. Both histories are checked to have
+   * that shape, so the replays are not vacuous.
+   */
+  @Test
+  void failoversRecordedWithAndWithoutTheBackoffReplay() throws Exception {
+    WorkflowExecutionHistory before = WorkflowExecutionHistory.fromJson(read("r2-2/failover"));
+    assertThat(before.getEvents())
+        .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED);
+    assertThat(before.getEvents()).noneMatch(ReplayCompatibilityTest::isBackoffSkipMarker);
+    WorkflowReplayer.replayWorkflowExecution(before, PipelineWorkflowImpl.class);
+
+    for (String lost : List.of("r2-3/failover", "r2-3/partition")) {
+      WorkflowExecutionHistory after = WorkflowExecutionHistory.fromJson(read(lost));
+      assertThat(after.getEvents())
+          .as(lost)
+          .filteredOn(ReplayCompatibilityTest::isBackoffSkipMarker)
+          .hasSize(1);
+      assertThat(after.getEvents())
+          .as(lost)
+          .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED);
+      WorkflowReplayer.replayWorkflowExecution(after, PipelineWorkflowImpl.class);
+    }
+  }
+
+  /**
+   * A worker that picks a run up mid-way (its cache evicted, another worker frozen or cut off)
+   * replays the history up to the workflow task it was given and runs that task's code for real.
+   * Every such cut of the lost-worker histories, before and after the backoff skip, must replay:
+   * this is where a version check met at a different point than where it was recorded fails.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lostWorkerHistories")
+  void everyCutOfALostWorkerHistoryAtAWorkflowTaskReplays(String history) throws Exception {
+    WorkflowExecutionHistory recorded = WorkflowExecutionHistory.fromJson(read(history));
+    List<HistoryEvent> events = recorded.getEvents();
+    int cuts = 0;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) continue;
+      WorkflowExecutionHistory cut =
+          new WorkflowExecutionHistory(
+              History.newBuilder().addAllEvents(events.subList(0, i + 1)).build(),
+              recorded.getWorkflowExecution().getWorkflowId());
+      WorkflowReplayer.replayWorkflowExecution(cut, PipelineWorkflowImpl.class);
+      cuts++;
+    }
+    assertThat(cuts).as("workflow tasks in %s", history).isGreaterThan(3);
+  }
+
+  static Stream<String> lostWorkerHistories() {
+    return Stream.of("r2-2/failover", "r2-3/failover", "r2-3/partition", "r2-3/lost-twice");
+  }
+
+  private static boolean isBackoffSkipMarker(HistoryEvent e) {
+    return e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+        && e.getMarkerRecordedEventAttributes().getDetailsMap().containsKey("changeId")
+        && e.getMarkerRecordedEventAttributes()
+            .getDetailsMap()
+            .get("changeId")
+            .toString()
+            .contains("failover-no-backoff-after-lost-worker");
   }
 
   @Test

@@ -28,12 +28,12 @@ class FailureClassifierTest {
   @Test
   void stageTimeoutsAreSessionFailuresThatNameTheTimeout() {
     assertThat(FailureClassifier.activityFailed(STEP, timeout(TimeoutType.TIMEOUT_TYPE_HEARTBEAT)))
-        .isEqualTo(Verdict.session(STEP + " timed out (heartbeat: it stopped heartbeating)"));
+        .isEqualTo(Verdict.workerLost(STEP + " timed out (heartbeat: it stopped heartbeating)"));
     assertThat(
             FailureClassifier.activityFailed(
                 STEP, timeout(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)))
         .isEqualTo(
-            Verdict.session(
+            Verdict.workerLost(
                 STEP + " timed out (schedule-to-start: the worker did not pick it up)"));
     assertThat(
             FailureClassifier.activityFailed(
@@ -53,8 +53,34 @@ class FailureClassifierTest {
             ApplicationFailure.newNonRetryableFailure("draining", Failures.WORKER_SHUTDOWN));
 
     assertThat(FailureClassifier.activityFailed(STEP, lost).kind()).isEqualTo(Kind.SESSION);
+    assertThat(FailureClassifier.activityFailed(STEP, lost).workerLost()).isTrue();
     assertThat(FailureClassifier.activityFailed(STEP, shutdown))
-        .isEqualTo(Verdict.session(STEP + ": worker shut down (draining)"));
+        .isEqualTo(Verdict.workerLost(STEP + ": worker shut down (draining)"));
+  }
+
+  @Test
+  void onlyAGoneWorkerCountsAsLostNotOneThatFailedTheWork() {
+    ActivityFailure fenced =
+        activity(
+            RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+            ApplicationFailure.newNonRetryableFailure(
+                "session s1 is no longer held by worker w1 (fenced)", Failures.SESSION_LOST));
+    ActivityFailure oom =
+        activity(
+            RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+            ApplicationFailure.newNonRetryableFailure("out of memory", Failures.WORKER_RESOURCES));
+    ActivityFailure exhausted =
+        activity(
+            RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED,
+            ApplicationFailure.newFailure("disk full", "java.io.IOException"));
+
+    assertThat(FailureClassifier.activityFailed(STEP, fenced).workerLost()).isTrue();
+    assertThat(FailureClassifier.activityFailed(STEP, oom).workerLost()).isFalse();
+    assertThat(FailureClassifier.activityFailed(STEP, exhausted).workerLost()).isFalse();
+    assertThat(
+            FailureClassifier.activityFailed(STEP, timeout(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE))
+                .workerLost())
+        .isFalse();
   }
 
   @Test

@@ -16,8 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Test double of the stage dispatcher: any activity type, behaviour driven by the stage's options:
  * {@code rows} (metrics), {@code uri} (an output URI), {@code fail: bad-input | transient}, and
- * {@code dieOn: <workerId>} (kills that worker when the stage starts there), {@code holdMs} (works
- * that long, heartbeating, so a cancel or a drain finds it running).
+ * {@code dieOn: <workerId>} (kills that worker when the stage starts there), {@code cutOffOn:
+ * <workerId>} (the stage runs there, heartbeating, for half a second, then that worker goes silent
+ * as if cut off the network mid-stage), {@code holdMs} (works that long, heartbeating, so a cancel
+ * or a drain finds it running).
  */
 public final class FakeStages implements DynamicActivity {
   private final FakeWorker worker;
@@ -43,21 +45,17 @@ public final class FakeStages implements DynamicActivity {
       worker.kill();
       onDeath.run();
     }
+    if (worker.workerId().equals(options.get("cutOffOn"))) {
+      heartbeatFor(500);
+      worker.kill();
+      onDeath.run();
+    }
     if (worker.isDead()) {
       worker.hangWhileDead();
       throw new IllegalStateException("dead worker released at the end of the test");
     }
     if (options.get("holdMs") instanceof Number hold) {
-      long until = System.currentTimeMillis() + hold.longValue();
-      while (System.currentTimeMillis() < until) {
-        Activity.getExecutionContext().heartbeat(null); // throws once the stage is cancelled
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        }
-      }
+      heartbeatFor(hold.longValue());
     }
     Object fail = options.get("fail");
     if ("bad-input".equals(fail)) {
@@ -75,6 +73,20 @@ public final class FakeStages implements DynamicActivity {
     List<String> uris = options.containsKey("uri") ? List.of((String) options.get("uri")) : null;
     return new StageResult(
         List.of(output), new StageMetrics(bytesIn, bytesOut, rows, rows, 0, 0), uris);
+  }
+
+  /** Works for {@code millis}, heartbeating; throws once the stage is cancelled. */
+  private static void heartbeatFor(long millis) {
+    long until = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < until) {
+      Activity.getExecutionContext().heartbeat(null); // throws once the stage is cancelled
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   public List<StageInvocation> invocations() {
