@@ -14,11 +14,11 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * Builds the container images of the integration tests: the worker from the product Dockerfile
  * {@code worker-app/Dockerfile} (what users run), the Temporal test server from {@code
  * docker/server/Dockerfile} under the test resources. Both build over {@link #baseImage()} (system
- * property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code localhost/locality-jre:17}, built
- * by {@code .ci/container-engine.sh} without any registry) when that image exists locally, else
- * over the Dockerfile's own default. An image is tagged with a hash of its jar's size and
- * modification time, its Dockerfile and the base image, so an unchanged image is not built twice,
- * and each is built once per JVM. Thread-safe.
+ * property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code localhost/locality-jre:25}, a JDK
+ * 25 runtime built by {@code .ci/container-engine.sh} without any registry) when that image exists
+ * locally, else over the Dockerfile's own default. An image is tagged with a hash of its jar's size
+ * and modification time, its Dockerfile and the base image, so an unchanged image is not built
+ * twice, and each is built once per JVM. Thread-safe.
  */
 final class Images {
   private static final ConcurrentMap<String, String> BUILT = new ConcurrentHashMap<>();
@@ -28,7 +28,7 @@ final class Images {
   static String baseImage() {
     String base = System.getProperty("locality.it.baseImage");
     if (base == null || base.isBlank()) base = System.getenv("LOCALITY_IT_BASE_IMAGE");
-    return base == null || base.isBlank() ? "localhost/locality-jre:17" : base;
+    return base == null || base.isBlank() ? "localhost/locality-jre:25" : base;
   }
 
   /** The Temporal test server image: docker/server/Dockerfile over the CLI jar. */
