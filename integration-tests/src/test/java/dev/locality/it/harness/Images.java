@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
@@ -22,6 +25,8 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 final class Images {
   private static final ConcurrentMap<String, String> BUILT = new ConcurrentHashMap<>();
+  private static final Pattern DEFAULT_BASE = Pattern.compile("(?m)^ARG BASE_IMAGE=(\\S+)");
+  private static final Pattern LEADING_NUMBER = Pattern.compile("\\d+");
 
   private Images() {}
 
@@ -29,6 +34,36 @@ final class Images {
     String base = System.getProperty("locality.it.baseImage");
     if (base == null || base.isBlank()) base = System.getenv("LOCALITY_IT_BASE_IMAGE");
     return base == null || base.isBlank() ? "localhost/locality-jre:25" : base;
+  }
+
+  /**
+   * The base image the worker image is built over: {@link #baseImage()} when it exists locally,
+   * else the default of {@code ARG BASE_IMAGE} in {@code worker-app/Dockerfile}.
+   */
+  static String workerBaseImage() {
+    if (exists(baseImage())) return baseImage();
+    Path dockerfile = HarnessPaths.repoRoot().resolve("worker-app/Dockerfile");
+    try {
+      Matcher arg = DEFAULT_BASE.matcher(Files.readString(dockerfile));
+      if (!arg.find()) throw new IllegalStateException("no ARG BASE_IMAGE=... in " + dockerfile);
+      return arg.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The Java feature release an image's tag names: its leading number ({@code
+   * localhost/locality-jre:25}, {@code eclipse-temurin:25-jre}), empty when the tag starts with
+   * none.
+   */
+  static OptionalInt javaFeature(String image) {
+    int colon = image.lastIndexOf(':');
+    if (colon < image.lastIndexOf('/')) return OptionalInt.empty();
+    Matcher number = LEADING_NUMBER.matcher(image.substring(colon + 1));
+    return number.lookingAt()
+        ? OptionalInt.of(Integer.parseInt(number.group()))
+        : OptionalInt.empty();
   }
 
   /** The Temporal test server image: docker/server/Dockerfile over the CLI jar. */
