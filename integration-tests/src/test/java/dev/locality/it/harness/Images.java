@@ -20,7 +20,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code localhost/locality-jre:25}, a JDK
  * 25 runtime built by {@code .ci/container-engine.sh} without any registry) when that image exists
  * locally, else over the Dockerfile's own default. An image is tagged with a hash of its jar's size
- * and modification time, its Dockerfile and the base image, so an unchanged image is not built
+ * and modification time, its Dockerfile and the base image's id, so an unchanged image is not built
  * twice, and each is built once per JVM. Thread-safe.
  */
 final class Images {
@@ -107,13 +107,25 @@ final class Images {
                   Files.size(jar)
                       ^ Files.getLastModifiedTime(jar).toMillis()
                       ^ ((long) Files.readString(dockerfile).hashCode() << 32)
-                      ^ baseImage().hashCode()
+                      ^ baseImageId().hashCode()
                       ^ jarName.hashCode());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     String image = "localhost/" + name + ":" + tag;
     return BUILT.computeIfAbsent(image, i -> buildIfMissing(i, dockerfile, jar, jarName, jarArg));
+  }
+
+  /**
+   * The local base image's id, so that rebuilding it under the same name (a newer JDK) rebuilds the
+   * images over it; its name when it does not exist here.
+   */
+  private static String baseImageId() {
+    try {
+      return DockerClientFactory.instance().client().inspectImageCmd(baseImage()).exec().getId();
+    } catch (RuntimeException missing) {
+      return baseImage();
+    }
   }
 
   private static boolean exists(String image) {
