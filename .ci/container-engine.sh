@@ -4,8 +4,11 @@
 #
 #   * rootful podman with runc (crun refuses hybrid cgroups here), serving the Docker API on a
 #     unix socket that Testcontainers talks to;
-#   * the JRE base image the project's Dockerfiles build on, localhost/locality-jre:17, made with
-#     debootstrap from the Debian mirror apt already uses (no registry needed).
+#   * the JRE base image the project's Dockerfiles build on, localhost/locality-jre:25 (Debian 13
+#     trixie's openjdk-25-jre-headless), made with debootstrap from the Debian mirror apt already
+#     uses (no registry needed). The jars are Java 17 bytecode; the image's JDK is only the
+#     runtime. LOCALITY_BASE_JDK=17 LOCALITY_BASE_SUITE=bookworm builds the former
+#     localhost/locality-jre:17 instead (any JDK the suite packages: trixie has 21 and 25).
 #
 # Usage:
 #   .ci/container-engine.sh            # prepare (idempotent); prints the env file's path last
@@ -18,7 +21,9 @@
 set -euo pipefail
 
 STATE=${LOCALITY_ENGINE_DIR:-/var/tmp/locality-engine}
-BASE_IMAGE=${LOCALITY_BASE_IMAGE:-localhost/locality-jre:17}
+BASE_JDK=${LOCALITY_BASE_JDK:-25}
+BASE_SUITE=${LOCALITY_BASE_SUITE:-trixie}
+BASE_IMAGE=${LOCALITY_BASE_IMAGE:-localhost/locality-jre:$BASE_JDK}
 SOCKET="$STATE/podman.sock"
 export CONTAINERS_CONF="$STATE/containers.conf" CONTAINERS_STORAGE_CONF="$STATE/storage.conf"
 
@@ -64,16 +69,28 @@ CONF
 
 build_base_image() {
   podman image exists "$BASE_IMAGE" && return
-  local mirror rootfs="$STATE/rootfs"
+  local mirror rootfs="$STATE/rootfs" java_home
   mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
   [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list)
+  java_home=/usr/lib/jvm/java-$BASE_JDK-openjdk-$(dpkg --print-architecture)
   rm -rf "$rootfs"
-  echo "building $BASE_IMAGE with debootstrap from $mirror (about a minute)" >&2
-  timeout 900 debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates \
-    bookworm "$rootfs" "$mirror" >"$STATE/debootstrap.log" 2>&1
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  echo "building $BASE_IMAGE (Debian $BASE_SUITE, openjdk-$BASE_JDK-jre-headless) with debootstrap" \
+    "from $mirror (one to a few minutes)" >&2
+  timeout 900 debootstrap --variant=minbase \
+    --include="openjdk-$BASE_JDK-jre-headless,ca-certificates" \
+    "$BASE_SUITE" "$rootfs" "$mirror" >"$STATE/debootstrap.log" 2>&1
+  if [ ! -x "$rootfs$java_home/bin/java" ]; then
+    echo "debootstrap gave no $java_home/bin/java; see $STATE/debootstrap.log" >&2
+    return 1
+  fi
+  # Nothing the JVM needs: downloaded packages, package lists and apt's caches, logs, man and info
+  # pages, message translations, and the docs but for the copyright files.
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin \
+    "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/* \
+    "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
+  find "$rootfs"/usr/share/doc ! -type d ! -name copyright -delete
   tar -C "$rootfs" --numeric-owner -cf - . | podman import -q \
-    --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' --change 'CMD ["/bin/bash"]' \
+    --change "ENV JAVA_HOME=$java_home" --change 'CMD ["/bin/bash"]' \
     - "$BASE_IMAGE" >/dev/null
   rm -rf "$rootfs"
 }

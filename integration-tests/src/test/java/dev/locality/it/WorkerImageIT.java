@@ -10,6 +10,7 @@ import dev.locality.it.harness.HarnessPaths;
 import dev.locality.it.harness.ItCluster;
 import dev.locality.it.harness.ItClusters;
 import dev.locality.it.harness.ItMode;
+import dev.locality.it.harness.ItSummary;
 import dev.locality.it.harness.Pipelines;
 import dev.locality.it.harness.WorkerContainer;
 import java.net.URI;
@@ -21,7 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -103,8 +107,35 @@ class WorkerImageIT {
     assertThat(uid.getStdout().strip()).isEqualTo("10001");
   }
 
+  /**
+   * The Java 17 bytecode runs on the base image's JDK (25 by default: localhost/locality-jre:25,
+   * eclipse-temurin:25-jre), which the banner's runtime line names, with the image's JAVA_HOME.
+   */
   @Test
   @Order(3)
+  void runsOnTheBaseImagesJdk() {
+    var javaHome = worker.exec("bash", "-c", "echo \"$JAVA_HOME\"");
+    assertThat(javaHome.getExitCode()).isZero();
+    String home = javaHome.getStdout().strip();
+    assertThat(home).as("the base image's JAVA_HOME").isNotEmpty();
+    Pattern runtime =
+        Pattern.compile(
+            "(?m)^  runtime {7}Java (\\d+)[.+\\-\\w]* \\(.*, " + Pattern.quote(home) + "\\)$");
+    Matcher banner =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> runtime.matcher(worker.log()), Matcher::find);
+    String line = banner.group();
+    int feature = Integer.parseInt(banner.group(1));
+    OptionalInt expected = WorkerContainer.baseImageJavaFeature();
+    if (expected.isPresent()) assertThat(feature).as(line).isEqualTo(expected.getAsInt());
+    assertThat(feature).as(line).isGreaterThanOrEqualTo(17);
+    ItSummary.measured("worker-image-runtime", line.strip());
+  }
+
+  @Test
+  @Order(4)
   void runsAPipelineAndUploadsTheExpectedBytes() throws Exception {
     Pipelines pipelines = new Pipelines(cluster.client());
     String yaml =
@@ -146,7 +177,7 @@ class WorkerImageIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void endsWithExitCodeZeroOnDockerStop() {
     long start = System.nanoTime();
     org.testcontainers.DockerClientFactory.instance()

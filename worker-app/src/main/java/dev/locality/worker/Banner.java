@@ -45,6 +45,7 @@ final class Banner {
                 ? ""
                 : " (free " + ByteSizes.format(roundDown(worker.freeDiskBytes())) + ")"));
     out.println("  work dir      " + worker.workDir());
+    out.println("  runtime       " + runtime());
     List<String> stages = worker.catalog().bannerLines();
     for (int i = 0; i < stages.size(); i++)
       out.println((i == 0 ? "  stages        " : "                ") + stages.get(i));
@@ -59,6 +60,21 @@ final class Banner {
     if (config != null && config.configFile() != null)
       out.println("  config file   " + config.configFile().toAbsolutePath());
     out.flush();
+  }
+
+  /**
+   * The JVM the worker runs on, e.g. {@code Java 25.0.1+8-Debian-1 (OpenJDK 64-Bit Server VM,
+   * /usr/lib/jvm/java-25-openjdk-amd64)}: the bytecode is Java 17, the runtime is whatever {@code
+   * java} started it (the container image's JDK), and performance differs between them.
+   */
+  static String runtime() {
+    return "Java "
+        + Runtime.version()
+        + " ("
+        + System.getProperty("java.vm.name")
+        + ", "
+        + System.getProperty("java.home")
+        + ")";
   }
 
   /** Free space rounded down to whole GiB or MiB, so the banner shows {@code 70g}. */

@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
@@ -14,21 +17,53 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * Builds the container images of the integration tests: the worker from the product Dockerfile
  * {@code worker-app/Dockerfile} (what users run), the Temporal test server from {@code
  * docker/server/Dockerfile} under the test resources. Both build over {@link #baseImage()} (system
- * property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code localhost/locality-jre:17}, built
- * by {@code .ci/container-engine.sh} without any registry) when that image exists locally, else
- * over the Dockerfile's own default. An image is tagged with a hash of its jar's size and
- * modification time, its Dockerfile and the base image, so an unchanged image is not built twice,
- * and each is built once per JVM. Thread-safe.
+ * property or env {@code LOCALITY_IT_BASE_IMAGE}; default {@code localhost/locality-jre:25}, a JDK
+ * 25 runtime built by {@code .ci/container-engine.sh} without any registry) when that image exists
+ * locally, else over the Dockerfile's own default. An image is tagged with a hash of its jar's size
+ * and modification time, its Dockerfile and the base image's id, so an unchanged image is not built
+ * twice, and each is built once per JVM. Thread-safe.
  */
 final class Images {
   private static final ConcurrentMap<String, String> BUILT = new ConcurrentHashMap<>();
+  private static final Pattern DEFAULT_BASE = Pattern.compile("(?m)^ARG BASE_IMAGE=(\\S+)");
+  private static final Pattern LEADING_NUMBER = Pattern.compile("\\d+");
 
   private Images() {}
 
   static String baseImage() {
     String base = System.getProperty("locality.it.baseImage");
     if (base == null || base.isBlank()) base = System.getenv("LOCALITY_IT_BASE_IMAGE");
-    return base == null || base.isBlank() ? "localhost/locality-jre:17" : base;
+    return base == null || base.isBlank() ? "localhost/locality-jre:25" : base;
+  }
+
+  /**
+   * The base image the worker image is built over: {@link #baseImage()} when it exists locally,
+   * else the default of {@code ARG BASE_IMAGE} in {@code worker-app/Dockerfile}.
+   */
+  static String workerBaseImage() {
+    if (exists(baseImage())) return baseImage();
+    Path dockerfile = HarnessPaths.repoRoot().resolve("worker-app/Dockerfile");
+    try {
+      Matcher arg = DEFAULT_BASE.matcher(Files.readString(dockerfile));
+      if (!arg.find()) throw new IllegalStateException("no ARG BASE_IMAGE=... in " + dockerfile);
+      return arg.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The Java feature release an image's tag names: its leading number ({@code
+   * localhost/locality-jre:25}, {@code eclipse-temurin:25-jre}), empty when the tag starts with
+   * none.
+   */
+  static OptionalInt javaFeature(String image) {
+    int colon = image.lastIndexOf(':');
+    if (colon < image.lastIndexOf('/')) return OptionalInt.empty();
+    Matcher number = LEADING_NUMBER.matcher(image.substring(colon + 1));
+    return number.lookingAt()
+        ? OptionalInt.of(Integer.parseInt(number.group()))
+        : OptionalInt.empty();
   }
 
   /** The Temporal test server image: docker/server/Dockerfile over the CLI jar. */
@@ -72,13 +107,25 @@ final class Images {
                   Files.size(jar)
                       ^ Files.getLastModifiedTime(jar).toMillis()
                       ^ ((long) Files.readString(dockerfile).hashCode() << 32)
-                      ^ baseImage().hashCode()
+                      ^ baseImageId().hashCode()
                       ^ jarName.hashCode());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     String image = "localhost/" + name + ":" + tag;
     return BUILT.computeIfAbsent(image, i -> buildIfMissing(i, dockerfile, jar, jarName, jarArg));
+  }
+
+  /**
+   * The local base image's id, so that rebuilding it under the same name (a newer JDK) rebuilds the
+   * images over it; its name when it does not exist here.
+   */
+  private static String baseImageId() {
+    try {
+      return DockerClientFactory.instance().client().inspectImageCmd(baseImage()).exec().getId();
+    } catch (RuntimeException missing) {
+      return baseImage();
+    }
   }
 
   private static boolean exists(String image) {

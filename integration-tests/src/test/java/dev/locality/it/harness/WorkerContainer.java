@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
@@ -67,6 +68,14 @@ public final class WorkerContainer implements ItWorker {
             .waitingFor(
                 Wait.forLogMessage(".*" + uniqueQueue.pattern() + ".*", 1)
                     .withStartupTimeout(ready));
+  }
+
+  /**
+   * The Java feature release the worker image runs on, as its base image's tag names it ({@code
+   * localhost/locality-jre:25}, {@code eclipse-temurin:25-jre}); empty when the tag names none.
+   */
+  public static OptionalInt baseImageJavaFeature() {
+    return Images.javaFeature(Images.workerBaseImage());
   }
 
   /** Creates and starts the container; returns once the worker polls. */
