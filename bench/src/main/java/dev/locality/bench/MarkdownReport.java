@@ -194,6 +194,19 @@ final class MarkdownReport {
                 label,
                 ov.get("sessionOpenMedianMillis").asDouble(),
                 ov.get("sessionCloseMedianMillis").asDouble()));
+        JsonNode cpu = b.get("cpuMillisPerPipeline");
+        if (cpu != null) {
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s: CPU ms per pipeline, server / workers / client (total) | %.0f / %.0f /"
+                      + " %.0f | %.0f |\n",
+                  label,
+                  cpu.get("server").asDouble(),
+                  cpu.get("workers").asDouble(),
+                  cpu.get("client").asDouble(),
+                  cpu.get("total").asDouble()));
+        }
       }
     }
     md.append("\n**Ratios** (medians):\n\n| ratio | value |\n|---|---:|\n");

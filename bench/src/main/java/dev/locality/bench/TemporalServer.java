@@ -24,10 +24,16 @@ import java.util.Map;
 final class TemporalServer {
   final int port;
   final WorkflowClient client;
+
+  /** The server's process (its CPU time is measured by section 5). */
+  final Proc process;
+
   private final WorkflowServiceStubs stubs;
 
-  private TemporalServer(int port, WorkflowServiceStubs stubs, WorkflowClient client) {
+  private TemporalServer(
+      int port, Proc process, WorkflowServiceStubs stubs, WorkflowClient client) {
     this.port = port;
+    this.process = process;
     this.stubs = stubs;
     this.client = client;
   }
@@ -50,7 +56,7 @@ final class TemporalServer {
         WorkflowClient.newInstance(
             stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     log("Temporal test server ('locality server') on 127.0.0.1:%d", port);
-    return new TemporalServer(port, stubs, client);
+    return new TemporalServer(port, server, stubs, client);
   }
 
   /** host:port, as TEMPORAL_ADDRESS of workers and CLI processes. */
