@@ -21,7 +21,8 @@ final class History {
    * completed (the stage's own work), {@code gapMillis} from the previous step (session granted, or
    * the previous stage completed) to scheduled (the workflow task that schedules it), {@code
    * overheadMillis} = queue + gap. Pipeline: {@code sessionOpenMillis} started → session granted
-   * (signal), {@code closeMillis} last stage completed → workflow closed.
+   * (signal), {@code closeMillis} last stage completed → workflow closed, {@code events}, {@code
+   * workflowTasks} (completed workflow tasks) and {@code eventCounts} per event type.
    */
   static ObjectNode summarize(String workflowId, List<HistoryEvent> events) {
     ObjectNode out = JSON.createObjectNode();
@@ -34,8 +35,10 @@ final class History {
     Map<Long, Long> startedAt = new HashMap<>();
     Map<String, ObjectNode> stages = new LinkedHashMap<>();
     long firstSignal = 0;
+    Map<String, Integer> eventCounts = new java.util.TreeMap<>();
     for (HistoryEvent e : events) {
       long t = millis(e.getEventTime());
+      eventCounts.merge(eventName(e), 1, Integer::sum);
       switch (e.getEventType()) {
         case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> start = t;
         case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
@@ -88,9 +91,16 @@ final class History {
     out.put("sessionOpenMillis", firstSignal == 0 ? -1 : firstSignal - start);
     out.put("closeMillis", end - lastCompleted);
     out.put("events", events.size());
+    out.put("workflowTasks", eventCounts.getOrDefault("WORKFLOW_TASK_COMPLETED", 0));
+    out.set("eventCounts", JSON.valueToTree(eventCounts));
     ArrayNode list = out.putArray("stages");
     for (String type : Specs.STAGES) if (stages.containsKey(type)) list.add(stages.get(type));
     return out;
+  }
+
+  /** The event's type without the {@code EVENT_TYPE_} prefix. */
+  private static String eventName(HistoryEvent e) {
+    return e.getEventType().name().replaceFirst("^EVENT_TYPE_", "");
   }
 
   static long millis(Timestamp t) {

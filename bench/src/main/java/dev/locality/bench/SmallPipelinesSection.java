@@ -137,8 +137,14 @@ final class SmallPipelinesSection {
     List<Double> wall = new ArrayList<>();
     List<Double> exec = new ArrayList<>();
     List<Double> inclusive = new ArrayList<>();
+    List<Double> events = new ArrayList<>();
+    List<Double> workflowTasks = new ArrayList<>();
+    JsonNode eventCounts = null;
     for (String id : ids) {
       ObjectNode h = ctx.temporal.history(id);
+      events.add(h.get("events").asDouble());
+      workflowTasks.add(h.get("workflowTasks").asDouble());
+      if (eventCounts == null) eventCounts = h.get("eventCounts");
       wall.add(h.get("wallMillis").asDouble());
       open.add(h.get("sessionOpenMillis").asDouble());
       close.add(h.get("closeMillis").asDouble());
@@ -162,11 +168,14 @@ final class SmallPipelinesSection {
     overhead.put("workflowWallMedianMillis", median(wall));
     overhead.put("stageExecSumMedianMillis", median(exec));
     overhead.put("inclusivePerStageMedianMillis", median(inclusive));
+    overhead.put("eventsMedian", median(events));
+    overhead.put("workflowTasksMedian", median(workflowTasks));
+    if (eventCounts != null) overhead.set("eventCountsOfFirst", eventCounts);
     log(
         "    %s: %d/%d completed in %.1f s: %.2f pipelines/s, latency p50 %.0f ms p99 %.0f ms;"
             + " overhead per stage median %.1f ms (dispatch %.1f + hand-off %.1f), session open"
             + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f, workers %.0f,"
-            + " client %.0f (total %.0f)",
+            + " client %.0f (total %.0f); events %.0f, workflow tasks %.0f per pipeline (median)",
         tag,
         lat.size(),
         count,
@@ -182,7 +191,9 @@ final class SmallPipelinesSection {
         cpu.get("server").asDouble(),
         cpu.get("workers").asDouble(),
         cpu.get("client").asDouble(),
-        cpu.get("total").asDouble());
+        cpu.get("total").asDouble(),
+        median(events),
+        median(workflowTasks));
     return out;
   }
 
