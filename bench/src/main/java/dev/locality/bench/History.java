@@ -22,7 +22,8 @@ final class History {
    * the previous stage completed) to scheduled (the workflow task that schedules it), {@code
    * overheadMillis} = queue + gap. Pipeline: {@code sessionOpenMillis} started → session granted
    * (signal), {@code closeMillis} last stage completed → workflow closed, {@code events}, {@code
-   * workflowTasks} (completed workflow tasks) and {@code eventCounts} per event type.
+   * workflowTasks} (completed workflow tasks), {@code eventCounts} per event type and {@code
+   * eventSequence} (ms since started, type, activity type or signal or marker name).
    */
   static ObjectNode summarize(String workflowId, List<HistoryEvent> events) {
     ObjectNode out = JSON.createObjectNode();
@@ -36,9 +37,11 @@ final class History {
     Map<String, ObjectNode> stages = new LinkedHashMap<>();
     long firstSignal = 0;
     Map<String, Integer> eventCounts = new java.util.TreeMap<>();
+    List<String> sequence = new java.util.ArrayList<>();
     for (HistoryEvent e : events) {
       long t = millis(e.getEventTime());
       eventCounts.merge(eventName(e), 1, Integer::sum);
+      sequence.add(t - (start == 0 ? t : start) + " " + eventName(e) + detail(e));
       switch (e.getEventType()) {
         case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> start = t;
         case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
@@ -93,9 +96,22 @@ final class History {
     out.put("events", events.size());
     out.put("workflowTasks", eventCounts.getOrDefault("WORKFLOW_TASK_COMPLETED", 0));
     out.set("eventCounts", JSON.valueToTree(eventCounts));
+    out.set("eventSequence", JSON.valueToTree(sequence));
     ArrayNode list = out.putArray("stages");
     for (String type : Specs.STAGES) if (stages.containsKey(type)) list.add(stages.get(type));
     return out;
+  }
+
+  /** The activity type of a scheduled activity, the signal's or marker's name; else nothing. */
+  private static String detail(HistoryEvent e) {
+    return switch (e.getEventType()) {
+      case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ->
+          " " + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+      case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED ->
+          " " + e.getWorkflowExecutionSignaledEventAttributes().getSignalName();
+      case EVENT_TYPE_MARKER_RECORDED -> " " + e.getMarkerRecordedEventAttributes().getMarkerName();
+      default -> "";
+    };
   }
 
   /** The event's type without the {@code EVENT_TYPE_} prefix. */

@@ -144,7 +144,10 @@ final class SmallPipelinesSection {
       ObjectNode h = ctx.temporal.history(id);
       events.add(h.get("events").asDouble());
       workflowTasks.add(h.get("workflowTasks").asDouble());
-      if (eventCounts == null) eventCounts = h.get("eventCounts");
+      if (eventCounts == null) {
+        eventCounts = h.get("eventCounts");
+        out.set("eventSequenceOfFirst", h.get("eventSequence"));
+      }
       wall.add(h.get("wallMillis").asDouble());
       open.add(h.get("sessionOpenMillis").asDouble());
       close.add(h.get("closeMillis").asDouble());
