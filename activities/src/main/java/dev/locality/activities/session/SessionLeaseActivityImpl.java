@@ -35,14 +35,14 @@ import org.slf4j.LoggerFactory;
  * {@value #LEASE_DECLINED} failure) when the request asks to avoid this worker, after pausing
  * shared-queue polling for {@link #DECLINE_COOL_DOWN} so that another worker picks the retry up, or
  * when the worker is draining. Otherwise it creates the session directory, registers the session,
- * signals {@link SessionGrant} to its workflow and then heartbeats every min(heartbeatTimeout/3,
- * 500 ms), waking at once on cancellation. It ends when a heartbeat reports the session closed:
- * {@link io.temporal.client.ActivityCanceledException} (and any other {@link
- * ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException} (the workflow
- * closed the session and already finished) ends the lease normally; or when the worker's drain
- * expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the ending, the session
- * directory is deleted and the session unregistered. Thread-safe: one instance serves every lease
- * of the worker.
+ * heartbeats once (and confirms the lease), signals {@link SessionGrant} to its workflow and then
+ * heartbeats every min(heartbeatTimeout/3, 500 ms), waking at once on cancellation. It ends when a
+ * heartbeat reports the session closed: {@link io.temporal.client.ActivityCanceledException} (and
+ * any other {@link ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException}
+ * (the workflow closed the session and already finished) ends the lease normally; or when the
+ * worker's drain expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the
+ * ending, the session directory is deleted and the session unregistered. Thread-safe: one instance
+ * serves every lease of the worker.
  */
 public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   /** Failure type of a declined lease (retryable: the workflow asks again). */
@@ -193,6 +193,11 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
       if (confirmer != null) sessions.fence(sessionId, fenceWindow(info.getHeartbeatTimeout()));
       try {
         Path dir = createDir(sessionId);
+        // The first heartbeat and confirmation go out before the grant, while the workflow has no
+        // workflow task in flight: the Java test server answers any update that arrives during a
+        // workflow task (a heartbeat too) with one more, empty, workflow task, a full replay.
+        Duration interval = heartbeatInterval(info.getHeartbeatTimeout());
+        heartbeatAndConfirm(context, interval, sessionId);
         grants.send(
             info.getWorkflowId(),
             info.getRunId(),
@@ -204,7 +209,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
             info.getWorkflowId(),
             request.attempt(),
             dir);
-        holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()), sessionId);
+        holdUntilClosed(context, interval, sessionId);
       } catch (ActivityNotExistsException finished) {
         // The workflow closed the session and finished before our heartbeat saw the cancel.
         // Nothing is left to report to: skip the completion call, which would only fail with
@@ -275,22 +280,31 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
     }
   }
 
-  /** Heartbeats until the session is closed (exception) or the drain expires. */
+  /**
+   * After the heartbeat before the grant: waits {@code interval} (or until cancelled or the drain
+   * expires), heartbeats, and again, until the session is closed (exception) or the drain expires.
+   */
   private void holdUntilClosed(
       ActivityExecutionContext context, Duration interval, String sessionId) {
     CountDownLatch wake = new CountDownLatch(1);
     try (var onCancel = context.getCancellationToken().onCancel(wake::countDown);
         var onExpire = drain.onExpire(wake::countDown)) {
       while (true) {
-        context.heartbeat(null); // throws once the workflow closed the session
-        if (confirmer != null) confirm(context, interval, sessionId);
         if (drain.isExpired()) throw workerShutdown();
         wake.await(interval.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeatAndConfirm(context, interval, sessionId);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw workerShutdown();
     }
+  }
+
+  /** One lease heartbeat (throws once the workflow closed the session), then the confirmation. */
+  private void heartbeatAndConfirm(
+      ActivityExecutionContext context, Duration interval, String sessionId) {
+    context.heartbeat(null);
+    if (confirmer != null) confirm(context, interval, sessionId);
   }
 
   /** Asks the server to record a lease heartbeat now, for the stages' fence. */
