@@ -55,6 +55,11 @@ final class SmallPipelinesSection {
     out.put("sessionsPerWorker", o.smallSessions);
     out.set("warmUp", WarmUp.run(ctx, queue, outDir, 2 * o.smallSessions));
     List<Proc> workers = List.of(w1, w2);
+    if (o.smallWarmUp > 0) {
+      log("    warming the workers up with %d pipelines (not measured)", o.smallWarmUp);
+      out.set(
+          "warmUpBatch", batch(spec, queue, workers, "warm", o.smallWarmUp, o.smallConcurrency));
+    }
     out.set("sequential", batch(spec, queue, workers, "seq", o.smallSequential, 1));
     out.set("concurrent", batch(spec, queue, workers, "load", o.smallCount, o.smallConcurrency));
     ObjectNode stopped = out.putObject("workerProcesses");
@@ -128,6 +133,7 @@ final class SmallPipelinesSection {
     cpu.put("workers", (cpu1[1] - cpu0[1]) / n);
     cpu.put("client", (cpu1[2] - cpu0[2]) / n);
     cpu.put("total", (cpu1[3] - cpu0[3]) / n);
+    cpu.put("workersJit", (cpu1[4] - cpu0[4]) / n);
     // orchestration overhead from the server's history of each pipeline
     List<Double> perStage = new ArrayList<>();
     List<Double> queueMs = new ArrayList<>();
@@ -177,8 +183,8 @@ final class SmallPipelinesSection {
     log(
         "    %s: %d/%d completed in %.1f s: %.2f pipelines/s, latency p50 %.0f ms p99 %.0f ms;"
             + " overhead per stage median %.1f ms (dispatch %.1f + hand-off %.1f), session open"
-            + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f, workers %.0f,"
-            + " client %.0f (total %.0f); events %.0f, workflow tasks %.0f per pipeline (median)",
+            + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f, workers %.0f"
+            + " (JIT %.0f), client %.0f (total %.0f); events %.0f, workflow tasks %.0f per pipeline (median)",
         tag,
         lat.size(),
         count,
@@ -193,6 +199,7 @@ final class SmallPipelinesSection {
         median(close),
         cpu.get("server").asDouble(),
         cpu.get("workers").asDouble(),
+        cpu.get("workersJit").asDouble(),
         cpu.get("client").asDouble(),
         cpu.get("total").asDouble(),
         median(events),
@@ -201,15 +208,17 @@ final class SmallPipelinesSection {
   }
 
   /**
-   * CPU ms used so far by the server, the workers (summed) and this client, and their total. A
-   * difference of two samples is the batch's cost, which does not depend on how busy the shared
-   * machine was as wall time does.
+   * CPU ms used so far by the server, the workers (summed) and this client, their total, and the
+   * workers' JIT compiler threads (part of the workers'). A difference of two samples is the
+   * batch's cost, which does not depend on how busy the shared machine was as wall time does.
    */
   private long[] cpuMillis(List<Proc> workers) {
     long server = CpuTime.millis(ctx.temporal.process.pid());
     long w = 0;
     for (Proc p : workers) w += CpuTime.millis(p.pid());
     long client = CpuTime.self();
-    return new long[] {server, w, client, server + w + client};
+    long jit = 0;
+    for (Proc p : workers) jit += CpuTime.jitMillis(p.pid());
+    return new long[] {server, w, client, server + w + client, jit};
   }
 }
