@@ -55,4 +55,47 @@ class CelEnvironmentsTest {
     assertThat(CelEnvironments.runtime(false)).isSameAs(CelEnvironments.runtime(false));
     assertThat(CelEnvironments.runtime(true)).isNotSameAs(CelEnvironments.runtime(false));
   }
+
+  @Test
+  void checkResultsAreSharedAndEqualToAFreshCompilersOnes() throws Exception {
+    Map<String, CelType> vars = Map.of("status", SimpleType.STRING);
+    var first = CelEnvironments.compile("status != \"x\"", "filter", vars, true);
+    assertThat(CelEnvironments.compile("status != \"x\"", "filter", new HashMap<>(vars), true))
+        .isSameAs(first);
+    assertThat(first.getAst().getResultType()).isEqualTo(SimpleType.BOOL);
+
+    var fresh =
+        dev.cel.compiler.CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .addLibraries(dev.cel.extensions.CelExtensions.strings())
+            .setResultType(SimpleType.BOOL)
+            .addVar("status", SimpleType.STRING)
+            .build();
+    assertThat(
+            CelEnvironments.compile("size(status) + nope", "derive.x", vars, true).getErrorString())
+        .isEqualTo(fresh.compile("size(status) + nope", "derive.x").getErrorString());
+    assertThat(CelEnvironments.compile("status", "filter", vars, true).getErrorString())
+        .isEqualTo(fresh.compile("status", "filter").getErrorString());
+  }
+
+  @Test
+  void theSourceNameIsPartOfTheKey() {
+    Map<String, CelType> vars = Map.of("a", SimpleType.STRING);
+    assertThat(CelEnvironments.compile("a +", "filter", vars, true).getErrorString())
+        .contains("filter");
+    assertThat(CelEnvironments.compile("a +", "derive.b", vars, true).getErrorString())
+        .contains("derive.b")
+        .doesNotContain("filter");
+    assertThat(CelEnvironments.parse("a +", "derive.b").getErrorString()).contains("derive.b");
+  }
+
+  @Test
+  void aCheckedExpressionHasOneProgramPerRuntime() throws Exception {
+    var ast =
+        CelEnvironments.compile("a == \"x\"", "filter", Map.of("a", SimpleType.STRING), true)
+            .getAst();
+    assertThat(CelEnvironments.program(ast, true)).isSameAs(CelEnvironments.program(ast, true));
+    assertThat(CelEnvironments.program(ast, false)).isNotSameAs(CelEnvironments.program(ast, true));
+    assertThat(CelEnvironments.program(ast, true).eval(Map.of("a", "x"))).isEqualTo(true);
+  }
 }
