@@ -22,6 +22,7 @@ final class History {
    * the previous stage completed) to scheduled (the workflow task that schedules it), {@code
    * overheadMillis} = queue + gap. Pipeline: {@code sessionOpenMillis} started → session granted
    * (signal), {@code closeMillis} last stage completed → workflow closed, {@code events}, {@code
+   * historyBytes} (the events' protobuf size: what each non-sticky workflow task sends), {@code
    * workflowTasks} (completed workflow tasks), {@code eventCounts} per event type and {@code
    * eventSequence} (ms since started, type, activity type or signal or marker name).
    */
@@ -94,6 +95,7 @@ final class History {
     out.put("sessionOpenMillis", firstSignal == 0 ? -1 : firstSignal - start);
     out.put("closeMillis", end - lastCompleted);
     out.put("events", events.size());
+    out.put("historyBytes", events.stream().mapToLong(HistoryEvent::getSerializedSize).sum());
     out.put("workflowTasks", eventCounts.getOrDefault("WORKFLOW_TASK_COMPLETED", 0));
     out.set("eventCounts", JSON.valueToTree(eventCounts));
     out.set("eventSequence", JSON.valueToTree(sequence));

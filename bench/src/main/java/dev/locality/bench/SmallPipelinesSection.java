@@ -145,11 +145,13 @@ final class SmallPipelinesSection {
     List<Double> inclusive = new ArrayList<>();
     List<Double> events = new ArrayList<>();
     List<Double> workflowTasks = new ArrayList<>();
+    List<Double> historyBytes = new ArrayList<>();
     JsonNode eventCounts = null;
     for (String id : ids) {
       ObjectNode h = ctx.temporal.history(id);
       events.add(h.get("events").asDouble());
       workflowTasks.add(h.get("workflowTasks").asDouble());
+      historyBytes.add(h.get("historyBytes").asDouble());
       if (eventCounts == null) {
         eventCounts = h.get("eventCounts");
         out.set("eventSequenceOfFirst", h.get("eventSequence"));
@@ -179,12 +181,13 @@ final class SmallPipelinesSection {
     overhead.put("inclusivePerStageMedianMillis", median(inclusive));
     overhead.put("eventsMedian", median(events));
     overhead.put("workflowTasksMedian", median(workflowTasks));
+    overhead.put("historyBytesMedian", median(historyBytes));
     if (eventCounts != null) overhead.set("eventCountsOfFirst", eventCounts);
     log(
         "    %s: %d/%d completed in %.1f s: %.2f pipelines/s, latency p50 %.0f ms p99 %.0f ms;"
             + " overhead per stage median %.1f ms (dispatch %.1f + hand-off %.1f), session open"
             + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f, workers %.0f"
-            + " (JIT %.0f), client %.0f (total %.0f); events %.0f, workflow tasks %.0f per pipeline (median)",
+            + " (JIT %.0f), client %.0f (total %.0f); events %.0f (%.0f bytes), workflow tasks %.0f per pipeline (median)",
         tag,
         lat.size(),
         count,
@@ -203,6 +206,7 @@ final class SmallPipelinesSection {
         cpu.get("client").asDouble(),
         cpu.get("total").asDouble(),
         median(events),
+        median(historyBytes),
         median(workflowTasks));
     return out;
   }
