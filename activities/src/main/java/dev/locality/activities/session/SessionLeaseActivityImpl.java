@@ -36,13 +36,14 @@ import org.slf4j.LoggerFactory;
  * shared-queue polling for {@link #DECLINE_COOL_DOWN} so that another worker picks the retry up, or
  * when the worker is draining. Otherwise it creates the session directory, registers the session,
  * heartbeats once (and confirms the lease), signals {@link SessionGrant} to its workflow and then
- * heartbeats every min(heartbeatTimeout/3, 500 ms), waking at once on cancellation. It ends when a
- * heartbeat reports the session closed: {@link io.temporal.client.ActivityCanceledException} (and
- * any other {@link ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException}
- * (the workflow closed the session and already finished) ends the lease normally; or when the
- * worker's drain expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the
- * ending, the session directory is deleted and the session unregistered. Thread-safe: one instance
- * serves every lease of the worker.
+ * heartbeats every min(heartbeatTimeout/3, 500 ms), waking at once on cancellation, and confirms
+ * the lease every {@link #confirmInterval}. It ends when a heartbeat reports the session closed:
+ * {@link io.temporal.client.ActivityCanceledException} (and any other {@link
+ * ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException} (the workflow
+ * closed the session and already finished) ends the lease normally; or when the worker's drain
+ * expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the ending, the session
+ * directory is deleted and the session unregistered. Thread-safe: one instance serves every lease
+ * of the worker.
  */
 public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   /** Failure type of a declined lease (retryable: the workflow asks again). */
@@ -197,7 +198,8 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
         // workflow task in flight: the Java test server answers any update that arrives during a
         // workflow task (a heartbeat too) with one more, empty, workflow task, a full replay.
         Duration interval = heartbeatInterval(info.getHeartbeatTimeout());
-        heartbeatAndConfirm(context, interval, sessionId);
+        context.heartbeat(null);
+        if (confirmer != null) confirm(context, interval, sessionId);
         grants.send(
             info.getWorkflowId(),
             info.getRunId(),
@@ -209,7 +211,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
             info.getWorkflowId(),
             request.attempt(),
             dir);
-        holdUntilClosed(context, interval, sessionId);
+        holdUntilClosed(context, interval, confirmInterval(info.getHeartbeatTimeout()), sessionId);
       } catch (ActivityNotExistsException finished) {
         // The workflow closed the session and finished before our heartbeat saw the cancel.
         // Nothing is left to report to: skip the completion call, which would only fail with
@@ -281,30 +283,32 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   }
 
   /**
-   * After the heartbeat before the grant: waits {@code interval} (or until cancelled or the drain
-   * expires), heartbeats, and again, until the session is closed (exception) or the drain expires.
+   * After the heartbeat and confirmation before the grant: waits {@code interval} (or until
+   * cancelled or the drain expires), heartbeats, confirms when the last confirmation is {@code
+   * confirmEvery} old, and again, until the session is closed (exception) or the drain expires.
    */
   private void holdUntilClosed(
-      ActivityExecutionContext context, Duration interval, String sessionId) {
+      ActivityExecutionContext context,
+      Duration interval,
+      Duration confirmEvery,
+      String sessionId) {
     CountDownLatch wake = new CountDownLatch(1);
+    long confirmedAt = System.nanoTime();
     try (var onCancel = context.getCancellationToken().onCancel(wake::countDown);
         var onExpire = drain.onExpire(wake::countDown)) {
       while (true) {
         if (drain.isExpired()) throw workerShutdown();
         wake.await(interval.toMillis(), TimeUnit.MILLISECONDS);
-        heartbeatAndConfirm(context, interval, sessionId);
+        context.heartbeat(null); // throws once the workflow closed the session
+        if (confirmer != null && System.nanoTime() - confirmedAt >= confirmEvery.toNanos()) {
+          confirmedAt = System.nanoTime();
+          confirm(context, interval, sessionId);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw workerShutdown();
     }
-  }
-
-  /** One lease heartbeat (throws once the workflow closed the session), then the confirmation. */
-  private void heartbeatAndConfirm(
-      ActivityExecutionContext context, Duration interval, String sessionId) {
-    context.heartbeat(null);
-    if (confirmer != null) confirm(context, interval, sessionId);
   }
 
   /** Asks the server to record a lease heartbeat now, for the stages' fence. */
@@ -340,6 +344,18 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
     } catch (IOException | RuntimeException e) {
       log.warn("could not delete the directory of session {}: {}", sessionId, e.toString());
     }
+  }
+
+  /**
+   * How often the lease is confirmed for the fence: a quarter of the {@link #fenceWindow} (so three
+   * confirmations may fail before the stages stop), at least every {@link #heartbeatInterval}. Each
+   * confirmation is one more heartbeat call to the server besides the SDK's: at every heartbeat
+   * they doubled the lease's calls. A lost lease is still noticed at the SDK's next heartbeat.
+   */
+  static Duration confirmInterval(Duration heartbeatTimeout) {
+    Duration quarter = fenceWindow(heartbeatTimeout).dividedBy(4);
+    Duration heartbeat = heartbeatInterval(heartbeatTimeout);
+    return quarter.compareTo(heartbeat) > 0 ? quarter : heartbeat;
   }
 
   /** min(heartbeatTimeout / 3, 500 ms); 500 ms when the lease has no heartbeat timeout. */
