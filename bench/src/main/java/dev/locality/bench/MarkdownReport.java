@@ -199,10 +199,11 @@ final class MarkdownReport {
           md.append(
               String.format(
                   Locale.ROOT,
-                  "| %s: CPU ms per pipeline, server / workers (JIT) / client (total) | %.0f /"
-                      + " %.0f (%.0f) / %.0f | %.0f |\n",
+                  "| %s: CPU ms per pipeline, server (JIT) / workers (JIT) / client (total) |"
+                      + " %.0f (%.0f) / %.0f (%.0f) / %.0f | %.0f |\n",
                   label,
                   cpu.get("server").asDouble(),
+                  cpu.path("serverJit").asDouble(),
                   cpu.get("workers").asDouble(),
                   cpu.path("workersJit").asDouble(),
                   cpu.get("client").asDouble(),

@@ -134,6 +134,7 @@ final class SmallPipelinesSection {
     cpu.put("client", (cpu1[2] - cpu0[2]) / n);
     cpu.put("total", (cpu1[3] - cpu0[3]) / n);
     cpu.put("workersJit", (cpu1[4] - cpu0[4]) / n);
+    cpu.put("serverJit", (cpu1[5] - cpu0[5]) / n);
     // orchestration overhead from the server's history of each pipeline
     List<Double> perStage = new ArrayList<>();
     List<Double> queueMs = new ArrayList<>();
@@ -186,7 +187,7 @@ final class SmallPipelinesSection {
     log(
         "    %s: %d/%d completed in %.1f s: %.2f pipelines/s, latency p50 %.0f ms p99 %.0f ms;"
             + " overhead per stage median %.1f ms (dispatch %.1f + hand-off %.1f), session open"
-            + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f, workers %.0f"
+            + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f (JIT %.0f), workers %.0f"
             + " (JIT %.0f), client %.0f (total %.0f); events %.0f (%.0f bytes), workflow tasks %.0f per pipeline (median)",
         tag,
         lat.size(),
@@ -201,6 +202,7 @@ final class SmallPipelinesSection {
         median(open),
         median(close),
         cpu.get("server").asDouble(),
+        cpu.get("serverJit").asDouble(),
         cpu.get("workers").asDouble(),
         cpu.get("workersJit").asDouble(),
         cpu.get("client").asDouble(),
@@ -212,9 +214,10 @@ final class SmallPipelinesSection {
   }
 
   /**
-   * CPU ms used so far by the server, the workers (summed) and this client, their total, and the
-   * workers' JIT compiler threads (part of the workers'). A difference of two samples is the
-   * batch's cost, which does not depend on how busy the shared machine was as wall time does.
+   * CPU ms used so far by the server, the workers (summed) and this client, their total, the
+   * workers' JIT compiler threads (part of the workers') and the server's. A difference of two
+   * samples is the batch's cost, which depends far less than wall time on how busy the shared
+   * machine was (contention still inflates it: compare interleaved runs).
    */
   private long[] cpuMillis(List<Proc> workers) {
     long server = CpuTime.millis(ctx.temporal.process.pid());
@@ -223,6 +226,7 @@ final class SmallPipelinesSection {
     long client = CpuTime.self();
     long jit = 0;
     for (Proc p : workers) jit += CpuTime.jitMillis(p.pid());
-    return new long[] {server, w, client, server + w + client, jit};
+    long serverJit = CpuTime.jitMillis(ctx.temporal.process.pid());
+    return new long[] {server, w, client, server + w + client, jit, serverJit};
   }
 }
