@@ -36,8 +36,7 @@ import org.slf4j.LoggerFactory;
  * shared-queue polling for {@link #DECLINE_COOL_DOWN} so that another worker picks the retry up, or
  * when the worker is draining. Otherwise it creates the session directory, registers the session,
  * signals {@link SessionGrant} to its workflow and then heartbeats every min(heartbeatTimeout/3,
- * 500 ms), the first one that long after the grant, waking at once on cancellation, and confirms
- * the lease every {@link #confirmInterval}. It ends when a heartbeat reports the session closed:
+ * 500 ms), waking at once on cancellation. It ends when a heartbeat reports the session closed:
  * {@link io.temporal.client.ActivityCanceledException} (and any other {@link
  * ActivityCompletionException}) is rethrown; {@link ActivityNotExistsException} (the workflow
  * closed the session and already finished) ends the lease normally; or when the worker's drain
@@ -205,11 +204,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
             info.getWorkflowId(),
             request.attempt(),
             dir);
-        holdUntilClosed(
-            context,
-            heartbeatInterval(info.getHeartbeatTimeout()),
-            confirmInterval(info.getHeartbeatTimeout()),
-            sessionId);
+        holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()), sessionId);
       } catch (ActivityNotExistsException finished) {
         // The workflow closed the session and finished before our heartbeat saw the cancel.
         // Nothing is left to report to: skip the completion call, which would only fail with
@@ -280,33 +275,17 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
     }
   }
 
-  /**
-   * After the grant: waits {@code interval} (or until cancelled or the drain expires), heartbeats,
-   * confirms when the last confirmation is {@code confirmEvery} old (the first: that long after the
-   * grant; the fence counts the lease's start as a confirmation, see {@link
-   * SessionRegistry#fence}), and again, until the session is closed (exception) or the drain
-   * expires. No heartbeat right after the grant: the grant's workflow task is in flight then, and
-   * the Java test server answers any update that arrives during a workflow task (a heartbeat too)
-   * with one more, empty, workflow task, a full replay. Sending it before the grant instead made
-   * every session open two server calls later (measured: +150 ms median under load).
-   */
+  /** Heartbeats until the session is closed (exception) or the drain expires. */
   private void holdUntilClosed(
-      ActivityExecutionContext context,
-      Duration interval,
-      Duration confirmEvery,
-      String sessionId) {
+      ActivityExecutionContext context, Duration interval, String sessionId) {
     CountDownLatch wake = new CountDownLatch(1);
-    long confirmedAt = System.nanoTime();
     try (var onCancel = context.getCancellationToken().onCancel(wake::countDown);
         var onExpire = drain.onExpire(wake::countDown)) {
       while (true) {
+        context.heartbeat(null); // throws once the workflow closed the session
+        if (confirmer != null) confirm(context, interval, sessionId);
         if (drain.isExpired()) throw workerShutdown();
         wake.await(interval.toMillis(), TimeUnit.MILLISECONDS);
-        context.heartbeat(null); // throws once the workflow closed the session
-        if (confirmer != null && System.nanoTime() - confirmedAt >= confirmEvery.toNanos()) {
-          confirmedAt = System.nanoTime();
-          confirm(context, interval, sessionId);
-        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -347,18 +326,6 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
     } catch (IOException | RuntimeException e) {
       log.warn("could not delete the directory of session {}: {}", sessionId, e.toString());
     }
-  }
-
-  /**
-   * How often the lease is confirmed for the fence: a quarter of the {@link #fenceWindow} (so three
-   * confirmations may fail before the stages stop), at least every {@link #heartbeatInterval}. Each
-   * confirmation is one more heartbeat call to the server besides the SDK's: at every heartbeat
-   * they doubled the lease's calls. A lost lease is still noticed at the SDK's next heartbeat.
-   */
-  static Duration confirmInterval(Duration heartbeatTimeout) {
-    Duration quarter = fenceWindow(heartbeatTimeout).dividedBy(4);
-    Duration heartbeat = heartbeatInterval(heartbeatTimeout);
-    return quarter.compareTo(heartbeat) > 0 ? quarter : heartbeat;
   }
 
   /** min(heartbeatTimeout / 3, 500 ms); 500 ms when the lease has no heartbeat timeout. */

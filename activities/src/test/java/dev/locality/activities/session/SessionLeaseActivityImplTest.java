@@ -149,16 +149,4 @@ class SessionLeaseActivityImplTest {
     assertThat(SessionLeaseActivityImpl.heartbeatInterval(Duration.ZERO))
         .isEqualTo(Duration.ofMillis(500));
   }
-
-  @Test
-  void confirmsAQuarterOfTheFenceWindowApartButNotMoreOftenThanItHeartbeats() {
-    assertThat(SessionLeaseActivityImpl.confirmInterval(Duration.ofSeconds(10)))
-        .isEqualTo(Duration.ofMillis(1250));
-    assertThat(SessionLeaseActivityImpl.confirmInterval(Duration.ofSeconds(2)))
-        .isEqualTo(Duration.ofMillis(500));
-    assertThat(SessionLeaseActivityImpl.confirmInterval(Duration.ofMillis(900)))
-        .isEqualTo(Duration.ofMillis(300));
-    assertThat(SessionLeaseActivityImpl.confirmInterval(Duration.ZERO))
-        .isEqualTo(Duration.ofMillis(1250));
-  }
 }
