@@ -21,7 +21,10 @@ final class History {
    * completed (the stage's own work), {@code gapMillis} from the previous step (session granted, or
    * the previous stage completed) to scheduled (the workflow task that schedules it), {@code
    * overheadMillis} = queue + gap. Pipeline: {@code sessionOpenMillis} started → session granted
-   * (signal), {@code closeMillis} last stage completed → workflow closed.
+   * (signal), {@code closeMillis} last stage completed → workflow closed, {@code events}, {@code
+   * historyBytes} (the events' protobuf size: what each non-sticky workflow task sends), {@code
+   * workflowTasks} (completed workflow tasks), {@code eventCounts} per event type and {@code
+   * eventSequence} (ms since started, type, activity type or signal or marker name).
    */
   static ObjectNode summarize(String workflowId, List<HistoryEvent> events) {
     ObjectNode out = JSON.createObjectNode();
@@ -34,8 +37,12 @@ final class History {
     Map<Long, Long> startedAt = new HashMap<>();
     Map<String, ObjectNode> stages = new LinkedHashMap<>();
     long firstSignal = 0;
+    Map<String, Integer> eventCounts = new java.util.TreeMap<>();
+    List<String> sequence = new java.util.ArrayList<>();
     for (HistoryEvent e : events) {
       long t = millis(e.getEventTime());
+      eventCounts.merge(eventName(e), 1, Integer::sum);
+      sequence.add(t - (start == 0 ? t : start) + " " + eventName(e) + detail(e));
       switch (e.getEventType()) {
         case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> start = t;
         case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
@@ -88,9 +95,30 @@ final class History {
     out.put("sessionOpenMillis", firstSignal == 0 ? -1 : firstSignal - start);
     out.put("closeMillis", end - lastCompleted);
     out.put("events", events.size());
+    out.put("historyBytes", events.stream().mapToLong(HistoryEvent::getSerializedSize).sum());
+    out.put("workflowTasks", eventCounts.getOrDefault("WORKFLOW_TASK_COMPLETED", 0));
+    out.set("eventCounts", JSON.valueToTree(eventCounts));
+    out.set("eventSequence", JSON.valueToTree(sequence));
     ArrayNode list = out.putArray("stages");
     for (String type : Specs.STAGES) if (stages.containsKey(type)) list.add(stages.get(type));
     return out;
+  }
+
+  /** The activity type of a scheduled activity, the signal's or marker's name; else nothing. */
+  private static String detail(HistoryEvent e) {
+    return switch (e.getEventType()) {
+      case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ->
+          " " + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+      case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED ->
+          " " + e.getWorkflowExecutionSignaledEventAttributes().getSignalName();
+      case EVENT_TYPE_MARKER_RECORDED -> " " + e.getMarkerRecordedEventAttributes().getMarkerName();
+      default -> "";
+    };
+  }
+
+  /** The event's type without the {@code EVENT_TYPE_} prefix. */
+  private static String eventName(HistoryEvent e) {
+    return e.getEventType().name().replaceFirst("^EVENT_TYPE_", "");
   }
 
   static long millis(Timestamp t) {

@@ -194,6 +194,21 @@ final class MarkdownReport {
                 label,
                 ov.get("sessionOpenMedianMillis").asDouble(),
                 ov.get("sessionCloseMedianMillis").asDouble()));
+        JsonNode cpu = b.get("cpuMillisPerPipeline");
+        if (cpu != null) {
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s: CPU ms per pipeline, server (JIT) / workers (JIT) / client (total) |"
+                      + " %.0f (%.0f) / %.0f (%.0f) / %.0f | %.0f |\n",
+                  label,
+                  cpu.get("server").asDouble(),
+                  cpu.path("serverJit").asDouble(),
+                  cpu.get("workers").asDouble(),
+                  cpu.path("workersJit").asDouble(),
+                  cpu.get("client").asDouble(),
+                  cpu.get("total").asDouble()));
+        }
       }
     }
     md.append("\n**Ratios** (medians):\n\n| ratio | value |\n|---|---:|\n");

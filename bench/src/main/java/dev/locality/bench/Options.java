@@ -32,6 +32,10 @@ final class Options {
   int smallSequential = 20;
   int smallConcurrency = 8;
   int smallSessions = 4;
+
+  /** Section 5: unmeasured pipelines at the load's concurrency before the measured phases. */
+  int smallWarmUp = 0;
+
   boolean jfr;
   boolean keep;
   boolean warmUp = true;
@@ -73,6 +77,7 @@ final class Options {
     VALUED.put("--small-sequential", (o, v) -> o.smallSequential = Integer.parseInt(v));
     VALUED.put("--small-concurrency", (o, v) -> o.smallConcurrency = Integer.parseInt(v));
     VALUED.put("--small-sessions", (o, v) -> o.smallSessions = Integer.parseInt(v));
+    VALUED.put("--small-warm-up", (o, v) -> o.smallWarmUp = Integer.parseInt(v));
     VALUED.put("--only", (o, v) -> o.sections = List.of(v.split(",")));
     VALUED.put("--command", (o, v) -> o.command = v);
   }

@@ -54,17 +54,24 @@ final class SmallPipelinesSection {
     out.put("workers", 2);
     out.put("sessionsPerWorker", o.smallSessions);
     out.set("warmUp", WarmUp.run(ctx, queue, outDir, 2 * o.smallSessions));
-    out.set("sequential", batch(spec, queue, "seq", o.smallSequential, 1));
-    out.set("concurrent", batch(spec, queue, "load", o.smallCount, o.smallConcurrency));
-    ObjectNode workers = out.putObject("workerProcesses");
-    workers.set("w1", ctx.workers.stop(w1));
-    workers.set("w2", ctx.workers.stop(w2));
+    List<Proc> workers = List.of(w1, w2);
+    if (o.smallWarmUp > 0) {
+      log("    warming the workers up with %d pipelines (not measured)", o.smallWarmUp);
+      out.set(
+          "warmUpBatch", batch(spec, queue, workers, "warm", o.smallWarmUp, o.smallConcurrency));
+    }
+    out.set("sequential", batch(spec, queue, workers, "seq", o.smallSequential, 1));
+    out.set("concurrent", batch(spec, queue, workers, "load", o.smallCount, o.smallConcurrency));
+    ObjectNode stopped = out.putObject("workerProcesses");
+    stopped.set("w1", ctx.workers.stop(w1));
+    stopped.set("w2", ctx.workers.stop(w2));
     Dirs.deleteTree(outDir);
     return out;
   }
 
   /** {@code count} pipelines, {@code concurrency} at a time; throughput, latency and overhead. */
-  private ObjectNode batch(PipelineSpec spec, String queue, String tag, int count, int concurrency)
+  private ObjectNode batch(
+      PipelineSpec spec, String queue, List<Proc> workers, String tag, int count, int concurrency)
       throws Exception {
     if (count <= 0) return JSON.createObjectNode();
     WorkflowClient client = ctx.temporal.client;
@@ -74,6 +81,7 @@ final class SmallPipelinesSection {
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     String base = "bench-small-" + tag + "-" + System.currentTimeMillis() + "-";
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long[] cpu0 = cpuMillis(workers);
     long t0 = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int c = 0; c < concurrency; c++) {
@@ -105,6 +113,7 @@ final class SmallPipelinesSection {
     for (Future<?> f : futures) f.get();
     pool.shutdown();
     long elapsed = System.nanoTime() - t0;
+    long[] cpu1 = cpuMillis(workers);
     List<Double> lat = latencies.stream().map(l -> l[1] / 1e6).sorted().toList();
     ObjectNode out = JSON.createObjectNode();
     out.put("pipelines", count);
@@ -118,6 +127,14 @@ final class SmallPipelinesSection {
     out.put("latencyP50Millis", percentile(lat, 50));
     out.put("latencyP99Millis", percentile(lat, 99));
     out.put("latencyMaxMillis", lat.isEmpty() ? 0 : lat.get(lat.size() - 1));
+    ObjectNode cpu = out.putObject("cpuMillisPerPipeline");
+    double n = Math.max(1, lat.size());
+    cpu.put("server", (cpu1[0] - cpu0[0]) / n);
+    cpu.put("workers", (cpu1[1] - cpu0[1]) / n);
+    cpu.put("client", (cpu1[2] - cpu0[2]) / n);
+    cpu.put("total", (cpu1[3] - cpu0[3]) / n);
+    cpu.put("workersJit", (cpu1[4] - cpu0[4]) / n);
+    cpu.put("serverJit", (cpu1[5] - cpu0[5]) / n);
     // orchestration overhead from the server's history of each pipeline
     List<Double> perStage = new ArrayList<>();
     List<Double> queueMs = new ArrayList<>();
@@ -127,8 +144,19 @@ final class SmallPipelinesSection {
     List<Double> wall = new ArrayList<>();
     List<Double> exec = new ArrayList<>();
     List<Double> inclusive = new ArrayList<>();
+    List<Double> events = new ArrayList<>();
+    List<Double> workflowTasks = new ArrayList<>();
+    List<Double> historyBytes = new ArrayList<>();
+    JsonNode eventCounts = null;
     for (String id : ids) {
       ObjectNode h = ctx.temporal.history(id);
+      events.add(h.get("events").asDouble());
+      workflowTasks.add(h.get("workflowTasks").asDouble());
+      historyBytes.add(h.get("historyBytes").asDouble());
+      if (eventCounts == null) {
+        eventCounts = h.get("eventCounts");
+        out.set("eventSequenceOfFirst", h.get("eventSequence"));
+      }
       wall.add(h.get("wallMillis").asDouble());
       open.add(h.get("sessionOpenMillis").asDouble());
       close.add(h.get("closeMillis").asDouble());
@@ -152,10 +180,15 @@ final class SmallPipelinesSection {
     overhead.put("workflowWallMedianMillis", median(wall));
     overhead.put("stageExecSumMedianMillis", median(exec));
     overhead.put("inclusivePerStageMedianMillis", median(inclusive));
+    overhead.put("eventsMedian", median(events));
+    overhead.put("workflowTasksMedian", median(workflowTasks));
+    overhead.put("historyBytesMedian", median(historyBytes));
+    if (eventCounts != null) overhead.set("eventCountsOfFirst", eventCounts);
     log(
         "    %s: %d/%d completed in %.1f s: %.2f pipelines/s, latency p50 %.0f ms p99 %.0f ms;"
             + " overhead per stage median %.1f ms (dispatch %.1f + hand-off %.1f), session open"
-            + " %.0f ms, close %.0f ms",
+            + " %.0f ms, close %.0f ms; CPU ms per pipeline: server %.0f (JIT %.0f), workers %.0f"
+            + " (JIT %.0f), client %.0f (total %.0f); events %.0f (%.0f bytes), workflow tasks %.0f per pipeline (median)",
         tag,
         lat.size(),
         count,
@@ -167,7 +200,33 @@ final class SmallPipelinesSection {
         median(queueMs),
         median(gapMs),
         median(open),
-        median(close));
+        median(close),
+        cpu.get("server").asDouble(),
+        cpu.get("serverJit").asDouble(),
+        cpu.get("workers").asDouble(),
+        cpu.get("workersJit").asDouble(),
+        cpu.get("client").asDouble(),
+        cpu.get("total").asDouble(),
+        median(events),
+        median(historyBytes),
+        median(workflowTasks));
     return out;
+  }
+
+  /**
+   * CPU ms used so far by the server, the workers (summed) and this client, their total, the
+   * workers' JIT compiler threads (part of the workers') and the server's. A difference of two
+   * samples is the batch's cost, which depends far less than wall time on how busy the shared
+   * machine was (contention still inflates it: compare interleaved runs).
+   */
+  private long[] cpuMillis(List<Proc> workers) {
+    long server = CpuTime.millis(ctx.temporal.process.pid());
+    long w = 0;
+    for (Proc p : workers) w += CpuTime.millis(p.pid());
+    long client = CpuTime.self();
+    long jit = 0;
+    for (Proc p : workers) jit += CpuTime.jitMillis(p.pid());
+    long serverJit = CpuTime.jitMillis(ctx.temporal.process.pid());
+    return new long[] {server, w, client, server + w + client, jit, serverJit};
   }
 }

@@ -14,20 +14,28 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The Java test server ({@code locality server}, {@code -Xmx1g}) as a child process, and this JVM's
- * client of it: pipelines started directly, event histories, pending activities.
+ * The Java test server ({@code locality server}, {@code -Xmx1g}, JFR with {@code --jfr}) as a child
+ * process, and this JVM's client of it: pipelines started directly, event histories, pending
+ * activities.
  */
 final class TemporalServer {
   final int port;
   final WorkflowClient client;
+
+  /** The server's process (its CPU time is measured by section 5). */
+  final Proc process;
+
   private final WorkflowServiceStubs stubs;
 
-  private TemporalServer(int port, WorkflowServiceStubs stubs, WorkflowClient client) {
+  private TemporalServer(
+      int port, Proc process, WorkflowServiceStubs stubs, WorkflowClient client) {
     this.port = port;
+    this.process = process;
     this.stubs = stubs;
     this.client = client;
   }
@@ -35,12 +43,10 @@ final class TemporalServer {
   /** Starts the server; its process joins {@code children}. */
   static TemporalServer start(Options o, Path work, Children children) throws Exception {
     int port = Ports.freePort();
-    Proc server =
-        Proc.start(
-            "server",
-            List.of("java", "-Xmx1g", "-jar", o.cliJar.toString(), "server", "--port", "" + port),
-            Map.of(),
-            work);
+    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx1g"));
+    if (o.jfr) cmd.add(Jfr.option(o.out, "server"));
+    cmd.addAll(List.of("-jar", o.cliJar.toString(), "server", "--port", "" + port));
+    Proc server = Proc.start("server", cmd, Map.of(), work);
     children.add(server);
     Ports.waitForPort(port, Duration.ofSeconds(60), server);
     WorkflowServiceStubs stubs =
@@ -50,7 +56,7 @@ final class TemporalServer {
         WorkflowClient.newInstance(
             stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     log("Temporal test server ('locality server') on 127.0.0.1:%d", port);
-    return new TemporalServer(port, stubs, client);
+    return new TemporalServer(port, server, stubs, client);
   }
 
   /** host:port, as TEMPORAL_ADDRESS of workers and CLI processes. */

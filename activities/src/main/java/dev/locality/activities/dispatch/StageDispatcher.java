@@ -140,7 +140,9 @@ public final class StageDispatcher implements DynamicActivity {
     try (MdcScope ignored =
         MdcScope.of(info.getWorkflowId(), invocation.sessionId(), workerId)
             .with(MdcScope.STAGE, type)) {
-      return dispatch(type, invocation, Math.max(1, info.getAttempt()), temporal(context));
+      HeartbeatChannel heartbeat =
+          FirstHeartbeatDelay.of(temporal(context), info.getHeartbeatTimeout());
+      return dispatch(type, invocation, Math.max(1, info.getAttempt()), heartbeat);
     }
   }
 

@@ -8,16 +8,8 @@ import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
-import dev.cel.compiler.CelCompiler;
-import dev.cel.compiler.CelCompilerBuilder;
-import dev.cel.compiler.CelCompilerFactory;
-import dev.cel.extensions.CelExtensions;
-import dev.cel.parser.CelParser;
-import dev.cel.parser.CelParserFactory;
-import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
 import dev.locality.activities.stages.csv.filter.CelPredicateCompiler;
 import dev.locality.activities.stages.csv.filter.CompiledExpr;
@@ -38,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * {@code split}, ...) are available.
  *
  * <p>Compiled once per file, when the header is known: an unknown column is a compile error. The
- * runtime is CEL's planner runtime on every JDK, so a filter gives the same rows on JDK 17 and on
- * the image's newer JDK: the standard runtime rejects a row where a null {@code bool} column meets
- * {@code && false} or {@code || true}, the planner (like the CEL spec: errors are absorbed by
- * {@code &&} and {@code ||}) does not. The planner is 3-4x faster than the standard runtime on JDK
- * 21+ and within ±25% of it on JDK 17, where the compiled path below carries the common shapes
- * anyway. One instance holds one reusable variable resolver over the current row, so it is <b>not
- * thread-safe</b>: one per thread.
+ * compilers, runtimes, checked expressions and programs are shared ({@link CelEnvironments}); only
+ * the variable resolver is this instance's. The runtime is CEL's planner runtime on every JDK, so a
+ * filter gives the same rows on JDK 17 and on the image's newer JDK: the standard runtime rejects a
+ * row where a null {@code bool} column meets {@code && false} or {@code || true}, the planner (like
+ * the CEL spec: errors are absorbed by {@code &&} and {@code ||}) does not. The planner is 3-4x
+ * faster than the standard runtime on JDK 21+ and within ±25% of it on JDK 17, where the compiled
+ * path below carries the common shapes anyway. One instance holds one reusable variable resolver
+ * over the current row, so it is <b>not thread-safe</b>: one per thread.
  *
  * <p>A filter whose shape {@link CelPredicateCompiler} supports (comparisons, {@code in}, logic,
  * string functions over columns and literals) is also compiled to plain Java when it is compiled,
@@ -61,12 +54,6 @@ final class CelRowFilter {
   static final boolean USE_PLANNER = true;
 
   private static final Logger LOG = LoggerFactory.getLogger(CelRowFilter.class);
-
-  private static final CelParser PARSER =
-      CelParserFactory.standardCelParserBuilder()
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addLibraries(CelExtensions.strings())
-          .build();
 
   private final CelRuntime.Program program;
   private final RowResolver resolver;
@@ -98,7 +85,7 @@ final class CelRowFilter {
    */
   static String earlyProblem(
       String expression, String sourceName, boolean boolResult, Function<String, CelType> typeOf) {
-    CelValidationResult parsed = PARSER.parse(expression, sourceName);
+    CelValidationResult parsed = CelEnvironments.parse(expression, sourceName);
     if (parsed.hasError()) return parsed.getErrorString();
     List<String> identifiers;
     try {
@@ -115,7 +102,8 @@ final class CelRowFilter {
     }
     Map<String, CelType> declared = new HashMap<>();
     identifiers.forEach(id -> declared.put(id, typeOf.apply(id)));
-    CelValidationResult checked = compiler(declared, boolResult).compile(expression, sourceName);
+    CelValidationResult checked =
+        CelEnvironments.compile(expression, sourceName, declared, boolResult);
     return checked.hasError() ? checked.getErrorString() : null;
   }
 
@@ -169,16 +157,10 @@ final class CelRowFilter {
       Map<String, CelType> types,
       boolean usePlanner,
       boolean toJava) {
-    CelValidationResult result = compiler(types, boolResult).compile(expression, sourceName);
+    CelValidationResult result = CelEnvironments.compile(expression, sourceName, types, boolResult);
     if (result.hasError()) throw new IllegalArgumentException(result.getErrorString());
     try {
       CelAbstractSyntaxTree ast = result.getAst();
-      CelRuntime runtime =
-          (usePlanner
-                  ? CelRuntimeFactory.plannerRuntimeBuilder()
-                  : CelRuntimeFactory.standardCelRuntimeBuilder())
-              .addLibraries(CelExtensions.strings())
-              .build();
       CompiledExpr compiled = null;
       if (boolResult && toJava) {
         CelPredicateCompiler.Result javaResult =
@@ -195,7 +177,10 @@ final class CelRowFilter {
         }
       }
       return new CelRowFilter(
-          runtime.createProgram(ast), new RowResolver(Map.copyOf(indexes)), boolResult, compiled);
+          CelEnvironments.program(ast, usePlanner),
+          new RowResolver(Map.copyOf(indexes)),
+          boolResult,
+          compiled);
     } catch (Exception e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -250,16 +235,6 @@ final class CelRowFilter {
   Object evalCompiled(Object[] row) {
     if (compiled == null) throw new IllegalStateException("not compiled to Java");
     return compiled.eval(row);
-  }
-
-  private static CelCompiler compiler(Map<String, CelType> columns, boolean boolResult) {
-    CelCompilerBuilder builder =
-        CelCompilerFactory.standardCelCompilerBuilder()
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addLibraries(CelExtensions.strings());
-    if (boolResult) builder.setResultType(SimpleType.BOOL);
-    columns.forEach(builder::addVar);
-    return builder.build();
   }
 
   /**
