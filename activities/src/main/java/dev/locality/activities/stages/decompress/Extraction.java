@@ -42,7 +42,7 @@ final class Extraction {
   /** Refuses xz/lzma streams whose dictionary would need more memory than this. */
   private static final int MEMORY_LIMIT_KIB = 256 * 1024;
 
-  private static final CompressorStreamFactory COMPRESSORS =
+  static final CompressorStreamFactory COMPRESSORS =
       new CompressorStreamFactory(true, MEMORY_LIMIT_KIB);
 
   private final Path outputDir;
@@ -339,8 +339,7 @@ final class Extraction {
   }
 
   private static void rethrowReadFailure(Throwable e) throws IOException {
-    IOException failure = SourceStream.readFailureIn(e);
-    if (failure != null) throw failure;
+    CorruptInput.rethrowReadFailure(e);
   }
 
   /**
@@ -388,27 +387,11 @@ final class Extraction {
     }
 
     BadInputException corrupt(Throwable e, String entryName) throws IOException {
-      rethrowReadFailure(e);
-      String detail =
-          e instanceof java.io.EOFException
-              ? "unexpected end of data (the input is truncated)"
-                  + (e.getMessage() == null ? "" : ": " + e.getMessage())
-              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return new BadInputException(
-          "corrupt or truncated "
-              + format
-              + " data in "
-              + input
-              + (entryName == null ? "" : " (entry '" + entryName + "')")
-              + " "
-              + where()
-              + ": "
-              + detail,
-          e);
+      return CorruptInput.of(e, format, input, entryName, where());
     }
 
     String where() {
-      return "at compressed offset " + consumed() + " of " + size + " bytes";
+      return CorruptInput.where(consumed(), size);
     }
   }
 
