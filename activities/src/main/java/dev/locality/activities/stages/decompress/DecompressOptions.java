@@ -26,6 +26,19 @@ public final class DecompressOptions {
           .build();
 
   /**
+   * Whether a single compressed file is written out decompressed (true) or handed on unchanged for
+   * the next stage to inflate as it reads (false); archives are extracted either way.
+   */
+  public static final OptionSpec<Boolean> MATERIALIZE =
+      OptionSpec.builder("materialize", OptionType.BOOLEAN)
+          .description(
+              "false hands single compressed files on unchanged, for the next stage (one that"
+                  + " reads compressed input, like transform-csv) to inflate while it reads;"
+                  + " archives are extracted either way")
+          .defaultValue(true)
+          .build();
+
+  /**
    * Worker setting: bytes the stage may write in total, over all inputs and entries; also the bytes
    * transform-csv may inflate in total from the compressed inputs it reads inline.
    */
@@ -63,7 +76,7 @@ public final class DecompressOptions {
           .build();
 
   /** Every option, in the order docs list them. */
-  public static final List<OptionSpec<?>> ALL = List.of(FORMAT, INCLUDE);
+  public static final List<OptionSpec<?>> ALL = List.of(FORMAT, INCLUDE, MATERIALIZE);
 
   /** Every worker setting the stage reads. */
   public static final List<SettingSpec<?>> SETTINGS =

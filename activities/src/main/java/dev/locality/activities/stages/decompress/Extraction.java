@@ -128,6 +128,32 @@ final class Extraction {
     progress.accept(bytesDoneBefore);
   }
 
+  /**
+   * Whether {@code source} is one compressed file in {@code format} (gzip, bzip2, xz or zstd, no
+   * archive inside), judged from its first bytes (inflating the start to look for an archive): what
+   * {@code materialize: false} hands on unchanged. False for archives and for content that is not
+   * in {@code format}, which {@link #process} then handles (or refuses) as always.
+   *
+   * @param name the input's name for messages
+   * @throws BadInputException when the start of the data is corrupt, or an unsupported archive
+   */
+  boolean isSingleCompressedFile(Path source, String name, CompressionFormat format)
+      throws IOException {
+    if (format.archive != null) return false;
+    long size = Files.size(source);
+    try (SourceStream raw = new SourceStream(Files.newInputStream(source));
+        InputStream buffered = new BufferedInputStream(raw, Buffers.SIZE)) {
+      String compressor = detectCompressor(buffered);
+      if (compressor == null) return false;
+      if (format != CompressionFormat.AUTO) return compressor.equals(format.compressor);
+      Reading opening =
+          new Reading(raw::count, size, CompressionFormat.describe(compressor, null), name);
+      InputStream data =
+          new BufferedInputStream(openCompressor(compressor, buffered, opening), Buffers.SIZE);
+      return detectArchive(data, name, compressor, raw, size) == null;
+    }
+  }
+
   private String detectCompressor(InputStream buffered) throws IOException {
     try {
       String detected = CompressorStreamFactory.detect(buffered);
