@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every data input artifact is processed; the framework passes others (rejects) through. A
  * compressed single file gives one output named like the input without its compression suffix
  * ({@code sales.csv.gz} gives {@code sales.csv}); an archive gives one output per included regular
- * entry, at the entry's relative path. Multi-member gzip files are read to the end.
+ * entry, at the entry's relative path. Multi-member gzip files are read to the end. With {@code
+ * materialize: false} a single compressed file is its own output (the input artifact, unchanged;
+ * its compressed size counts in {@code bytesOut}).
  *
  * <p>Bad input ({@link dev.locality.stage.BadInputException}, never retried): content that is not a
  * supported format (with {@code format: auto}); corrupt or truncated data, naming the format, the
