@@ -24,10 +24,10 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
  * 1 MiB in flight) while the stage's thread parses, so the two overlap on two cores.
  *
  * <p><b>Detection</b> is from the content, never the name, as {@code decompress}'s {@code format:
- * auto}: gzip (also multi-member), bzip2, xz and zstd are inflated; anything else is read as it is,
- * by a plain {@link Files#newInputStream} on the caller's thread (no extra thread). Archives (zip,
- * tar, tar inside a compression, 7z) are bad input naming the input and saying to add a {@code
- * decompress} stage.
+ * auto}, from the first 1 KiB: gzip (also multi-member), bzip2, xz and zstd are inflated; anything
+ * else is read as it is, by a plain {@link Files#newInputStream} on the caller's thread (no extra
+ * thread). Archives (zip, tar, tar inside a compression, 7z) are bad input naming the input and
+ * saying to add a {@code decompress} stage.
  *
  * <p><b>Failures</b>: corrupt or truncated compressed data is a {@link BadInputException} worded as
  * {@code decompress} words it (format, input, compressed offset reached), thrown by the read that
