@@ -56,10 +56,27 @@ final class Summary {
           long exec = st.get("execMillis").asLong();
           execSum += exec;
           add(m, "stage." + type + ".seconds", exec / 1000.0);
-          add(m, "stage." + type + ".mibps", mibPerSec(stageBytes(type, p.get("cli")), exec));
+          add(
+              m,
+              "stage." + type + ".mibps",
+              mibPerSec(stageBytes(type, p.get("cli"), csvBytes), exec));
           add(m, "stage." + type + ".overheadMillis", st.get("overheadMillis").asDouble());
         }
         add(m, "pipeline.overheadSeconds", (h.get("wallMillis").asDouble() - execSum) / 1000);
+        add(m, "pipeline.decompressTransformSeconds", decompressAndTransformMillis(h) / 1000.0);
+        JsonNode mat = p.get("materialized");
+        if (mat != null) {
+          JsonNode mh = mat.get("history");
+          add(m, "materialized.seconds", mh.get("wallMillis").asDouble() / 1000);
+          add(
+              m,
+              "materialized.decompressTransformSeconds",
+              decompressAndTransformMillis(mh) / 1000.0);
+          add(
+              m,
+              "ratio.overlapSaving",
+              decompressAndTransformMillis(h) / (double) decompressAndTransformMillis(mh));
+        }
         add(m, "pipeline.workerPeakRssMib", p.get("worker").get("peakRssKb").asDouble() / 1024);
         add(m, "pipeline.workerPeakHeapMib", p.get("worker").get("peakHeapUsedMb").asDouble());
         if (l != null) {
@@ -262,6 +279,26 @@ final class Summary {
   }
 
   /** The bytes a stage's rate is quoted in (uncompressed CSV for decompress and transform). */
+  /** The execution times of decompress and transform-csv in a pipeline's history, added. */
+  static long decompressAndTransformMillis(JsonNode history) {
+    long millis = 0;
+    for (JsonNode st : history.get("stages")) {
+      String type = st.get("type").asText();
+      if (type.equals("decompress") || type.equals("transform-csv"))
+        millis += st.get("execMillis").asLong();
+    }
+    return millis;
+  }
+
+  /**
+   * The bytes a stage's MiB/s is computed over: what download and decompress wrote, what the others
+   * read; for transform-csv the CSV's bytes (it reads the {@code .gz} and inflates it itself when
+   * decompress does not materialize it).
+   */
+  static long stageBytes(String type, JsonNode cli, long csvBytes) {
+    return type.equals("transform-csv") ? csvBytes : stageBytes(type, cli);
+  }
+
   static long stageBytes(String type, JsonNode cli) {
     for (JsonNode st : cli.get("stages")) {
       if (!st.get("type").asText().equals(type)) continue;

@@ -76,10 +76,19 @@ final class ResultsFixture {
         .addObject()
         .put("type", "transform-csv")
         .putObject("metrics")
-        .put("bytesIn", CSV)
+        .put("bytesIn", GZ) // it reads the .gz (decompress materialize: false)
         .put("rowsOut", ROWS_OUT);
     metrics.addObject().put("type", "upload").putObject("metrics").put("bytesIn", 90L << 20);
     p.putObject("worker").put("peakRssKb", 300 * 1024).put("peakHeapUsedMb", 120);
+    // the same pipeline with decompress materialize: true, decompress and transform in turn
+    ObjectNode m = p.putObject("materialized");
+    m.putObject("history").put("wallMillis", wall + 3000);
+    ArrayNode mStages = ((ObjectNode) m.get("history")).putArray("stages");
+    stage(mStages, "download", 500);
+    stage(mStages, "decompress", 2700);
+    stage(mStages, "transform-csv", transform + 1000);
+    stage(mStages, "upload", 300);
+    m.putObject("cli").put("status", "COMPLETED");
     return p;
   }
 

@@ -62,6 +62,21 @@ class SummaryTest {
   }
 
   @Test
+  void decompressPlusTransformWithAndWithoutMaterialize() {
+    JsonNode stats = Summary.of(everySection().results).get("stats");
+
+    // transform-csv 4 s: 0.7 + 4 overlapped; 2.7 + 5 one after the other
+    assertThat(median(stats, "pipeline.decompressTransformSeconds")).isCloseTo(4.7, within(1e-9));
+    assertThat(median(stats, "materialized.decompressTransformSeconds"))
+        .isCloseTo(7.7, within(1e-9));
+    assertThat(median(stats, "materialized.seconds")).isCloseTo(9.0, within(1e-9));
+    assertThat(median(stats, "ratio.overlapSaving")).isCloseTo(4.7 / 7.7, within(1e-9));
+    // transform-csv's MiB/s is of the CSV (100 MiB in 4 s), whatever it read (the .gz when
+    // decompress does not materialize)
+    assertThat(median(stats, "stage.transform-csv.mibps")).isCloseTo(25.0, within(1e-9));
+  }
+
+  @Test
   void duckdbRowsAreCheckedAgainstThePipelinesRowsOut() {
     ObjectNode summary = Summary.of(everySection().results);
 

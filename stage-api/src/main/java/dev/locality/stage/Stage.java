@@ -1,6 +1,7 @@
 package dev.locality.stage;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A pipeline stage: one unit of work that reads artifacts from the session directory on the
@@ -64,6 +65,27 @@ public interface Stage {
    */
   default List<OptionProblem> validate(StageConfig config) {
     return List.of();
+  }
+
+  /**
+   * Whether {@link #run} reads data artifacts that are still compressed (gzip, bzip2, xz, zstd,
+   * recognised from their content) as their decompressed content, like a {@code decompress} stage
+   * before it would have written it. A stage that hands its input on compressed ({@link
+   * #handsOnCompressed}) may only be followed by one that does; false by default.
+   */
+  default boolean readsCompressedInput() {
+    return false;
+  }
+
+  /**
+   * The option that, as {@code config} sets it, makes this stage hand data artifacts on still
+   * compressed for the next stage to inflate as it reads ({@code decompress}'s {@code materialize:
+   * false}); empty when the stage hands on what it produced (the default). Spec validation then
+   * requires a next stage that {@linkplain #readsCompressedInput reads compressed input}, naming
+   * this option. Called with options that passed their checks.
+   */
+  default Optional<String> handsOnCompressed(StageConfig config) {
+    return Optional.empty();
   }
 
   /**

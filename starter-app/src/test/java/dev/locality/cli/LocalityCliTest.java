@@ -150,6 +150,48 @@ class LocalityCliTest {
   }
 
   @Test
+  void validateRefusesDecompressHandingOnCompressedDataToAStageThatCannotReadIt() throws Exception {
+    Path bad =
+        write(
+            "handover.yaml",
+            """
+            name: p
+            stages:
+              - type: download
+                url: "https://example.org/sales.csv.gz"
+              - type: decompress
+                materialize: false
+              - type: upload
+                to: "file:///tmp/out/{name}.csv"
+            """);
+    Path good =
+        write(
+            "inline.yaml",
+            """
+            name: p
+            stages:
+              - type: download
+                url: "https://example.org/sales.csv.gz"
+              - type: decompress
+                materialize: false
+              - type: transform-csv
+              - type: upload
+                to: "file:///tmp/out/{name}.csv"
+            """);
+
+    int exit = run("validate", bad.toString());
+
+    assertThat(exit).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("stages[1] (decompress).materialize")
+        .contains("the next stage, upload (stages[2]), cannot read compressed input")
+        .contains("(decompress, transform-csv)");
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    assertThat(run("validate", good.toString())).as("%s%s", out, err).isZero();
+  }
+
+  @Test
   void aPayloadKeyFileThatCannotBeReadIsAUsageErrorNamingTheVariable() {
     int port = dev.locality.cli.connect.Ports.freeLoopbackPort();
     TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port);

@@ -3,9 +3,12 @@ package dev.locality.api.spec;
 import dev.locality.stage.OptionCheck;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Checks stages against the stages a registry knows: the type exists, every key is a declared
@@ -23,13 +26,63 @@ public final class SpecValidator {
     this.registry = registry;
   }
 
-  /** Every problem in every stage of the spec. */
+  /**
+   * Every problem in every stage of the spec, and between neighbours: a stage that hands its data
+   * on compressed ({@link Stage#handsOnCompressed}) must be followed by one that {@linkplain
+   * Stage#readsCompressedInput reads compressed input}.
+   */
   public List<Problem> validateStages(PipelineSpec spec) {
     List<Problem> problems = new ArrayList<>();
-    for (int i = 0; i < spec.stages().size(); i++) {
-      problems.addAll(validateStage(i, spec.stages().get(i)));
+    List<StageSpec> stages = spec.stages();
+    for (int i = 0; i < stages.size(); i++) {
+      List<Problem> own = validateStage(i, stages.get(i));
+      problems.addAll(own);
+      if (own.isEmpty()) problems.addAll(compressedHandOver(i, stages));
     }
     return problems;
+  }
+
+  /** The problem with stage {@code index} handing on compressed data to its next stage, if any. */
+  private List<Problem> compressedHandOver(int index, List<StageSpec> stages) {
+    StageSpec spec = stages.get(index);
+    Stage stage = registry.find(spec.type()).orElse(null);
+    if (stage == null) return List.of();
+    Optional<String> option = stage.handsOnCompressed(new StageConfig(spec.options()));
+    if (option.isEmpty()) return List.of();
+    String what =
+        spec.type() + "'s option " + option.get() + " hands its data on still compressed, but ";
+    String fix = "; change " + option.get() + ", or put next a stage that reads compressed input (";
+    String readers =
+        registry.all().stream()
+                .filter(Stage::readsCompressedInput)
+                .map(Stage::type)
+                .sorted()
+                .collect(Collectors.joining(", "))
+            + ")";
+    if (index + 1 == stages.size()) {
+      return List.of(
+          Problem.stage(
+              index,
+              spec.type(),
+              option.get(),
+              what + "it is the last stage: nothing would decompress it" + fix + readers));
+    }
+    String nextType = stages.get(index + 1).type();
+    Stage next = nextType == null ? null : registry.find(nextType).orElse(null);
+    if (next == null || next.readsCompressedInput()) return List.of(); // unknown: reported there
+    return List.of(
+        Problem.stage(
+            index,
+            spec.type(),
+            option.get(),
+            what
+                + "the next stage, "
+                + nextType
+                + " (stages["
+                + (index + 1)
+                + "]), cannot read compressed input"
+                + fix
+                + readers));
   }
 
   /** Every problem in one stage; {@code index} is its position in the pipeline. */

@@ -10,6 +10,7 @@ import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageResult;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link Stage} that forwards every call to another, for tests that run a real stage with a
@@ -57,6 +58,16 @@ public class ForwardingStage implements Stage {
   @Override
   public boolean consumes(Artifact artifact) {
     return delegate.consumes(artifact);
+  }
+
+  @Override
+  public boolean readsCompressedInput() {
+    return delegate.readsCompressedInput();
+  }
+
+  @Override
+  public Optional<String> handsOnCompressed(StageConfig config) {
+    return delegate.handsOnCompressed(config);
   }
 
   @Override

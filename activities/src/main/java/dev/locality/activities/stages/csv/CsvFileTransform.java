@@ -1,11 +1,13 @@
 package dev.locality.activities.stages.csv;
 
+import dev.locality.activities.stages.decompress.InlineDecompression;
 import dev.locality.activities.stages.internal.Buffers;
 import dev.locality.activities.stages.internal.OutputOpener;
 import dev.locality.stage.BadInputException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
@@ -47,6 +49,7 @@ final class CsvFileTransform {
   private final Logger log;
   private final OutputOpener outputFiles;
   private final CsvEngine engine;
+  private final InputOpener inputs;
   private final List<String> firstRejects = new ArrayList<>();
   private long rowsIn;
   private long rowsOut;
@@ -57,8 +60,58 @@ final class CsvFileTransform {
   private long rereads;
 
   /**
+   * Opens an input's bytes (plain, or inflated as {@link
+   * dev.locality.activities.stages.decompress.InlineDecompression} does); called once per read of a
+   * file, so twice when the fast engine's refusal makes it read the file again. The stream is
+   * closed by the reader that opened it, also when reading stops early.
+   */
+  interface InputOpener {
+    /** Files as they are. */
+    InputOpener PLAIN =
+        new InputOpener() {
+          @Override
+          public InputStream open(Path source, String name) throws IOException {
+            return Files.newInputStream(source);
+          }
+
+          @Override
+          public BadInputException explain(
+              Path source, String name, BadInputException found, Runnable heartbeat) {
+            return found;
+          }
+        };
+
+    InputStream open(Path source, String name) throws IOException;
+
+    /**
+     * The failure to report when reading {@code source} failed as bad input: {@code found}, or what
+     * lies below it (corrupt compressed data whose garbage the parser refused first).
+     */
+    BadInputException explain(Path source, String name, BadInputException found, Runnable heartbeat)
+        throws IOException;
+
+    /** Compressed files inflated as they are read, plain files as they are. */
+    static InputOpener inflating(InlineDecompression inflate) {
+      return new InputOpener() {
+        @Override
+        public InputStream open(Path source, String name) throws IOException {
+          return inflate.open(source, name);
+        }
+
+        @Override
+        public BadInputException explain(
+            Path source, String name, BadInputException found, Runnable heartbeat)
+            throws IOException {
+          return inflate.explain(source, name, found, heartbeat);
+        }
+      };
+    }
+  }
+
+  /**
    * @param maxRecordBytes the largest record (see {@link RecordSizeGuard}), worker setting {@link
    *     TransformCsvOptions#MAX_CSV_FIELD_BYTES}
+   * @param inputs opens the input files
    */
   CsvFileTransform(
       TransformCsvConfig settings,
@@ -66,11 +119,22 @@ final class CsvFileTransform {
       long maxRecordBytes,
       LongConsumer progress,
       Logger log,
-      OutputOpener outputFiles) {
-    this(settings, dedupeMemoryKeys, maxRecordBytes, progress, log, outputFiles, CsvEngine.FAST);
+      OutputOpener outputFiles,
+      InputOpener inputs) {
+    this(
+        settings,
+        dedupeMemoryKeys,
+        maxRecordBytes,
+        progress,
+        log,
+        outputFiles,
+        inputs,
+        CsvEngine.FAST);
   }
 
-  /** As the public constructor, with the engine to use ({@link CsvEngine#COMMONS} for tests). */
+  /**
+   * With the engine to use ({@link CsvEngine#COMMONS} for tests), reading the files as they are.
+   */
   CsvFileTransform(
       TransformCsvConfig settings,
       int dedupeMemoryKeys,
@@ -79,6 +143,27 @@ final class CsvFileTransform {
       Logger log,
       OutputOpener outputFiles,
       CsvEngine engine) {
+    this(
+        settings,
+        dedupeMemoryKeys,
+        maxRecordBytes,
+        progress,
+        log,
+        outputFiles,
+        InputOpener.PLAIN,
+        engine);
+  }
+
+  private CsvFileTransform(
+      TransformCsvConfig settings,
+      int dedupeMemoryKeys,
+      long maxRecordBytes,
+      LongConsumer progress,
+      Logger log,
+      OutputOpener outputFiles,
+      InputOpener inputs,
+      CsvEngine engine) {
+    this.inputs = inputs;
     this.engine = engine;
     this.outputFiles = outputFiles;
     this.settings = settings;
@@ -103,27 +188,11 @@ final class CsvFileTransform {
     long fileOut = rowsOut;
     long fileFiltered = rowsFiltered;
     long fileRejected = rowsRejected;
-    long fileDeduplicated = rowsDeduplicated;
-    int firstRejectsBefore = firstRejects.size();
     Files.createDirectories(output.getParent());
     try {
-      read(source, name, output, rejectsPath, scratch, engine);
-    } catch (FastCsvRefusedException e) {
-      // what the fast engine cannot judge like Commons CSV: Commons CSV's result is the result
-      rowsIn = fileIn;
-      rowsOut = fileOut;
-      rowsFiltered = fileFiltered;
-      rowsRejected = fileRejected;
-      rowsDeduplicated = fileDeduplicated;
-      firstRejects.subList(firstRejectsBefore, firstRejects.size()).clear();
-      Files.deleteIfExists(output);
-      Files.deleteIfExists(rejectsPath);
-      rereads++;
-      log.info(
-          "{}: reading it again with Commons CSV, which the fast engine left it to ({})",
-          name,
-          e.getMessage());
-      read(source, name, output, rejectsPath, scratch, CsvEngine.COMMONS);
+      readWithFallback(source, name, output, rejectsPath, scratch);
+    } catch (BadInputException e) {
+      throw inputs.explain(source, name, e, () -> progress.accept(rowsIn));
     }
     long in = rowsIn - fileIn;
     long out = rowsOut - fileOut;
@@ -145,6 +214,40 @@ final class CsvFileTransform {
     bytesOut += Files.size(output);
     progress.accept(rowsIn);
     return new FileResult(output, out, rejected > 0 ? rejectsPath : null, rejected);
+  }
+
+  /**
+   * Reads one file with the configured engine, and again from its start with {@link
+   * CsvEngine#COMMONS} when the fast engine refuses it (its counts rewound, its output and rejects
+   * deleted first).
+   */
+  private void readWithFallback(
+      Path source, String name, Path output, Path rejectsPath, Path scratch) throws IOException {
+    long fileIn = rowsIn;
+    long fileOut = rowsOut;
+    long fileFiltered = rowsFiltered;
+    long fileRejected = rowsRejected;
+    long fileDeduplicated = rowsDeduplicated;
+    int firstRejectsBefore = firstRejects.size();
+    try {
+      read(source, name, output, rejectsPath, scratch, engine);
+    } catch (FastCsvRefusedException e) {
+      // what the fast engine cannot judge like Commons CSV: Commons CSV's result is the result
+      rowsIn = fileIn;
+      rowsOut = fileOut;
+      rowsFiltered = fileFiltered;
+      rowsRejected = fileRejected;
+      rowsDeduplicated = fileDeduplicated;
+      firstRejects.subList(firstRejectsBefore, firstRejects.size()).clear();
+      Files.deleteIfExists(output);
+      Files.deleteIfExists(rejectsPath);
+      rereads++;
+      log.info(
+          "{}: reading it again with Commons CSV, which the fast engine left it to ({})",
+          name,
+          e.getMessage());
+      read(source, name, output, rejectsPath, scratch, CsvEngine.COMMONS);
+    }
   }
 
   /** Reads one file with {@code engine}, counting its rows into the totals. */
@@ -326,22 +429,25 @@ final class CsvFileTransform {
    */
   private RecordReader open(CsvEngine engine, Path source, String name) throws IOException {
     var format = settings.inputFormat();
-    if (engine.readsFast(format)) {
-      return new FastRecordReader(
-          reader(source, name, true),
-          format.getDelimiterString().charAt(0),
-          format.getQuoteCharacter(),
-          maxRecordBytes,
-          name,
-          settings.skipLines(),
-          settings.encoding());
+    boolean fast = engine.readsFast(format);
+    Reader text = reader(source, name, fast);
+    try {
+      if (fast) {
+        return new FastRecordReader(
+            text,
+            format.getDelimiterString().charAt(0),
+            format.getQuoteCharacter(),
+            maxRecordBytes,
+            name,
+            settings.skipLines(),
+            settings.encoding());
+      }
+      return new CommonsRecordReader(
+          guarded(text), format, name, settings.skipLines(), settings.encoding());
+    } catch (IOException | RuntimeException | Error e) {
+      text.close(); // stops an inflating thread too
+      throw e;
     }
-    return new CommonsRecordReader(
-        guarded(reader(source, name, false)),
-        format,
-        name,
-        settings.skipLines(),
-        settings.encoding());
   }
 
   /** The text as the parser sees it, behind the guard that bounds a record's size. */
@@ -366,7 +472,7 @@ final class CsvFileTransform {
     BufferedReader reader =
         new BufferedReader(
             new StrictTextReader(
-                Files.newInputStream(source), settings.encoding(), Buffers.SIZE, refuseNul),
+                inputs.open(source, name), settings.encoding(), Buffers.SIZE, refuseNul),
             Buffers.SIZE);
     try {
       reader.mark(1);

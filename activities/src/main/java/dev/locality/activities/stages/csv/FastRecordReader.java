@@ -91,6 +91,8 @@ final class FastRecordReader implements RecordReader {
     } catch (CsvParseException e) {
       if (e.getCause() instanceof Error error) throw error;
       if (e.getCause() instanceof FastCsvRefusedException refused) throw refused;
+      // bad bytes below the parser (corrupt compressed data): the input's fault whichever engine
+      if (e.getCause() instanceof BadInputException bad) throw bad;
       throw new FastCsvRefusedException(e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.locality.activities.stages.csv;
 
+import dev.locality.activities.stages.decompress.DecompressOptions;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.OptionType;
 import dev.locality.stage.SettingSpec;
@@ -226,9 +227,18 @@ public final class TransformCsvOptions {
           OUTPUT_COMPRESSION,
           MAX_REJECTS);
 
-  /** Every worker setting the stage reads. */
+  /**
+   * Every worker setting the stage reads: its own, and {@code decompress}'s bomb limits {@link
+   * DecompressOptions#MAX_UNCOMPRESSED_BYTES maxUncompressedBytes} and {@link
+   * DecompressOptions#MAX_COMPRESSION_RATIO maxCompressionRatio} (the same constants, so one value
+   * on the worker bounds both stages), which bound the inflating of compressed inputs read inline.
+   */
   public static final List<SettingSpec<?>> SETTINGS =
-      List.of(DEDUPE_MEMORY_KEYS, MAX_CSV_FIELD_BYTES);
+      List.of(
+          DEDUPE_MEMORY_KEYS,
+          MAX_CSV_FIELD_BYTES,
+          DecompressOptions.MAX_UNCOMPRESSED_BYTES,
+          DecompressOptions.MAX_COMPRESSION_RATIO);
 
   private static OptionSpec<String> character(String name, String defaultValue, String what) {
     OptionSpec.Builder<String> b =

@@ -1,5 +1,6 @@
 package dev.locality.activities.stages.csv;
 
+import dev.locality.activities.stages.decompress.InlineDecompression;
 import dev.locality.activities.stages.internal.ArtifactNames;
 import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.stage.Artifact;
@@ -48,6 +49,17 @@ import org.slf4j.LoggerFactory;
  * reading at most that much of it: the heap a record takes is bounded, never an {@link
  * OutOfMemoryError}.
  *
+ * <p><b>Compressed inputs</b> (gzip, also multi-member, bzip2, xz, zstd; detected from the content,
+ * never the name) are read directly: {@link InlineDecompression} inflates them on a second thread
+ * while this one parses, so a {@code decompress} stage before this one is not needed, or can hand
+ * its input on with {@code materialize: false}. Their output is named as {@code decompress} names
+ * its output ({@code sales.csv.gz} gives {@code sales.csv}). Corrupt or truncated data is bad input
+ * naming the format, the input and the compressed offset reached; an archive (zip, tar, tar.gz,
+ * ...) is bad input saying to add a {@code decompress} stage. The inflating is bounded by {@code
+ * decompress}'s worker settings {@code maxUncompressedBytes} (bytes inflated from all inputs) and
+ * {@code maxCompressionRatio} (per input), which this stage declares too: one value on the worker
+ * bounds both stages. Uncompressed inputs are read as before, on this thread.
+ *
  * <p>Each data input gives one output of the same name (relative to the inputs' common directory,
  * plus the compression suffix), UTF-8. Rejects: a row with a different number of fields than the
  * header, a value that does not parse as its type, or an expression that fails to evaluate goes to
@@ -84,6 +96,12 @@ public final class TransformCsvStage implements Stage {
     return TransformCsvOptions.ALL;
   }
 
+  /** Compressed inputs are inflated while they are read ({@link InlineDecompression}). */
+  @Override
+  public boolean readsCompressedInput() {
+    return true;
+  }
+
   @Override
   public List<SettingSpec<?>> settings() {
     return TransformCsvOptions.SETTINGS;
@@ -102,6 +120,7 @@ public final class TransformCsvStage implements Stage {
     int memoryKeys = (int) (long) context.setting(TransformCsvOptions.DEDUPE_MEMORY_KEYS);
     long maxRecordBytes = context.setting(TransformCsvOptions.MAX_CSV_FIELD_BYTES);
     context.heartbeat(Progress.rows(0));
+    InlineDecompression inflate = InlineDecompression.from(context, TYPE);
     CsvFileTransform transform =
         new CsvFileTransform(
             settings,
@@ -109,9 +128,15 @@ public final class TransformCsvStage implements Stage {
             maxRecordBytes,
             context::progressRows,
             LOG,
-            context::createOutput);
+            context::createOutput,
+            CsvFileTransform.InputOpener.inflating(inflate));
     List<Artifact> data = input.artifacts();
-    List<String> names = ArtifactNames.relativeToCommonParent(data);
+    List<String> names = new ArrayList<>(ArtifactNames.relativeToCommonParent(data));
+    for (int i = 0; i < names.size(); i++) {
+      // named as decompress names its output: sales.csv.gz gives sales.csv
+      if (InlineDecompression.compression(context.resolve(data.get(i))) != null)
+        names.set(i, InlineDecompression.decompressedName(names.get(i)));
+    }
     OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
     List<Artifact> outputs = new ArrayList<>();
     long bytesIn = 0;

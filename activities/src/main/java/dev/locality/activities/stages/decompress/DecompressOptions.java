@@ -25,10 +25,28 @@ public final class DecompressOptions {
           .validator(EntryGlobs::problemWith)
           .build();
 
-  /** Worker setting: bytes the stage may write in total, over all inputs and entries. */
+  /**
+   * Whether a single compressed file is written out decompressed (true) or handed on unchanged for
+   * the next stage to inflate as it reads (false); archives are extracted either way.
+   */
+  public static final OptionSpec<Boolean> MATERIALIZE =
+      OptionSpec.builder("materialize", OptionType.BOOLEAN)
+          .description(
+              "false hands single compressed files on unchanged, for the next stage (one that"
+                  + " reads compressed input, like transform-csv) to inflate while it reads;"
+                  + " archives are extracted either way")
+          .defaultValue(true)
+          .build();
+
+  /**
+   * Worker setting: bytes the stage may write in total, over all inputs and entries; also the bytes
+   * transform-csv may inflate in total from the compressed inputs it reads inline.
+   */
   public static final SettingSpec<Long> MAX_UNCOMPRESSED_BYTES =
       SettingSpec.builder("maxUncompressedBytes", OptionType.SIZE)
-          .description("Bytes decompress may write in total, over all inputs and entries")
+          .description(
+              "Bytes decompress may write in total, over all inputs and entries (and"
+                  + " transform-csv may inflate from compressed inputs it reads)")
           .defaultValue(100L << 30)
           .defaultText("100g")
           .validator(b -> b < 1 ? "must be at least 1 byte" : null)
@@ -37,12 +55,13 @@ public final class DecompressOptions {
   /**
    * Worker setting: the largest ratio of bytes written to compressed bytes read, per input file;
    * enforced once that input has written more than 1 MiB (small files compress absurdly well).
+   * Bounds transform-csv's inline inflating too.
    */
   public static final SettingSpec<Double> MAX_COMPRESSION_RATIO =
       SettingSpec.builder("maxCompressionRatio", OptionType.NUMBER)
           .description(
-              "Largest ratio of bytes written to compressed bytes read, per input file, once it"
-                  + " wrote more than 1 MiB")
+              "Largest ratio of bytes written (or inflated by transform-csv) to compressed bytes"
+                  + " read, per input file, once it wrote more than 1 MiB")
           .defaultValue(1000.0)
           .defaultText("1000")
           .validator(r -> r > 0 && Double.isFinite(r) ? null : "must be a positive number")
@@ -57,7 +76,7 @@ public final class DecompressOptions {
           .build();
 
   /** Every option, in the order docs list them. */
-  public static final List<OptionSpec<?>> ALL = List.of(FORMAT, INCLUDE);
+  public static final List<OptionSpec<?>> ALL = List.of(FORMAT, INCLUDE, MATERIALIZE);
 
   /** Every worker setting the stage reads. */
   public static final List<SettingSpec<?>> SETTINGS =

@@ -8,6 +8,7 @@ import dev.locality.stage.OptionSpec;
 import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.Stage;
+import dev.locality.stage.StageConfig;
 import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageMetrics;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,14 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code include}</td><td>list&lt;string&gt;</td><td>all regular files</td><td>globs
  *       choosing archive entries: a pattern with {@code /} matches the entry's path, one without
  *       its file name</td></tr>
+ *   <tr><td>{@code materialize}</td><td>boolean</td><td>{@code true}</td><td>{@code false} hands
+ *       a single compressed file on unchanged (after checking from its first bytes that it is one,
+ *       in {@code format}) instead of writing it out decompressed: the next stage inflates it while
+ *       it reads, on a second core, and no disk is spent on the decompressed copy. The next stage
+ *       must read compressed input ({@link Stage#readsCompressedInput}: {@code transform-csv},
+ *       {@code decompress}); the spec validation refuses it otherwise. Archives (zip, tar, tar.gz,
+ *       ...) are extracted either way. The input stays on disk, so retries and resume work as
+ *       always.</td></tr>
  * </table>
  *
  * <p>Worker settings (see {@link DecompressionLimits}): {@code maxUncompressedBytes} (size, default
@@ -50,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every data input artifact is processed; the framework passes others (rejects) through. A
  * compressed single file gives one output named like the input without its compression suffix
  * ({@code sales.csv.gz} gives {@code sales.csv}); an archive gives one output per included regular
- * entry, at the entry's relative path. Multi-member gzip files are read to the end.
+ * entry, at the entry's relative path. Multi-member gzip files are read to the end. With {@code
+ * materialize: false} a single compressed file is its own output (the input artifact, unchanged;
+ * its compressed size counts in {@code bytesOut}).
  *
  * <p>Bad input ({@link dev.locality.stage.BadInputException}, never retried): content that is not a
  * supported format (with {@code format: auto}); corrupt or truncated data, naming the format, the
@@ -77,6 +89,19 @@ public final class DecompressStage implements Stage {
   @Override
   public List<OptionSpec<?>> options() {
     return DecompressOptions.ALL;
+  }
+
+  /** A decompress stage next decompresses what this one hands on compressed. */
+  @Override
+  public boolean readsCompressedInput() {
+    return true;
+  }
+
+  @Override
+  public Optional<String> handsOnCompressed(StageConfig config) {
+    return config.get(DecompressOptions.MATERIALIZE)
+        ? Optional.empty()
+        : Optional.of(DecompressOptions.MATERIALIZE.name());
   }
 
   @Override
@@ -107,19 +132,27 @@ public final class DecompressStage implements Stage {
             DecompressionLimits.from(context),
             done -> context.progress(done, total),
             LOG);
+    boolean materialize = Options.read(input.config(), DecompressOptions.MATERIALIZE);
     List<String> names = ArtifactNames.relativeToCommonParent(artifacts);
+    List<Artifact> outputs = new ArrayList<>();
+    long handedOn = 0;
     for (int i = 0; i < artifacts.size(); i++) {
+      Artifact artifact = artifacts.get(i);
+      if (!materialize
+          && extraction.isSingleCompressedFile(sources.get(i), artifact.fileName(), format)) {
+        LOG.info("{}: handed on compressed (materialize: false)", artifact.fileName());
+        outputs.add(artifact);
+        handedOn += Files.size(sources.get(i));
+        continue;
+      }
+      int before = extraction.outputs().size();
       extraction.process(
-          sources.get(i),
-          artifacts.get(i).fileName(),
-          CompressionFormat.stripSuffix(names.get(i)),
-          format);
+          sources.get(i), artifact.fileName(), CompressionFormat.stripSuffix(names.get(i)), format);
+      for (Path output : extraction.outputs().subList(before, extraction.outputs().size())) {
+        outputs.add(context.artifact(output, -1));
+      }
     }
     context.heartbeat(Progress.bytes(total, total));
-    List<Artifact> outputs = new ArrayList<>();
-    for (Path output : extraction.outputs()) {
-      outputs.add(context.artifact(output, -1));
-    }
-    return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut()));
+    return StageResult.of(outputs, StageMetrics.bytes(bytesIn, extraction.bytesOut() + handedOn));
   }
 }

@@ -42,7 +42,7 @@ final class Extraction {
   /** Refuses xz/lzma streams whose dictionary would need more memory than this. */
   private static final int MEMORY_LIMIT_KIB = 256 * 1024;
 
-  private static final CompressorStreamFactory COMPRESSORS =
+  static final CompressorStreamFactory COMPRESSORS =
       new CompressorStreamFactory(true, MEMORY_LIMIT_KIB);
 
   private final Path outputDir;
@@ -126,6 +126,32 @@ final class Extraction {
     if (zipFromFile) extractZipFile(source, name, size);
     bytesDoneBefore += size;
     progress.accept(bytesDoneBefore);
+  }
+
+  /**
+   * Whether {@code source} is one compressed file in {@code format} (gzip, bzip2, xz or zstd, no
+   * archive inside), judged from its first bytes (inflating the start to look for an archive): what
+   * {@code materialize: false} hands on unchanged. False for archives and for content that is not
+   * in {@code format}, which {@link #process} then handles (or refuses) as always.
+   *
+   * @param name the input's name for messages
+   * @throws BadInputException when the start of the data is corrupt, or an unsupported archive
+   */
+  boolean isSingleCompressedFile(Path source, String name, CompressionFormat format)
+      throws IOException {
+    if (format.archive != null) return false;
+    long size = Files.size(source);
+    try (SourceStream raw = new SourceStream(Files.newInputStream(source));
+        InputStream buffered = new BufferedInputStream(raw, Buffers.SIZE)) {
+      String compressor = detectCompressor(buffered);
+      if (compressor == null) return false;
+      if (format != CompressionFormat.AUTO) return compressor.equals(format.compressor);
+      Reading opening =
+          new Reading(raw::count, size, CompressionFormat.describe(compressor, null), name);
+      InputStream data =
+          new BufferedInputStream(openCompressor(compressor, buffered, opening), Buffers.SIZE);
+      return detectArchive(data, name, compressor, raw, size) == null;
+    }
   }
 
   private String detectCompressor(InputStream buffered) throws IOException {
@@ -339,8 +365,7 @@ final class Extraction {
   }
 
   private static void rethrowReadFailure(Throwable e) throws IOException {
-    IOException failure = SourceStream.readFailureIn(e);
-    if (failure != null) throw failure;
+    CorruptInput.rethrowReadFailure(e);
   }
 
   /**
@@ -388,27 +413,11 @@ final class Extraction {
     }
 
     BadInputException corrupt(Throwable e, String entryName) throws IOException {
-      rethrowReadFailure(e);
-      String detail =
-          e instanceof java.io.EOFException
-              ? "unexpected end of data (the input is truncated)"
-                  + (e.getMessage() == null ? "" : ": " + e.getMessage())
-              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return new BadInputException(
-          "corrupt or truncated "
-              + format
-              + " data in "
-              + input
-              + (entryName == null ? "" : " (entry '" + entryName + "')")
-              + " "
-              + where()
-              + ": "
-              + detail,
-          e);
+      return CorruptInput.of(e, format, input, entryName, where());
     }
 
     String where() {
-      return "at compressed offset " + consumed() + " of " + size + " bytes";
+      return CorruptInput.where(consumed(), size);
     }
   }
 
