@@ -424,10 +424,16 @@ final class CsvFileTransform {
   }
 
   /**
-   * The records of {@code source}: FastCSV's on the unguarded text when {@code engine} reads the
-   * dialect fast (it bounds records itself and refuses a NUL), else Commons CSV's behind the guard.
+   * The records of {@code source}, parsed on a thread of their own ({@link ReadAheadRecordReader}):
+   * FastCSV's on the unguarded text when {@code engine} reads the dialect fast (it bounds records
+   * itself and refuses a NUL), else Commons CSV's behind the guard.
    */
   private RecordReader open(CsvEngine engine, Path source, String name) throws IOException {
+    return new ReadAheadRecordReader(parser(engine, source, name));
+  }
+
+  /** The records of {@code source} as {@code engine} parses them, on the caller's thread. */
+  private RecordReader parser(CsvEngine engine, Path source, String name) throws IOException {
     var format = settings.inputFormat();
     boolean fast = engine.readsFast(format);
     Reader text = reader(source, name, fast);
