@@ -102,6 +102,7 @@ final class SniffCommand implements Callable<Integer> {
     root.put("header", result.header());
     root.put("rows", result.rows());
     root.put("raggedRows", result.raggedRows());
+    root.put("unparsable", result.unparsable());
     root.put("complete", result.complete());
     ArrayNode columns = root.putArray("columns");
     for (SniffResult.Column c : result.columns()) {

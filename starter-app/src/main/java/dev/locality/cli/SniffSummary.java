@@ -53,6 +53,9 @@ final class SniffSummary {
           .append(
               " sampled rows have another field count than the first; transform-csv rejects"
                   + " them\n");
+    if (r.unparsable())
+      s.append("note: the sample ends at a record that does not parse (an unbalanced quote?);")
+          .append(" transform-csv fails on it\n");
     return s.toString();
   }
 }

@@ -170,6 +170,16 @@ class SniffCommandTest {
   }
 
   @Test
+  void theSampleEndsAtARecordThatDoesNotParseAndSaysSo() throws Exception {
+    Path csv = Files.writeString(dir.resolve("broken.csv"), "id,note\n1,a\n2,b\n3,\"open\n4,d\n");
+    assertThat(sniff(csv.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("unparsable").asBoolean()).isTrue();
+    assertThat(json.get("rows").asLong()).isEqualTo(2);
+    assertThat(json.get("columns").get(0).get("type").asText()).isEqualTo("int");
+  }
+
+  @Test
   void emptyBinaryAndMissingInputsExitWith2() throws Exception {
     Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
     assertThat(sniff(empty.toString())).isEqualTo(ExitCodes.USAGE);

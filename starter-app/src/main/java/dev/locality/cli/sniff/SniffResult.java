@@ -12,6 +12,7 @@ import java.util.List;
  * @param rows data rows sampled (the header not counted)
  * @param raggedRows sampled rows with another field count than the first row (transform-csv rejects
  *     them)
+ * @param unparsable whether the sample ended at a record that does not parse (an unbalanced quote)
  * @param complete whether the sample is the whole file
  */
 public record SniffResult(
@@ -23,6 +24,7 @@ public record SniffResult(
     List<Column> columns,
     long rows,
     long raggedRows,
+    boolean unparsable,
     boolean complete) {
 
   /**

@@ -6,9 +6,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -69,14 +71,16 @@ public final class Sniffer {
     try {
       if (!records.hasNext()) throw new NotCsvException("the file holds no CSV record");
       first = records.next().toList();
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      if (e.getCause() instanceof IOException io && !(io instanceof CSVException)) throw io;
+      throw new NotCsvException("its first record is not CSV: " + e.getMessage());
     }
     List<TypeInference> columns = new ArrayList<>();
     for (int i = 0; i < first.size(); i++) columns.add(new TypeInference());
     HeaderDetector headerDetector = new HeaderDetector(first);
     long sampled = 0;
     long ragged = 0;
+    boolean unparsable = false;
     boolean more;
     try {
       while ((more = records.hasNext()) && sampled < rows) {
@@ -89,10 +93,10 @@ public final class Sniffer {
         headerDetector.accept(row);
         for (int i = 0; i < row.size(); i++) columns.get(i).accept(row.get(i));
       }
-    } catch (java.io.UncheckedIOException e) {
-      throw new IOException("cannot read the sample: " + e.getCause().getMessage(), e.getCause());
-    } catch (IllegalStateException e) {
-      // Commons CSV reports an unbalanced quote this way; the sample ends at the bad record
+    } catch (UncheckedIOException | IllegalStateException e) {
+      if (e.getCause() instanceof IOException io && !(io instanceof CSVException)) throw io;
+      // a record that does not parse (an unbalanced quote): the sample ends before it
+      unparsable = true;
       more = true;
     }
     boolean header = headerDetector.firstRowIsHeader(columns);
@@ -120,6 +124,7 @@ public final class Sniffer {
         described,
         sampled,
         ragged,
+        unparsable,
         !more);
   }
 
