@@ -192,6 +192,8 @@ class SniffCommandTest {
     assertThat(err.toString()).contains("binary, not CSV text");
     err = new StringWriter();
     assertThat(sniff(dir.resolve("nothing.csv").toString())).isEqualTo(ExitCodes.USAGE);
+    assertThat(sniff(dir.resolve("nothing.csv").toUri().toString())).isEqualTo(ExitCodes.USAGE);
+    assertThat(sniff("file:no/such/relative.csv")).isEqualTo(ExitCodes.USAGE);
     assertThat(out.toString()).isEmpty();
   }
 

@@ -30,7 +30,10 @@ public final class SampleSource {
   public static InputStream open(String location) throws IOException {
     String lower = location.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) return openHttp(location);
-    Path path = lower.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+    Path path;
+    if (lower.startsWith("file:/")) path = Path.of(URI.create(location));
+    else if (lower.startsWith("file:")) path = Path.of(location.substring("file:".length()));
+    else path = Path.of(location);
     if (!Files.isRegularFile(path)) throw new NoSuchFileException(path + " is not a file");
     return Files.newInputStream(path);
   }
