@@ -54,6 +54,7 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       BatchCommand.class,
       ValidateCommand.class,
+      SniffCommand.class,
       StagesCommand.class,
       DemoCommand.class,
       ServerCommand.class,

@@ -2,6 +2,7 @@ package dev.locality.activities.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locality.activities.stages.compress.CompressStage;
 import dev.locality.activities.stages.csv.TransformCsvStage;
 import dev.locality.activities.stages.decompress.DecompressStage;
 import dev.locality.activities.stages.download.DownloadStage;
@@ -13,16 +14,21 @@ import org.junit.jupiter.api.Test;
 
 class BuiltInStagesTest {
   @Test
-  void serviceLoaderFindsTheFourBuiltInStages() {
+  void serviceLoaderFindsTheBuiltInStages() {
     StageRegistry registry = StageRegistry.load(getClass().getClassLoader());
-    assertThat(registry.types()).contains("download", "decompress", "transform-csv", "upload");
+    assertThat(registry.types())
+        .contains("download", "decompress", "compress", "transform-csv", "upload");
   }
 
   @Test
   void everyStageDescribesItselfAndItsOptions() {
     for (Stage stage :
         new Stage[] {
-          new DownloadStage(), new DecompressStage(), new TransformCsvStage(), new UploadStage()
+          new DownloadStage(),
+          new DecompressStage(),
+          new CompressStage(),
+          new TransformCsvStage(),
+          new UploadStage()
         }) {
       assertThat(stage.description()).as(stage.type()).isNotBlank();
       assertThat(stage.options()).as(stage.type()).isNotEmpty();
