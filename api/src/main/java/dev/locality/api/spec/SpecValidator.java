@@ -45,6 +45,7 @@ public final class SpecValidator {
   /** The problem with stage {@code index} handing on compressed data to its next stage, if any. */
   private List<Problem> compressedHandOver(int index, List<StageSpec> stages) {
     StageSpec spec = stages.get(index);
+    if (spec == null || spec.type() == null) return List.of(); // reported as a structure problem
     Stage stage = registry.find(spec.type()).orElse(null);
     if (stage == null) return List.of();
     Optional<String> option = stage.handsOnCompressed(new StageConfig(spec.options()));
@@ -67,7 +68,8 @@ public final class SpecValidator {
               option.get(),
               what + "it is the last stage: nothing would decompress it" + fix + readers));
     }
-    String nextType = stages.get(index + 1).type();
+    StageSpec nextSpec = stages.get(index + 1);
+    String nextType = nextSpec == null ? null : nextSpec.type();
     Stage next = nextType == null ? null : registry.find(nextType).orElse(null);
     if (next == null || next.readsCompressedInput()) return List.of(); // unknown: reported there
     return List.of(

@@ -83,11 +83,51 @@ class MalformedInputTest {
     }
   }
 
+  /**
+   * A stage that hands its data on compressed when {@code materialize: false}, as decompress does:
+   * only a stage that reads compressed input may follow it ({@link CopyStage} does not).
+   */
+  static final class HandOnStage implements Stage {
+    static final OptionSpec<Boolean> MATERIALIZE =
+        OptionSpec.builder("materialize", OptionType.BOOLEAN)
+            .description("write the decompressed file")
+            .defaultValue(true)
+            .build();
+
+    @Override
+    public String type() {
+      return "unpack";
+    }
+
+    @Override
+    public String description() {
+      return "unpacks";
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return List.of(MATERIALIZE);
+    }
+
+    @Override
+    public java.util.Optional<String> handsOnCompressed(dev.locality.stage.StageConfig config) {
+      return Boolean.FALSE.equals(config.get(MATERIALIZE))
+          ? java.util.Optional.of("materialize")
+          : java.util.Optional.empty();
+    }
+
+    @Override
+    public StageResult run(StageInput input, StageContext context) {
+      throw new UnsupportedOperationException("never run here");
+    }
+  }
+
   @BeforeAll
   static void start() {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(QUEUE);
-    SpecParser parser = new SpecParser(StageRegistry.of(List.of(new CopyStage())));
+    SpecParser parser =
+        new SpecParser(StageRegistry.of(List.of(new CopyStage(), new HandOnStage())));
     worker.registerWorkflowImplementationFactory(
         PipelineWorkflow.class,
         () -> new PipelineWorkflowImpl(parser),
@@ -171,6 +211,10 @@ class MalformedInputTest {
             "retry with an unknown key",
             spec(with(copy(), "retry", map("attempts", 3))),
             "retry.attempts"),
+        Arguments.of(
+            "data handed on compressed to a stage that cannot read it",
+            spec(map("type", "unpack", "materialize", false), copy()),
+            "the next stage, copy (stages[1]), cannot read compressed input"),
         Arguments.of("5000 bad stages", spec(manyBadStages.toArray()), "more problems"));
   }
 
