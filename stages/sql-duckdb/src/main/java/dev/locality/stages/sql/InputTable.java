@@ -30,7 +30,12 @@ record InputTable(String table, Path file, String name, InputFormat format, Stri
               + compressionOption
               + (detectCsvTypes ? "" : ", all_varchar = true")
               + ")";
-      case JSON -> "read_json(" + path + ", format = 'auto'" + compressionOption + ")";
+      case JSON -> // read_json names no compression "uncompressed"
+          "read_json("
+              + path
+              + ", format = 'auto', compression = "
+              + SqlText.literal(compression.equals("none") ? "uncompressed" : compression)
+              + ")";
       case PARQUET -> "read_parquet(" + path + ")";
     };
   }

@@ -1,9 +1,9 @@
 package dev.locality.stages.sql;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 
 /**
@@ -21,10 +21,11 @@ final class QueryCheck {
   static Optional<String> problem(Connection connection, String query) throws SQLException {
     String sql =
         "SELECT j->>'error', j->>'error_type', j->>'error_message', json_array_length(j->'statements')"
-            + " FROM (SELECT json_serialize_sql(?)::JSON AS j)";
-    try (PreparedStatement st = connection.prepareStatement(sql)) {
-      st.setString(1, query);
-      try (ResultSet rs = st.executeQuery()) {
+            + " FROM (SELECT json_serialize_sql("
+            + SqlText.literal(query)
+            + ")::JSON AS j)"; // a literal: the function wants a constant; quotes are doubled
+    try (Statement st = connection.createStatement()) {
+      try (ResultSet rs = st.executeQuery(sql)) {
         rs.next();
         boolean error = "true".equals(rs.getString(1));
         String type = rs.getString(2);
