@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -196,9 +197,16 @@ public final class SqlStage implements Stage {
         }
         context.progressRows(0);
       }
+      String select = SqlText.withoutTrailingSemicolons(query);
+      // bound alone first, so that DuckDB's message points into the query as written
+      try (PreparedStatement bound = db.prepareStatement(select)) {
+        context.progressRows(0);
+      } catch (SQLException e) {
+        throw DuckDbErrors.translate(e, "the query", sessionDir, inputFiles);
+      }
       String copy =
           "COPY (\n"
-              + SqlText.withoutTrailingSemicolons(query)
+              + select
               + "\n) TO "
               + SqlText.literal(target.toString())
               + " ("

@@ -71,7 +71,8 @@ class SqlQueryTest {
     BadInputException column = runner("select nosuch from input").runExpectingBadInput();
     assertThat(column.getMessage())
         .startsWith("sql: the query failed: Binder Error:")
-        .contains("nosuch");
+        .contains("nosuch")
+        .contains("LINE 1: select nosuch from input"); // the query as written, not our COPY
     BadInputException table = runner("select * from orders").runExpectingBadInput();
     assertThat(table.getMessage()).contains("Catalog Error").contains("orders");
   }
