@@ -186,6 +186,37 @@ class SqlStageTest {
     assertThat(List.of(row).subList(4, 8)).containsExactly("false", "true", "false", "false");
   }
 
+  /** One stage instance serves every session of a worker: two runs at once stay apart. */
+  @Test
+  void twoRunsAtOnceEachGetTheirOwnDatabase() throws Exception {
+    SqlStage shared = new SqlStage();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        int n = i;
+        results.add(
+            pool.submit(
+                () -> {
+                  StageTestRunner runner = StageTestRunner.of(shared, tmp.resolve("run" + n));
+                  TestData.orders(runner.newInput("orders.csv"), 10_000 + n, n);
+                  var out =
+                      runner
+                          .option("query", "select count(*) c, sum(amount) s from input")
+                          .run();
+                  return out.text("orders.csv");
+                }));
+      }
+      for (int i = 0; i < 2; i++) {
+        Path input = tmp.resolve("run" + i + "/session/inputs/orders.csv");
+        String rows = Tools.oracle("rows", input.toString());
+        assertThat(results.get(i).get()).startsWith("c,s\n" + rows + ",");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void anEmptyResultIsAHeaderOnlyCsvWithZeroRows() throws Exception {
     var out =
