@@ -190,7 +190,8 @@ class SqlStageTest {
   @Test
   void twoRunsAtOnceEachGetTheirOwnDatabase() throws Exception {
     SqlStage shared = new SqlStage();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
       for (int i = 0; i < 2; i++) {
@@ -201,9 +202,7 @@ class SqlStageTest {
                   StageTestRunner runner = StageTestRunner.of(shared, tmp.resolve("run" + n));
                   TestData.orders(runner.newInput("orders.csv"), 10_000 + n, n);
                   var out =
-                      runner
-                          .option("query", "select count(*) c, sum(amount) s from input")
-                          .run();
+                      runner.option("query", "select count(*) c, sum(amount) s from input").run();
                   return out.text("orders.csv");
                 }));
       }
