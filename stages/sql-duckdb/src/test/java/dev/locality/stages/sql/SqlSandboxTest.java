@@ -69,6 +69,35 @@ class SqlSandboxTest {
     }
   }
 
+  /** An allowed file is no door: paths through it or beside it stay closed. */
+  @Test
+  void aPathThroughOrBesideAnAllowedInputIsRefused() throws Exception {
+    Path secret = secret();
+    StageTestRunner probe = StageTestRunner.of(new SqlStage(), tmp.resolve("probe"));
+    Path input = probe.sessionDir().resolve("inputs/in.csv").toAbsolutePath();
+    String up = "../".repeat(input.getNameCount());
+    for (String query :
+        List.of(
+            "select * from read_text('" + input + "/" + up + secret.toString().substring(1) + "')",
+            "select * from read_text('" + input + "x')",
+            "select * from read_text('" + input.getParent() + "/../inputs/in.csv.secret')",
+            "select * from glob('" + input.getParent() + "/*')")) {
+      StageTestRunner runner =
+          StageTestRunner.of(new SqlStage(), tmp.resolve("probe"))
+              .input("in.csv", "a\n1\n")
+              .option("query", query);
+      BadInputException e = runner.runExpectingBadInput();
+      assertThat(e.getMessage()).as(query).doesNotContain("hunter2");
+      deleteTree(tmp.resolve("probe"));
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
   @Test
   void aQueryCannotReachAUrl() throws Exception {
     AtomicInteger requests = new AtomicInteger();
