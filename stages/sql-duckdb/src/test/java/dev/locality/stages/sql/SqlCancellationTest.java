@@ -34,6 +34,29 @@ class SqlCancellationTest {
     assertThat(runner.outputDir()).doesNotExist();
   }
 
+  /** Over a CSV, DuckDB knows how far its scan is: the heartbeats carry rows done of a total. */
+  @Test
+  void heartbeatsOverACsvScanCarryDuckDbsProgress() throws Exception {
+    StageTestRunner runner = StageTestRunner.of(new SqlStage(), tmp.resolve("csv"));
+    try (var w = java.nio.file.Files.newBufferedWriter(runner.newInput("numbers.csv"))) {
+      w.write("n,text\n");
+      for (int i = 0; i < 1_000_000; i++) w.write(i + ",row-" + i + "\n");
+    }
+    var out =
+        runner
+            // 100 hashes a row, in the scan's own pipeline (a join would make the scan a build
+            // side, whose progress DuckDB does not report): several heartbeats while it advances
+            .option(
+                "query",
+                "select n % 10 g, sum(list_sum(list_transform(range(100), x -> hash(text || x) % 1000)))"
+                    + " s from input group by 1")
+            .workerSetting("sqlThreads", "1")
+            .run();
+    assertThat(out.heartbeats())
+        .as("heartbeats with DuckDB's progress: %s", out.heartbeats())
+        .anyMatch(p -> p.total() > 0 && p.done() > 0 && p.done() <= p.total());
+  }
+
   @Test
   void aLongQueryHeartbeatsWhileItRuns() throws Exception {
     var out =
