@@ -99,6 +99,20 @@ class SqlStageTest {
         .isEqualTo("3 3000");
   }
 
+  /** Names with quotes, commas and brackets reach DuckDB as quoted literals and identifiers. */
+  @Test
+  void inputNamesWithQuotesAndCommasAreTablesToo() throws Exception {
+    var out =
+        runner()
+            .input("it's, odd].csv", "a\n1\n2\n")
+            .input("2024 \"q1\".csv", "a\n3\n")
+            .option(
+                "query",
+                "select (select sum(a) from it_s__odd_) x, (select sum(a) from _2024__q1_) y")
+            .run();
+    assertThat(out.text("result.csv")).isEqualTo("x,y\n3,3\n");
+  }
+
   @Test
   void twoInputsWithOneTableNameAreBadInputNamingBoth() throws Exception {
     StageTestRunner runner = runner().input("a/orders.csv", "x\n1\n").input("b/Orders.csv.gz", "");
