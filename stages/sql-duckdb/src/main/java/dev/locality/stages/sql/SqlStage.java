@@ -153,8 +153,10 @@ public final class SqlStage implements Stage {
     config.setProperty("autoinstall_known_extensions", "false");
     try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", config)) {
       return QueryCheck.problem(c, query);
-    } catch (SQLException | LinkageError e) {
-      return Optional.empty(); // DuckDB cannot start here: the worker checks at stage start
+    } catch (SQLException | RuntimeException | LinkageError e) {
+      // DuckDB cannot start here (no native library for this platform, no writable temp dir for
+      // extracting it): the worker checks the query when the stage starts
+      return Optional.empty();
     }
   }
 
