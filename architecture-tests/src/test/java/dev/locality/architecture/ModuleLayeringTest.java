@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * starter-app    dev.locality.cli..
  * bench          dev.locality.bench..
  * example plugin dev.locality.examples..       (the JDK and stage-api only)
+ * sql plugin     dev.locality.stages..         (the JDK, stage-api and DuckDB's driver only)
  * </pre>
  */
 class ModuleLayeringTest {
@@ -111,6 +112,21 @@ class ModuleLayeringTest {
           .onlyDependOnClassesThat(
               resideInAnyPackage("java..", "dev.locality.examples..").or(STAGE_API_ONLY))
           .because("a plugin sees the stage API and nothing else of the worker");
+
+  static final ArchRule THE_SQL_PLUGIN_DEPENDS_ONLY_ON_THE_JDK_THE_STAGE_API_AND_DUCKDB =
+      classes()
+          .that()
+          .resideInAPackage("dev.locality.stages..")
+          .should()
+          .onlyDependOnClassesThat(
+              resideInAnyPackage("java..", "dev.locality.stages..", "org.duckdb..")
+                  .or(STAGE_API_ONLY))
+          .because("a plugin sees the stage API and its own libraries, nothing else of the worker");
+
+  @Test
+  void theSqlPluginDependsOnlyOnTheJdkTheStageApiAndDuckDb() {
+    THE_SQL_PLUGIN_DEPENDS_ONLY_ON_THE_JDK_THE_STAGE_API_AND_DUCKDB.check(LocalityClasses.main());
+  }
 
   @Test
   void stageApiDependsOnlyOnTheJdk() {

@@ -176,8 +176,58 @@ class WorkerImageIT {
         .isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The image ships the sql stage in its plugins directory (root-owned, not writable by the
+   * worker's user) and the worker loaded it: a download → sql → upload pipeline sums the same rows
+   * as {@link #expectedCsv} keeps.
+   */
   @Test
   @Order(5)
+  void shipsTheSqlPluginAndRunsASqlStage() throws Exception {
+    var listing = worker.exec("bash", "-c", "ls -lR /opt/locality/plugins");
+    assertThat(listing.getStdout())
+        .contains("locality-stage-sql-", "locality-stage-sql-lib", "duckdb_jdbc-");
+    var write = worker.exec("bash", "-c", "touch /opt/locality/plugins/x.jar");
+    assertThat(write.getExitCode()).as("the plugins directory is read-only for 10001").isNotZero();
+
+    Pipelines pipelines = new Pipelines(cluster.client());
+    String yaml =
+        """
+        name: worker-image-sql
+        session:
+          heartbeatTimeout: 10s
+          creationTimeout: 30s
+          maxWorkerAttempts: 1
+        stages:
+          - type: download
+            url: %s
+          - type: sql
+            query: "select count(*) as n, sum(value) as total from input where value >= %s"
+            output: {format: csv, name: totals}
+          - type: upload
+            to: s3://%s/image-sql/{runId}/{file}
+        """
+            .formatted(cluster.origin().uri(INPUT), MIN_VALUE, BUCKET);
+    // the test JVM has no sql stage: the spec's structure only; the worker validates its options
+    String id =
+        pipelines.start(
+            "it-image-sql", dev.locality.api.spec.SpecParser.structureOnly().parse(yaml, "it"));
+
+    PipelineResult result = pipelines.result(id, Duration.ofSeconds(90));
+
+    assertThat(result.workerId()).isEqualTo(WORKER);
+    URI output = URI.create(result.outputUris().get(0));
+    assertThat(output.getPath()).endsWith("/totals.csv");
+    List<String> kept = expectedCsv(data.resolve(INPUT)).lines().skip(1).toList();
+    long total = kept.stream().mapToLong(l -> Long.parseLong(l.split(",")[1])).sum();
+    assertThat(
+            new String(
+                cluster.s3().read(BUCKET, output.getPath().substring(1)), StandardCharsets.UTF_8))
+        .isEqualTo("n,total\n" + kept.size() + "," + total + "\n");
+  }
+
+  @Test
+  @Order(6)
   void endsWithExitCodeZeroOnDockerStop() {
     long start = System.nanoTime();
     org.testcontainers.DockerClientFactory.instance()

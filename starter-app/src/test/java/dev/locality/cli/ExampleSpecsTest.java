@@ -35,6 +35,7 @@ class ExampleSpecsTest {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
 
   @TempDir Path dir;
+  @TempDir static Path plugins;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -46,7 +47,11 @@ class ExampleSpecsTest {
       specs = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(specs.stream().map(p -> p.getFileName().toString()))
-        .contains("zipcodes-north.yaml", "compress-bundle.yaml", "sniffed-zipcodes.yaml");
+        .contains(
+            "zipcodes-north.yaml",
+            "compress-bundle.yaml",
+            "sniffed-zipcodes.yaml",
+            "sql-by-state.yaml");
     for (Path spec : specs) {
       assertThat(cli("validate", spec.toString())).as("%s: %s", spec, err).isZero();
     }
@@ -92,6 +97,37 @@ class ExampleSpecsTest {
     }
   }
 
+  /**
+   * The sql example (the plugin from {@code LOCALITY_PLUGINS_DIR}, as its comment says) counts the
+   * zip codes of each state as Python's gzip and csv modules do, straight from the .gz file.
+   */
+  @Test
+  void theSqlExampleCountsZipCodesPerStateAsPythonDoes() throws Exception {
+    runExample("sql-by-state.yaml", 2);
+    Path written = dir.resolve("out/sql-by-state/zipcodes-by-state.csv");
+    String oracle =
+        python(
+            "import csv,gzip,collections,sys\n"
+                + "c=collections.Counter(r['state'] for r in csv.DictReader("
+                + "gzip.open(sys.argv[1],'rt',newline='',encoding='utf-8')))\n"
+                + "m={}\n"
+                + "for r in csv.DictReader(gzip.open(sys.argv[1],'rt',newline='',encoding='utf-8')):"
+                + " m[r['state']]=max(m.get(r['state'],-1e9),float(r['latitude']))\n"
+                + "print('state,zip_codes,northernmost')\n"
+                + "for s,n in sorted(c.items(),key=lambda x:(-x[1],x[0])):"
+                + " print('%s,%d,%s'%(s,n,repr(m[s])))",
+            EXAMPLES.resolve("data/zipcodes.csv.gz").toString());
+    assertThat(Files.readString(written)).isEqualTo(oracle);
+    assertThat(oracle.lines().count()).isEqualTo(1 + 59); // the count examples/README.md states
+  }
+
+  private static String python(String script, String arg) throws Exception {
+    Process p = new ProcessBuilder("python3", "-c", script, arg).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */
   private JsonNode runExample(String name, int uploadIndex) throws Exception {
     String target = "file://" + dir.resolve("out") + "/{name}/{file}";
@@ -109,13 +145,24 @@ class ExampleSpecsTest {
     return summary;
   }
 
+  /** The sql plugin's directory, laid out once for the class. */
+  private static synchronized Path sqlPlugin() {
+    Path dir = plugins.resolve("sql");
+    return Files.isDirectory(dir) ? dir : SqlPlugin.directory(dir);
+  }
+
   private static Map<?, ?> stage(Path spec, int index) throws Exception {
     Map<?, ?> root = new ObjectMapper(new YAMLFactory()).readValue(spec.toFile(), Map.class);
     return (Map<?, ?>) ((List<?>) root.get("stages")).get(index);
   }
 
   private int cli(String... args) {
-    Map<String, String> env = Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("none.toml").toString());
+    Map<String, String> env =
+        Map.of(
+            "TEMPORAL_CONFIG_FILE",
+            dir.resolve("none.toml").toString(),
+            "LOCALITY_PLUGINS_DIR",
+            sqlPlugin().toString());
     return LocalityCli.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "Stage reference" is exactly what {@code locality stages --markdown} prints for the
@@ -54,6 +55,63 @@ class StagesReferenceTest {
         .as(
             "README.md's stage reference differs from the stages' declarations"
                 + " ('locality stages --markdown'); regenerate it with:%n  %s%n",
+            REGENERATE)
+        .isEqualTo(generated);
+  }
+
+  static final String SQL_START = "<!-- sql-stage-reference:start -->\n";
+  static final String SQL_END = "<!-- sql-stage-reference:end -->\n";
+
+  /**
+   * The README's reference of the sql stage, a plugin, is what {@code locality stages sql
+   * --plugins-dir DIR --markdown} prints with its plugins directory (rewritten by the same {@code
+   * -Dlocality.updateReadme=true}).
+   */
+  @Test
+  void theReadmeSqlStageReferenceIsTheGeneratedMarkdownOfThePlugin(@TempDir Path tmp)
+      throws IOException {
+    Path readme = Path.of("..", "README.md").toAbsolutePath().normalize();
+    String text = Files.readString(readme, StandardCharsets.UTF_8);
+    int start = text.indexOf(SQL_START);
+    int end = text.indexOf(SQL_END);
+    assertThat(start)
+        .as(
+            "README.md holds the markers %s and %s, in this order",
+            SQL_START.trim(), SQL_END.trim())
+        .isNotNegative()
+        .isLessThan(end);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        LocalityCli.execute(
+            Map.of(),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "stages",
+            "sql",
+            "--plugins-dir",
+            SqlPlugin.directory(tmp.resolve("plugins")).toString(),
+            "--markdown");
+    assertThat(exit).as("stages sql --markdown: %s", err).isZero();
+    // one README, two worker-settings tables: this one gets its own heading (and anchor), and the
+    // plugin's path on the machine that ran the test is left out
+    String generated =
+        out.toString()
+            .replaceAll("(?m)^Plugin: .*\n\n", "")
+            .replace("### Worker settings\n", "### Worker settings of `sql`\n")
+            .replace("(#worker-settings)", "(#worker-settings-of-sql)");
+    assertThat(generated).contains("### Stage `sql`", "sqlMemoryLimit");
+    if (Boolean.getBoolean("locality.updateReadme")) {
+      Files.writeString(
+          readme,
+          text.substring(0, start + SQL_START.length()) + generated + text.substring(end),
+          StandardCharsets.UTF_8);
+      return;
+    }
+    assertThat(text.substring(start + SQL_START.length(), end))
+        .as(
+            "README.md's sql stage reference differs from the plugin's declarations; regenerate"
+                + " it with:%n  %s%n",
             REGENERATE)
         .isEqualTo(generated);
   }

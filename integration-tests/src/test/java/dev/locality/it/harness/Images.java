@@ -71,13 +71,15 @@ final class Images {
     Path dockerfile =
         HarnessPaths.repoRoot()
             .resolve("integration-tests/src/test/resources/docker/server/Dockerfile");
-    return build("locality-it-server", dockerfile, HarnessPaths.cliJar(), "locality-cli.jar", null);
+    return build(
+        "locality-it-server", dockerfile, HarnessPaths.cliJar(), "locality-cli.jar", null, null);
   }
 
   /**
    * The worker image, built like the product's own instructions say: {@code worker-app/Dockerfile}
-   * with {@code worker-app/} as the build context (of which only the Dockerfile and the shaded jar
-   * are sent) and {@code --build-arg JAR=<the jar relative to worker-app/>}.
+   * with {@code worker-app/} as the build context (of which only the Dockerfile, the shaded jar and
+   * the plugins directory the package phase lays out next to it, {@code plugins/}, are sent) and
+   * {@code --build-arg JAR=<the jar relative to worker-app/>}, {@code PLUGINS=<its directory>}.
    */
   static String worker() {
     Path context = HarnessPaths.repoRoot().resolve("worker-app");
@@ -86,16 +88,22 @@ final class Images {
         jar.startsWith(context)
             ? context.relativize(jar).toString().replace('\\', '/')
             : "locality-worker.jar";
-    return build("locality-it-worker", context.resolve("Dockerfile"), jar, relative, "JAR");
+    Path plugins = jar.resolveSibling("plugins");
+    if (!Files.isDirectory(plugins))
+      throw new IllegalStateException("plugins not found: " + plugins + " (package worker-app)");
+    return build(
+        "locality-it-worker", context.resolve("Dockerfile"), jar, relative, "JAR", plugins);
   }
 
   /**
    * @param jarName where the jar goes in the build context
    * @param jarArg the build argument that names the jar's place, or null when the Dockerfile has a
    *     fixed one
+   * @param plugins the plugins directory sent as {@code plugins} (build argument {@code PLUGINS}),
+   *     or null for none
    */
   private static String build(
-      String name, Path dockerfile, Path jar, String jarName, String jarArg) {
+      String name, Path dockerfile, Path jar, String jarName, String jarArg, Path plugins) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("jar not found: " + jar + " (package it first)");
     }
@@ -108,12 +116,30 @@ final class Images {
                       ^ Files.getLastModifiedTime(jar).toMillis()
                       ^ ((long) Files.readString(dockerfile).hashCode() << 32)
                       ^ baseImageId().hashCode()
-                      ^ jarName.hashCode());
+                      ^ jarName.hashCode()
+                      ^ ((long) treeHash(plugins) << 16));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     String image = "localhost/" + name + ":" + tag;
-    return BUILT.computeIfAbsent(image, i -> buildIfMissing(i, dockerfile, jar, jarName, jarArg));
+    return BUILT.computeIfAbsent(
+        image, i -> buildIfMissing(i, dockerfile, jar, jarName, jarArg, plugins));
+  }
+
+  /**
+   * A hash of the names, sizes and modification times of the files under {@code dir}; 0 for null.
+   */
+  private static int treeHash(Path dir) throws IOException {
+    if (dir == null) return 0;
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      int hash = 1;
+      for (Path f : walk.filter(Files::isRegularFile).sorted().toList())
+        hash =
+            31 * hash
+                + (dir.relativize(f) + ":" + Files.size(f) + ":" + Files.getLastModifiedTime(f))
+                    .hashCode();
+      return hash;
+    }
   }
 
   /**
@@ -138,7 +164,7 @@ final class Images {
   }
 
   private static String buildIfMissing(
-      String image, Path dockerfile, Path jar, String jarName, String jarArg) {
+      String image, Path dockerfile, Path jar, String jarName, String jarArg, Path plugins) {
     if (exists(image)) return image;
     long start = System.nanoTime();
     ImageFromDockerfile build =
@@ -146,6 +172,8 @@ final class Images {
             .withFileFromPath("Dockerfile", dockerfile)
             .withFileFromPath(jarName, jar);
     if (jarArg != null) build.withBuildArg(jarArg, jarName);
+    if (plugins != null)
+      build.withFileFromPath("plugins", plugins).withBuildArg("PLUGINS", "plugins");
     if (exists(baseImage())) build.withBuildArg("BASE_IMAGE", baseImage());
     String built = build.get();
     ItSummary.measured("image-build", image + " ms=" + (System.nanoTime() - start) / 1_000_000);
