@@ -44,6 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * run outside it.
  */
 public final class ResourceCache implements AutoCloseable {
+  /** The worker's default count budget ({@code --resource-cache-max-entries}). */
+  public static final int DEFAULT_MAX_ENTRIES = 32;
+
+  /** The worker's default weight budget ({@code --resource-cache-max-bytes}): 256 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 256L << 20;
+
   /** Default wait between two heartbeats of a stage waiting for another stage's load. */
   public static final long WAIT_HEARTBEAT_MILLIS = 1000;
 
