@@ -13,6 +13,7 @@ import dev.locality.stage.StageContext;
 import dev.locality.stage.StageInput;
 import dev.locality.stage.StageResources;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,7 @@ public final class FetchInto {
       long maxBytes,
       SettingSpec<Long> limitSetting)
       throws Exception {
+    Files.createDirectories(dir);
     long downloadLimit = context.setting(DownloadOptions.MAX_BYTES);
     boolean callersLimit = maxBytes < downloadLimit;
     Map<String, Object> options = new LinkedHashMap<>();
