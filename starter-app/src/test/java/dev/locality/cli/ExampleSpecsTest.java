@@ -46,7 +46,11 @@ class ExampleSpecsTest {
       specs = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(specs.stream().map(p -> p.getFileName().toString()))
-        .contains("zipcodes-north.yaml", "compress-bundle.yaml", "sniffed-zipcodes.yaml");
+        .contains(
+            "zipcodes-north.yaml",
+            "compress-bundle.yaml",
+            "sniffed-zipcodes.yaml",
+            "lookup-regions.yaml");
     for (Path spec : specs) {
       assertThat(cli("validate", spec.toString())).as("%s: %s", spec, err).isZero();
     }
@@ -90,6 +94,28 @@ class ExampleSpecsTest {
       assertThat(lines.get(0)).isEqualTo("zip_code,latitude,longitude,city,state,county");
       assertThat(lines).hasSize(1 + 1902); // the count examples/README.md states
     }
+  }
+
+  @Test
+  void theLookupExampleAddsEachStatesRegionAndRejectsTheTerritories() throws Exception {
+    runExample("lookup-regions.yaml", 3);
+    Path out = dir.resolve("out/lookup-regions");
+    List<String> lines = Files.readAllLines(out.resolve("zipcodes.csv"));
+    assertThat(lines.get(0))
+        .isEqualTo("zip_code,latitude,longitude,city,state,county,region,division");
+    assertThat(lines).hasSize(1 + 41_824); // the count examples/README.md states
+    // every row's region is its state's in the table, read here without the stage
+    Map<String, String> regions = new java.util.HashMap<>();
+    for (String row : Files.readAllLines(EXAMPLES.resolve("data/state-regions.csv")).subList(1, 52))
+      regions.put(row.split(",")[0], row.substring(row.indexOf(',') + 1));
+    for (String row : lines.subList(1, lines.size())) {
+      String[] f = row.split(",");
+      assertThat(f[6] + "," + f[7]).as(row).isEqualTo(regions.get(f[4]));
+    }
+    List<String> rejects = Files.readAllLines(out.resolve("zipcodes.rejects.csv"));
+    assertThat(rejects.get(0)).isEqualTo("line,reason,raw");
+    assertThat(rejects).hasSize(1 + 225);
+    assertThat(rejects.get(1)).contains("no row in the lookup table for state '");
   }
 
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */
