@@ -1,7 +1,7 @@
 package dev.locality.activities.stages.lookup;
 
 import dev.locality.activities.stages.csv.TransformCsvOptions;
-import dev.locality.activities.stages.download.FetchInto;
+import dev.locality.activities.stages.download.DownloadStage.FetchInto;
 import dev.locality.stage.BadInputException;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;

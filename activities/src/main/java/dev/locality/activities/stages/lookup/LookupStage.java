@@ -2,7 +2,7 @@ package dev.locality.activities.stages.lookup;
 
 import dev.locality.activities.stages.csv.OutputNames;
 import dev.locality.activities.stages.csv.TransformCsvOptions;
-import dev.locality.activities.stages.download.FetchInto;
+import dev.locality.activities.stages.download.DownloadStage.FetchInto;
 import dev.locality.activities.stages.internal.ArtifactNames;
 import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.stage.Artifact;
