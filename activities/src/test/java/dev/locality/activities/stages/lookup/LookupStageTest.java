@@ -180,6 +180,49 @@ class LookupStageTest {
   }
 
   @Test
+  void sessionsAskingForTheTableAtOnceShareOneLoad() throws Exception {
+    StringBuilder big = new StringBuilder("zip_code,county,state\n");
+    for (int zip = 0; zip < 100_000; zip++)
+      big.append(zip).append(",County ").append(zip % 977).append(",S\n");
+    Path table = write("big.csv", big.toString());
+    int sessions = 6;
+    try (ResourceCache worker = new ResourceCache(8, 1 << 30, null)) {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(sessions);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(sessions);
+      try {
+        List<java.util.concurrent.Future<String>> outputs = new java.util.ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+          StageTestRunner runner =
+              runner("s" + i, table)
+                  .resources(worker)
+                  .heartbeatTimeout(java.time.Duration.ofSeconds(5))
+                  .input("o.csv", "id,zip_code\n" + i + "," + (i * 1000 + 7) + "\n");
+          outputs.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return runner.run().text("o.csv");
+                  }));
+        }
+        for (int i = 0; i < sessions; i++)
+          assertThat(outputs.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS))
+              .isEqualTo(
+                  "id,zip_code,county,state\n"
+                      + i
+                      + ","
+                      + (i * 1000 + 7)
+                      + ",County "
+                      + ((i * 1000 + 7) % 977)
+                      + ",S\n");
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(worker.stats()).isEqualTo(new ResourceCache.Stats(sessions - 1, 1, 0, 0));
+    }
+  }
+
+  @Test
   void withSha256AWorkerThatHasTheTableDoesNotFetchIt() throws Exception {
     Path table = write("zip-to-county.csv", TABLE);
     String sha =
