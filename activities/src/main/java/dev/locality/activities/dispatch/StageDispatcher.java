@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * AttemptDirs}: an earlier attempt still running never touches them, nor they it); runs the stage
  * in an {@link AttemptContext} through {@link AttemptRunner} (the framework shared with the test
  * kit: pass-through of artifacts the stage does not consume, clean-up on failure), heartbeating to
- * Temporal through the session fence.
+ * Temporal through the session fence, with the worker's shared resources ({@link ResourceCache},
+ * {@code StageContext.resources()}) in the stage type's namespace.
  *
  * <p>Failures ({@link StageFailures} sorts them): bad input (a {@link BadInputException}, a name
  * collision, permission denied on a file the user named, a file name too long) becomes a

@@ -378,6 +378,19 @@ class LookupStageTest {
   }
 
   @Test
+  void aTableInsideTheWorkersOwnDirectoriesIsRefusedAsDownloadRefusesIt() throws Exception {
+    Path owned = Files.createDirectories(tmp.resolve("work-root"));
+    Path table = Files.writeString(owned.resolve("t.csv"), TABLE);
+    BadInputException e =
+        runner("a", table)
+            .workerOwnedPaths(owned)
+            .input("o.csv", "id,zip_code\n1,1\n")
+            .runExpectingBadInput();
+    assertThat(e).hasMessageContaining(table.toString());
+    assertThat(table).exists();
+  }
+
+  @Test
   void optionsAreCheckedBeforeAnythingRuns() throws Exception {
     Path table = write("t.csv", TABLE);
     List<OptionProblem> problems =
