@@ -108,7 +108,7 @@ final class LookupTable {
       Long first = lines.putIfAbsent(key, line);
       if (first != null) return first;
       rows.put(key, row);
-      weight += ROW_OVERHEAD + STRING_OVERHEAD + key.length() + 4L * row.length;
+      weight += ROW_OVERHEAD + 4L * row.length; // the key is one of the row's values
       for (String v : row) if (v != null) weight += STRING_OVERHEAD + v.length();
       return -1;
     }
