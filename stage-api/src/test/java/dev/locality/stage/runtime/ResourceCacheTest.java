@@ -321,6 +321,55 @@ class ResourceCacheTest {
   }
 
   @Test
+  void underConcurrentUseNoResourceIsClosedWhileLeasedAndEachIsClosedOnce() throws Exception {
+    ResourceCache cache = new ResourceCache(3, 60, listener, 5);
+    List<Probe> created = Collections.synchronizedList(new ArrayList<>());
+    int threads = 8;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    List<Future<Integer>> work = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long seed = t;
+      work.add(
+          pool.submit(
+              () -> {
+                java.util.Random random = new java.util.Random(seed);
+                StageResources view = cache.view("s", () -> {});
+                start.await();
+                int checks = 0;
+                for (int i = 0; i < 400; i++) {
+                  String key = "k" + random.nextInt(6);
+                  int weight = 5 + random.nextInt(26);
+                  try (ResourceLease<Probe> lease =
+                      view.acquire(
+                          key,
+                          () -> {
+                            Probe p = new Probe(key);
+                            created.add(p);
+                            if (random.nextInt(10) == 0) Thread.yield();
+                            return LoadedResource.of(p, weight);
+                          })) {
+                    Probe p = lease.get();
+                    assertThat(p.closes).as("a leased resource is open").hasValue(0);
+                    Thread.yield();
+                    assertThat(p.closes).as("still open while leased").hasValue(0);
+                    checks++;
+                  }
+                }
+                return checks;
+              }));
+    }
+    for (Future<Integer> f : work) assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(400);
+    ResourceCache.Stats stats = cache.stats();
+    assertThat(stats.hits() + stats.loads()).isEqualTo(threads * 400L);
+    assertThat(stats.loads()).isEqualTo(created.size());
+    assertThat(cache.size()).isLessThanOrEqualTo(3);
+    assertThat(cache.weightBytes()).isLessThanOrEqualTo(60);
+    cache.close();
+    assertThat(created).allSatisfy(p -> assertThat(p.closes).hasValue(1));
+    assertThat(cache.stats().evictions()).isEqualTo(created.size());
+  }
+
+  @Test
   void unsharedResourcesLoadEveryTimeAndCloseWithTheLease() throws Exception {
     StageResources unshared = StageResources.unshared();
     ResourceLease<Probe> a = take(unshared, "k", 1);
