@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The built-in stages' packages by concept ({@code stages.download}, {@code stages.decompress},
- * {@code stages.compress}, {@code stages.csv}, {@code stages.upload}): each holds one {@code
- * *Stage} class, its options holder and its helpers, and the helpers never depend on the stage
- * class (what they share with it lives in the options holder), so a helper can be read and tested
- * without the stage.
+ * {@code stages.compress}, {@code stages.csv}, {@code stages.lookup}, {@code stages.upload}): each
+ * holds one {@code *Stage} class, its options holder and its helpers, and the helpers never depend
+ * on the stage class (what they share with it lives in the options holder), so a helper can be read
+ * and tested without the stage.
  */
 class StagePackagesTest {
   static final String[] STAGE_PACKAGES = {
@@ -34,6 +34,7 @@ class StagePackagesTest {
     "dev.locality.activities.stages.decompress",
     "dev.locality.activities.stages.compress",
     "dev.locality.activities.stages.csv",
+    "dev.locality.activities.stages.lookup",
     "dev.locality.activities.stages.upload"
   };
 

@@ -184,6 +184,18 @@ public interface StageContext {
   }
 
   /**
+   * Resources shared by every session on this worker (a loaded model, a reference table, a
+   * connection pool): loaded once, reused until evicted or the worker shuts down. See {@link
+   * StageResources}. The worker keeps each stage type's keys apart.
+   *
+   * <p>The default, for implementations that predate it, shares nothing ({@link
+   * StageResources#unshared()}: every acquire loads).
+   */
+  default StageResources resources() {
+    return StageResources.unshared();
+  }
+
+  /**
    * The stage's logger, named {@code dev.locality.stage.<type>}. A {@link System.Logger}, so stages
    * need no logging library; on a worker it writes to the worker's log with the pipeline's ids.
    */

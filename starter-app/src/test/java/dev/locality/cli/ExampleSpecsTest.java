@@ -51,7 +51,8 @@ class ExampleSpecsTest {
             "zipcodes-north.yaml",
             "compress-bundle.yaml",
             "sniffed-zipcodes.yaml",
-            "sql-by-state.yaml");
+            "sql-by-state.yaml",
+            "lookup-regions.yaml");
     for (Path spec : specs) {
       assertThat(cli("validate", spec.toString())).as("%s: %s", spec, err).isZero();
     }
@@ -126,6 +127,28 @@ class ExampleSpecsTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     return out;
+  }
+
+  @Test
+  void theLookupExampleAddsEachStatesRegionAndRejectsTheTerritories() throws Exception {
+    runExample("lookup-regions.yaml", 3);
+    Path out = dir.resolve("out/lookup-regions");
+    List<String> lines = Files.readAllLines(out.resolve("zipcodes.csv"));
+    assertThat(lines.get(0))
+        .isEqualTo("zip_code,latitude,longitude,city,state,county,region,division");
+    assertThat(lines).hasSize(1 + 41_824); // the count examples/README.md states
+    // every row's region is its state's in the table, read here without the stage
+    Map<String, String> regions = new java.util.HashMap<>();
+    for (String row : Files.readAllLines(EXAMPLES.resolve("data/state-regions.csv")).subList(1, 52))
+      regions.put(row.split(",")[0], row.substring(row.indexOf(',') + 1));
+    for (String row : lines.subList(1, lines.size())) {
+      String[] f = row.split(",");
+      assertThat(f[6] + "," + f[7]).as(row).isEqualTo(regions.get(f[4]));
+    }
+    List<String> rejects = Files.readAllLines(out.resolve("zipcodes.rejects.csv"));
+    assertThat(rejects.get(0)).isEqualTo("line,reason,raw");
+    assertThat(rejects).hasSize(1 + 225);
+    assertThat(rejects.get(1)).contains("no row in the lookup table for state '");
   }
 
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */

@@ -13,6 +13,7 @@ import dev.locality.api.spec.SpecParser;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.StageRegistry;
+import dev.locality.stage.runtime.ResourceCache;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -119,6 +120,7 @@ public final class LocalityWorker implements AutoCloseable {
   private final WorkerFactory pipelineFactory;
   private final WorkerFactory leaseFactory;
   private final SharedQueuePolling leasePolling;
+  private final ResourceCache resources;
   private boolean closed;
 
   private LocalityWorker(Parts p) {
@@ -136,6 +138,7 @@ public final class LocalityWorker implements AutoCloseable {
     this.pipelineFactory = p.pipelineFactory;
     this.leaseFactory = p.leaseFactory;
     this.leasePolling = p.leasePolling;
+    this.resources = p.resources;
   }
 
   /** What {@link #start} assembles, in the order it does. */
@@ -154,6 +157,7 @@ public final class LocalityWorker implements AutoCloseable {
     WorkerFactory pipelineFactory;
     WorkerFactory leaseFactory;
     SharedQueuePolling leasePolling;
+    ResourceCache resources;
   }
 
   /**
@@ -229,6 +233,12 @@ public final class LocalityWorker implements AutoCloseable {
       p.janitor.start();
       p.sessions = new SessionRegistry(session -> metrics.sessionOpened());
       p.drain = new Drain();
+      p.resources =
+          new ResourceCache(
+              settings.resourceCacheMaxEntries(),
+              settings.resourceCacheMaxBytes(),
+              metrics.resourceListener());
+      metrics.resourceGauges(p.resources);
 
       p.pipelineFactory = WorkerFactory.newInstance(client);
       Worker workflowWorker =
@@ -255,7 +265,8 @@ public final class LocalityWorker implements AutoCloseable {
                     settings.workerSettings(),
                     workerOwnedPaths(p.workRoot, settings),
                     new WorkflowLeftoverLedger(client),
-                    p.drain::isExpired),
+                    p.drain::isExpired,
+                    p.resources),
                 catalog,
                 metrics));
 
@@ -314,6 +325,7 @@ public final class LocalityWorker implements AutoCloseable {
       if (p.disk != null) p.disk.close();
       if (p.leaseFactory != null) p.leaseFactory.shutdownNow();
       if (p.pipelineFactory != null) p.pipelineFactory.shutdownNow();
+      if (p.resources != null) p.resources.close();
       p.janitor.close();
       try {
         p.workRoot.close();
@@ -447,9 +459,9 @@ public final class LocalityWorker implements AutoCloseable {
    * drainTimeout} (pipeline workflow tasks and stages keep running meanwhile); makes the sessions
    * still open give up with a non-retryable {@code WorkerShutdown} failure so their pipelines fail
    * over at once, then stops polling and keeps running the tasks it already polled for {@link
-   * #HANDOFF_GRACE}; shuts the Temporal workers down, waiting for running tasks; stops the janitor
-   * and deletes this process's work directory, releasing its lock. Idempotent; only the first call
-   * does the work.
+   * #HANDOFF_GRACE}; shuts the Temporal workers down, waiting for running tasks; closes the shared
+   * stage resources ({@link ResourceCache#close()}); stops the janitor and deletes this process's
+   * work directory, releasing its lock. Idempotent; only the first call does the work.
    */
   @Override
   public void close() {
@@ -484,6 +496,7 @@ public final class LocalityWorker implements AutoCloseable {
     pipelineFactory.shutdown();
     awaitTermination(leaseFactory);
     awaitTermination(pipelineFactory);
+    resources.close(); // no stage runs any more: every shared resource is closed now
     disk.close();
     janitor.close();
     try {

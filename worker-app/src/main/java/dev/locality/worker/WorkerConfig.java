@@ -2,6 +2,7 @@ package dev.locality.worker;
 
 import dev.locality.activities.session.Janitor;
 import dev.locality.api.session.TaskQueues;
+import dev.locality.stage.runtime.ResourceCache;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,8 @@ public final class WorkerConfig {
   private final Path pluginsDir;
   private final long minFreeDiskBytes;
   private final Duration diskCheckPeriod;
+  private final int resourceCacheMaxEntries;
+  private final long resourceCacheMaxBytes;
   private final Map<String, String> workerSettings;
 
   private WorkerConfig(Builder b, String workerId, Path workRoot) {
@@ -55,6 +58,8 @@ public final class WorkerConfig {
     this.pluginsDir = b.pluginsDir;
     this.minFreeDiskBytes = b.minFreeDiskBytes;
     this.diskCheckPeriod = b.diskCheckPeriod;
+    this.resourceCacheMaxEntries = b.resourceCacheMaxEntries;
+    this.resourceCacheMaxBytes = b.resourceCacheMaxBytes;
     this.workerSettings = Map.copyOf(b.workerSettings);
   }
 
@@ -136,6 +141,23 @@ public final class WorkerConfig {
   }
 
   /**
+   * Shared stage resources ({@code StageContext.resources()}) the worker keeps at most: beyond it
+   * unreferenced ones are evicted, least recently used first. Default {@value
+   * dev.locality.stage.runtime.ResourceCache#DEFAULT_MAX_ENTRIES}.
+   */
+  public int resourceCacheMaxEntries() {
+    return resourceCacheMaxEntries;
+  }
+
+  /**
+   * The weight (about the heap bytes, as each resource states it) of the shared stage resources the
+   * worker keeps at most: beyond it unreferenced ones are evicted. Default 256 MiB.
+   */
+  public long resourceCacheMaxBytes() {
+    return resourceCacheMaxBytes;
+  }
+
+  /**
    * The worker settings stages read through {@code StageContext.setting} (name to value as
    * configured); checked against the loaded stages' declarations when the worker starts.
    */
@@ -163,6 +185,10 @@ public final class WorkerConfig {
         + pluginsDir
         + ", minFreeDiskBytes="
         + minFreeDiskBytes
+        + ", resourceCacheMaxEntries="
+        + resourceCacheMaxEntries
+        + ", resourceCacheMaxBytes="
+        + resourceCacheMaxBytes
         + ", workerSettings="
         + workerSettings
         + "}";
@@ -192,6 +218,8 @@ public final class WorkerConfig {
     private Path pluginsDir;
     private long minFreeDiskBytes;
     private Duration diskCheckPeriod = DEFAULT_DISK_CHECK_PERIOD;
+    private int resourceCacheMaxEntries = ResourceCache.DEFAULT_MAX_ENTRIES;
+    private long resourceCacheMaxBytes = ResourceCache.DEFAULT_MAX_BYTES;
     private final Map<String, String> workerSettings = new LinkedHashMap<>();
 
     private Builder() {}
@@ -207,6 +235,8 @@ public final class WorkerConfig {
       pluginsDir = s.pluginsDir;
       minFreeDiskBytes = s.minFreeDiskBytes;
       diskCheckPeriod = s.diskCheckPeriod;
+      resourceCacheMaxEntries = s.resourceCacheMaxEntries;
+      resourceCacheMaxBytes = s.resourceCacheMaxBytes;
       workerSettings.putAll(s.workerSettings);
     }
 
@@ -264,6 +294,18 @@ public final class WorkerConfig {
       return this;
     }
 
+    /** 0 keeps no shared resource beyond the stages using it. */
+    public Builder setResourceCacheMaxEntries(int resourceCacheMaxEntries) {
+      this.resourceCacheMaxEntries = resourceCacheMaxEntries;
+      return this;
+    }
+
+    /** 0 keeps no shared resource beyond the stages using it. */
+    public Builder setResourceCacheMaxBytes(long resourceCacheMaxBytes) {
+      this.resourceCacheMaxBytes = resourceCacheMaxBytes;
+      return this;
+    }
+
     /** Sets one worker setting; a null value removes it. */
     public Builder putSetting(String name, String value) {
       if (value == null) workerSettings.remove(name);
@@ -311,6 +353,12 @@ public final class WorkerConfig {
       if (diskCheckPeriod.isNegative() || diskCheckPeriod.isZero())
         throw new IllegalArgumentException(
             "disk check period must be positive: " + diskCheckPeriod);
+      if (resourceCacheMaxEntries < 0)
+        throw new IllegalArgumentException(
+            "resource cache max entries must be 0 or more, got " + resourceCacheMaxEntries);
+      if (resourceCacheMaxBytes < 0)
+        throw new IllegalArgumentException(
+            "resource cache max bytes must not be negative: " + resourceCacheMaxBytes);
       return new WorkerConfig(this, id, root);
     }
   }

@@ -5,6 +5,7 @@ import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.Durations;
+import dev.locality.stage.runtime.ResourceCache;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ final class WorkerConfiguration {
   static final String JANITOR_PERIOD = "--janitor-period";
   static final String MIN_FREE_DISK = "--min-free-disk";
   static final String PLUGINS_DIR = "--plugins-dir";
+  static final String RESOURCE_CACHE_MAX_ENTRIES = "--resource-cache-max-entries";
+  static final String RESOURCE_CACHE_MAX_BYTES = "--resource-cache-max-bytes";
   static final String METRICS_PORT = "--metrics-port";
   static final String METRICS_ADDRESS = "--metrics-address";
   static final String LOG_FORMAT = "--log-format";
@@ -63,6 +66,8 @@ final class WorkerConfiguration {
           DRAIN_TIMEOUT,
           JANITOR_PERIOD,
           MIN_FREE_DISK,
+          RESOURCE_CACHE_MAX_ENTRIES,
+          RESOURCE_CACHE_MAX_BYTES,
           PLUGINS_DIR,
           METRICS_PORT,
           METRICS_ADDRESS,
@@ -229,6 +234,13 @@ final class WorkerConfiguration {
               dev.locality.activities.session.Janitor.DEFAULT_PERIOD,
               Resolver::positive);
       long minFreeDisk = value(MIN_FREE_DISK, 0L, ByteSizes::parse);
+      int cacheEntries =
+          value(
+              RESOURCE_CACHE_MAX_ENTRIES,
+              ResourceCache.DEFAULT_MAX_ENTRIES,
+              Resolver::notNegativeInt);
+      long cacheBytes =
+          value(RESOURCE_CACHE_MAX_BYTES, ResourceCache.DEFAULT_MAX_BYTES, ByteSizes::parse);
       pluginsDir = value(PLUGINS_DIR, null, Path::of);
       metricsPort = value(METRICS_PORT, METRICS_OFF, Resolver::port);
       metricsAddress = value(METRICS_ADDRESS, InetAddress.getLoopbackAddress(), IpLiterals::parse);
@@ -252,6 +264,8 @@ final class WorkerConfiguration {
             .setDrainTimeout(drain)
             .setJanitorPeriod(janitor)
             .setMinFreeDiskBytes(minFreeDisk)
+            .setResourceCacheMaxEntries(cacheEntries)
+            .setResourceCacheMaxBytes(cacheBytes)
             .setPluginsDir(pluginsDir)
             .setSettings(workerSettings)
             .build();

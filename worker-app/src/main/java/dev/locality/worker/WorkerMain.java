@@ -146,6 +146,23 @@ public final class WorkerMain implements Callable<Integer> {
   String minFreeDisk;
 
   @Option(
+      names = WorkerConfiguration.RESOURCE_CACHE_MAX_ENTRIES,
+      paramLabel = "N",
+      description =
+          "Shared stage resources (lookup tables, models) kept at most; unused ones beyond it are"
+              + " evicted, least recently used first. Env LOCALITY_RESOURCE_CACHE_MAX_ENTRIES."
+              + " Default: 32.")
+  String resourceCacheMaxEntries;
+
+  @Option(
+      names = WorkerConfiguration.RESOURCE_CACHE_MAX_BYTES,
+      paramLabel = "SIZE",
+      description =
+          "Heap the shared stage resources may take (as each states its weight); unused ones"
+              + " beyond it are evicted. Env LOCALITY_RESOURCE_CACHE_MAX_BYTES. Default: 256m.")
+  String resourceCacheMaxBytes;
+
+  @Option(
       names = WorkerConfiguration.PLUGINS_DIR,
       paramLabel = "DIR",
       description =
@@ -277,6 +294,8 @@ public final class WorkerMain implements Callable<Integer> {
     put(flags, WorkerConfiguration.DRAIN_TIMEOUT, drainTimeout);
     put(flags, WorkerConfiguration.JANITOR_PERIOD, janitorPeriod);
     put(flags, WorkerConfiguration.MIN_FREE_DISK, minFreeDisk);
+    put(flags, WorkerConfiguration.RESOURCE_CACHE_MAX_ENTRIES, resourceCacheMaxEntries);
+    put(flags, WorkerConfiguration.RESOURCE_CACHE_MAX_BYTES, resourceCacheMaxBytes);
     put(flags, WorkerConfiguration.PLUGINS_DIR, pluginsDir);
     put(flags, WorkerConfiguration.METRICS_PORT, metricsPort);
     put(flags, WorkerConfiguration.METRICS_ADDRESS, metricsAddress);

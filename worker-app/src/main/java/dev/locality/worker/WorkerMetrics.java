@@ -1,6 +1,7 @@
 package dev.locality.worker;
 
 import dev.locality.stage.StageMetrics;
+import dev.locality.stage.runtime.ResourceCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +38,21 @@ import java.util.function.LongSupplier;
  *       direction}: {@code in}, {@code out}</td><td>bytes moved by successful attempts</td></tr>
  *   <tr><td>{@code locality_stage_rows_total}</td><td>counter</td><td>{@code stage}, {@code
  *       kind}: {@code in}, {@code out}, {@code filtered}, {@code rejected}</td><td>rows</td></tr>
+ *   <tr><td>{@code locality_resources_hits_total}</td><td>counter</td><td>{@code stage}</td><td>shared
+ *       resources found loaded</td></tr>
+ *   <tr><td>{@code locality_resources_loads_total}</td><td>counter</td><td>{@code stage}</td><td>shared
+ *       resources loaded</td></tr>
+ *   <tr><td>{@code locality_resources_load_failures_total}</td><td>counter</td><td>{@code
+ *       stage}</td><td>loads that failed (nothing cached)</td></tr>
+ *   <tr><td>{@code locality_resources_evictions_total}</td><td>counter</td><td>{@code stage},
+ *       {@code reason}: {@code count}, {@code weight}, {@code shutdown}</td><td>resources
+ *       closed</td></tr>
+ *   <tr><td>{@code locality_resources_cached}</td><td>gauge</td><td></td><td>shared resources held
+ *       now</td></tr>
+ *   <tr><td>{@code locality_resources_weight_bytes}</td><td>gauge</td><td></td><td>their stated
+ *       weights added up</td></tr>
+ *   <tr><td>{@code locality_resources_max_bytes}</td><td>gauge</td><td></td><td>the weight
+ *       budget</td></tr>
  *   <tr><td>{@code locality_janitor_deletions_total}</td><td>counter</td><td></td><td>work
  *       directories of dead processes deleted</td></tr>
  *   <tr><td>{@code locality_disk_free_bytes}</td><td>gauge</td><td></td><td>usable space of the
@@ -131,6 +147,60 @@ final class WorkerMetrics {
         .description("Always 1; the version tag says what runs")
         .tags(tags.and("version", version))
         .register(registry);
+  }
+
+  /** Gauges of the worker's shared stage resources, read from {@code cache} at every scrape. */
+  void resourceGauges(ResourceCache cache) {
+    gauge("locality.resources.cached", "Shared stage resources held now", null, cache::size);
+    gauge(
+        "locality.resources.weight",
+        "Stated weights of the shared stage resources held now",
+        "bytes",
+        cache::weightBytes);
+    gauge(
+        "locality.resources.max",
+        "Weight budget of the shared stage resources",
+        "bytes",
+        cache::maxBytes);
+  }
+
+  /**
+   * Counters of the worker's shared stage resources, fed by the returned listener and tagged with
+   * the stage type (a bounded set).
+   */
+  ResourceCache.Listener resourceListener() {
+    return new ResourceCache.Listener() {
+      @Override
+      public void hit(String stage) {
+        resourceCounter("locality.resources.hits", "Shared resources found loaded", stage)
+            .increment();
+      }
+
+      @Override
+      public void loaded(String stage, long nanos, long weightBytes) {
+        resourceCounter("locality.resources.loads", "Shared resources loaded", stage).increment();
+      }
+
+      @Override
+      public void loadFailed(String stage) {
+        resourceCounter(
+                "locality.resources.load.failures", "Shared resource loads that failed", stage)
+            .increment();
+      }
+
+      @Override
+      public void evicted(String stage, String reason) {
+        counter(
+                "locality.resources.evictions",
+                "Shared resources closed, by reason",
+                Tags.of("stage", stage, "reason", reason))
+            .increment();
+      }
+    };
+  }
+
+  private Counter resourceCounter(String name, String description, String stage) {
+    return counter(name, description, Tags.of("stage", stage));
   }
 
   void sessionOpened() {

@@ -126,7 +126,8 @@ class StageCatalogTest {
           .contains("Host names, \\*.domains")
           .containsPattern(
               "\\| `s3Endpoint` \\| `string` \\| `AWS` \\|"
-                  + " \\[`download`\\]\\(#stage-download\\), \\[`upload`\\]\\(#stage-upload\\) \\|");
+                  + " \\[`download`\\]\\(#stage-download\\), \\[`lookup`\\]\\(#stage-lookup\\),"
+                  + " \\[`upload`\\]\\(#stage-upload\\) \\|");
       assertThat(all.indexOf("### Worker settings"))
           .isGreaterThan(all.indexOf("### Stage `upload`"));
     }

@@ -73,6 +73,35 @@ class WorkerMainTest {
   }
 
   @Test
+  void theResourceCacheBudgetsComeFromFlagsVariablesAndTheConfigFile() throws Exception {
+    assertThat(settings().resourceCacheMaxEntries()).isEqualTo(32);
+    assertThat(settings().resourceCacheMaxBytes()).isEqualTo(256L << 20);
+    WorkerConfig flags =
+        settings("--resource-cache-max-entries=3", "--resource-cache-max-bytes=1g");
+    assertThat(flags.resourceCacheMaxEntries()).isEqualTo(3);
+    assertThat(flags.resourceCacheMaxBytes()).isEqualTo(1L << 30);
+    Path file = Files.writeString(tmp.resolve("cache.yaml"), "resource-cache-max-bytes: 64m\n");
+    WorkerConfiguration fromFile =
+        parse(
+            Map.of("LOCALITY_CONFIG", file.toString(), "LOCALITY_RESOURCE_CACHE_MAX_ENTRIES", "0"));
+    assertThat(fromFile.problems()).isEmpty();
+    assertThat(fromFile.settings().resourceCacheMaxBytes()).isEqualTo(64L << 20);
+    assertThat(fromFile.settings().resourceCacheMaxEntries()).isZero();
+    WorkerConfiguration bad =
+        parse(Map.of(), "--resource-cache-max-entries=-1", "--resource-cache-max-bytes=lots");
+    assertThat(bad.problems())
+        .hasSize(2)
+        .contains(
+            "resource-cache-max-entries (from --resource-cache-max-entries): must be 0 or more,"
+                + " got -1")
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("resource-cache-max-bytes (from --resource-cache-max-bytes):")
+                    .contains("'lots'"));
+  }
+
+  @Test
   void defaultsMatchTheSettingsDefaults() {
     WorkerConfiguration config = parse(Map.of());
     WorkerConfig s = config.settings();

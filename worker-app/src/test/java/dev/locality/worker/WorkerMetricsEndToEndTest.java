@@ -43,12 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Every metric series the worker README lists, scraped over HTTP from {@code /metrics} of a real
  * worker on Temporal's test server (over gRPC, with the SDK's metrics in the same registry), after
  * pipelines that exercise it: a successful download → decompress → transform-csv → upload, a
- * bad-input pipeline, a stage failing with a worker-resources failure (the pipeline fails over and
- * the worker declines the lease it is to avoid), a cancelled pipeline, and a drain that gives a
- * session up to another worker. Each series must carry {@code worker_id}, its labels must take the
- * documented values, and each value must have moved by what the pipelines did. The set of {@code
- * locality_*} names is read from the README and compared both ways with the scrape, so a series
- * cannot disappear from either without this test failing.
+ * bad-input pipeline, lookups that share one table (and one whose table fails to load), a stage
+ * failing with a worker-resources failure (the pipeline fails over and the worker declines the
+ * lease it is to avoid), a cancelled pipeline, and a drain that gives a session up to another
+ * worker. Each series must carry {@code worker_id}, its labels must take the documented values, and
+ * each value must have moved by what the pipelines did. The set of {@code locality_*} names is read
+ * from the README and compared both ways with the scrape, so a series cannot disappear from either
+ * without this test failing.
  */
 class WorkerMetricsEndToEndTest {
   private static final String QUEUE = "locality-metrics";
@@ -143,6 +144,16 @@ class WorkerMetricsEndToEndTest {
                                   stage("decompress", Map.of())))));
       assertThat(bad).isInstanceOf(WorkflowFailedException.class);
 
+      // 2b. shared resources: three pipelines look up one table, loaded once and then hit; a
+      // table with a key twice fails to load (bad input) and is not cached
+      Path table = Files.writeString(data.resolve("zones.csv"), "region,zone\nEU,emea\nUS,amer\n");
+      Path twice = Files.writeString(data.resolve("twice.csv"), "region,zone\nEU,a\nEU,b\n");
+      for (int i = 0; i < 3; i++)
+        assertThat(pipeline().run(SpecDocument.of(spec(lookup(table)))).workerId())
+            .isEqualTo(WORKER);
+      assertThat(catchThrowable(() -> pipeline().run(SpecDocument.of(spec(lookup(twice))))))
+          .isInstanceOf(WorkflowFailedException.class);
+
       // 3. a worker-resources failure: fails over, this (only) worker declines the lease it is to
       // avoid until the avoid list is dropped, then runs the stage again
       PipelineResult failedOver =
@@ -169,6 +180,10 @@ class WorkerMetricsEndToEndTest {
       String beforeClose = scrape(base);
       assertThat(value(beforeClose, "locality_worker_draining", ID)).isZero();
       assertThat(value(beforeClose, "locality_sessions_open", ID)).isEqualTo(1.0);
+      assertThat(value(beforeClose, "locality_resources_cached", ID)).isEqualTo(1.0);
+      assertThat(value(beforeClose, "locality_resources_weight_bytes", ID)).isPositive();
+      assertThat(value(beforeClose, "locality_resources_max_bytes", ID))
+          .isEqualTo((double) (256L << 20));
       other =
           LocalityWorker.start(
               client,
@@ -185,8 +200,8 @@ class WorkerMetricsEndToEndTest {
       assertEveryReadmeSeriesIsPresent(m);
 
       // sessions
-      assertThat(value(m, "locality_sessions_opened_total", ID)).isEqualTo(6.0);
-      assertThat(value(m, "locality_sessions_ended_total", ID, "reason=\"closed\"")).isEqualTo(5.0);
+      assertThat(value(m, "locality_sessions_opened_total", ID)).isEqualTo(10.0);
+      assertThat(value(m, "locality_sessions_ended_total", ID, "reason=\"closed\"")).isEqualTo(9.0);
       assertThat(value(m, "locality_sessions_ended_total", ID, "reason=\"worker_shutdown\""))
           .isEqualTo(1.0);
       assertThat(value(m, "locality_sessions_declined_total", ID, "reason=\"avoided\""))
@@ -245,6 +260,18 @@ class WorkerMetricsEndToEndTest {
       assertThat(rows(m, "transform-csv", "out")).isEqualTo(3.0);
       assertThat(rows(m, "transform-csv", "filtered")).isEqualTo(2.0);
       assertThat(rows(m, "transform-csv", "rejected")).isEqualTo(1.0);
+
+      // shared resources: one load for three pipelines, the failed load, closed at shutdown
+      String lookup = "stage=\"lookup\"";
+      assertThat(value(m, "locality_resources_loads_total", ID, lookup)).isEqualTo(1.0);
+      assertThat(value(m, "locality_resources_hits_total", ID, lookup)).isEqualTo(2.0);
+      assertThat(value(m, "locality_resources_load_failures_total", ID, lookup)).isEqualTo(1.0);
+      assertThat(value(m, "locality_resources_evictions_total", ID, lookup, "reason=\"shutdown\""))
+          .isEqualTo(1.0);
+      assertThat(value(m, "locality_resources_cached", ID)).isZero();
+      assertThat(value(m, "locality_resources_weight_bytes", ID)).isZero();
+      assertThat(count(m, "lookup", "success")).isEqualTo(3.0);
+      assertThat(count(m, "lookup", "bad_input")).isEqualTo(1.0);
 
       // janitor, disk, info
       assertThat(value(m, "locality_janitor_deletions_total", ID)).isEqualTo(1.0);
@@ -338,6 +365,12 @@ class WorkerMetricsEndToEndTest {
 
   private static StageSpec stage(String type, Map<String, Object> options) {
     return new StageSpec(type, options, TIMEOUTS, 3);
+  }
+
+  private static StageSpec lookup(Path table) {
+    return stage(
+        "lookup",
+        Map.of("table", table.toUri().toString(), "on", "region", "add", List.of("zone")));
   }
 
   private static StageSpec emit(String text) {

@@ -21,6 +21,7 @@ import dev.locality.stage.runtime.AttemptContext;
 import dev.locality.stage.runtime.AttemptDirs;
 import dev.locality.stage.runtime.AttemptRunner;
 import dev.locality.stage.runtime.HeartbeatChannel;
+import dev.locality.stage.runtime.ResourceCache;
 import dev.locality.stage.runtime.StageFailures;
 import dev.locality.stage.runtime.WorkerSettingValues;
 import io.temporal.activity.Activity;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * AttemptDirs}: an earlier attempt still running never touches them, nor they it); runs the stage
  * in an {@link AttemptContext} through {@link AttemptRunner} (the framework shared with the test
  * kit: pass-through of artifacts the stage does not consume, clean-up on failure), heartbeating to
- * Temporal through the session fence.
+ * Temporal through the session fence, with the worker's shared resources ({@link ResourceCache},
+ * {@code StageContext.resources()}) in the stage type's namespace.
  *
  * <p>Failures ({@link StageFailures} sorts them): bad input (a {@link BadInputException}, a name
  * collision, permission denied on a file the user named, a file name too long) becomes a
@@ -80,6 +82,7 @@ public final class StageDispatcher implements DynamicActivity {
   private final BooleanSupplier givingUpSessions;
   private final LeftoverLedger leftovers;
   private final AttemptDirs attemptDirs = new AttemptDirs();
+  private final ResourceCache resources;
 
   /**
    * @param workerSettings the worker settings stages read through {@code StageContext.setting}
@@ -101,6 +104,27 @@ public final class StageDispatcher implements DynamicActivity {
         () -> false);
   }
 
+  /** As below, with a resource cache of the default budgets of its own. */
+  public StageDispatcher(
+      String workerId,
+      StageRegistry stages,
+      SessionRegistry sessions,
+      Map<String, String> workerSettings,
+      List<Path> workerOwnedPaths,
+      LeftoverLedger leftovers,
+      BooleanSupplier givingUpSessions) {
+    this(
+        workerId,
+        stages,
+        sessions,
+        workerSettings,
+        workerOwnedPaths,
+        leftovers,
+        givingUpSessions,
+        new ResourceCache(
+            ResourceCache.DEFAULT_MAX_ENTRIES, ResourceCache.DEFAULT_MAX_BYTES, null));
+  }
+
   /**
    * @param workerOwnedPaths the worker's own directories (work root, plugins directory) that stages
    *     refuse to touch through spec-supplied paths: what {@code StageContext.workerOwnedPaths()}
@@ -112,6 +136,8 @@ public final class StageDispatcher implements DynamicActivity {
    *     worker's shutdown) instead of being failed by the fence at the same moment as the lease, a
    *     race in which the workflow's cancel of an already failed stage is rejected
    *     (ACTIVITY_UNKNOWN) and the Java test server leaves the pipeline stuck
+   * @param resources the worker's shared stage resources ({@code StageContext.resources()}, each
+   *     stage type in its own namespace); the caller closes it when the worker stops
    */
   public StageDispatcher(
       String workerId,
@@ -120,7 +146,9 @@ public final class StageDispatcher implements DynamicActivity {
       Map<String, String> workerSettings,
       List<Path> workerOwnedPaths,
       LeftoverLedger leftovers,
-      BooleanSupplier givingUpSessions) {
+      BooleanSupplier givingUpSessions,
+      ResourceCache resources) {
+    this.resources = resources;
     this.givingUpSessions = givingUpSessions;
     this.leftovers = leftovers;
     this.workerOwnedPaths = List.copyOf(workerOwnedPaths);
@@ -216,7 +244,8 @@ public final class StageDispatcher implements DynamicActivity {
             workerSettings,
             workerOwnedPaths,
             leftovers.of(invocation.pipeline().workflowId(), index),
-            type);
+            type,
+            resources);
     StageInput input;
     try {
       input =

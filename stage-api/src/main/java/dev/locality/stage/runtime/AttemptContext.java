@@ -9,6 +9,7 @@ import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.StageContext;
+import dev.locality.stage.StageResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ import java.util.function.LongSupplier;
  *       kit) passed in: its work root and plugins directory.
  *   <li><b>Leftovers</b>: {@link #leftovers} returns the record passed in (the worker's reaches the
  *       pipeline's workflow; the kit's is shared by its attempts).
+ *   <li><b>Resources</b>: {@link #resources} is the worker's {@link ResourceCache} in the stage
+ *       type's namespace, heartbeating (repeating the latest progress) while it waits for another
+ *       stage's load; without a cache nothing is shared.
  * </ul>
  *
  * <p>One instance per attempt; the stage calls it from one thread at a time, output streams may be
@@ -56,6 +60,7 @@ public final class AttemptContext implements StageContext {
   private final List<Path> workerOwnedPaths;
   private final Leftovers leftovers;
   private final System.Logger logger;
+  private final StageResources resources;
   private final LongSupplier nanoTime;
   private volatile Progress latest;
   private volatile long lastSent;
@@ -80,6 +85,36 @@ public final class AttemptContext implements StageContext {
       String stageType) {
     this(
         sessionDir,
+        dirs,
+        pipeline,
+        attempt,
+        channel,
+        workerSettings,
+        workerOwnedPaths,
+        leftovers,
+        stageType,
+        null);
+  }
+
+  /**
+   * As above, with the worker's resource cache.
+   *
+   * @param resourceCache the worker's {@link ResourceCache}, seen in {@code stageType}'s namespace
+   *     through {@link #resources()}; null: nothing shared ({@link StageResources#unshared()})
+   */
+  public AttemptContext(
+      Path sessionDir,
+      AttemptDirs.Attempt dirs,
+      PipelineInfo pipeline,
+      int attempt,
+      HeartbeatChannel channel,
+      WorkerSettingValues workerSettings,
+      List<Path> workerOwnedPaths,
+      Leftovers leftovers,
+      String stageType,
+      ResourceCache resourceCache) {
+    this(
+        sessionDir,
         dirs.outputDir(),
         dirs.resumeDir(),
         pipeline,
@@ -89,7 +124,8 @@ public final class AttemptContext implements StageContext {
         workerOwnedPaths,
         leftovers,
         stageType,
-        System::nanoTime);
+        System::nanoTime,
+        resourceCache);
   }
 
   /**
@@ -113,6 +149,44 @@ public final class AttemptContext implements StageContext {
       Leftovers leftovers,
       String stageType,
       LongSupplier nanoTime) {
+    this(
+        sessionDir,
+        outputDir,
+        resumeDir,
+        pipeline,
+        attempt,
+        channel,
+        workerSettings,
+        workerOwnedPaths,
+        leftovers,
+        stageType,
+        nanoTime,
+        null);
+  }
+
+  /**
+   * As above, with the worker's resource cache.
+   *
+   * @param resourceCache the worker's {@link ResourceCache}, seen in {@code stageType}'s namespace
+   *     through {@link #resources()}; null: nothing shared ({@link StageResources#unshared()})
+   */
+  public AttemptContext(
+      Path sessionDir,
+      Path outputDir,
+      Path resumeDir,
+      PipelineInfo pipeline,
+      int attempt,
+      HeartbeatChannel channel,
+      WorkerSettingValues workerSettings,
+      List<Path> workerOwnedPaths,
+      Leftovers leftovers,
+      String stageType,
+      LongSupplier nanoTime,
+      ResourceCache resourceCache) {
+    this.resources =
+        resourceCache == null
+            ? StageResources.unshared()
+            : resourceCache.view(stageType, this::keepAlive);
     this.sessionDir = sessionDir.toAbsolutePath().normalize();
     this.outputDir = outputDir.toAbsolutePath().normalize();
     this.resumeDir = resumeDir.toAbsolutePath().normalize();
@@ -244,6 +318,11 @@ public final class AttemptContext implements StageContext {
   @Override
   public Leftovers leftovers() {
     return leftovers;
+  }
+
+  @Override
+  public StageResources resources() {
+    return resources;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.Progress;
 import dev.locality.stage.SettingSpec;
 import dev.locality.stage.StageContext;
+import dev.locality.stage.StageResources;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,15 @@ public class ForwardingStageContext implements StageContext {
   @Override
   public Leftovers leftovers() {
     return delegate.leftovers();
+  }
+
+  /**
+   * The wrapped context's shared resources; a stage waiting there for another's load heartbeats
+   * through the wrapped context, not through an override of {@link #heartbeat}.
+   */
+  @Override
+  public StageResources resources() {
+    return delegate.resources();
   }
 
   @Override

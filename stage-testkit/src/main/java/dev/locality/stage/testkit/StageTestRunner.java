@@ -19,6 +19,7 @@ import dev.locality.stage.runtime.AttemptDirs;
 import dev.locality.stage.runtime.AttemptRunner;
 import dev.locality.stage.runtime.HeartbeatChannel;
 import dev.locality.stage.runtime.InvalidWorkerSettingsException;
+import dev.locality.stage.runtime.ResourceCache;
 import dev.locality.stage.runtime.WorkerSettingValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,11 @@ import java.util.stream.Stream;
  *   <li><b>Leftovers</b>: the attempts of a runner share one {@link Leftovers} record; {@link
  *       #leftovers(Leftovers)} hands it to another runner, as a failover hands the pipeline's
  *       record to another worker.
+ *   <li><b>Shared resources</b>: {@link StageContext#resources()} is a worker's {@link
+ *       ResourceCache} (default budgets) that the attempts of a runner share, and the runners that
+ *       {@link Outcome#then} makes from it; {@link #resources(ResourceCache)} shares one between
+ *       runners, as the sessions of one worker share it (its {@link ResourceCache#stats()} then
+ *       tell how often a resource was loaded).
  * </ul>
  *
  * <p>Broken contracts are reported as {@link AssertionError}s (so any test framework shows them as
@@ -102,6 +108,8 @@ public final class StageTestRunner {
   private final Map<String, String> workerSettings = new LinkedHashMap<>();
   private List<Path> workerOwnedPaths = List.of();
   private Leftovers leftovers = Leftovers.inMemory();
+  private ResourceCache resources =
+      new ResourceCache(ResourceCache.DEFAULT_MAX_ENTRIES, ResourceCache.DEFAULT_MAX_BYTES, null);
   private final List<Stage> pipelineStages = new ArrayList<>();
   private final AttemptDirs attemptDirs = new AttemptDirs();
   private PipelineInfo pipeline = new PipelineInfo("test-pipeline", "wf-test", "run-test");
@@ -167,6 +175,24 @@ public final class StageTestRunner {
    */
   public Leftovers leftovers() {
     return leftovers;
+  }
+
+  /**
+   * Sets the worker's cache of shared resources the stage reaches through {@link
+   * StageContext#resources()}: pass one cache to several runners to simulate the sessions of one
+   * worker. Each runner has its own by default. The caller closes it.
+   */
+  public StageTestRunner resources(ResourceCache cache) {
+    this.resources = cache;
+    return this;
+  }
+
+  /**
+   * The cache of shared resources this runner's attempts use; see {@link
+   * #resources(ResourceCache)}.
+   */
+  public ResourceCache resources() {
+    return resources;
   }
 
   public StageTestRunner pipeline(PipelineInfo pipeline) {
@@ -405,7 +431,8 @@ public final class StageTestRunner {
               workerOwnedPaths,
               leftovers,
               stage.type(),
-              nanoTime);
+              nanoTime,
+              resources);
       StageInput input = new StageInput(inputs, new StageConfig(options));
       StageResult result = null;
       Throwable failure = null;
@@ -579,6 +606,7 @@ public final class StageTestRunner {
       nextRunner.pipeline = runner.pipeline;
       nextRunner.heartbeatTimeout = runner.heartbeatTimeout;
       nextRunner.nanoTime = runner.nanoTime;
+      nextRunner.resources = runner.resources;
       return nextRunner;
     }
   }

@@ -10,7 +10,7 @@ import java.io.IOException;
  * the line breaks read before the record was asked for, so after empty lines it is the first empty
  * line's. Not thread-safe.
  */
-interface RecordReader extends Closeable {
+public interface RecordReader extends Closeable {
   /**
    * The next record's fields (the array may be reused by the next call), or null at the end.
    *

@@ -20,7 +20,7 @@ import org.apache.commons.csv.CSVPrinter;
  * dev.locality.activities.stages.csv.OutputNames}); created on the first reject only. Remembers the
  * first few rejects for the failure message. Not thread-safe.
  */
-final class RejectsFile implements Closeable {
+public final class RejectsFile implements Closeable {
   static final CSVFormat FORMAT =
       CSVFormat.DEFAULT.builder().setRecordSeparator("\n").setHeader("line", "reason", "raw").get();
   private static final int REMEMBERED = 5;
@@ -30,11 +30,12 @@ final class RejectsFile implements Closeable {
   private CSVPrinter printer;
   private long count;
 
-  RejectsFile(Path path) {
+  public RejectsFile(Path path) {
     this.path = path;
   }
 
-  void add(long line, String reason, String raw) throws IOException {
+  /** Writes one rejected row: its line, why, and the row as read. */
+  public void add(long line, String reason, String raw) throws IOException {
     if (printer == null) {
       printer =
           new CSVPrinter(
@@ -51,16 +52,16 @@ final class RejectsFile implements Closeable {
     if (first.size() < REMEMBERED) first.add("line " + line + ": " + reason);
   }
 
-  long count() {
+  public long count() {
     return count;
   }
 
   /** The first rejects, as "line N: reason". */
-  List<String> first() {
+  public List<String> first() {
     return first;
   }
 
-  Path path() {
+  public Path path() {
     return path;
   }
 

@@ -9,6 +9,7 @@ import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.activities.stages.s3.S3Clients;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.BadInputException;
+import dev.locality.stage.ByteSizes;
 import dev.locality.stage.OptionProblem;
 import dev.locality.stage.OptionSpec;
 import dev.locality.stage.Progress;
@@ -27,8 +28,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -293,6 +296,76 @@ public final class DownloadStage implements Stage {
       long bytes = StreamCopy.copy(in, out, digest, done -> context.progress(done, size));
       context.heartbeat(Progress.bytes(bytes, size));
       return bytes;
+    }
+  }
+
+  /**
+   * Fetches one file for another stage exactly as {@code download} does (every scheme, the host
+   * policy, allowed file roots, S3 settings, {@code maxDownloadBytes}, SHA-256 check, resuming a
+   * partial network download on a retry), but into a directory of the caller's choice inside the
+   * session and under a smaller size limit of the caller's. Thread-safe: one instance serves all
+   * sessions (it holds the download stage's S3 clients).
+   */
+  public static final class FetchInto {
+    private final DownloadStage download = new DownloadStage();
+
+    /**
+     * Checks a URL as {@code download} checks its {@code url} option.
+     *
+     * @throws IllegalArgumentException with a message fit for an option problem
+     */
+    public static void checkUrl(String url) {
+      SourceUrl.parse(url);
+    }
+
+    /** The last segment of the URL's path ({@code download} stores the file under it). */
+    public static String fileName(String url) {
+      return SourceUrl.parse(url).fileName();
+    }
+
+    /**
+     * Fetches {@code url} into {@code dir} (inside the session; must not hold a file of the same
+     * name), keeping a partial network download in {@code partialDir} for the next attempt.
+     * Heartbeats with bytes done as {@code download} does.
+     *
+     * @param sha256 the expected SHA-256, or null
+     * @param maxBytes the caller's limit, applied when smaller than {@code maxDownloadBytes}
+     * @param limitSetting the worker setting {@code maxBytes} comes from, named in the message when
+     *     the file exceeds it
+     * @return the fetched file, its size and SHA-256
+     * @throws BadInputException as {@code download} fails on bad input
+     */
+    public Artifact fetch(
+        StageContext context,
+        String url,
+        String sha256,
+        Path dir,
+        Path partialDir,
+        long maxBytes,
+        SettingSpec<Long> limitSetting)
+        throws Exception {
+      Files.createDirectories(dir);
+      long downloadLimit = context.setting(DownloadOptions.MAX_BYTES);
+      boolean callersLimit = maxBytes < downloadLimit;
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put(DownloadOptions.URL.name(), url);
+      if (sha256 != null) options.put(DownloadOptions.SHA256.name(), sha256);
+      StageContext scoped =
+          new ScopedContext(context, dir, partialDir, callersLimit ? maxBytes : downloadLimit);
+      try {
+        return download
+            .run(new StageInput(List.of(), new StageConfig(options)), scoped)
+            .outputs()
+            .get(0);
+      } catch (BadInputException e) {
+        if (!callersLimit) throw e;
+        String message =
+            e.getMessage()
+                .replace(
+                    "worker setting " + DownloadOptions.MAX_BYTES.name(),
+                    "worker setting " + limitSetting.name() + "=" + ByteSizes.format(maxBytes));
+        throw new BadInputException(message, e);
+      }
     }
   }
 }
