@@ -58,6 +58,7 @@ final class CsvFileTransform {
   private long rowsRejected;
   private long bytesOut;
   private long rereads;
+  private long parquetBufferBytes = 64L << 20;
 
   /**
    * Opens an input's bytes (plain, or inflated as {@link
@@ -174,6 +175,14 @@ final class CsvFileTransform {
   }
 
   /**
+   * Sets the Parquet bytes the open Parquet writer may buffer (worker setting {@link
+   * TransformCsvOptions#MAX_PARQUET_BUFFER_BYTES}); row groups are at most this large.
+   */
+  void parquetBufferBytes(long bytes) {
+    this.parquetBufferBytes = bytes;
+  }
+
+  /**
    * Transforms {@code source} into {@code output}, writing rejected rows to {@code rejectsPath}
    * (created on the first reject only) and dedupe's spill files under {@code scratch} (deleted
    * again). The names must be free: see {@link dev.locality.activities.stages.csv.OutputNames}.
@@ -272,8 +281,7 @@ final class CsvFileTransform {
         checkUniqueNames(header, name);
       }
       RowProcessor rows = RowProcessor.of(header, settings, name);
-      try (RowWriter out =
-              engine.writer(writer(output), settings.outputFormat(), settings.nonNumericQuoting());
+      try (RowWriter out = openWriter(engine, output, rows.outputColumns());
           DuplicateFilter dedupe =
               rows.dedupes() ? new DuplicateFilter(dedupeMemoryKeys, scratch) : null) {
         if (settings.outputHeader()) out.header(rows.outputNames());
@@ -496,6 +504,42 @@ final class CsvFileTransform {
       throw e;
     }
     return reader;
+  }
+
+  /** The writer of one output file in the configured format (CSV as {@code engine} prints it). */
+  private RowWriter openWriter(CsvEngine engine, Path target, OutputColumns columns)
+      throws IOException {
+    OutputSpec spec = settings.output();
+    switch (spec.format()) {
+      case JSONL:
+        {
+          OutputStream file = outputFiles.create(target);
+          try {
+            return new JsonLinesRowWriter(settings.compression().wrap(file), columns);
+          } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+          }
+        }
+      case PARQUET:
+        {
+          OutputStream file =
+              new java.io.BufferedOutputStream(outputFiles.create(target), Buffers.SIZE);
+          try {
+            return new ParquetRowWriter(
+                file,
+                target.getFileName().toString(),
+                columns,
+                spec.codec(),
+                Math.min(spec.rowGroupBytes(), parquetBufferBytes));
+          } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+          }
+        }
+      default:
+        return engine.writer(writer(target), settings.outputFormat(), settings.nonNumericQuoting());
+    }
   }
 
   private BufferedWriter writer(Path target) throws IOException {

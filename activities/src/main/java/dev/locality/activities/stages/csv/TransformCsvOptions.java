@@ -162,6 +162,20 @@ public final class TransformCsvOptions {
           .allowedValues("none", "gzip", "zstd")
           .build();
 
+  public static final OptionSpec<OutputSpec> OUTPUT =
+      OptionSpec.builder("output", OutputSpec.TYPE)
+          .description(
+              "{format: csv|jsonl|parquet, codec: zstd|snappy|gzip|none, rowGroupSize: 64m}:"
+                  + " what the output files hold. jsonl: one JSON object per row, typed columns as"
+                  + " numbers and booleans, nulls as null (.jsonl, compressed by"
+                  + " outputCompression). parquet: columns typed from types (int INT32, long"
+                  + " INT64, decimal(p,s) DECIMAL, boolean, date DATE, timestamp TIMESTAMP"
+                  + " micros; others strings; plain decimal is refused), pages compressed by"
+                  + " codec (default zstd), row groups of rowGroupSize (capped by the worker"
+                  + " setting parquetBufferBytes); .parquet")
+          .defaultValue(OutputSpec.DEFAULT)
+          .build();
+
   public static final OptionSpec<RejectLimit> MAX_REJECTS =
       OptionSpec.builder("maxRejects", RejectLimit.TYPE)
           .description(
@@ -201,6 +215,22 @@ public final class TransformCsvOptions {
                       : null)
           .build();
 
+  /**
+   * Worker setting: the Parquet bytes all of one stage's open Parquet writers may buffer (each
+   * holds a row group in memory until it is full): the row group of one file is {@code
+   * min(output.rowGroupSize, parquetBufferBytes / open writers)}. Bounds the heap Parquet output
+   * takes, whatever the input.
+   */
+  public static final SettingSpec<Long> MAX_PARQUET_BUFFER_BYTES =
+      SettingSpec.builder("parquetBufferBytes", OptionType.SIZE)
+          .description(
+              "Parquet row-group bytes all open Parquet writers of a stage may buffer in memory;"
+                  + " caps output.rowGroupSize (at least 1m)")
+          .defaultValue(64L << 20)
+          .defaultText("64m")
+          .validator(b -> b < (1L << 20) ? "below the minimum 1m" : null)
+          .build();
+
   /** Every option, in the order docs list them. */
   public static final List<OptionSpec<?>> ALL =
       List.of(
@@ -225,6 +255,7 @@ public final class TransformCsvOptions {
           OUTPUT_HEADER,
           LINE_ENDING,
           OUTPUT_COMPRESSION,
+          OUTPUT,
           MAX_REJECTS);
 
   /**
@@ -237,6 +268,7 @@ public final class TransformCsvOptions {
       List.of(
           DEDUPE_MEMORY_KEYS,
           MAX_CSV_FIELD_BYTES,
+          MAX_PARQUET_BUFFER_BYTES,
           DecompressOptions.MAX_UNCOMPRESSED_BYTES,
           DecompressOptions.MAX_COMPRESSION_RATIO);
 

@@ -130,6 +130,7 @@ public final class TransformCsvStage implements Stage {
             LOG,
             context::createOutput,
             CsvFileTransform.InputOpener.inflating(inflate));
+    transform.parquetBufferBytes(context.setting(TransformCsvOptions.MAX_PARQUET_BUFFER_BYTES));
     List<Artifact> data = input.artifacts();
     List<String> names = new ArrayList<>(ArtifactNames.relativeToCommonParent(data));
     for (int i = 0; i < names.size(); i++) {
@@ -137,7 +138,9 @@ public final class TransformCsvStage implements Stage {
       if (InlineDecompression.compression(context.resolve(data.get(i))) != null)
         names.set(i, InlineDecompression.decompressedName(names.get(i)));
     }
-    OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
+    OutputNames planned =
+        OutputNames.plan(
+            names, settings.output().format().extension, settings.compression().suffix);
     List<Artifact> outputs = new ArrayList<>();
     long bytesIn = 0;
     for (int i = 0; i < names.size(); i++) {
