@@ -44,6 +44,7 @@ import org.apache.commons.csv.QuoteMode;
  * @param nonNumericQuoting whether numbers print unquoted and all else quoted
  * @param compression output compression (of CSV and JSON Lines files)
  * @param output the output format and its Parquet settings
+ * @param partitionBy output columns to partition by, or null
  * @param maxRejects the reject budget
  * @param usePlanner which CEL runtime
  */
@@ -67,6 +68,7 @@ record TransformCsvConfig(
     boolean nonNumericQuoting,
     OutputCompression compression,
     OutputSpec output,
+    List<String> partitionBy,
     RejectLimit maxRejects,
     boolean usePlanner) {
 
@@ -154,6 +156,12 @@ record TransformCsvConfig(
     String compression = r.get(OUTPUT_COMPRESSION);
     RejectLimit maxRejects = r.get(MAX_REJECTS);
     OutputSpec output = r.get(OUTPUT);
+    List<String> partitionBy = r.get(PARTITION_BY);
+    if (partitionBy != null) {
+      String duplicate = firstDuplicate(partitionBy);
+      if (duplicate != null)
+        r.problem(PARTITION_BY.name(), "column '" + duplicate + "' is named twice");
+    }
     if (output != null && output.format() == OutputFormat.PARQUET) {
       if (compression != null && !compression.equals(OutputCompression.NONE.optionValue)) {
         r.problem(
@@ -248,6 +256,7 @@ record TransformCsvConfig(
         mode == QuoteMode.NON_NUMERIC,
         OutputCompression.fromOption(compression),
         output,
+        partitionBy,
         maxRejects,
         CelRowFilter.USE_PLANNER);
   }

@@ -176,6 +176,17 @@ public final class TransformCsvOptions {
           .defaultValue(OutputSpec.DEFAULT)
           .build();
 
+  public static final OptionSpec<List<String>> PARTITION_BY =
+      OptionSpec.builder("partitionBy", OptionType.STRING_LIST)
+          .description(
+              "Output columns to partition by, Hive-style: rows go to"
+                  + " <col>=<value>/part-<n>.<ext> (n: the input's index; values escaped as Hive"
+                  + " does, %XX; null or empty as __HIVE_DEFAULT_PARTITION__), without those"
+                  + " columns. At most the worker setting maxOpenPartitions files are open; rows"
+                  + " of further partitions are spilled to disk and written in later passes")
+          .validator(list -> list.isEmpty() ? "name at least one column" : null)
+          .build();
+
   public static final OptionSpec<RejectLimit> MAX_REJECTS =
       OptionSpec.builder("maxRejects", RejectLimit.TYPE)
           .description(
@@ -231,6 +242,19 @@ public final class TransformCsvOptions {
           .validator(b -> b < (1L << 20) ? "below the minimum 1m" : null)
           .build();
 
+  /**
+   * Worker setting: partition files open at once per input ({@link PartitionedRowWriter}); each
+   * Parquet one buffers a row group of at most {@code parquetBufferBytes / maxOpenPartitions}.
+   */
+  public static final SettingSpec<Long> MAX_OPEN_PARTITIONS =
+      SettingSpec.builder("maxOpenPartitions", OptionType.INTEGER)
+          .description(
+              "Partition files transform-csv keeps open at once (partitionBy); rows of further"
+                  + " partitions are spilled to disk and written in later passes")
+          .defaultValue(32L)
+          .validator(n -> n < 1 || n > 10_000 ? "must be from 1 to 10000" : null)
+          .build();
+
   /** Every option, in the order docs list them. */
   public static final List<OptionSpec<?>> ALL =
       List.of(
@@ -256,6 +280,7 @@ public final class TransformCsvOptions {
           LINE_ENDING,
           OUTPUT_COMPRESSION,
           OUTPUT,
+          PARTITION_BY,
           MAX_REJECTS);
 
   /**
@@ -269,6 +294,7 @@ public final class TransformCsvOptions {
           DEDUPE_MEMORY_KEYS,
           MAX_CSV_FIELD_BYTES,
           MAX_PARQUET_BUFFER_BYTES,
+          MAX_OPEN_PARTITIONS,
           DecompressOptions.MAX_UNCOMPRESSED_BYTES,
           DecompressOptions.MAX_COMPRESSION_RATIO);
 

@@ -131,6 +131,8 @@ public final class TransformCsvStage implements Stage {
             context::createOutput,
             CsvFileTransform.InputOpener.inflating(inflate));
     transform.parquetBufferBytes(context.setting(TransformCsvOptions.MAX_PARQUET_BUFFER_BYTES));
+    transform.maxOpenPartitions(
+        (int) (long) context.setting(TransformCsvOptions.MAX_OPEN_PARTITIONS));
     List<Artifact> data = input.artifacts();
     List<String> names = new ArrayList<>(ArtifactNames.relativeToCommonParent(data));
     for (int i = 0; i < names.size(); i++) {
@@ -148,14 +150,20 @@ public final class TransformCsvStage implements Stage {
       Path source = context.resolve(artifact);
       bytesIn += Files.size(source);
       OutputNames.Planned p = planned.get(i);
+      Path output =
+          settings.partitionBy() == null
+              ? inside(context, p.output(), names.get(i))
+              : context.outputDir().resolve(partFileName(i, settings));
       CsvFileTransform.FileResult result =
           transform.transform(
               source,
               artifact.fileName(),
-              inside(context, p.output(), names.get(i)),
+              output,
               inside(context, p.rejects(), names.get(i)),
               inside(context, p.scratch(), names.get(i)));
-      outputs.add(context.artifact(result.output(), result.rowsOut()));
+      for (PartitionedRowWriter.Written w : result.outputs()) {
+        outputs.add(context.artifact(w.file(), w.rows()));
+      }
       if (result.rejects() != null) {
         outputs.add(
             context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
@@ -179,6 +187,17 @@ public final class TransformCsvStage implements Stage {
             transform.rowsOut(),
             transform.rowsFiltered(),
             transform.rowsRejected()));
+  }
+
+  /**
+   * The file name of input {@code index}'s part of every partition: {@code part-00000.csv} (the
+   * format's extension, else {@code .csv}, plus the compression suffix).
+   */
+  static String partFileName(int index, TransformCsvConfig settings) {
+    String extension = settings.output().format().extension;
+    return String.format(java.util.Locale.ROOT, "part-%05d", index)
+        + (extension == null ? ".csv" : extension)
+        + settings.compression().suffix;
   }
 
   private static Path inside(StageContext context, String name, String input) {
