@@ -88,8 +88,10 @@ public final class TransformCsvOptions {
   public static final OptionSpec<Map<String, String>> TYPES =
       OptionSpec.builder("types", OptionType.STRING_MAP)
           .description(
-              "Column types: int, long, decimal, boolean, date:<pattern>, timestamp:<pattern>;"
-                  + " values that do not parse reject the row; CEL sees int, double, bool, string")
+              "Column types: int, long, decimal, decimal(<precision>,<scale>) (values written at"
+                  + " that scale; more places or digits reject the row), boolean, date:<pattern>,"
+                  + " timestamp:<pattern>; values that do not parse reject the row; CEL sees int,"
+                  + " double, bool, string")
           .defaultValue(Map.of())
           .build();
 
