@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code transform-csv}: reads CSV files and, row by row, selects, renames, types, trims,
- * filters (CEL), derives (CEL) and deduplicates, writing one CSV file per input.
+ * filters (CEL), derives (CEL) and deduplicates, writing one CSV, JSON Lines or Parquet file per
+ * input (or per partition, with {@code partitionBy}).
  *
  * <pre>{@code
  * - type: transform-csv
@@ -68,6 +69,13 @@ import org.slf4j.LoggerFactory;
  * planned for all inputs first and never collide ({@link OutputNames}): when an input already has
  * that name the rejects go to {@code <name>.rejects-2.csv}; a name over 255 bytes is shortened with
  * a hash. Artifacts that are not data pass through unchanged (the framework appends them).
+ *
+ * <p><b>Output formats</b> ({@code output: {format: csv|jsonl|parquet}}): CSV as the options print
+ * it (the default), JSON Lines ({@link JsonLinesRowWriter}) or Parquet ({@link ParquetRowWriter},
+ * typed from {@code types}, row groups bounded by the worker setting {@code parquetBufferBytes});
+ * the output's {@code .csv} becomes {@code .jsonl} or {@code .parquet}. <b>Partitioned output</b>
+ * ({@code partitionBy}): Hive-style {@code col=value/part-<n>.<ext>} files, one artifact each, at
+ * most {@code maxOpenPartitions} open at once ({@link PartitionedRowWriter}).
  *
  * <p>Bad input (the stage fails, leaving no file): an empty file, duplicate header names, an
  * unknown column in any option, an expression that does not compile, a bad type or option value,

@@ -32,7 +32,7 @@ class FormatCostBench {
     long csvBytes = Long.parseLong(System.getProperty("formats.csvBytes", "0"));
     Map<String, String> types = new LinkedHashMap<>();
     types.put("id", "long");
-    types.put("created_at", "timestamp:yyyy-MM-dd'T'HH:mm:ssX");
+    types.put("created_at", "timestamp:yyyy-MM-dd'T'HH:mm[:ss]X");
     types.put("event_date", "date:yyyy-MM-dd");
     types.put("customer_id", "int");
     types.put("amount", "decimal(12,2)");
