@@ -224,6 +224,59 @@ class TransformCsvPartitionTest {
         .hasContent("id\n3\n");
   }
 
+  @Test
+  void dedupeSpilledToDiskFeedsThePartitionsAndKeepsTheFirstRowPerKey() throws Exception {
+    StringBuilder csv = new StringBuilder("key,part,seq\n");
+    int rows = 5_000;
+    for (int i = 0; i < rows; i++) {
+      csv.append("k")
+          .append(i % 1_000)
+          .append(",p")
+          .append(i % 13)
+          .append(',')
+          .append(i)
+          .append('\n');
+    }
+    var run =
+        runner()
+            .option("types", Map.of("seq", "int"))
+            .option("dedupe", List.of("key", "part"))
+            .option("partitionBy", List.of("part"))
+            .option("output", Map.of("format", "parquet"))
+            .workerSetting("dedupeMemoryKeys", "50")
+            .workerSetting("maxOpenPartitions", "3")
+            .input("d.csv", csv.toString())
+            .run();
+    Path out = run.file("d.csv").getParent();
+    // (i % 1000, i % 13) repeats only every 13,000 rows: all 5,000 keys are distinct, all kept
+    assertThat(
+            DuckDb.query(
+                "select count(*), count(distinct (key, part)), min(seq), max(seq) from"
+                    + " read_parquet("
+                    + DuckDb.literal(out.resolve("**/*.parquet"))
+                    + ", hive_partitioning = true)"))
+        .containsExactly(List.of("" + rows, "" + rows, "0", "" + (rows - 1)));
+    var dup =
+        StageTestRunner.of(new TransformCsvStage(), tmp.resolve("dup"))
+            .option("dedupe", List.of("key"))
+            .option("partitionBy", List.of("part"))
+            .option("output", Map.of("format", "parquet"))
+            .workerSetting("dedupeMemoryKeys", "50")
+            .workerSetting("maxOpenPartitions", "3")
+            .input("d.csv", csv.toString())
+            .run();
+    Path dupOut = dup.file("d.csv").getParent();
+    // the first row of each key k<j> is row j (part p<j % 13>, seq j)
+    assertThat(
+            DuckDb.query(
+                "select count(*), bool_and(seq::int < 1000), bool_and(part = 'p' || (seq::int %"
+                    + " 13)), bool_and(key = 'k' || seq) from read_parquet("
+                    + DuckDb.literal(dupOut.resolve("**/*.parquet"))
+                    + ", hive_partitioning = true)"))
+        .containsExactly(List.of("1000", "true", "true", "true"));
+    assertThat(dup.metrics().rowsFiltered()).isEqualTo(rows - 1_000);
+  }
+
   private static String expectedOrder(int rows, int day, int hour) {
     List<String> ns = new ArrayList<>();
     for (int i = 0; i < rows; i++) if (i % 7 == day && i % 24 == hour) ns.add("" + i);
