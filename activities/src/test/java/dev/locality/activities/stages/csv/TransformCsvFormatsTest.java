@@ -282,6 +282,28 @@ class TransformCsvFormatsTest {
   }
 
   @Test
+  void oddColumnNamesSurviveInParquetAndJsonLines() throws Exception {
+    String csv = ",a.b,\u00e9t\u00e9 \"x\",x y\n1,2,3,4\n";
+    var parquet = runner().option("output", Map.of("format", "parquet")).input("n.csv", csv).run();
+    assertThat(
+            DuckDb.query(
+                "select name from parquet_schema("
+                    + DuckDb.literal(parquet.file("n.parquet"))
+                    + ") where name <> 'row'"))
+        .containsExactly(
+            List.of(""), List.of("a.b"), List.of("\u00e9t\u00e9 \"x\""), List.of("x y"));
+    Path json = tmp.resolve("json");
+    Files.createDirectories(json);
+    var jsonl =
+        StageTestRunner.of(new TransformCsvStage(), json)
+            .option("output", Map.of("format", "jsonl"))
+            .input("n.csv", csv)
+            .run();
+    assertThat(jsonl.text("n.jsonl"))
+        .isEqualTo("{\"\":\"1\",\"a.b\":\"2\",\"\u00e9t\u00e9 \\\"x\\\"\":\"3\",\"x y\":\"4\"}\n");
+  }
+
+  @Test
   void anEmptyInputGivesAParquetFileWithTheSchemaAndNoRows() throws Exception {
     var run =
         runner()
