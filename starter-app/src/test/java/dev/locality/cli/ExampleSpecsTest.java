@@ -52,7 +52,9 @@ class ExampleSpecsTest {
             "compress-bundle.yaml",
             "sniffed-zipcodes.yaml",
             "sql-by-state.yaml",
-            "lookup-regions.yaml");
+            "lookup-regions.yaml",
+            "zipcodes-parquet.yaml",
+            "zipcodes-by-state.yaml");
     for (Path spec : specs) {
       assertThat(cli("validate", spec.toString())).as("%s: %s", spec, err).isZero();
     }
@@ -151,9 +153,72 @@ class ExampleSpecsTest {
     assertThat(rejects.get(1)).contains("no row in the lookup table for state '");
   }
 
+  @Test
+  void theParquetExampleWritesEveryZipCodeTypedAsDuckDbReadsIt() throws Exception {
+    runExample("zipcodes-parquet.yaml", 2, "{file}");
+    Path file = dir.resolve("out/zipcodes-parquet/zipcodes.parquet");
+    assertThat(
+            duckDb(
+                "select count(*), count(distinct state), min(zip_code), max(zip_code) from '"
+                    + file
+                    + "'"))
+        .containsExactly(List.of("42049", "59", "00501", "99950"));
+    assertThat(duckDb("select column_type from (describe select * from '" + file + "')"))
+        .containsExactly(
+            List.of("VARCHAR"),
+            List.of("DECIMAL(9,6)"),
+            List.of("DECIMAL(9,6)"),
+            List.of("VARCHAR"),
+            List.of("VARCHAR"),
+            List.of("VARCHAR"));
+    assertThat(
+            duckDb(
+                "select latitude::varchar, longitude::varchar, city from '"
+                    + file
+                    + "' where zip_code = '94103'"))
+        .containsExactly(List.of("37.775678", "-122.412131", "San Francisco"));
+  }
+
+  @Test
+  void thePartitionedExampleUploadsOneDirectoryPerState() throws Exception {
+    runExample("zipcodes-by-state.yaml", 2, "{path}");
+    Path root = dir.resolve("out/zipcodes-by-state");
+    assertThat(root.resolve("state=CA/part-00000.parquet")).isRegularFile();
+    try (Stream<Path> states = Files.list(root)) {
+      assertThat(states.filter(p -> p.getFileName().toString().startsWith("state="))).hasSize(59);
+    }
+    assertThat(
+            duckDb(
+                "select count(*), count(distinct state), count(*) filter (state = 'CA') from"
+                    + " read_parquet('"
+                    + root
+                    + "/**/*.parquet', hive_partitioning = true)"))
+        .containsExactly(List.of("42049", "59", "2666"));
+  }
+
+  private static List<List<String>> duckDb(String sql) throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery(sql)) {
+      List<List<String>> rows = new java.util.ArrayList<>();
+      int n = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        List<String> row = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) row.add(r.getString(i));
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */
   private JsonNode runExample(String name, int uploadIndex) throws Exception {
-    String target = "file://" + dir.resolve("out") + "/{name}/{file}";
+    return runExample(name, uploadIndex, "{file}");
+  }
+
+  /** Runs an example with its upload writing {@code dir/out/{name}/<file placeholder>}. */
+  private JsonNode runExample(String name, int uploadIndex, String file) throws Exception {
+    String target = "file://" + dir.resolve("out") + "/{name}/" + file;
     int exit =
         cli(
             "run",

@@ -52,14 +52,33 @@ public final class ColumnType {
     TIMESTAMP
   }
 
+  /** The largest decimal precision, as Parquet, Spark and DuckDB allow. */
+  public static final int MAX_PRECISION = 38;
+
+  private static final java.util.regex.Pattern DECIMAL_WITH_SCALE =
+      java.util.regex.Pattern.compile(
+          "decimal\\s*\\(\\s*(\\d{1,3})\\s*,\\s*(\\d{1,3})\\s*\\)",
+          java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private final Kind kind;
   private final String spec;
   private final DateTimeFormatter pattern;
+  private final int precision;
+  private final int scale;
+  private final boolean zoned;
 
   private ColumnType(Kind kind, String spec, DateTimeFormatter pattern) {
+    this(kind, spec, pattern, 0, -1, false);
+  }
+
+  private ColumnType(
+      Kind kind, String spec, DateTimeFormatter pattern, int precision, int scale, boolean zoned) {
     this.kind = kind;
     this.spec = spec;
     this.pattern = pattern;
+    this.precision = precision;
+    this.scale = scale;
+    this.zoned = zoned;
   }
 
   /**
@@ -83,6 +102,20 @@ public final class ColumnType {
       default:
         break;
     }
+    java.util.regex.Matcher decimal = DECIMAL_WITH_SCALE.matcher(s);
+    if (decimal.matches()) {
+      int p = Integer.parseInt(decimal.group(1));
+      int sc = Integer.parseInt(decimal.group(2));
+      if (p < 1 || p > MAX_PRECISION || sc > p) {
+        throw new IllegalArgumentException(
+            "type '"
+                + spec
+                + "' needs a precision from 1 to "
+                + MAX_PRECISION
+                + " and a scale from 0 to the precision, for example decimal(18,2)");
+      }
+      return new ColumnType(Kind.DECIMAL, s, null, p, sc, false);
+    }
     int colon = s.indexOf(':');
     String head = colon < 0 ? s : s.substring(0, colon).toLowerCase(Locale.ROOT);
     if (head.equals("date") || head.equals("timestamp")) {
@@ -100,12 +133,73 @@ public final class ColumnType {
         throw new IllegalArgumentException(
             "type '" + spec + "' has a bad date-time pattern: " + e.getMessage(), e);
       }
-      return new ColumnType(head.equals("date") ? Kind.DATE : Kind.TIMESTAMP, s, formatter);
+      return head.equals("date")
+          ? new ColumnType(Kind.DATE, s, formatter)
+          : new ColumnType(Kind.TIMESTAMP, s, formatter, 0, -1, hasMandatoryZone(p));
     }
     throw new IllegalArgumentException(
         "unknown type '"
             + spec
-            + "' (known: int, long, decimal, boolean, date:<pattern>, timestamp:<pattern>)");
+            + "' (known: int, long, decimal, decimal(<precision>,<scale>), boolean,"
+            + " date:<pattern>, timestamp:<pattern>)");
+  }
+
+  /**
+   * Whether a {@link DateTimeFormatter} pattern always parses a zone or offset: a zone letter
+   * ({@code V z O X x Z}) outside quotes and outside optional sections ({@code [...]}).
+   */
+  static boolean hasMandatoryZone(String pattern) {
+    int optional = 0;
+    boolean quoted = false;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\'') {
+        quoted = !quoted;
+      } else if (!quoted) {
+        if (c == '[') optional++;
+        else if (c == ']') optional = Math.max(0, optional - 1);
+        else if (optional == 0 && "VzOXxZ".indexOf(c) >= 0) return true;
+      }
+    }
+    return false;
+  }
+
+  /** What a column of this type holds, for writers of typed formats (JSON Lines, Parquet). */
+  public enum Storage {
+    INT,
+    LONG,
+    /** A decimal without declared precision and scale: its exact text. */
+    DECIMAL_TEXT,
+    /** A decimal with {@link ColumnType#precision()} and {@link ColumnType#scale()}. */
+    DECIMAL,
+    BOOLEAN,
+    DATE,
+    /** A timestamp whose pattern always has a zone: UTC instants. */
+    TIMESTAMP_UTC,
+    /** A timestamp without a mandatory zone: local date-times (zoned values as their UTC time). */
+    TIMESTAMP_LOCAL
+  }
+
+  /** How writers of typed formats store this type. */
+  public Storage storage() {
+    return switch (kind) {
+      case INT -> Storage.INT;
+      case LONG -> Storage.LONG;
+      case DECIMAL -> scale < 0 ? Storage.DECIMAL_TEXT : Storage.DECIMAL;
+      case BOOLEAN -> Storage.BOOLEAN;
+      case DATE -> Storage.DATE;
+      case TIMESTAMP -> zoned ? Storage.TIMESTAMP_UTC : Storage.TIMESTAMP_LOCAL;
+    };
+  }
+
+  /** The declared precision of a {@code decimal(p,s)}, else 0. */
+  public int precision() {
+    return precision;
+  }
+
+  /** The declared scale of a {@code decimal(p,s)}, else -1. */
+  public int scale() {
+    return scale;
   }
 
   /** The type's CEL declaration. */
@@ -145,6 +239,7 @@ public final class ColumnType {
         case DECIMAL:
           {
             BigDecimal d = new BigDecimal(text);
+            if (scale >= 0) d = fitted(d, text);
             double value = d.doubleValue();
             if (Double.isInfinite(value)) throw new NumberFormatException();
             return new Value(value, d.toPlainString());
@@ -174,6 +269,25 @@ public final class ColumnType {
     }
   }
 
+  /**
+   * {@code d} at the declared scale (trailing zeros added), refused when it has more decimal places
+   * than the scale or more digits than the precision.
+   */
+  private BigDecimal fitted(BigDecimal d, String text) {
+    BigDecimal scaled;
+    try {
+      scaled = d.setScale(scale, java.math.RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "'" + text + "' has more than " + scale + " decimal places for " + spec);
+    }
+    if (scaled.unscaledValue().abs().toString().length() > precision) {
+      throw new IllegalArgumentException(
+          "'" + text + "' has more than " + precision + " digits for " + spec);
+    }
+    return scaled;
+  }
+
   private static String timestamp(TemporalAccessor parsed) {
     LocalDateTime local = LocalDateTime.of(LocalDate.from(parsed), LocalTime.from(parsed));
     ZoneId zone = parsed.query(TemporalQueries.zone());
@@ -189,7 +303,7 @@ public final class ColumnType {
       case LONG:
         return "a long";
       case DECIMAL:
-        return "a decimal";
+        return scale < 0 ? "a decimal" : "a " + spec;
       case BOOLEAN:
         return "a boolean (true or false)";
       default:

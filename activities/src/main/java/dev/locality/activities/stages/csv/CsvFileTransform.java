@@ -39,8 +39,16 @@ final class CsvFileTransform {
   private static final char BOM = '\uFEFF';
   private static final int REMEMBERED_REJECTS = 5;
 
-  /** One file's outcome; {@code rejects} is null when no row of the file was rejected. */
-  record FileResult(Path output, long rowsOut, Path rejects, long rowsRejected) {}
+  /**
+   * One file's outcome: its output files (one, or one per partition) with their rows; {@code
+   * rejects} is null when no row of the file was rejected.
+   */
+  record FileResult(List<PartitionedRowWriter.Written> outputs, Path rejects, long rowsRejected) {
+    /** The rows of all output files. */
+    long rowsOut() {
+      return outputs.stream().mapToLong(PartitionedRowWriter.Written::rows).sum();
+    }
+  }
 
   private final TransformCsvConfig settings;
   private final int dedupeMemoryKeys;
@@ -58,6 +66,9 @@ final class CsvFileTransform {
   private long rowsRejected;
   private long bytesOut;
   private long rereads;
+  private long parquetBufferBytes = 64L << 20;
+  private int maxOpenPartitions = 32;
+  private List<PartitionedRowWriter.Written> written = List.of();
 
   /**
    * Opens an input's bytes (plain, or inflated as {@link
@@ -174,11 +185,30 @@ final class CsvFileTransform {
   }
 
   /**
+   * Sets the Parquet bytes the open Parquet writer may buffer (worker setting {@link
+   * TransformCsvOptions#MAX_PARQUET_BUFFER_BYTES}); row groups are at most this large.
+   */
+  void parquetBufferBytes(long bytes) {
+    this.parquetBufferBytes = bytes;
+  }
+
+  /**
+   * Sets the partition files open at once (worker setting {@link
+   * TransformCsvOptions#MAX_OPEN_PARTITIONS}); with Parquet each buffers at most {@code
+   * parquetBufferBytes / maxOpenPartitions}.
+   */
+  void maxOpenPartitions(int files) {
+    this.maxOpenPartitions = files;
+  }
+
+  /**
    * Transforms {@code source} into {@code output}, writing rejected rows to {@code rejectsPath}
    * (created on the first reject only) and dedupe's spill files under {@code scratch} (deleted
    * again). The names must be free: see {@link dev.locality.activities.stages.csv.OutputNames}.
    *
    * @param name the input's name for messages
+   * @param output the output file; with {@code partitionBy}, the partitions' directory (its parent)
+   *     and the name of each partition's file (its file name)
    * @throws BadInputException when the file is not usable CSV, a record is larger than {@code
    *     maxCsvFieldBytes}, or a count limit on rejects is exceeded
    */
@@ -211,9 +241,9 @@ final class CsvFileTransform {
               + " + rejected "
               + rejected);
     }
-    bytesOut += Files.size(output);
+    for (PartitionedRowWriter.Written w : written) bytesOut += Files.size(w.file());
     progress.accept(rowsIn);
-    return new FileResult(output, out, rejected > 0 ? rejectsPath : null, rejected);
+    return new FileResult(written, rejected > 0 ? rejectsPath : null, rejected);
   }
 
   /**
@@ -239,6 +269,7 @@ final class CsvFileTransform {
       rowsRejected = fileRejected;
       rowsDeduplicated = fileDeduplicated;
       firstRejects.subList(firstRejectsBefore, firstRejects.size()).clear();
+      if (settings.partitionBy() != null) deletePartFiles(output);
       Files.deleteIfExists(output);
       Files.deleteIfExists(rejectsPath);
       rereads++;
@@ -255,6 +286,7 @@ final class CsvFileTransform {
       Path source, String name, Path output, Path rejectsPath, Path scratch, CsvEngine engine)
       throws IOException {
     long lineOffset = settings.skipLines();
+    long fileOutStart = rowsOut;
     try (RecordReader records = open(engine, source, name);
         RejectsFile rejects = new RejectsFile(rejectsPath)) {
       List<String> header = settings.header();
@@ -272,8 +304,10 @@ final class CsvFileTransform {
         checkUniqueNames(header, name);
       }
       RowProcessor rows = RowProcessor.of(header, settings, name);
+      PartitionedRowWriter partitions = partitioned(engine, output, rows, name);
+      written = List.of();
       try (RowWriter out =
-              engine.writer(writer(output), settings.outputFormat(), settings.nonNumericQuoting());
+              partitions != null ? partitions : openWriter(engine, output, rows.outputColumns());
           DuplicateFilter dedupe =
               rows.dedupes() ? new DuplicateFilter(dedupeMemoryKeys, scratch) : null) {
         if (settings.outputHeader()) out.header(rows.outputNames());
@@ -297,6 +331,13 @@ final class CsvFileTransform {
           if (result == null) {
             rowsFiltered++;
             continue;
+          }
+          if (partitions != null) {
+            String problem = partitions.problem(result);
+            if (problem != null) {
+              reject(rejects, name, line, problem, row);
+              continue;
+            }
           }
           if (dedupe != null) {
             DuplicateFilter.Verdict verdict = dedupe.offer(rows.key(result), result);
@@ -322,8 +363,79 @@ final class CsvFileTransform {
               dedupe.spilled(),
               rowsOut - before);
         }
+        if (partitions != null) partitions.finish();
+      }
+      written =
+          partitions != null
+              ? partitions.written()
+              : List.of(new PartitionedRowWriter.Written(output, rowsOut - fileOutStart));
+      if (partitions != null && partitions.passes() > 1) {
+        log.info(
+            "{}: more than maxOpenPartitions={} partitions; spilled rows written in {} passes",
+            name,
+            maxOpenPartitions,
+            partitions.passes());
       }
     }
+  }
+
+  /** Deletes every partition's file named as {@code output} (one input's part files). */
+  private static void deletePartFiles(Path output) throws IOException {
+    String part = output.getFileName().toString();
+    try (var files = Files.walk(output.getParent())) {
+      for (Path f : files.filter(f -> f.getFileName().toString().equals(part)).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  /**
+   * The writer of the partitions of one input, or null without {@code partitionBy}.
+   *
+   * @throws BadInputException when a partition column is not an output column, or every output
+   *     column is one
+   */
+  private PartitionedRowWriter partitioned(
+      CsvEngine engine, Path output, RowProcessor rows, String name) {
+    List<String> by = settings.partitionBy();
+    if (by == null) return null;
+    OutputColumns columns = rows.outputColumns();
+    int[] indexes = new int[by.size()];
+    for (int i = 0; i < indexes.length; i++) {
+      indexes[i] = columns.names().indexOf(by.get(i));
+      if (indexes[i] < 0) {
+        throw new BadInputException(
+            "option 'partitionBy': unknown column '"
+                + by.get(i)
+                + "' in the output of "
+                + name
+                + " (output columns: "
+                + String.join(", ", columns.names())
+                + ")");
+      }
+    }
+    if (indexes.length >= columns.size()) {
+      throw new BadInputException(
+          "option 'partitionBy' names every output column of "
+              + name
+              + "; the files need at least one column that is not a partition column");
+    }
+    int[] sorted = indexes.clone();
+    java.util.Arrays.sort(sorted);
+    OutputColumns data = columns.without(sorted);
+    return new PartitionedRowWriter(
+        output.getParent(),
+        output.getFileName().toString(),
+        by,
+        indexes,
+        columns.size(),
+        file -> {
+          RowWriter w = openWriter(engine, file, data);
+          if (settings.outputHeader()) w.header(data.names());
+          return w;
+        },
+        maxOpenPartitions,
+        () -> progress.accept(rowsIn));
   }
 
   /**
@@ -496,6 +608,48 @@ final class CsvFileTransform {
       throw e;
     }
     return reader;
+  }
+
+  /** The writer of one output file in the configured format (CSV as {@code engine} prints it). */
+  private RowWriter openWriter(CsvEngine engine, Path target, OutputColumns columns)
+      throws IOException {
+    OutputSpec spec = settings.output();
+    switch (spec.format()) {
+      case JSONL:
+        {
+          OutputStream file = outputFiles.create(target);
+          try {
+            return new JsonLinesRowWriter(settings.compression().wrap(file), columns);
+          } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+          }
+        }
+      case PARQUET:
+        {
+          OutputStream file =
+              new java.io.BufferedOutputStream(outputFiles.create(target), Buffers.SIZE);
+          try {
+            return new ParquetRowWriter(
+                file,
+                target.getFileName().toString(),
+                columns,
+                spec.codec(),
+                Math.min(
+                    spec.rowGroupBytes(),
+                    settings.partitionBy() == null
+                        ? parquetBufferBytes
+                        : Math.max(
+                            OutputSpec.MIN_ROW_GROUP_BYTES,
+                            parquetBufferBytes / maxOpenPartitions)));
+          } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+          }
+        }
+      default:
+        return engine.writer(writer(target), settings.outputFormat(), settings.nonNumericQuoting());
+    }
   }
 
   private BufferedWriter writer(Path target) throws IOException {

@@ -52,6 +52,18 @@ public final class OutputNames {
    * @param outputSuffix what the output compression appends ({@code ""}, {@code .gz})
    */
   public static OutputNames plan(List<String> inputs, String outputSuffix) {
+    return plan(inputs, null, outputSuffix);
+  }
+
+  /**
+   * Plans names for inputs with these relative names, the outputs in another format.
+   *
+   * @param inputs the inputs' relative names, {@code /}-separated, in input order
+   * @param outputExtension replaces the input's {@code .csv} (or is appended when it has none):
+   *     {@code .jsonl}, {@code .parquet}; null keeps the input's name
+   * @param outputSuffix what the output compression appends ({@code ""}, {@code .gz})
+   */
+  public static OutputNames plan(List<String> inputs, String outputExtension, String outputSuffix) {
     Set<String> taken = new HashSet<>();
     for (String input : inputs) {
       for (int slash = input.indexOf('/'); slash >= 0; slash = input.indexOf('/', slash + 1)) {
@@ -60,7 +72,8 @@ public final class OutputNames {
     }
     List<String> outputs = new ArrayList<>();
     for (String input : inputs) {
-      outputs.add(free(taken, dirOf(input), stemOf(input), extensionOf(input) + outputSuffix, ""));
+      String extension = outputExtension == null ? extensionOf(input) : outputExtension;
+      outputs.add(free(taken, dirOf(input), stemOf(input), extension + outputSuffix, ""));
     }
     List<Planned> planned = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {

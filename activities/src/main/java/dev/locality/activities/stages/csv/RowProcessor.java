@@ -146,6 +146,15 @@ final class RowProcessor {
     return outputNames;
   }
 
+  /** The output columns with their declared types (derived columns are text). */
+  OutputColumns outputColumns() {
+    int[] sources = plan.sourceIndexes();
+    List<ColumnType> outputTypes = new ArrayList<>();
+    for (int source : sources) outputTypes.add(types[source]);
+    for (int d = 0; d < derived.size(); d++) outputTypes.add(null);
+    return new OutputColumns(outputNames, outputTypes);
+  }
+
   /** Whether rows are deduplicated. */
   boolean dedupes() {
     return keyIndexes != null;

@@ -42,7 +42,9 @@ import org.apache.commons.csv.QuoteMode;
  * @param outputFormat how output files are printed
  * @param outputHeader whether the output starts with a header row
  * @param nonNumericQuoting whether numbers print unquoted and all else quoted
- * @param compression output compression
+ * @param compression output compression (of CSV and JSON Lines files)
+ * @param output the output format and its Parquet settings
+ * @param partitionBy output columns to partition by, or null
  * @param maxRejects the reject budget
  * @param usePlanner which CEL runtime
  */
@@ -65,6 +67,8 @@ record TransformCsvConfig(
     boolean outputHeader,
     boolean nonNumericQuoting,
     OutputCompression compression,
+    OutputSpec output,
+    List<String> partitionBy,
     RejectLimit maxRejects,
     boolean usePlanner) {
 
@@ -151,6 +155,33 @@ record TransformCsvConfig(
     Boolean outputHeader = r.get(OUTPUT_HEADER);
     String compression = r.get(OUTPUT_COMPRESSION);
     RejectLimit maxRejects = r.get(MAX_REJECTS);
+    OutputSpec output = r.get(OUTPUT);
+    List<String> partitionBy = r.get(PARTITION_BY);
+    if (partitionBy != null) {
+      String duplicate = firstDuplicate(partitionBy);
+      if (duplicate != null)
+        r.problem(PARTITION_BY.name(), "column '" + duplicate + "' is named twice");
+    }
+    if (output != null && output.format() == OutputFormat.PARQUET) {
+      if (compression != null && !compression.equals(OutputCompression.NONE.optionValue)) {
+        r.problem(
+            OUTPUT_COMPRESSION.name(),
+            "Parquet files compress their pages themselves: use output.codec ("
+                + compression
+                + ") instead");
+      }
+      types.forEach(
+          (column, type) -> {
+            if (type.storage() == ColumnType.Storage.DECIMAL_TEXT) {
+              r.problem(
+                  TYPES.name(),
+                  "column '"
+                      + column
+                      + "': Parquet output needs the precision and scale of a decimal, e.g."
+                      + " decimal(18,2)");
+            }
+          });
+    }
 
     String filter = r.get(FILTER);
     boolean nullable = Boolean.TRUE.equals(emptyAsNull) || nullValue != null;
@@ -224,6 +255,8 @@ record TransformCsvConfig(
         outputHeader,
         mode == QuoteMode.NON_NUMERIC,
         OutputCompression.fromOption(compression),
+        output,
+        partitionBy,
         maxRejects,
         CelRowFilter.USE_PLANNER);
   }

@@ -88,8 +88,10 @@ public final class TransformCsvOptions {
   public static final OptionSpec<Map<String, String>> TYPES =
       OptionSpec.builder("types", OptionType.STRING_MAP)
           .description(
-              "Column types: int, long, decimal, boolean, date:<pattern>, timestamp:<pattern>;"
-                  + " values that do not parse reject the row; CEL sees int, double, bool, string")
+              "Column types: int, long, decimal, decimal(<precision>,<scale>) (values written at"
+                  + " that scale; more places or digits reject the row), boolean, date:<pattern>,"
+                  + " timestamp:<pattern>; values that do not parse reject the row; CEL sees int,"
+                  + " double, bool, string")
           .defaultValue(Map.of())
           .build();
 
@@ -162,6 +164,31 @@ public final class TransformCsvOptions {
           .allowedValues("none", "gzip", "zstd")
           .build();
 
+  public static final OptionSpec<OutputSpec> OUTPUT =
+      OptionSpec.builder("output", OutputSpec.TYPE)
+          .description(
+              "{format: csv|jsonl|parquet, codec: zstd|snappy|gzip|none, rowGroupSize: 64m}:"
+                  + " what the output files hold. jsonl: one JSON object per row, typed columns as"
+                  + " numbers and booleans, nulls as null (.jsonl, compressed by"
+                  + " outputCompression). parquet: columns typed from types (int INT32, long"
+                  + " INT64, decimal(p,s) DECIMAL, boolean, date DATE, timestamp TIMESTAMP"
+                  + " micros; others strings; plain decimal is refused), pages compressed by"
+                  + " codec (default zstd), row groups of rowGroupSize (capped by the worker"
+                  + " setting parquetBufferBytes); .parquet")
+          .defaultValue(OutputSpec.DEFAULT)
+          .build();
+
+  public static final OptionSpec<List<String>> PARTITION_BY =
+      OptionSpec.builder("partitionBy", OptionType.STRING_LIST)
+          .description(
+              "Output columns to partition by, Hive-style: rows go to"
+                  + " <col>=<value>/part-<n>.<ext> (n: the input's index; values escaped as Hive"
+                  + " does, %XX; null or empty as __HIVE_DEFAULT_PARTITION__), without those"
+                  + " columns. At most the worker setting maxOpenPartitions files are open; rows"
+                  + " of further partitions are spilled to disk and written in later passes")
+          .validator(list -> list.isEmpty() ? "name at least one column" : null)
+          .build();
+
   public static final OptionSpec<RejectLimit> MAX_REJECTS =
       OptionSpec.builder("maxRejects", RejectLimit.TYPE)
           .description(
@@ -201,6 +228,35 @@ public final class TransformCsvOptions {
                       : null)
           .build();
 
+  /**
+   * Worker setting: the Parquet bytes all of one stage's open Parquet writers may buffer (each
+   * holds a row group in memory until it is full): the row group of one file is {@code
+   * min(output.rowGroupSize, parquetBufferBytes / open writers)}. Bounds the heap Parquet output
+   * takes, whatever the input.
+   */
+  public static final SettingSpec<Long> MAX_PARQUET_BUFFER_BYTES =
+      SettingSpec.builder("parquetBufferBytes", OptionType.SIZE)
+          .description(
+              "Parquet row-group bytes all open Parquet writers of a stage may buffer in memory;"
+                  + " caps output.rowGroupSize (at least 1m)")
+          .defaultValue(64L << 20)
+          .defaultText("64m")
+          .validator(b -> b < (1L << 20) ? "below the minimum 1m" : null)
+          .build();
+
+  /**
+   * Worker setting: partition files open at once per input ({@link PartitionedRowWriter}); each
+   * Parquet one buffers a row group of at most {@code parquetBufferBytes / maxOpenPartitions}.
+   */
+  public static final SettingSpec<Long> MAX_OPEN_PARTITIONS =
+      SettingSpec.builder("maxOpenPartitions", OptionType.INTEGER)
+          .description(
+              "Partition files transform-csv keeps open at once (partitionBy); rows of further"
+                  + " partitions are spilled to disk and written in later passes")
+          .defaultValue(32L)
+          .validator(n -> n < 1 || n > 10_000 ? "must be from 1 to 10000" : null)
+          .build();
+
   /** Every option, in the order docs list them. */
   public static final List<OptionSpec<?>> ALL =
       List.of(
@@ -225,6 +281,8 @@ public final class TransformCsvOptions {
           OUTPUT_HEADER,
           LINE_ENDING,
           OUTPUT_COMPRESSION,
+          OUTPUT,
+          PARTITION_BY,
           MAX_REJECTS);
 
   /**
@@ -237,6 +295,8 @@ public final class TransformCsvOptions {
       List.of(
           DEDUPE_MEMORY_KEYS,
           MAX_CSV_FIELD_BYTES,
+          MAX_PARQUET_BUFFER_BYTES,
+          MAX_OPEN_PARTITIONS,
           DecompressOptions.MAX_UNCOMPRESSED_BYTES,
           DecompressOptions.MAX_COMPRESSION_RATIO);
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage {@code transform-csv}: reads CSV files and, row by row, selects, renames, types, trims,
- * filters (CEL), derives (CEL) and deduplicates, writing one CSV file per input.
+ * filters (CEL), derives (CEL) and deduplicates, writing one CSV, JSON Lines or Parquet file per
+ * input (or per partition, with {@code partitionBy}).
  *
  * <pre>{@code
  * - type: transform-csv
@@ -68,6 +69,13 @@ import org.slf4j.LoggerFactory;
  * planned for all inputs first and never collide ({@link OutputNames}): when an input already has
  * that name the rejects go to {@code <name>.rejects-2.csv}; a name over 255 bytes is shortened with
  * a hash. Artifacts that are not data pass through unchanged (the framework appends them).
+ *
+ * <p><b>Output formats</b> ({@code output: {format: csv|jsonl|parquet}}): CSV as the options print
+ * it (the default), JSON Lines ({@link JsonLinesRowWriter}) or Parquet ({@link ParquetRowWriter},
+ * typed from {@code types}, row groups bounded by the worker setting {@code parquetBufferBytes});
+ * the output's {@code .csv} becomes {@code .jsonl} or {@code .parquet}. <b>Partitioned output</b>
+ * ({@code partitionBy}): Hive-style {@code col=value/part-<n>.<ext>} files, one artifact each, at
+ * most {@code maxOpenPartitions} open at once ({@link PartitionedRowWriter}).
  *
  * <p>Bad input (the stage fails, leaving no file): an empty file, duplicate header names, an
  * unknown column in any option, an expression that does not compile, a bad type or option value,
@@ -130,6 +138,9 @@ public final class TransformCsvStage implements Stage {
             LOG,
             context::createOutput,
             CsvFileTransform.InputOpener.inflating(inflate));
+    transform.parquetBufferBytes(context.setting(TransformCsvOptions.MAX_PARQUET_BUFFER_BYTES));
+    transform.maxOpenPartitions(
+        (int) (long) context.setting(TransformCsvOptions.MAX_OPEN_PARTITIONS));
     List<Artifact> data = input.artifacts();
     List<String> names = new ArrayList<>(ArtifactNames.relativeToCommonParent(data));
     for (int i = 0; i < names.size(); i++) {
@@ -137,7 +148,9 @@ public final class TransformCsvStage implements Stage {
       if (InlineDecompression.compression(context.resolve(data.get(i))) != null)
         names.set(i, InlineDecompression.decompressedName(names.get(i)));
     }
-    OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
+    OutputNames planned =
+        OutputNames.plan(
+            names, settings.output().format().extension, settings.compression().suffix);
     List<Artifact> outputs = new ArrayList<>();
     long bytesIn = 0;
     for (int i = 0; i < names.size(); i++) {
@@ -145,14 +158,20 @@ public final class TransformCsvStage implements Stage {
       Path source = context.resolve(artifact);
       bytesIn += Files.size(source);
       OutputNames.Planned p = planned.get(i);
+      Path output =
+          settings.partitionBy() == null
+              ? inside(context, p.output(), names.get(i))
+              : context.outputDir().resolve(partFileName(i, settings));
       CsvFileTransform.FileResult result =
           transform.transform(
               source,
               artifact.fileName(),
-              inside(context, p.output(), names.get(i)),
+              output,
               inside(context, p.rejects(), names.get(i)),
               inside(context, p.scratch(), names.get(i)));
-      outputs.add(context.artifact(result.output(), result.rowsOut()));
+      for (PartitionedRowWriter.Written w : result.outputs()) {
+        outputs.add(context.artifact(w.file(), w.rows()));
+      }
       if (result.rejects() != null) {
         outputs.add(
             context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
@@ -176,6 +195,17 @@ public final class TransformCsvStage implements Stage {
             transform.rowsOut(),
             transform.rowsFiltered(),
             transform.rowsRejected()));
+  }
+
+  /**
+   * The file name of input {@code index}'s part of every partition: {@code part-00000.csv} (the
+   * format's extension, else {@code .csv}, plus the compression suffix).
+   */
+  static String partFileName(int index, TransformCsvConfig settings) {
+    String extension = settings.output().format().extension;
+    return String.format(java.util.Locale.ROOT, "part-%05d", index)
+        + (extension == null ? ".csv" : extension)
+        + settings.compression().suffix;
   }
 
   private static Path inside(StageContext context, String name, String input) {

@@ -14,13 +14,17 @@ import java.util.regex.Pattern;
 /**
  * The {@code to} option of {@link UploadStage}: a {@code file:///path} or {@code s3://bucket/key}
  * URI with placeholders {@code {name}} (pipeline name), {@code {runId}}, {@code {workflowId}},
- * {@code {file}} (the artifact's file name) and {@code {date}} (yyyy-MM-dd, UTC) in the path or key
- * (never in the bucket). Values are inserted after the URI is decoded, with {@code /}, {@code \}
- * and NUL replaced by {@code _} (and {@code .}/{@code ..} values refused), so a value never adds
- * directories or key segments. Immutable.
+ * {@code {file}} (the artifact's file name), {@code {path}} (its path relative to the output
+ * directory of the stage that wrote it, e.g. {@code state=CA/part-00000.parquet}: the layout of a
+ * partitioned output) and {@code {date}} (yyyy-MM-dd, UTC) in the path or key (never in the
+ * bucket). Values are inserted after the URI is decoded, with {@code /}, {@code \} and NUL replaced
+ * by {@code _} (and {@code .}/{@code ..} values refused), so a value never adds directories or key
+ * segments; only {@code {path}} keeps its {@code /}, each of its segments checked that way.
+ * Immutable.
  */
 final class TargetTemplate {
-  static final List<String> PLACEHOLDERS = List.of("name", "runId", "workflowId", "file", "date");
+  static final List<String> PLACEHOLDERS =
+      List.of("name", "runId", "workflowId", "file", "path", "date");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
   private static final String MARKER = "LOCALITYPLACEHOLDER";
 
@@ -179,6 +183,15 @@ final class TargetTemplate {
   }
 
   private static String safe(String placeholder, String value) {
+    if (placeholder.equals("path") && value != null) {
+      List<String> segments = new ArrayList<>();
+      for (String segment : value.split("/", -1)) segments.add(safeSegment(placeholder, segment));
+      return String.join("/", segments);
+    }
+    return safeSegment(placeholder, value);
+  }
+
+  private static String safeSegment(String placeholder, String value) {
     String v = value == null ? "" : value.replaceAll("[/\\\\\\x00]", "_");
     if (v.isEmpty() || v.equals(".") || v.equals("..")) {
       throw new IllegalArgumentException(

@@ -17,7 +17,8 @@ public final class UploadOptions {
           .description(
               "Target URI template, e.g. file:///data/out/{name}/{date}/{file} or"
                   + " s3://bucket/{name}/{file}; placeholders {name}, {runId}, {workflowId}, {file},"
-                  + " {date}")
+                  + " {path} (the file's path in the previous stage's output, keeping partition"
+                  + " directories like state=CA/), {date}")
           .required()
           .build();
 

@@ -157,11 +157,11 @@ public final class UploadStage implements Stage {
       throw new BadInputException("nothing to upload: the previous stage produced no files");
     }
     List<Artifact> data = artifacts.stream().filter(Artifact::holdsData).toList();
-    if (data.size() > 1 && !template.hasPlaceholder("file")) {
+    if (data.size() > 1 && !template.hasPlaceholder("file") && !template.hasPlaceholder("path")) {
       throw new BadInputException(
           "option 'to': "
               + template
-              + " has no {file} placeholder but there are "
+              + " has no {file} or {path} placeholder but there are "
               + data.size()
               + " files to upload ("
               + String.join(", ", data.stream().map(Artifact::fileName).toList())
@@ -366,6 +366,21 @@ public final class UploadStage implements Stage {
     return Sha256.ofFile(u.source(), () -> progress.report(0)); // heartbeats while hashing
   }
 
+  /**
+   * The artifact's path relative to the output directory of the stage attempt that wrote it ({@code
+   * <index>-<type>/attempt-<n>/}, see {@link dev.locality.stage.runtime.AttemptDirs}): {@code
+   * state=CA/part-00000.parquet}; its file name when it lies elsewhere.
+   */
+  static String pathInStageOutput(Artifact artifact) {
+    String[] segments = artifact.path().split("/");
+    if (segments.length > 2
+        && segments[0].matches("\\d+-.+")
+        && segments[1].matches("attempt-\\d+")) {
+      return String.join("/", java.util.Arrays.copyOfRange(segments, 2, segments.length));
+    }
+    return artifact.fileName();
+  }
+
   private Map<String, Artifact> targets(
       TargetTemplate template, List<Artifact> artifacts, PipelineInfo pipeline) {
     Map<String, String> values = new HashMap<>();
@@ -377,6 +392,7 @@ public final class UploadStage implements Stage {
     String dataTarget = null;
     for (Artifact artifact : artifacts) {
       values.put("file", artifact.fileName());
+      values.put("path", pathInStageOutput(artifact));
       String target;
       try {
         target = template.expand(values);
@@ -385,7 +401,9 @@ public final class UploadStage implements Stage {
       }
       if (artifact.holdsData()) {
         dataTarget = target;
-      } else if (!template.hasPlaceholder("file") && dataTarget != null) {
+      } else if (!template.hasPlaceholder("file")
+          && !template.hasPlaceholder("path")
+          && dataTarget != null) {
         target = template.sibling(dataTarget, artifact.fileName()); // rejects next to the output
       }
       Artifact previous = targets.putIfAbsent(target, artifact);

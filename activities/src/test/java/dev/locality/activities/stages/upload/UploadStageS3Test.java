@@ -86,6 +86,28 @@ class UploadStageS3Test {
   }
 
   @Test
+  void thePathPlaceholderKeepsAPartitionedLayoutAsKeys() throws Exception {
+    bucket = "target-" + (++buckets);
+    s3.createBucket(bucket);
+    StageTestRunner next =
+        StageTestRunner.of(
+                new dev.locality.activities.stages.csv.TransformCsvStage(), tmp.resolve("t"))
+            .option("partitionBy", java.util.List.of("state"))
+            .input("in.csv", "id,state\n1,CA\n2,NY\n3,CA\n")
+            .run()
+            .then(new UploadStage(CLOCK))
+            .option("to", "s3://" + bucket + "/sales/{path}");
+    s3.workerSettings().forEach(next::workerSetting);
+    var run = next.run();
+    assertThat(run.result().outputUris())
+        .containsExactlyInAnyOrder(
+            "s3://" + bucket + "/sales/state=CA/part-00000.csv",
+            "s3://" + bucket + "/sales/state=NY/part-00000.csv");
+    assertThat(read("sales/state=CA/part-00000.csv")).isEqualTo("id\n1\n3\n".getBytes());
+    assertThat(read("sales/state=NY/part-00000.csv")).isEqualTo("id\n2\n".getBytes());
+  }
+
+  @Test
   void largeFilesAreAMultipartUpload() throws Exception {
     byte[] data = randomBytes(12 * MIB + 123);
     var run = upload("s3://BUCKET/big/{file}").input("big.bin", data).run();
