@@ -30,6 +30,7 @@ public final class SpecDocument {
     s.put("creationTimeout", Durations.format(session.creationTimeout()));
     s.put("maxWorkerAttempts", session.maxWorkerAttempts());
     s.put("failoverBackoff", Durations.format(session.failoverBackoff()));
+    if (session.pool() != null) s.put("pool", session.pool());
     ArrayNode stages = doc.putArray("stages");
     for (StageSpec stage : spec.stages()) {
       ObjectNode st = stages.addObject();
