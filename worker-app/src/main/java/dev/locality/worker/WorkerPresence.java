@@ -2,6 +2,7 @@ package dev.locality.worker;
 
 import dev.locality.api.workers.WorkerRegistryWorkflow;
 import dev.locality.api.workers.WorkerReport;
+import dev.locality.api.workflow.PipelineWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -99,6 +100,8 @@ final class WorkerPresence implements AutoCloseable {
               WorkflowOptions.newBuilder()
                   .setWorkflowId(WorkerRegistryWorkflow.workflowId(sharedQueue))
                   .setTaskQueue(sharedQueue)
+                  // a task held by a worker that dies is retried after this, not the 10 s default
+                  .setWorkflowTaskTimeout(PipelineWorkflow.WORKFLOW_TASK_TIMEOUT)
                   .setWorkflowIdReusePolicy(
                       WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                   .build());
