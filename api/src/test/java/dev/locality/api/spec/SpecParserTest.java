@@ -225,6 +225,12 @@ class SpecParserTest {
     // the spec document sent to the workflow keeps the pool
     assertThat(parser.fromTree(SpecDocument.toTree(SpecDocument.of(spec)), null).session().pool())
         .isEqualTo("gpu-large_2");
+    // naming the default pool is the same spec as naming none: one document, one hash
+    assertThat(
+            SpecDocument.of(
+                parser.parse(
+                    "name: p\nsession: {pool: default}\nstages: [{type: fetch, url: u}]", null)))
+        .isEqualTo(SpecDocument.of(parser.parse("name: p\nstages: [{type: fetch, url: u}]", null)));
   }
 
   @Test
