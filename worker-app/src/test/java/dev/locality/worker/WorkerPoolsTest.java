@@ -166,4 +166,42 @@ class WorkerPoolsTest {
             });
     flows.close();
   }
+
+  @Test
+  void aWorkerInTwoPoolsCountsEachPoolsSlotsApart() {
+    try (LocalityWorker both =
+        LocalityWorker.start(
+            client,
+            settings("w-both")
+                .addPool("gpu", 1)
+                .addPool("default", 1)
+                .putSetting("test.block", "true")
+                .build())) {
+      assertThat(both.settings().totalSessionSlots()).isEqualTo(2);
+      WorkflowClient.start(
+          newPipeline("both-gpu")::run, SpecDocument.of(emit("gpu", Duration.ofMinutes(1))));
+      WorkflowClient.start(
+          newPipeline("both-default")::run, SpecDocument.of(emit(null, Duration.ofMinutes(1))));
+
+      // one session in each pool at once, on the one worker: a full gpu slot does not block default
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  both.pools()
+                      .equals(
+                          List.of(new PoolReport("gpu", 1, 1), new PoolReport("default", 1, 1))));
+      assertThat(both.openSessions()).isEqualTo(2);
+
+      // and a third pipeline in either pool finds no free slot
+      Throwable thrown =
+          catchThrowable(
+              () ->
+                  newPipeline("both-more").run(SpecDocument.of(emit(null, Duration.ofSeconds(2)))));
+      assertThat(((ApplicationFailure) thrown.getCause()).getOriginalMessage())
+          .isEqualTo("no worker with a free session slot within 2s");
+      client.newUntypedWorkflowStub("both-gpu").cancel();
+      client.newUntypedWorkflowStub("both-default").cancel();
+    }
+  }
 }
