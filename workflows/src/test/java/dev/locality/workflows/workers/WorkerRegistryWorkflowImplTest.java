@@ -116,4 +116,48 @@ class WorkerRegistryWorkflowImplTest {
         client.fetchHistory(WorkerRegistryWorkflow.workflowId(QUEUE)).getEvents().size();
     assertThat(currentRunEvents).isLessThan(WorkerRegistryWorkflowImpl.MAX_HISTORY_EVENTS);
   }
+
+  /**
+   * Rolling-deploy safety for the registry: a committed history (recorded with {@link
+   * #recordHistory} from this code: reports from three workers, one stopping, and queries) replays
+   * against the current implementation. A change to what the registry records must keep it
+   * replaying (or go behind {@code Workflow.getVersion}).
+   */
+  @Test
+  void theCommittedRegistryHistoryReplays() throws Exception {
+    String json;
+    try (var in = getClass().getResourceAsStream("/histories/registry/reports.json")) {
+      assertThat(in).as("committed history").isNotNull();
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    var recorded = io.temporal.common.WorkflowExecutionHistory.fromJson(json);
+    assertThat(recorded.getEvents())
+        .filteredOn(
+            e ->
+                e.getEventType()
+                    == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+        .hasSizeGreaterThanOrEqualTo(4);
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        recorded, WorkerRegistryWorkflowImpl.class);
+  }
+
+  /** Writes the history {@link #theCommittedRegistryHistoryReplays} replays; run by hand. */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
+      named = "locality.recordHistories",
+      matches = "true")
+  void recordHistory() throws Exception {
+    send(report("a", "q@a-1", false, 1));
+    send(report("b", "q@b-1", false, 0));
+    listing();
+    env.sleep(Duration.ofSeconds(20));
+    send(report("a", "q@a-1", false, 0));
+    send(report("c", "q@c-1", true, 0));
+    listing();
+    String json = client.fetchHistory(WorkerRegistryWorkflow.workflowId(QUEUE)).toJson(true);
+    java.nio.file.Path out =
+        java.nio.file.Path.of("src/test/resources/histories/registry/reports.json");
+    java.nio.file.Files.createDirectories(out.getParent());
+    java.nio.file.Files.writeString(out, json);
+  }
 }
