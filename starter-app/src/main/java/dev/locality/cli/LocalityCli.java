@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * locality watch ID [--plain] [--json]
  * locality status ID [--json]
  * locality list [--running|--failed] [--limit N] [--json]
+ * locality workers [--queue Q] [--json]
  * locality cancel ID [--no-wait] [--json]
  * locality batch SPEC --inputs FILE|GLOB [--parallel N] [--input-key PATH] [--json] [--plugins-dir DIR]
  * locality validate SPEC [--json] [--plugins-dir DIR]
@@ -51,6 +52,7 @@ import picocli.CommandLine.Spec;
       WatchCommand.class,
       StatusCommand.class,
       ListCommand.class,
+      WorkersCommand.class,
       CancelCommand.class,
       BatchCommand.class,
       ValidateCommand.class,

@@ -10,11 +10,14 @@ import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.SpecParser;
+import dev.locality.api.workers.PoolReport;
+import dev.locality.api.workers.WorkerReport;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.runtime.ResourceCache;
 import dev.locality.workflows.PipelineWorkflowImpl;
+import dev.locality.workflows.workers.WorkerRegistryWorkflowImpl;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>the shared queue for <b>pipeline workflow tasks</b> ({@link PipelineWorkflowImpl});
- *   <li>the shared queue for <b>session leases</b>, with exactly {@code maxSessions} activity slots
- *       and nothing else registered, so a full worker stops polling and new sessions go to workers
- *       with room;
+ *   <li>for each resource pool it serves ({@link WorkerConfig#pools()}), the pool's lease queue
+ *       ({@link TaskQueues#leaseQueue}: the shared queue itself for the {@code default} pool) for
+ *       <b>session leases</b>, with exactly that pool's slots as activity slots and nothing else
+ *       registered, so a full pool stops polling and its new sessions go to workers with room;
  *   <li>its own <b>unique queue</b> {@code <shared>@<workerId>-<8 hex>} for stage activities,
  *       dispatched by type to the {@link StageRegistry}, {@code maxConcurrentStages} at a time.
  * </ul>
@@ -119,7 +124,8 @@ public final class LocalityWorker implements AutoCloseable {
   private final Drain drain;
   private final WorkerFactory pipelineFactory;
   private final WorkerFactory leaseFactory;
-  private final SharedQueuePolling leasePolling;
+  private final PoolLeases pools;
+  private final WorkerPresence presence;
   private final ResourceCache resources;
   private boolean closed;
 
@@ -137,7 +143,8 @@ public final class LocalityWorker implements AutoCloseable {
     this.drain = p.drain;
     this.pipelineFactory = p.pipelineFactory;
     this.leaseFactory = p.leaseFactory;
-    this.leasePolling = p.leasePolling;
+    this.pools = p.pools;
+    this.presence = p.presence;
     this.resources = p.resources;
   }
 
@@ -156,7 +163,8 @@ public final class LocalityWorker implements AutoCloseable {
     Drain drain;
     WorkerFactory pipelineFactory;
     WorkerFactory leaseFactory;
-    SharedQueuePolling leasePolling;
+    PoolLeases pools;
+    WorkerPresence presence;
     ResourceCache resources;
   }
 
@@ -248,6 +256,7 @@ public final class LocalityWorker implements AutoCloseable {
           PipelineWorkflow.class,
           () -> new PipelineWorkflowImpl(specParser),
           PipelineWorkflowImpl.implementationOptions());
+      workflowWorker.registerWorkflowImplementationTypes(WorkerRegistryWorkflowImpl.class);
       Worker stageWorker =
           p.pipelineFactory.newWorker(
               p.uniqueQueue,
@@ -271,40 +280,45 @@ public final class LocalityWorker implements AutoCloseable {
                 metrics));
 
       p.leaseFactory = WorkerFactory.newInstance(client);
-      Worker leaseWorker =
-          p.leaseFactory.newWorker(
-              settings.sharedQueue(),
-              baseOptions()
-                  .setMaxConcurrentActivityExecutionSize(Math.max(1, settings.maxSessions()))
-                  .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
-                  .build());
-      p.leasePolling = new SharedQueuePolling(leaseWorker);
+      p.pools = new PoolLeases();
       p.disk =
           new DiskGuard(
               DiskGuard.usableSpaceOf(p.workRoot.root()),
               settings.minFreeDiskBytes(),
               settings.diskCheckPeriod(),
-              p.leasePolling::holdForLowDisk);
-      if (takesSessions)
+              p.pools::holdForLowDisk);
+      for (Map.Entry<String, Integer> pool : settings.pools().entrySet()) {
+        Worker leaseWorker =
+            p.leaseFactory.newWorker(
+                TaskQueues.leaseQueue(settings.sharedQueue(), pool.getKey()),
+                baseOptions()
+                    .setMaxConcurrentActivityExecutionSize(pool.getValue())
+                    .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
+                    .build());
+        PoolLeases.Pool slots =
+            p.pools.add(pool.getKey(), pool.getValue(), new SharedQueuePolling(leaseWorker));
         leaseWorker.registerActivitiesImplementations(
-            new MeteredLease(
-                new SessionLeaseActivityImpl(
+            new CountedLease(
+                new MeteredLease(
+                    new SessionLeaseActivityImpl(
+                        settings.workerId(),
+                        WorkerConfig.hostName(),
+                        p.uniqueQueue,
+                        p.workRoot,
+                        p.sessions,
+                        client,
+                        p.drain,
+                        slots.polling(),
+                        p.catalog.registry().types()::contains),
                     settings.workerId(),
-                    WorkerConfig.hostName(),
-                    p.uniqueQueue,
-                    p.workRoot,
-                    p.sessions,
-                    client,
                     p.drain,
-                    p.leasePolling,
-                    p.catalog.registry().types()::contains),
-                settings.workerId(),
-                p.drain,
-                p.disk,
-                metrics));
+                    p.disk,
+                    metrics),
+                slots.inUse()));
+      }
       metrics.gauges(
           p.sessions::size,
-          settings.maxSessions(),
+          settings.totalSessionSlots(),
           p.disk::lastFreeBytes,
           settings.minFreeDiskBytes(),
           p.drain::isDraining,
@@ -313,15 +327,23 @@ public final class LocalityWorker implements AutoCloseable {
       p.pipelineFactory.start(); // the unique queue polls before any lease can name it
       p.leaseFactory.start();
       p.disk.start(); // after start: suspending a worker that has not started has no effect
+      PoolLeases pools = p.pools;
+      String uniqueQueue = p.uniqueQueue;
+      p.presence =
+          new WorkerPresence(
+                  client, settings.sharedQueue(), () -> report(settings, uniqueQueue, pools, false))
+              .start();
       log.info(
-          "worker {} started{}: shared queue {}, unique queue {}, work dir {}",
+          "worker {} started{}: shared queue {}, pools {}, unique queue {}, work dir {}",
           settings.workerId(),
           takesSessions ? "" : " (workflows only: max sessions 0)",
           settings.sharedQueue(),
+          settings.pools(),
           p.uniqueQueue,
           p.workRoot.incarnationDir());
       return new LocalityWorker(p);
     } catch (RuntimeException e) {
+      if (p.presence != null) p.presence.close();
       if (p.disk != null) p.disk.close();
       if (p.leaseFactory != null) p.leaseFactory.shutdownNow();
       if (p.pipelineFactory != null) p.pipelineFactory.shutdownNow();
@@ -334,6 +356,27 @@ public final class LocalityWorker implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** What this worker says about itself to the worker registry (see {@link WorkerPresence}). */
+  static WorkerReport report(
+      WorkerConfig settings, String uniqueQueue, PoolLeases pools, boolean stopping) {
+    List<PoolReport> reports = new ArrayList<>();
+    for (PoolLeases.Pool pool : pools.all())
+      reports.add(new PoolReport(pool.name(), pool.slots(), pool.inUse().get()));
+    return new WorkerReport(
+        settings.workerId(),
+        WorkerConfig.hostName(),
+        version(),
+        uniqueQueue,
+        reports,
+        System.currentTimeMillis(),
+        stopping);
+  }
+
+  /** This worker's pools as it reports them now: slots and slots in use per pool. */
+  public List<PoolReport> pools() {
+    return report(settings, uniqueQueue, pools, false).pools();
   }
 
   /** The worker's version from the jar manifest, or {@code development} outside a jar. */
@@ -475,7 +518,8 @@ public final class LocalityWorker implements AutoCloseable {
         workerId(),
         sessions.size(),
         settings.drainTimeout());
-    leasePolling.stop();
+    pools.stop();
+    presence.beginStopping();
     drain.begin();
     try {
       if (!sessions.awaitEmpty(settings.drainTimeout())) {
@@ -496,6 +540,7 @@ public final class LocalityWorker implements AutoCloseable {
     pipelineFactory.shutdown();
     awaitTermination(leaseFactory);
     awaitTermination(pipelineFactory);
+    presence.close();
     resources.close(); // no stage runs any more: every shared resource is closed now
     disk.close();
     janitor.close();

@@ -1,11 +1,13 @@
 package dev.locality.worker;
 
 import dev.locality.activities.session.Janitor;
+import dev.locality.api.session.Pools;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.stage.runtime.ResourceCache;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -46,8 +48,9 @@ public final class WorkerConfig {
   private final int resourceCacheMaxEntries;
   private final long resourceCacheMaxBytes;
   private final Map<String, String> workerSettings;
+  private final Map<String, Integer> pools;
 
-  private WorkerConfig(Builder b, String workerId, Path workRoot) {
+  private WorkerConfig(Builder b, String workerId, Path workRoot, Map<String, Integer> pools) {
     this.sharedQueue = b.sharedQueue;
     this.workerId = workerId;
     this.workRoot = workRoot;
@@ -61,6 +64,7 @@ public final class WorkerConfig {
     this.resourceCacheMaxEntries = b.resourceCacheMaxEntries;
     this.resourceCacheMaxBytes = b.resourceCacheMaxBytes;
     this.workerSettings = Map.copyOf(b.workerSettings);
+    this.pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
   }
 
   public static Builder newBuilder() {
@@ -98,6 +102,22 @@ public final class WorkerConfig {
    */
   public int maxSessions() {
     return maxSessions;
+  }
+
+  /**
+   * The resource pools this worker serves, in the order configured, each with its session slots:
+   * the worker polls each pool's lease queue ({@link TaskQueues#leaseQueue}) with that many slots,
+   * so a full pool stops taking sessions while the others go on. Default: {@code default} with
+   * {@link #maxSessions()} slots; empty for a workflows-only worker ({@code maxSessions == 0}). A
+   * pool configured without a slot count gets {@link #maxSessions()} slots.
+   */
+  public Map<String, Integer> pools() {
+    return pools;
+  }
+
+  /** Session slots over every pool. */
+  public int totalSessionSlots() {
+    return pools.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /** Stage activities running at once across all sessions. Default 8. */
@@ -175,6 +195,8 @@ public final class WorkerConfig {
         + workRoot
         + ", maxSessions="
         + maxSessions
+        + ", pools="
+        + pools
         + ", maxConcurrentStages="
         + maxConcurrentStages
         + ", drainTimeout="
@@ -221,6 +243,7 @@ public final class WorkerConfig {
     private int resourceCacheMaxEntries = ResourceCache.DEFAULT_MAX_ENTRIES;
     private long resourceCacheMaxBytes = ResourceCache.DEFAULT_MAX_BYTES;
     private final Map<String, String> workerSettings = new LinkedHashMap<>();
+    private final Map<String, Integer> pools = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -238,6 +261,8 @@ public final class WorkerConfig {
       resourceCacheMaxEntries = s.resourceCacheMaxEntries;
       resourceCacheMaxBytes = s.resourceCacheMaxBytes;
       workerSettings.putAll(s.workerSettings);
+      if (!(s.pools.size() == 1 && s.pools.containsKey(Pools.DEFAULT)))
+        pools.putAll(s.pools); // an implicit default pool follows maxSessions
     }
 
     public Builder setSharedQueue(String sharedQueue) {
@@ -306,6 +331,24 @@ public final class WorkerConfig {
       return this;
     }
 
+    /**
+     * Adds a resource pool this worker serves.
+     *
+     * @param name the pool name ({@link Pools#NAME_PATTERN})
+     * @param slots its session slots (at least 1), or null for {@link #setMaxSessions maxSessions}
+     */
+    public Builder addPool(String name, Integer slots) {
+      pools.put(name, slots);
+      return this;
+    }
+
+    /** Replaces the pools (name to slots, a null count meaning maxSessions); empty: default. */
+    public Builder setPools(Map<String, Integer> pools) {
+      this.pools.clear();
+      this.pools.putAll(pools);
+      return this;
+    }
+
     /** Sets one worker setting; a null value removes it. */
     public Builder putSetting(String name, String value) {
       if (value == null) workerSettings.remove(name);
@@ -359,7 +402,31 @@ public final class WorkerConfig {
       if (resourceCacheMaxBytes < 0)
         throw new IllegalArgumentException(
             "resource cache max bytes must not be negative: " + resourceCacheMaxBytes);
-      return new WorkerConfig(this, id, root);
+      return new WorkerConfig(this, id, root, resolvedPools());
+    }
+
+    private Map<String, Integer> resolvedPools() {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      if (pools.isEmpty()) {
+        if (maxSessions > 0) out.put(Pools.DEFAULT, maxSessions);
+        return out;
+      }
+      if (maxSessions == 0)
+        throw new IllegalArgumentException(
+            "pools "
+                + pools.keySet()
+                + " need session slots, but max sessions is 0 (a workflows-only worker serves no"
+                + " pool)");
+      for (Map.Entry<String, Integer> pool : pools.entrySet()) {
+        String problem = Pools.problem(pool.getKey());
+        if (problem != null) throw new IllegalArgumentException("pool " + problem);
+        Integer slots = pool.getValue();
+        if (slots != null && slots < 1)
+          throw new IllegalArgumentException(
+              "pool " + pool.getKey() + " must have at least 1 session slot, got " + slots);
+        out.put(pool.getKey(), slots == null ? maxSessions : slots);
+      }
+      return out;
     }
   }
 }

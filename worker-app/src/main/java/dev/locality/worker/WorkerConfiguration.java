@@ -36,6 +36,7 @@ final class WorkerConfiguration {
   static final String WORKER_ID = "--worker-id";
   static final String WORK_ROOT = "--work-root";
   static final String MAX_SESSIONS = "--max-sessions";
+  static final String POOL = "--pool";
   static final String MAX_CONCURRENT_STAGES = "--max-concurrent-stages";
   static final String DRAIN_TIMEOUT = "--drain-timeout";
   static final String JANITOR_PERIOD = "--janitor-period";
@@ -62,6 +63,7 @@ final class WorkerConfiguration {
           WORKER_ID,
           WORK_ROOT,
           MAX_SESSIONS,
+          POOL,
           MAX_CONCURRENT_STAGES,
           DRAIN_TIMEOUT,
           JANITOR_PERIOD,
@@ -221,6 +223,7 @@ final class WorkerConfiguration {
       Path workRoot = value(WORK_ROOT, null, Resolver::workRoot);
       int maxSessions =
           value(MAX_SESSIONS, WorkerConfig.DEFAULT_MAX_SESSIONS, Resolver::notNegativeInt);
+      Map<String, Integer> pools = value(POOL, Map.of(), Resolver::pools);
       int maxStages =
           value(
               MAX_CONCURRENT_STAGES,
@@ -260,6 +263,7 @@ final class WorkerConfiguration {
             .setWorkerId(workerId)
             .setWorkRoot(workRoot)
             .setMaxSessions(maxSessions)
+            .setPools(pools)
             .setMaxConcurrentStages(maxStages)
             .setDrainTimeout(drain)
             .setJanitorPeriod(janitor)
@@ -298,6 +302,39 @@ final class WorkerConfiguration {
       if (v.contains("@"))
         throw new IllegalArgumentException("'" + v + "' must not contain '@' (unique queues do)");
       return v;
+    }
+
+    /**
+     * {@code NAME[=SLOTS]} entries separated by commas ({@code --pool} repeated, a config file list
+     * and {@code LOCALITY_POOL=gpu=1,default} all arrive in this form); a name without a slot count
+     * gets max-sessions slots.
+     */
+    static Map<String, Integer> pools(String v) {
+      Map<String, Integer> pools = new LinkedHashMap<>();
+      for (String entry : v.split(",", -1)) {
+        String text = entry.trim();
+        int eq = text.indexOf('=');
+        String name = (eq < 0 ? text : text.substring(0, eq)).trim();
+        String problem = dev.locality.api.session.Pools.problem(name);
+        if (problem != null) throw new IllegalArgumentException(problem + " (in '" + v + "')");
+        Integer slots = null;
+        if (eq >= 0) {
+          String count = text.substring(eq + 1).trim();
+          try {
+            slots = Integer.parseInt(count);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "pool " + name + ": '" + count + "' is not a whole number of session slots");
+          }
+          if (slots < 1)
+            throw new IllegalArgumentException(
+                "pool " + name + " must have at least 1 session slot, got " + slots);
+        }
+        if (pools.containsKey(name))
+          throw new IllegalArgumentException("pool " + name + " is given twice");
+        pools.put(name, slots);
+      }
+      return pools;
     }
 
     private static String workerId(String v) {

@@ -114,6 +114,17 @@ public final class WorkerMain implements Callable<Integer> {
   String maxSessions;
 
   @Option(
+      names = WorkerConfiguration.POOL,
+      paramLabel = "NAME[=SLOTS]",
+      split = ",",
+      description =
+          "A resource pool this worker serves, with its own session slots (default: max-sessions);"
+              + " repeatable. Pipelines naming the pool (session: {pool: NAME}) open only on its"
+              + " workers. Names: lowercase letters, digits, - and _. Env LOCALITY_POOL"
+              + " (gpu=1,default). Default: default.")
+  List<String> pools;
+
+  @Option(
       names = WorkerConfiguration.MAX_CONCURRENT_STAGES,
       paramLabel = "N",
       description =
@@ -290,6 +301,8 @@ public final class WorkerMain implements Callable<Integer> {
     put(flags, WorkerConfiguration.WORKER_ID, workerId);
     put(flags, WorkerConfiguration.WORK_ROOT, workRoot);
     put(flags, WorkerConfiguration.MAX_SESSIONS, maxSessions);
+    if (pools != null && !pools.isEmpty())
+      flags.put(WorkerConfiguration.POOL, String.join(",", pools));
     put(flags, WorkerConfiguration.MAX_CONCURRENT_STAGES, maxConcurrentStages);
     put(flags, WorkerConfiguration.DRAIN_TIMEOUT, drainTimeout);
     put(flags, WorkerConfiguration.JANITOR_PERIOD, janitorPeriod);

@@ -100,8 +100,9 @@ final class WorkerMetrics {
   }
 
   /**
-   * A Prometheus registry for one worker: the SDK's {@code task_queue} tag keeps the shared queue's
-   * name and shows every other queue (the worker's unique queue) as {@code <shared>@unique}.
+   * A Prometheus registry for one worker: the SDK's {@code task_queue} tag keeps the names of the
+   * shared queue and of the pools' lease queues (few, configured) and shows the worker's unique
+   * queue (a name with {@code @}, new in every process) as {@code <shared>@unique}.
    */
   static PrometheusMeterRegistry newRegistry(String sharedQueue) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -111,7 +112,9 @@ final class WorkerMetrics {
 
   static MeterFilter uniqueQueueFilter(String sharedQueue) {
     return MeterFilter.replaceTagValues(
-        TASK_QUEUE, queue -> queue.equals(sharedQueue) ? queue : sharedQueue + "@unique");
+        TASK_QUEUE,
+        queue ->
+            queue.equals(sharedQueue) || !queue.contains("@") ? queue : sharedQueue + "@unique");
   }
 
   MeterRegistry registry() {

@@ -102,6 +102,67 @@ class WorkerMainTest {
   }
 
   @Test
+  void poolsComeFromRepeatedFlagsTheEnvironmentOrTheConfigFileAndAgree() throws Exception {
+    Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+    expected.put("default", 2);
+    expected.put("gpu", 1);
+    Path yaml = Files.writeString(tmp.resolve("pools.yaml"), "pool: [default, gpu=1]\n");
+    Path props = Files.writeString(tmp.resolve("pools.properties"), "pool=default,gpu=1\n");
+
+    List<WorkerConfiguration> configs =
+        List.of(
+            parse(Map.of(), "--max-sessions=2", "--pool", "default", "--pool", "gpu=1"),
+            parse(Map.of(), "--max-sessions=2", "--pool=default,gpu=1"),
+            parse(Map.of("LOCALITY_POOL", "default, gpu=1"), "--max-sessions=2"),
+            parse(Map.of(), "--max-sessions=2", "--config", yaml.toString()),
+            parse(Map.of(), "--max-sessions=2", "--config", props.toString()));
+
+    for (WorkerConfiguration config : configs) {
+      assertThat(config.problems()).isEmpty();
+      assertThat(config.settings().pools()).containsExactlyEntriesOf(expected);
+      assertThat(config.settings().totalSessionSlots()).isEqualTo(3);
+    }
+    // the flag beats the variable
+    assertThat(parse(Map.of("LOCALITY_POOL", "gpu=1"), "--pool=etl").settings().pools())
+        .containsExactlyEntriesOf(Map.of("etl", 4));
+  }
+
+  @Test
+  void withoutPoolsTheWorkerServesTheDefaultPoolWithMaxSessionsSlots() {
+    assertThat(parse(Map.of(), "--max-sessions=3").settings().pools())
+        .containsExactlyEntriesOf(Map.of("default", 3));
+    assertThat(parse(Map.of(), "--max-sessions=0").settings().pools()).isEmpty();
+  }
+
+  @Test
+  void badPoolsAreRefusedNamingTheValueAndWhereItCameFrom() {
+    assertThat(parse(Map.of(), "--pool=GPU").problems())
+        .singleElement()
+        .asString()
+        .startsWith("pool (from --pool): 'GPU' is not a pool name");
+    assertThat(parse(Map.of("LOCALITY_POOL", "gpu=0"), "--max-sessions=1").problems())
+        .singleElement()
+        .asString()
+        .isEqualTo("pool (from LOCALITY_POOL): pool gpu must have at least 1 session slot, got 0");
+    assertThat(parse(Map.of(), "--pool=gpu=two").problems())
+        .singleElement()
+        .asString()
+        .contains("'two' is not a whole number of session slots");
+    assertThat(parse(Map.of(), "--pool=gpu", "--pool=gpu=1").problems())
+        .singleElement()
+        .asString()
+        .contains("pool gpu is given twice");
+    assertThat(parse(Map.of("LOCALITY_POOL", "gpu,"), "--max-sessions=1").problems())
+        .singleElement()
+        .asString()
+        .contains("the pool name must not be empty");
+    assertThat(parse(Map.of(), "--pool=gpu=1", "--max-sessions=0").problems())
+        .singleElement()
+        .asString()
+        .contains("need session slots, but max sessions is 0");
+  }
+
+  @Test
   void defaultsMatchTheSettingsDefaults() {
     WorkerConfiguration config = parse(Map.of());
     WorkerConfig s = config.settings();

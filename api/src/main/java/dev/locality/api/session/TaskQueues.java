@@ -7,6 +7,20 @@ public final class TaskQueues {
 
   private TaskQueues() {}
 
+  /**
+   * The queue a pool's session leases go to: {@code shared} itself for the {@link Pools#DEFAULT}
+   * pool (so workers, clients and recorded histories from before pools are unaffected), {@code
+   * <shared>/pool/<pool>} for any other pool. Workers of a pool poll it with that pool's session
+   * slots.
+   *
+   * @throws IllegalArgumentException when {@code pool} is not a valid pool name
+   */
+  public static String leaseQueue(String sharedQueue, String pool) {
+    String name = Pools.orDefault(pool);
+    if (!Pools.isValid(name)) throw new IllegalArgumentException(Pools.problem(name));
+    return name.equals(Pools.DEFAULT) ? sharedQueue : sharedQueue + "/pool/" + name;
+  }
+
   /** {@code <shared>@<workerId>-<suffix>}: unique per worker process. */
   public static String unique(String sharedQueue, String workerId, String suffix) {
     return sharedQueue + "@" + workerId + "-" + suffix;

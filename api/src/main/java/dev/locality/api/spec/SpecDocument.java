@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.locality.api.session.Pools;
 import dev.locality.stage.Durations;
 
 /**
@@ -30,6 +31,9 @@ public final class SpecDocument {
     s.put("creationTimeout", Durations.format(session.creationTimeout()));
     s.put("maxWorkerAttempts", session.maxWorkerAttempts());
     s.put("failoverBackoff", Durations.format(session.failoverBackoff()));
+    // the default pool is left out: the document (and its hash) is the same as before pools
+    // existed, and workers that predate pools accept it
+    if (!session.poolName().equals(Pools.DEFAULT)) s.put("pool", session.pool());
     ArrayNode stages = doc.putArray("stages");
     for (StageSpec stage : spec.stages()) {
       ObjectNode st = stages.addObject();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.locality.api.session.Pools;
 import dev.locality.stage.Durations;
 import dev.locality.stage.StageRegistry;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Set;
 public final class SpecParser {
   private static final Set<String> TOP_KEYS = Set.of("name", "session", "stages");
   private static final Set<String> SESSION_KEYS =
-      Set.of("heartbeatTimeout", "creationTimeout", "maxWorkerAttempts", "failoverBackoff");
+      Set.of("heartbeatTimeout", "creationTimeout", "maxWorkerAttempts", "failoverBackoff", "pool");
   private static final Set<String> TIMEOUT_KEYS =
       Set.of("startToClose", "heartbeat", "scheduleToStart");
   private static final Set<String> STAGE_KEYS = Set.of("type", "timeouts", "retry");
@@ -226,7 +227,24 @@ public final class SpecParser {
       problems.add(Problem.global("session.creationTimeout", "must be positive"));
     if (fb.isNegative())
       problems.add(Problem.global("session.failoverBackoff", "must not be negative"));
-    return new SessionSpec(hb, ct, attempts, fb);
+    return new SessionSpec(hb, ct, attempts, fb, pool(map.get("pool"), problems));
+  }
+
+  /** The session's pool name, null when not given; problems for anything but a valid name. */
+  private static String pool(Object raw, List<Problem> problems) {
+    if (raw == null) return null;
+    if (!(raw instanceof String name)) {
+      problems.add(
+          Problem.global(
+              "session.pool", "expected a pool name (text), got '" + shorten(raw) + "'"));
+      return null;
+    }
+    String problem = Pools.problem(name);
+    if (problem != null) {
+      problems.add(Problem.global("session.pool", problem));
+      return null;
+    }
+    return name;
   }
 
   private static List<StageSpec> parseStages(Object raw, List<Problem> problems) {

@@ -212,4 +212,63 @@ class SpecParserTest {
     assertThat(parsed.stages().get(1).options()).isEqualTo(Map.of("url", "file:///abs/x"));
     assertThat(parsed.stages().get(2).options()).isEqualTo(Map.of("url", "file:/abs/y"));
   }
+
+  @Test
+  void theSessionNamesItsResourcePool() {
+    PipelineSpec spec =
+        parser.parse(
+            "name: p\nsession: {pool: gpu-large_2}\nstages: [{type: fetch, url: u}]", null);
+    assertThat(spec.session().pool()).isEqualTo("gpu-large_2");
+    assertThat(spec.session().poolName()).isEqualTo("gpu-large_2");
+    assertThat(parser.parse("name: p\nstages: [{type: fetch, url: u}]", null).session().poolName())
+        .isEqualTo("default");
+    // the spec document sent to the workflow keeps the pool
+    assertThat(parser.fromTree(SpecDocument.toTree(SpecDocument.of(spec)), null).session().pool())
+        .isEqualTo("gpu-large_2");
+    // naming the default pool is the same spec as naming none: one document, one hash
+    assertThat(
+            SpecDocument.of(
+                parser.parse(
+                    "name: p\nsession: {pool: default}\nstages: [{type: fetch, url: u}]", null)))
+        .isEqualTo(SpecDocument.of(parser.parse("name: p\nstages: [{type: fetch, url: u}]", null)));
+  }
+
+  @Test
+  void anInvalidPoolNameIsRefusedNamingTheValueAndTheRule() {
+    for (String bad :
+        List.of("GPU", "gpu pool", "-gpu", "gpu/x", "gpu@1", "\"\"", "x".repeat(64))) {
+      assertThatThrownBy(
+              () ->
+                  parser.parse(
+                      "name: p\nsession: {pool: '"
+                          + bad.replace("'", "''")
+                          + "'}\n"
+                          + "stages: [{type: fetch, url: u}]",
+                      "p.yaml"))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              InvalidSpecException.class,
+              e ->
+                  assertThat(e.problems())
+                      .singleElement()
+                      .satisfies(
+                          p -> {
+                            assertThat(p.key()).isEqualTo("session.pool");
+                            assertThat(p.message()).contains("pool name");
+                          }));
+    }
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    "name: p\nsession: {pool: [a]}\nstages: [{type: fetch, url: u}]", null))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Problem::toString)
+                    .singleElement()
+                    .asString()
+                    .contains("session.pool")
+                    .contains("expected a pool name"));
+  }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.Executors;
  * Daemon threads for blocking calls the CLI bounds with a timeout (a query no worker answers): an
  * abandoned call must not keep the process alive.
  */
-final class DaemonThreads {
-  static final ExecutorService EXECUTOR =
+public final class DaemonThreads {
+  public static final ExecutorService EXECUTOR =
       Executors.newCachedThreadPool(
           runnable -> {
             Thread thread = new Thread(runnable, "locality-cli-call");

@@ -1,5 +1,7 @@
 package dev.locality.workflows.session;
 
+import dev.locality.api.session.Pools;
+import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.stage.Durations;
 import java.time.Duration;
@@ -29,6 +31,7 @@ public final class SessionOptions {
   private final List<String> avoidWorkers;
   private final int maxDeclines;
   private final List<String> stageTypes;
+  private final String pool;
 
   private SessionOptions(Builder b) {
     this.heartbeatTimeout = b.heartbeatTimeout;
@@ -39,6 +42,7 @@ public final class SessionOptions {
     this.avoidWorkers = List.copyOf(b.avoidWorkers);
     this.maxDeclines = b.maxDeclines;
     this.stageTypes = List.copyOf(b.stageTypes);
+    this.pool = b.pool;
   }
 
   public static Builder newBuilder() {
@@ -51,6 +55,7 @@ public final class SessionOptions {
     Builder b = newBuilder();
     if (s.heartbeatTimeout() != null) b.setHeartbeatTimeout(s.heartbeatTimeout());
     if (s.creationTimeout() != null) b.setCreationTimeout(s.creationTimeout());
+    b.setPool(s.poolName());
     return b.build();
   }
 
@@ -98,12 +103,22 @@ public final class SessionOptions {
     return stageTypes;
   }
 
+  /**
+   * The resource pool whose workers may hold the session: the lease goes to that pool's queue
+   * ({@link TaskQueues#leaseQueue}). {@link Pools#DEFAULT} unless set.
+   */
+  public String pool() {
+    return pool;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions{heartbeatTimeout="
         + Durations.format(heartbeatTimeout)
         + ", creationTimeout="
         + Durations.format(creationTimeout)
+        + ", pool="
+        + pool
         + ", attempt="
         + attempt
         + ", avoidWorkers="
@@ -121,6 +136,7 @@ public final class SessionOptions {
     private List<String> avoidWorkers = List.of();
     private int maxDeclines = DEFAULT_MAX_DECLINES;
     private List<String> stageTypes = List.of();
+    private String pool = Pools.DEFAULT;
 
     private Builder() {}
 
@@ -133,6 +149,7 @@ public final class SessionOptions {
       avoidWorkers = o.avoidWorkers;
       maxDeclines = o.maxDeclines;
       stageTypes = o.stageTypes;
+      pool = o.pool;
     }
 
     public Builder setHeartbeatTimeout(Duration heartbeatTimeout) {
@@ -172,6 +189,12 @@ public final class SessionOptions {
       return this;
     }
 
+    /** The resource pool; null means {@link Pools#DEFAULT}. */
+    public Builder setPool(String pool) {
+      this.pool = Pools.orDefault(pool);
+      return this;
+    }
+
     public Builder setMaxDeclines(int maxDeclines) {
       this.maxDeclines = maxDeclines;
       return this;
@@ -186,6 +209,7 @@ public final class SessionOptions {
       if (maxDeclines < 0) {
         throw new IllegalArgumentException("maxDeclines must be >= 0, was " + maxDeclines);
       }
+      if (!Pools.isValid(pool)) throw new IllegalArgumentException(Pools.problem(pool));
       return new SessionOptions(this);
     }
 

@@ -1,8 +1,10 @@
 package dev.locality.workflows.session;
 
+import dev.locality.api.session.Pools;
 import dev.locality.api.session.SessionGrant;
 import dev.locality.api.session.SessionLeaseActivity;
 import dev.locality.api.session.SessionRequest;
+import dev.locality.api.session.TaskQueues;
 import dev.locality.api.workflow.Failures;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.stage.Durations;
@@ -81,7 +83,10 @@ public final class WorkerSessions {
    * {@link SessionOptions#stageTypes()} declines with {@link Failures#LEASE_UNSUPPORTED}: such
    * declines never drop the avoid list and never make that worker accept; the lease is asked again
    * (paced) until a worker with the stages takes it, else the creation timeout fails the session
-   * with {@link Failures#NO_WORKER} naming the missing types and the workers that declined.
+   * with {@link Failures#NO_WORKER} naming the missing types and the workers that declined. The
+   * lease goes to the queue of {@link SessionOptions#pool()} ({@link TaskQueues#leaseQueue}), so
+   * only workers of that pool, within that pool's slots, can take it; when none does, the {@link
+   * Failures#NO_WORKER} message names the pool ({@code no worker in pool gpu had a free slot}).
    *
    * @return the open session
    * @throws ApplicationFailure non-retryable, type {@link Failures#NO_WORKER}, when no worker took
@@ -195,10 +200,11 @@ public final class WorkerSessions {
   private static ApplicationFailure noWorker(
       WorkerSession session, SessionOptions options, UnsupportedStages unsupported) {
     String within = " within " + Durations.format(options.creationTimeout());
-    String message =
-        unsupported.isEmpty()
-            ? "no worker with a free session slot" + within
-            : unsupported.describe() + within;
+    String message;
+    if (!unsupported.isEmpty()) message = unsupported.describe() + within;
+    else if (options.pool().equals(Pools.DEFAULT))
+      message = "no worker with a free session slot" + within;
+    else message = "no worker in pool " + options.pool() + " had a free slot" + within;
     session.failedBeforeGrant(message);
     return ApplicationFailure.newNonRetryableFailure(message, Failures.NO_WORKER);
   }
@@ -210,10 +216,13 @@ public final class WorkerSessions {
    * a dead worker; no eager execution so the lease goes through the task queue's slot accounting.
    */
   private static ActivityOptions leaseOptions(SessionOptions options, Duration scheduleToStart) {
-    String queue =
+    String shared =
         options.leaseTaskQueue() != null
             ? options.leaseTaskQueue()
             : Workflow.getInfo().getTaskQueue();
+    // the default pool's queue is the shared queue itself: what workflows started before pools
+    // recorded, so their histories replay unchanged without a version marker
+    String queue = TaskQueues.leaseQueue(shared, options.pool());
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)
         .setScheduleToStartTimeout(scheduleToStart)

@@ -50,6 +50,13 @@ public final class FakeFleet implements AutoCloseable {
     return fake;
   }
 
+  /** A new fake worker (not started) of resource pool {@code pool}, closed with the fleet. */
+  public FakeWorker worker(String workerId, String suffix, String pool) {
+    FakeWorker fake = new FakeWorker(client(), workerId, suffix, pool);
+    workers.add(fake);
+    return fake;
+  }
+
   /** A stub of a new pipeline run on the shared queue. */
   public PipelineWorkflow newPipeline(String workflowId, Duration executionTimeout) {
     return client()

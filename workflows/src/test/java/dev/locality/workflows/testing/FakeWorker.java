@@ -1,5 +1,6 @@
 package dev.locality.workflows.testing;
 
+import dev.locality.api.session.Pools;
 import dev.locality.api.session.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -32,6 +33,11 @@ public final class FakeWorker implements AutoCloseable {
   private volatile Set<String> missingStages = Set.of();
 
   public FakeWorker(WorkflowClient client, String workerId, String suffix) {
+    this(client, workerId, suffix, Pools.DEFAULT);
+  }
+
+  /** A fake worker whose lease polls the queue of resource pool {@code pool}. */
+  public FakeWorker(WorkflowClient client, String workerId, String suffix, String pool) {
     this.workerId = workerId;
     this.taskQueue = TaskQueues.unique(SHARED_QUEUE, workerId, suffix);
     this.factory = WorkerFactory.newInstance(client);
@@ -39,7 +45,7 @@ public final class FakeWorker implements AutoCloseable {
     this.stages = new FakeStages(this);
     leaseWorker =
         factory.newWorker(
-            SHARED_QUEUE,
+            TaskQueues.leaseQueue(SHARED_QUEUE, pool),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(1)
                 // one poll at a time, as the real worker: a poll already waiting at the server
