@@ -20,6 +20,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * object's size, so the sum can be checked before any byte moves. Stateless and thread-safe.
  */
 final class S3Glob {
+  /** Keys per listing page, the most S3 returns. */
+  static final int PAGE_SIZE = 1000;
+
   private S3Glob() {}
 
   /**
@@ -33,6 +36,13 @@ final class S3Glob {
    */
   static List<MatchedSource> expand(
       SourcePattern pattern, S3Client client, int limit, Runnable afterPage) throws IOException {
+    return expand(pattern, client, limit, PAGE_SIZE, afterPage);
+  }
+
+  /** {@link #expand} with pages of at most {@code pageSize} keys (tests of the paging). */
+  static List<MatchedSource> expand(
+      SourcePattern pattern, S3Client client, int limit, int pageSize, Runnable afterPage)
+      throws IOException {
     String bucket = pattern.bucket();
     String base = pattern.base().substring(1); // the key prefix of names, with its trailing /
     PathMatcher matcher = pattern.matcher();
@@ -43,7 +53,11 @@ final class S3Glob {
         String continuation = token;
         ListObjectsV2Response page =
             client.listObjectsV2(
-                b -> b.bucket(bucket).prefix(pattern.listPrefix()).continuationToken(continuation));
+                b ->
+                    b.bucket(bucket)
+                        .prefix(pattern.listPrefix())
+                        .maxKeys(pageSize)
+                        .continuationToken(continuation));
         for (S3Object object : page.contents()) {
           String key = object.key();
           if (key.endsWith("/") || !key.startsWith(base)) continue;
