@@ -162,6 +162,18 @@ public final class TransformCsvOptions {
           .allowedValues("none", "gzip", "zstd")
           .build();
 
+  public static final OptionSpec<OutputMode> OUTPUT =
+      OptionSpec.builder("output", OutputMode.TYPE)
+          .description(
+              "{mode: each|merge, name}: each (default) writes one output per input, named after"
+                  + " it; merge writes the rows of all inputs, in order, under one header into one"
+                  + " output named name (default merged.csv, plus the compression suffix). Merged"
+                  + " inputs must have the same header (else bad input naming the file and the"
+                  + " columns); their rejects go to one <name>.rejects.csv whose reason names the"
+                  + " input; dedupe then spans all inputs")
+          .defaultValue(OutputMode.EACH)
+          .build();
+
   public static final OptionSpec<RejectLimit> MAX_REJECTS =
       OptionSpec.builder("maxRejects", RejectLimit.TYPE)
           .description(
@@ -225,6 +237,7 @@ public final class TransformCsvOptions {
           OUTPUT_HEADER,
           LINE_ENDING,
           OUTPUT_COMPRESSION,
+          OUTPUT,
           MAX_REJECTS);
 
   /**

@@ -2,6 +2,7 @@ package dev.locality.activities.stages.csv;
 
 import dev.locality.activities.stages.decompress.InlineDecompression;
 import dev.locality.activities.stages.internal.ArtifactNames;
+import dev.locality.activities.stages.internal.Options;
 import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.OptionProblem;
@@ -137,9 +138,32 @@ public final class TransformCsvStage implements Stage {
       if (InlineDecompression.compression(context.resolve(data.get(i))) != null)
         names.set(i, InlineDecompression.decompressedName(names.get(i)));
     }
-    OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
+    OutputMode mode = Options.read(input.config(), TransformCsvOptions.OUTPUT);
     List<Artifact> outputs = new ArrayList<>();
     long bytesIn = 0;
+    if (mode.merge() && !data.isEmpty()) {
+      OutputNames.Planned p =
+          OutputNames.plan(List.of(mode.mergedName()), settings.compression().suffix).get(0);
+      List<Path> sources = new ArrayList<>();
+      List<String> inputNames = new ArrayList<>();
+      List<String> relative = ArtifactNames.relativeToCommonParent(data);
+      for (int i = 0; i < data.size(); i++) {
+        Path source = context.resolve(data.get(i));
+        sources.add(source);
+        inputNames.add(relative.get(i));
+        bytesIn += Files.size(source);
+      }
+      CsvFileTransform.FileResult result =
+          transform.transform(
+              sources,
+              inputNames,
+              inside(context, p.output(), mode.mergedName()),
+              inside(context, p.rejects(), mode.mergedName()),
+              inside(context, p.scratch(), mode.mergedName()));
+      addOutputs(context, result, outputs);
+      names = List.of(); // every input is read
+    }
+    OutputNames planned = OutputNames.plan(names, settings.compression().suffix);
     for (int i = 0; i < names.size(); i++) {
       Artifact artifact = data.get(i);
       Path source = context.resolve(artifact);
@@ -152,11 +176,7 @@ public final class TransformCsvStage implements Stage {
               inside(context, p.output(), names.get(i)),
               inside(context, p.rejects(), names.get(i)),
               inside(context, p.scratch(), names.get(i)));
-      outputs.add(context.artifact(result.output(), result.rowsOut()));
-      if (result.rejects() != null) {
-        outputs.add(
-            context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
-      }
+      addOutputs(context, result, outputs);
     }
     transform.checkRejectsAtEnd();
     context.heartbeat(Progress.rows(transform.rowsIn()));
@@ -176,6 +196,16 @@ public final class TransformCsvStage implements Stage {
             transform.rowsOut(),
             transform.rowsFiltered(),
             transform.rowsRejected()));
+  }
+
+  private static void addOutputs(
+      StageContext context, CsvFileTransform.FileResult result, List<Artifact> outputs)
+      throws java.io.IOException {
+    outputs.add(context.artifact(result.output(), result.rowsOut()));
+    if (result.rejects() != null) {
+      outputs.add(
+          context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
+    }
   }
 
   private static Path inside(StageContext context, String name, String input) {
