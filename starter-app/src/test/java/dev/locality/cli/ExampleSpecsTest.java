@@ -92,6 +92,31 @@ class ExampleSpecsTest {
     }
   }
 
+  @Test
+  void theManyInputsExampleMergesSixStateFilesIntoOne() throws Exception {
+    JsonNode summary = runExample("new-england.yaml", 2);
+    assertThat(summary.get("outputUris")).hasSize(1);
+    Path merged = dir.resolve("out/new-england/new-england.csv");
+    List<String> lines = Files.readAllLines(merged);
+    assertThat(lines.get(0)).isEqualTo("zip_code,city,state");
+    // the oracle: the New England rows of the single source file
+    long expected;
+    try (InputStream in =
+        new GzipCompressorInputStream(
+            Files.newInputStream(EXAMPLES.resolve("data/zipcodes.csv.gz")))) {
+      expected =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .skip(1)
+              .filter(l -> List.of("CT", "MA", "ME", "NH", "RI", "VT").contains(l.split(",")[4]))
+              .count();
+    }
+    assertThat(expected).isEqualTo(2329); // the count examples/README.md states
+    assertThat(lines).hasSize(1 + (int) expected);
+    assertThat(lines.stream().skip(1).map(l -> l.split(",")[2]).distinct())
+        .containsExactly("CT", "MA", "ME", "NH", "RI", "VT"); // the files in path order
+  }
+
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */
   private JsonNode runExample(String name, int uploadIndex) throws Exception {
     String target = "file://" + dir.resolve("out") + "/{name}/{file}";

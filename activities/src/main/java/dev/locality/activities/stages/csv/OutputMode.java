@@ -82,6 +82,12 @@ record OutputMode(boolean merge, String name) {
     return new OutputMode(merge, name);
   }
 
+  @Override
+  public String toString() {
+    if (!merge) return "{mode: each}";
+    return name == null ? "{mode: merge}" : "{mode: merge, name: " + name + "}";
+  }
+
   /** The merged output's name before the compression suffix. */
   String mergedName() {
     return name != null ? name : DEFAULT_MERGED_NAME;
