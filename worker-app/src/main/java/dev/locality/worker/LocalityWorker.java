@@ -8,11 +8,13 @@ import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionLeaseActivityImpl;
 import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
+import dev.locality.activities.state.TemporalPipelineState;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.StageRegistry;
+import dev.locality.workflows.PipelineStateWorkflowImpl;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -238,6 +240,7 @@ public final class LocalityWorker implements AutoCloseable {
           PipelineWorkflow.class,
           () -> new PipelineWorkflowImpl(specParser),
           PipelineWorkflowImpl.implementationOptions());
+      workflowWorker.registerWorkflowImplementationTypes(PipelineStateWorkflowImpl.class);
       Worker stageWorker =
           p.pipelineFactory.newWorker(
               p.uniqueQueue,
@@ -257,7 +260,8 @@ public final class LocalityWorker implements AutoCloseable {
                     new WorkflowLeftoverLedger(client),
                     p.drain::isExpired),
                 catalog,
-                metrics));
+                metrics),
+            new TemporalPipelineState(client, settings.sharedQueue()));
 
       p.leaseFactory = WorkerFactory.newInstance(client);
       Worker leaseWorker =

@@ -75,6 +75,22 @@ public final class DownloadOptions {
           .validator(b -> b < 1 ? "must be at least 1 byte" : null)
           .build();
 
+  public static final OptionSpec<Boolean> IF_CHANGED =
+      OptionSpec.builder("ifChanged", OptionType.BOOLEAN)
+          .description(
+              "Skip the pipeline (status SKIPPED_UNCHANGED, exit code 0) when every source has"
+                  + " the ETag, Last-Modified date or S3 version id it had in the last successful"
+                  + " run of the same pipeline name (kept in Temporal)")
+          .defaultValue(false)
+          .build();
+
+  public static final OptionSpec<String> LAST_SOURCE_VERSION =
+      OptionSpec.builder("lastSourceVersion", OptionType.STRING)
+          .description(
+              "Set by the pipeline workflow for ifChanged (the version its last successful run"
+                  + " recorded); not written in specs")
+          .build();
+
   /** Worker setting: the ceiling of {@link #PARALLELISM}. */
   public static final SettingSpec<Long> MAX_PARALLELISM =
       SettingSpec.builder("maxDownloadParallelism", OptionType.INTEGER)
@@ -93,7 +109,15 @@ public final class DownloadOptions {
 
   /** Every option, in the order docs list them. */
   public static final List<OptionSpec<?>> ALL =
-      List.of(URL, URLS, SHA256, PARALLELISM, MAX_MATCHES, IDLE_TIMEOUT);
+      List.of(
+          URL,
+          URLS,
+          SHA256,
+          PARALLELISM,
+          MAX_MATCHES,
+          IDLE_TIMEOUT,
+          IF_CHANGED,
+          LAST_SOURCE_VERSION);
 
   /** Every worker setting the stage reads. */
   public static final List<SettingSpec<?>> SETTINGS = settings();

@@ -191,6 +191,24 @@ public final class DownloadStage implements Stage {
     List<MatchedSource> sources =
         DownloadSources.expand(patterns, context, () -> s3Clients.client(context), maxMatches);
     List<String> names = DownloadNames.plan(sources);
+    String version = null;
+    if (Options.read(config, DownloadOptions.IF_CHANGED)) {
+      version =
+          SourceVersions.of(
+              sources,
+              context,
+              () -> s3Clients.client(context),
+              () -> httpFetcher(context, idleTimeout));
+      String last = Options.read(config, DownloadOptions.LAST_SOURCE_VERSION);
+      if (version == null) {
+        LOG.info("ifChanged: a source tells no ETag, Last-Modified or version; downloading");
+      } else if (version.equals(last)) {
+        LOG.info(
+            "ifChanged: the {} source(s) are unchanged since the last successful run; skipping",
+            sources.size());
+        return StageResult.of(List.of(), StageMetrics.bytes(0, 0)).withSourceVersion(version);
+      }
+    }
     long[] sizes = sources.stream().mapToLong(MatchedSource::size).toArray();
     long maxBytes = context.setting(DownloadOptions.MAX_BYTES);
     DownloadLimit.Total.checkListed(
@@ -224,7 +242,14 @@ public final class DownloadStage implements Stage {
       transferred += f.transferred();
       bytes += f.size();
     }
-    return StageResult.of(artifacts, StageMetrics.bytes(transferred, bytes));
+    return StageResult.of(artifacts, StageMetrics.bytes(transferred, bytes))
+        .withSourceVersion(version);
+  }
+
+  private HttpFetcher httpFetcher(StageContext context, Duration idleTimeout) {
+    HostPolicy hosts = HostPolicy.fromSettings(context);
+    if (resolver != null) hosts = hosts.withResolver(resolver);
+    return new HttpFetcher(sslContext, CONNECT_TIMEOUT, idleTimeout, hosts, LOG);
   }
 
   /** One file's outcome: its artifact, the bytes this attempt moved, the file's size. */

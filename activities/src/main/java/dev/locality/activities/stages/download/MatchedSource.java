@@ -7,8 +7,13 @@ package dev.locality.activities.stages.download;
  *
  * @param identity the source's full location without scheme ({@code bucket/key}, {@code host/path},
  *     {@code /path}): the name used when two sources would get the same name
+ * @param version what a listing told of the source's version (an S3 ETag), or null
  */
-record MatchedSource(SourceUrl url, String name, String identity, long size) {
+record MatchedSource(SourceUrl url, String name, String identity, long size, String version) {
+  MatchedSource(SourceUrl url, String name, String identity, long size) {
+    this(url, name, identity, size, null);
+  }
+
   /** A URL named as written: its last path segment. */
   static MatchedSource of(SourceUrl url) {
     String identity;

@@ -66,7 +66,11 @@ final class S3Glob {
           if (out.size() == limit) throw DownloadSources.tooMany(pattern, limit);
           out.add(
               new MatchedSource(
-                  SourcePattern.s3Url(bucket, key), relative, bucket + "/" + key, object.size()));
+                  SourcePattern.s3Url(bucket, key),
+                  relative,
+                  bucket + "/" + key,
+                  object.size(),
+                  object.eTag() == null ? null : "ETag: " + object.eTag()));
         }
         afterPage.run();
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
