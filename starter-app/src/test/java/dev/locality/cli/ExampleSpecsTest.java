@@ -117,6 +117,17 @@ class ExampleSpecsTest {
         .containsExactly("CT", "MA", "ME", "NH", "RI", "VT"); // the files in path order
   }
 
+  @Test
+  void theIncrementalExampleRunsAndRecordsItsSourceVersion() throws Exception {
+    // one embedded server per CLI run: the state does not outlive it, so this run completes;
+    // IncrementalRunsIT runs the example repeatedly against one server and sees it skipped
+    JsonNode summary = runExample("incremental-zipcodes.yaml", 2); // asserts COMPLETED
+    assertThat(summary.get("outputUris")).hasSize(1);
+    List<String> lines = Files.readAllLines(dir.resolve("out/incremental-zipcodes/zipcodes.csv"));
+    assertThat(lines.get(0)).isEqualTo("zip_code,city,state");
+    assertThat(lines).hasSize(1 + 308); // the count examples/README.md states
+  }
+
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */
   private JsonNode runExample(String name, int uploadIndex) throws Exception {
     String target = "file://" + dir.resolve("out") + "/{name}/{file}";
