@@ -121,6 +121,39 @@ class IncrementalRunsIT {
         .contains("unchanged since the last successful run");
   }
 
+  @Test
+  void theExampleSpecIsSkippedTheSecondTimeAndRunsAgainOnAChangedCopy() throws Exception {
+    Path dir = HarnessPaths.newRunDir("IncrementalRunsIT-example");
+    Path copy = dir.resolve("zipcodes.csv.gz");
+    Files.copy(HarnessPaths.repoRoot().resolve("examples/data/zipcodes.csv.gz"), copy);
+    String[] overrides = {
+      "--set",
+      "stages[0].url=file://" + copy,
+      "--set",
+      "stages[2].to=file://" + dir + "/out/{runId}/{file}"
+    };
+    String spec = "examples/incremental-zipcodes.yaml";
+    JsonNode first = runArgs(spec, overrides);
+    assertThat(first.path("status").asText()).isEqualTo("COMPLETED");
+    Path written = Path.of(java.net.URI.create(first.path("outputUris").get(0).asText()));
+    assertThat(Files.readAllLines(written)).hasSize(1 + 308); // the count examples/README.md states
+    assertThat(runArgs(spec, overrides).path("status").asText()).isEqualTo("SKIPPED_UNCHANGED");
+    Files.setLastModifiedTime(copy, FileTime.from(Instant.now().plusSeconds(60))); // touched
+    assertThat(runArgs(spec, overrides).path("status").asText()).isEqualTo("COMPLETED");
+  }
+
+  private static JsonNode runArgs(String spec, String... overrides) throws Exception {
+    String[] args = new String[overrides.length + 4];
+    args[0] = "run";
+    args[1] = spec;
+    args[2] = "--wait";
+    args[3] = "--json";
+    System.arraycopy(overrides, 0, args, 4, overrides.length);
+    CliRun run = cli(args);
+    assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isZero();
+    return new ObjectMapper().readTree(run.stdout());
+  }
+
   private static JsonNode run(Path spec, int expectedExit) throws Exception {
     CliRun run = cli("run", spec.toString(), "--wait", "--json");
     assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isEqualTo(expectedExit);

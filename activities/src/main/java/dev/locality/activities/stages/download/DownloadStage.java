@@ -46,9 +46,22 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The file is stored under the last segment of the URL's path ({@code sales.csv.gz}), or {@code
- * download} when the path has none. Input artifacts are ignored (all of them: it {@linkplain
- * #consumes consumes} every kind, so none is passed on). Metrics: bytes in = bytes this attempt
- * transferred from the source, bytes out = size of the file.
+ * download} when the path has none.
+ *
+ * <p><b>Many files.</b> {@code urls} lists several sources, and any source may be an {@code s3://}
+ * or {@code file://} glob ({@link SourcePattern}, expanded by {@link S3Glob} and {@link LocalGlob},
+ * at most {@code maxMatches} files each); each file becomes one artifact, named by {@link
+ * DownloadNames} (unique and stable). Up to {@code parallelism} files are fetched at once by {@link
+ * ConcurrentFiles}, each resumable on a retry from its own partial file; {@code maxDownloadBytes}
+ * bounds each file and their sum; the first failure cancels the others and fails the stage.
+ *
+ * <p><b>Incremental runs.</b> With {@code ifChanged: true} the sources' versions are probed first
+ * ({@link SourceVersions}) and reported as the result's {@code sourceVersion}; when they equal
+ * {@code lastSourceVersion} (which the pipeline workflow sets from its last successful run) the
+ * stage fetches nothing and returns no outputs, and the pipeline ends as SKIPPED_UNCHANGED. Input
+ * artifacts are ignored (all of them: it {@linkplain #consumes consumes} every kind, so none is
+ * passed on). Metrics: bytes in = bytes this attempt transferred from the source, bytes out = size
+ * of the file.
  *
  * <p><b>Resuming.</b> Network downloads are written to the attempt's resume directory (see {@link
  * PartialDownload}) and moved into the output directory when complete and verified. A retried
