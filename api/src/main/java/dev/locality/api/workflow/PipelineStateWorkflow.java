@@ -10,7 +10,8 @@ import io.temporal.workflow.WorkflowMethod;
  * #workflowId}, holding the {@link PipelineState} of that name's last successful run. It is started
  * (signal-with-start) by the first successful run of a pipeline with {@code ifChanged: true},
  * answers {@link #last} while it runs, and continues as new now and then so its history stays
- * short. Terminating it forgets the state: the next run of that name downloads again.
+ * short. Deleting it forgets the state (a terminated run still answers {@link #last} until the
+ * namespace's retention removes it): the next run of that name downloads again.
  */
 @WorkflowInterface
 public interface PipelineStateWorkflow {
