@@ -151,7 +151,7 @@ class CrossLanguageIT {
         .contains("name: 'Bad Name' must match")
         .contains("session.heartbeatTimeout")
         .contains("stages[0] (download).uri: unknown option")
-        .contains("stages[0] (download).url: required option is missing")
+        .contains("stages[0] (download).url: give the source as url or urls")
         .contains("stages[1] (transform-csvv).type: unknown stage type");
     assertThat(millis).as("time to fail, ms").isLessThan(15_000);
     ItSummary.pass("cross-language-invalid", cluster.mode(), "failed in %d ms".formatted(millis));

@@ -54,7 +54,9 @@ class ExampleSpecsTest {
             "sql-by-state.yaml",
             "lookup-regions.yaml",
             "zipcodes-parquet.yaml",
-            "zipcodes-by-state.yaml");
+            "zipcodes-by-state.yaml",
+            "new-england.yaml",
+            "incremental-zipcodes.yaml");
     for (Path spec : specs) {
       assertThat(cli("validate", spec.toString())).as("%s: %s", spec, err).isZero();
     }
@@ -209,6 +211,42 @@ class ExampleSpecsTest {
       }
       return rows;
     }
+  }
+
+  @Test
+  void theManyInputsExampleMergesSixStateFilesIntoOne() throws Exception {
+    JsonNode summary = runExample("new-england.yaml", 2);
+    assertThat(summary.get("outputUris")).hasSize(1);
+    Path merged = dir.resolve("out/new-england/new-england.csv");
+    List<String> lines = Files.readAllLines(merged);
+    assertThat(lines.get(0)).isEqualTo("zip_code,city,state");
+    // the oracle: the New England rows of the single source file
+    long expected;
+    try (InputStream in =
+        new GzipCompressorInputStream(
+            Files.newInputStream(EXAMPLES.resolve("data/zipcodes.csv.gz")))) {
+      expected =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .skip(1)
+              .filter(l -> List.of("CT", "MA", "ME", "NH", "RI", "VT").contains(l.split(",")[4]))
+              .count();
+    }
+    assertThat(expected).isEqualTo(2329); // the count examples/README.md states
+    assertThat(lines).hasSize(1 + (int) expected);
+    assertThat(lines.stream().skip(1).map(l -> l.split(",")[2]).distinct())
+        .containsExactly("CT", "MA", "ME", "NH", "RI", "VT"); // the files in path order
+  }
+
+  @Test
+  void theIncrementalExampleRunsAndRecordsItsSourceVersion() throws Exception {
+    // one embedded server per CLI run: the state does not outlive it, so this run completes;
+    // IncrementalRunsIT runs the example repeatedly against one server and sees it skipped
+    JsonNode summary = runExample("incremental-zipcodes.yaml", 2); // asserts COMPLETED
+    assertThat(summary.get("outputUris")).hasSize(1);
+    List<String> lines = Files.readAllLines(dir.resolve("out/incremental-zipcodes/zipcodes.csv"));
+    assertThat(lines.get(0)).isEqualTo("zip_code,city,state");
+    assertThat(lines).hasSize(1 + 308); // the count examples/README.md states
   }
 
   /** Runs an example with its upload (stage {@code uploadIndex}) writing into {@code dir/out}. */

@@ -42,7 +42,7 @@ class LocalityCliTest {
         .contains("invalid pipeline spec " + spec + " (4 problems)")
         .contains("name: 'Bad_Name' must match")
         .contains("colour: unknown key")
-        .contains("stages[0] (download).url: required option is missing")
+        .contains("stages[0] (download).url: give the source as url or urls")
         .contains("stages[1] (no-such-stage).type: unknown stage type 'no-such-stage'");
   }
 
@@ -59,7 +59,7 @@ class LocalityCliTest {
     assertThat(problem.get("stageIndex").asInt()).isZero();
     assertThat(problem.get("stageType").asText()).isEqualTo("download");
     assertThat(problem.get("key").asText()).isEqualTo("url");
-    assertThat(problem.get("message").asText()).contains("required option is missing");
+    assertThat(problem.get("message").asText()).contains("give the source as url or urls");
   }
 
   @Test

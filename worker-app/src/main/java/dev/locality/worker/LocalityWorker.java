@@ -8,6 +8,7 @@ import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionLeaseActivityImpl;
 import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
+import dev.locality.activities.state.TemporalPipelineState;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.SpecParser;
 import dev.locality.api.workers.PoolReport;
@@ -16,6 +17,7 @@ import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.runtime.ResourceCache;
+import dev.locality.workflows.PipelineStateWorkflowImpl;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import dev.locality.workflows.workers.WorkerRegistryWorkflowImpl;
 import io.grpc.StatusRuntimeException;
@@ -257,6 +259,7 @@ public final class LocalityWorker implements AutoCloseable {
           () -> new PipelineWorkflowImpl(specParser),
           PipelineWorkflowImpl.implementationOptions());
       workflowWorker.registerWorkflowImplementationTypes(WorkerRegistryWorkflowImpl.class);
+      workflowWorker.registerWorkflowImplementationTypes(PipelineStateWorkflowImpl.class);
       Worker stageWorker =
           p.pipelineFactory.newWorker(
               p.uniqueQueue,
@@ -277,7 +280,8 @@ public final class LocalityWorker implements AutoCloseable {
                     p.drain::isExpired,
                     p.resources),
                 catalog,
-                metrics));
+                metrics),
+            new TemporalPipelineState(client, settings.sharedQueue()));
 
       p.leaseFactory = WorkerFactory.newInstance(client);
       p.pools = new PoolLeases();

@@ -58,7 +58,8 @@ class StageCatalogTest {
           .contains("csv-to-jsonl  (plugin " + tmp.resolve("plugins/csv-to-jsonl.jar") + ")")
           .contains("  Converts CSV files with a header row to JSON Lines, one object per row.")
           .containsPattern("\\n    delimiter\\s+string\\s+default \",\"\\s+Field separator")
-          .containsPattern("\\n    url\\s+string\\s+required\\s+Where to fetch the file")
+          .containsPattern("\\n    url\\s+string\\s+optional\\s+Where to fetch the file")
+          .containsPattern("\\n    to\\s+string\\s+required\\s+")
           .contains("download  (built-in)");
 
       Map<String, Object> download =
@@ -72,7 +73,7 @@ class StageCatalogTest {
       assertThat(options.get(0))
           .containsEntry("name", "url")
           .containsEntry("type", "string")
-          .containsEntry("required", true)
+          .containsEntry("required", false) // url or urls
           .containsEntry("default", null)
           .containsKeys("allowedValues", "description");
     }
@@ -117,7 +118,8 @@ class StageCatalogTest {
       String all = catalog.renderMarkdown();
       assertThat(all)
           .contains("### Stage `download`\n")
-          .contains("| `url` | `string` | required |  |")
+          .contains("| `url` | `string` | optional |  |")
+          .contains("| `to` | `string` | required |  |")
           .contains("| `sha256` | `string` | optional |  |")
           .contains("| [`maxDownloadBytes`](#worker-settings) | `size` | `100g` |")
           .contains("| `trim` | `boolean\\|list<string>` | `[]` |")

@@ -16,6 +16,7 @@ import dev.locality.stage.ArtifactManifest;
 import dev.locality.stage.Leftovers.Leftover;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.StageResult;
+import dev.locality.workflows.internal.IncrementalRuns;
 import dev.locality.workflows.internal.StageActivityOptions;
 import dev.locality.workflows.internal.StageLeftovers;
 import dev.locality.workflows.internal.StageProgress;
@@ -55,6 +56,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private Failover failover;
   private StageProgress progress = new StageProgress();
   private final StageLeftovers leftovers = new StageLeftovers();
+  private IncrementalRuns incremental;
+  private boolean skippedUnchanged;
 
   /**
    * Options to register this implementation with. An input that cannot even be decoded (not JSON: a
@@ -100,15 +103,23 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     PipelineInfo pipeline = new PipelineInfo(spec.name(), info.getWorkflowId(), info.getRunId());
     failover = new Failover(sessions, FailoverPolicy.forPipeline(spec));
+    incremental = IncrementalRuns.of(spec);
     WorkerSession session = failover.run(s -> runStages(spec, pipeline, s));
-    log.info("pipeline {} completed on worker {}", spec.name(), session.workerId());
+    if (skippedUnchanged) {
+      log.info(
+          "pipeline {} skipped: its sources are unchanged since its last successful run",
+          spec.name());
+    } else {
+      log.info("pipeline {} completed on worker {}", spec.name(), session.workerId());
+    }
     return new PipelineResult(
         spec.name(),
         session.workerId(),
         session.taskQueue(),
         progress.runs(),
         sessions.records(),
-        progress.outputUris());
+        progress.outputUris(),
+        skippedUnchanged ? PipelineResult.SKIPPED_UNCHANGED : PipelineResult.COMPLETED);
   }
 
   /** Runs every stage in {@code session}; returns the session they all ran in. */
@@ -117,8 +128,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     progress = new StageProgress(stages, session);
     List<Artifact> inputs = List.of();
     ArtifactManifest inputsManifest = null;
+    skippedUnchanged = false;
+    incremental.start(session);
     for (int i = 0; i < stages.size(); i++) {
-      StageSpec stage = stages.get(i);
+      StageSpec stage = incremental.prepare(i, stages.get(i));
       ActivityStub stub = session.newUntypedActivityStub(StageActivityOptions.of(stage));
       StageInvocation invocation =
           new StageInvocation(pipeline, session.sessionId(), i, stage, inputs, inputsManifest);
@@ -134,9 +147,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         throw e;
       }
       progress.completed(i, result);
+      if (incremental.unchanged(i, stage, result.sourceVersion(), result.outputCount())) {
+        skippedUnchanged = true;
+        progress.skipRemaining(i + 1);
+        return session;
+      }
       inputs = result.outputs();
       inputsManifest = result.manifest();
     }
+    incremental.recordSuccess(session);
     return session;
   }
 
@@ -159,6 +178,9 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   public PipelineStatus status() {
     String state =
         failover == null ? Failover.Phase.WAITING_FOR_WORKER.name() : failover.phase().name();
+    if (skippedUnchanged && Failover.Phase.COMPLETED.name().equals(state)) {
+      state = PipelineResult.SKIPPED_UNCHANGED;
+    }
     return new PipelineStatus(state, sessions.records(), progress.runs());
   }
 }

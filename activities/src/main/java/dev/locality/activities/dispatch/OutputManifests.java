@@ -62,7 +62,8 @@ final class OutputManifests {
         new ArtifactManifest(relative, result.outputs().size(), bytes, result.outputUris().size());
     List<String> firstUris =
         result.outputUris().subList(0, Math.min(limit, result.outputUris().size()));
-    return new StageResult(List.of(), result.metrics(), firstUris, manifest);
+    return new StageResult(
+        List.of(), result.metrics(), firstUris, manifest, result.sourceVersion());
   }
 
   /**

@@ -11,6 +11,9 @@ import java.util.List;
  * @param stages each stage's run with its metrics
  * @param sessions every session tried (more than one means failovers happened)
  * @param outputUris everything the pipeline wrote outside the worker
+ * @param status {@value #COMPLETED}, or {@value #SKIPPED_UNCHANGED} when a {@code download} with
+ *     {@code ifChanged: true} found its sources as the last successful run of the same name left
+ *     them (the stages after it did not run); null in results of older workers (completed)
  */
 public record PipelineResult(
     String name,
@@ -18,4 +21,24 @@ public record PipelineResult(
     String taskQueue,
     List<StageRun> stages,
     List<SessionRecord> sessions,
-    List<String> outputUris) {}
+    List<String> outputUris,
+    String status) {
+  public static final String COMPLETED = "COMPLETED";
+  public static final String SKIPPED_UNCHANGED = "SKIPPED_UNCHANGED";
+
+  /** A completed run's result. */
+  public PipelineResult(
+      String name,
+      String workerId,
+      String taskQueue,
+      List<StageRun> stages,
+      List<SessionRecord> sessions,
+      List<String> outputUris) {
+    this(name, workerId, taskQueue, stages, sessions, outputUris, COMPLETED);
+  }
+
+  /** Whether the run was skipped because its sources had not changed. */
+  public boolean skippedUnchanged() {
+    return SKIPPED_UNCHANGED.equals(status);
+  }
+}

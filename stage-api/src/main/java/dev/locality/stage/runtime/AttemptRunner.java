@@ -78,6 +78,7 @@ public final class AttemptRunner {
     if (passed.isEmpty()) return result;
     List<Artifact> outputs = new ArrayList<>(result.outputs());
     outputs.addAll(passed);
-    return new StageResult(outputs, result.metrics(), result.outputUris(), result.manifest());
+    return new StageResult(
+        outputs, result.metrics(), result.outputUris(), result.manifest(), result.sourceVersion());
   }
 }

@@ -36,8 +36,11 @@ public record PipelineReport(
     pending = pending == null ? List.of() : List.copyOf(pending);
   }
 
+  /** A run that ended successfully: COMPLETED, or SKIPPED_UNCHANGED when its result says so. */
   public static PipelineReport completed(String workflowId, String runId, PipelineResult result) {
-    return new PipelineReport(workflowId, runId, COMPLETED, result, null, null, List.of());
+    String status =
+        result != null && result.skippedUnchanged() ? PipelineResult.SKIPPED_UNCHANGED : COMPLETED;
+    return new PipelineReport(workflowId, runId, status, result, null, null, List.of());
   }
 
   public static PipelineReport failed(
@@ -81,9 +84,11 @@ public record PipelineReport(
     return result != null && result.outputUris() != null ? result.outputUris() : List.of();
   }
 
-  /** 0 when completed or still running, 1 otherwise. */
+  /** 0 when completed (also skipped as unchanged) or still running, 1 otherwise. */
   public int exitCode() {
-    return COMPLETED.equals(status) || RUNNING.equals(status)
+    return COMPLETED.equals(status)
+            || PipelineResult.SKIPPED_UNCHANGED.equals(status)
+            || RUNNING.equals(status)
         ? ExitCodes.SUCCESS
         : ExitCodes.PIPELINE_FAILED;
   }

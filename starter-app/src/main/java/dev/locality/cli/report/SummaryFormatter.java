@@ -36,6 +36,11 @@ public final class SummaryFormatter {
       if (report.failure().type() != null)
         out.append(" [").append(report.failure().type()).append(']');
     }
+    if (result != null && result.skippedUnchanged()) {
+      out.append(
+          ": the download's sources are unchanged since the last successful run of this name"
+              + " (ifChanged); later stages did not run");
+    }
     out.append('\n');
     out.append("  workflow  ").append(report.workflowId());
     if (report.runId() != null) out.append("  (run ").append(report.runId()).append(')');

@@ -22,6 +22,9 @@ public final class StageProgress {
   public static final String FAILED = "FAILED";
   public static final String CANCELLED = "CANCELLED";
 
+  /** Not run: an earlier stage found its sources unchanged (SKIPPED_UNCHANGED). */
+  public static final String SKIPPED = "SKIPPED";
+
   private final List<StageRun> runs = new ArrayList<>();
 
   /** All stages PENDING in {@code session}. */
@@ -103,6 +106,13 @@ public final class StageProgress {
             outputUris,
             failure,
             manifest));
+  }
+
+  /** Marks stage {@code from} and every later one SKIPPED (never started). */
+  public void skipRemaining(int from) {
+    for (int i = from; i < runs.size(); i++) {
+      set(i, SKIPPED, 0, 0, null, List.of(), null, null);
+    }
   }
 
   public List<StageRun> runs() {

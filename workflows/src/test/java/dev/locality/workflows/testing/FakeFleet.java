@@ -1,6 +1,7 @@
 package dev.locality.workflows.testing;
 
 import dev.locality.api.workflow.PipelineWorkflow;
+import dev.locality.workflows.PipelineStateWorkflowImpl;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -35,6 +36,7 @@ public final class FakeFleet implements AutoCloseable {
         PipelineWorkflow.class,
         () -> new PipelineWorkflowImpl(),
         PipelineWorkflowImpl.implementationOptions());
+    workflows.registerWorkflowImplementationTypes(PipelineStateWorkflowImpl.class);
     env.start();
     return new FakeFleet(env);
   }

@@ -15,11 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Test double of the stage dispatcher: any activity type, behaviour driven by the stage's options:
- * {@code rows} (metrics), {@code uri} (an output URI), {@code fail: bad-input | transient}, and
- * {@code dieOn: <workerId>} (kills that worker when the stage starts there), {@code cutOffOn:
- * <workerId>} (the stage runs there, heartbeating, for half a second, then that worker goes silent
- * as if cut off the network mid-stage), {@code holdMs} (works that long, heartbeating, so a cancel
- * or a drain finds it running).
+ * {@code rows} (metrics), {@code uri} (an output URI), {@code sourceVersion} (reported as the
+ * stage's source version; no output when it equals {@code lastSourceVersion}, as a download with
+ * {@code ifChanged} does), {@code fail: bad-input | transient}, and {@code dieOn: <workerId>}
+ * (kills that worker when the stage starts there), {@code cutOffOn: <workerId>} (the stage runs
+ * there, heartbeating, for half a second, then that worker goes silent as if cut off the network
+ * mid-stage), {@code holdMs} (works that long, heartbeating, so a cancel or a drain finds it
+ * running).
  */
 public final class FakeStages implements DynamicActivity {
   private final FakeWorker worker;
@@ -64,6 +66,17 @@ public final class FakeStages implements DynamicActivity {
     }
     if ("transient".equals(fail)) {
       throw ApplicationFailure.newFailure("disk full", "java.io.IOException");
+    }
+    if (options.get("sourceVersion") instanceof String version) {
+      // a download with ifChanged: nothing when given the version it finds
+      if (version.equals(options.get("lastSourceVersion"))) {
+        return StageResult.of(List.of(), new StageMetrics(0, 0, 0, 0, 0, 0))
+            .withSourceVersion(version);
+      }
+      Artifact fetched =
+          new Artifact(invocation.stageIndex() + "-" + type + "/in.csv", 10, null, -1);
+      return StageResult.of(List.of(fetched), new StageMetrics(0, 10, 0, 0, 0, 0))
+          .withSourceVersion(version);
     }
     long rows = ((Number) options.getOrDefault("rows", 0)).longValue();
     long bytesIn = invocation.inputs().stream().mapToLong(Artifact::bytes).sum();

@@ -214,14 +214,34 @@ final class CsvFileTransform {
    */
   FileResult transform(Path source, String name, Path output, Path rejectsPath, Path scratch)
       throws IOException {
+    return transform(List.of(source), List.of(name), output, rejectsPath, scratch);
+  }
+
+  /**
+   * Transforms the rows of all {@code sources}, in order, into one {@code output} with one header
+   * ({@code output: {mode: merge}}), reading them as one ({@link MergedRecordReader}: every input's
+   * header must be the first's). Rejected rows of every input go to {@code rejectsPath}, their
+   * reason naming the input; dedupe works across all inputs. A single source is {@link
+   * #transform(Path, String, Path, Path, Path)}.
+   *
+   * @param names the inputs' names for messages, in the order of {@code sources}
+   * @throws BadInputException as {@link #transform(Path, String, Path, Path, Path)}, and when the
+   *     headers differ, naming the input and the columns
+   */
+  FileResult transform(
+      List<Path> sources, List<String> names, Path output, Path rejectsPath, Path scratch)
+      throws IOException {
+    Path source = sources.get(0);
+    String name = sources.size() == 1 ? names.get(0) : String.join(", ", names);
     long fileIn = rowsIn;
     long fileOut = rowsOut;
     long fileFiltered = rowsFiltered;
     long fileRejected = rowsRejected;
     Files.createDirectories(output.getParent());
     try {
-      readWithFallback(source, name, output, rejectsPath, scratch);
+      readWithFallback(sources, names, output, rejectsPath, scratch);
     } catch (BadInputException e) {
+      if (sources.size() > 1) throw e; // explained against its input by MergedRecordReader
       throw inputs.explain(source, name, e, () -> progress.accept(rowsIn));
     }
     long in = rowsIn - fileIn;
@@ -252,7 +272,9 @@ final class CsvFileTransform {
    * deleted first).
    */
   private void readWithFallback(
-      Path source, String name, Path output, Path rejectsPath, Path scratch) throws IOException {
+      List<Path> sources, List<String> names, Path output, Path rejectsPath, Path scratch)
+      throws IOException {
+    String name = String.join(", ", names);
     long fileIn = rowsIn;
     long fileOut = rowsOut;
     long fileFiltered = rowsFiltered;
@@ -260,7 +282,7 @@ final class CsvFileTransform {
     long fileDeduplicated = rowsDeduplicated;
     int firstRejectsBefore = firstRejects.size();
     try {
-      read(source, name, output, rejectsPath, scratch, engine);
+      read(sources, names, output, rejectsPath, scratch, engine);
     } catch (FastCsvRefusedException e) {
       // what the fast engine cannot judge like Commons CSV: Commons CSV's result is the result
       rowsIn = fileIn;
@@ -277,17 +299,34 @@ final class CsvFileTransform {
           "{}: reading it again with Commons CSV, which the fast engine left it to ({})",
           name,
           e.getMessage());
-      read(source, name, output, rejectsPath, scratch, CsvEngine.COMMONS);
+      read(sources, names, output, rejectsPath, scratch, CsvEngine.COMMONS);
     }
   }
 
-  /** Reads one file with {@code engine}, counting its rows into the totals. */
+  /** Reads one file, or several as one, with {@code engine}, counting rows into the totals. */
   private void read(
-      Path source, String name, Path output, Path rejectsPath, Path scratch, CsvEngine engine)
+      List<Path> sources,
+      List<String> names,
+      Path output,
+      Path rejectsPath,
+      Path scratch,
+      CsvEngine engine)
       throws IOException {
     long lineOffset = settings.skipLines();
     long fileOutStart = rowsOut;
-    try (RecordReader records = open(engine, source, name);
+    String name = names.get(0);
+    MergedRecordReader merged =
+        sources.size() == 1
+            ? null
+            : new MergedRecordReader(
+                sources,
+                names,
+                (source, input) -> open(engine, source, input),
+                inputs,
+                settings.header() == null,
+                this::normalHeader,
+                () -> progress.accept(rowsIn));
+    try (RecordReader records = merged != null ? merged : open(engine, sources.get(0), name);
         RejectsFile rejects = new RejectsFile(rejectsPath)) {
       List<String> header = settings.header();
       if (header == null) {
@@ -299,8 +338,7 @@ final class CsvFileTransform {
                   + " has no header row"
                   + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
         }
-        header = List.of(headerRecord.clone());
-        if (settings.trimAll()) header = header.stream().map(String::strip).toList();
+        header = normalHeader(List.of(headerRecord.clone()));
         checkUniqueNames(header, name);
       }
       RowProcessor rows = RowProcessor.of(header, settings, name);
@@ -317,15 +355,22 @@ final class CsvFileTransform {
           long line = records.line();
           rowsIn++;
           if ((rowsIn & 0xFF) == 0) progress.accept(rowsIn);
+          String rowName = merged != null ? merged.currentName() : name;
           if (row.length != header.size()) {
-            reject(rejects, name, line, fieldCountReason(row.length, header.size()), row);
+            reject(
+                rejects,
+                rowName,
+                merged != null,
+                line,
+                fieldCountReason(row.length, header.size()),
+                row);
             continue;
           }
           String[] result;
           try {
             result = rows.process(row);
           } catch (RowProcessor.Rejected e) {
-            reject(rejects, name, line, e.getMessage(), row);
+            reject(rejects, rowName, merged != null, line, e.getMessage(), row);
             continue;
           }
           if (result == null) {
@@ -335,7 +380,7 @@ final class CsvFileTransform {
           if (partitions != null) {
             String problem = partitions.problem(result);
             if (problem != null) {
-              reject(rejects, name, line, problem, row);
+              reject(rejects, rowName, merged != null, line, problem, row);
               continue;
             }
           }
@@ -476,10 +521,25 @@ final class CsvFileTransform {
     return rereads;
   }
 
-  private void reject(RejectsFile rejects, String name, long line, String reason, String[] row)
+  /**
+   * Records a rejected row.
+   *
+   * @param nameInReason whether the rejects file's reason names the input (merged inputs share one
+   *     rejects file)
+   */
+  private void reject(
+      RejectsFile rejects,
+      String name,
+      boolean nameInReason,
+      long line,
+      String reason,
+      String[] row)
       throws IOException {
     rowsRejected++;
-    rejects.add(line, reason, settings.inputFormat().format((Object[]) row));
+    rejects.add(
+        line,
+        nameInReason ? name + ": " + reason : reason,
+        settings.inputFormat().format((Object[]) row));
     if (firstRejects.size() < REMEMBERED_REJECTS) {
       firstRejects.add(name + " line " + line + ": " + reason);
     }
@@ -513,6 +573,11 @@ final class CsvFileTransform {
 
   private static String fieldCountReason(int fields, int headerFields) {
     return "has " + fields + " field" + (fields == 1 ? "" : "s") + ", header has " + headerFields;
+  }
+
+  /** A header row as column names: trimmed when every column is. */
+  private List<String> normalHeader(List<String> row) {
+    return settings.trimAll() ? row.stream().map(String::strip).toList() : row;
   }
 
   private void checkUniqueNames(List<String> header, String name) {

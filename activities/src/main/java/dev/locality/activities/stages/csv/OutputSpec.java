@@ -15,8 +15,10 @@ import java.util.Map;
  * @param codec the Parquet page compression
  * @param rowGroupBytes the Parquet row group size asked for (capped by the worker setting {@link
  *     TransformCsvOptions#MAX_PARQUET_BUFFER_BYTES})
+ * @param mode one output per input, or all inputs merged into one ({@link OutputMode})
  */
-public record OutputSpec(OutputFormat format, ParquetCodec codec, long rowGroupBytes) {
+public record OutputSpec(
+    OutputFormat format, ParquetCodec codec, long rowGroupBytes, OutputMode mode) {
   /** The default row group size. */
   public static final long DEFAULT_ROW_GROUP_BYTES = 64L << 20;
 
@@ -25,14 +27,15 @@ public record OutputSpec(OutputFormat format, ParquetCodec codec, long rowGroupB
 
   /** CSV, as without the option. */
   public static final OutputSpec DEFAULT =
-      new OutputSpec(OutputFormat.CSV, ParquetCodec.ZSTD, DEFAULT_ROW_GROUP_BYTES);
+      new OutputSpec(OutputFormat.CSV, ParquetCodec.ZSTD, DEFAULT_ROW_GROUP_BYTES, OutputMode.EACH);
 
   /** The keys this class reads. */
-  static final List<String> KEYS = List.of("format", "codec", "rowGroupSize");
+  static final List<String> KEYS =
+      List.of("format", "codec", "rowGroupSize", OutputMode.KEYS.get(0), OutputMode.KEYS.get(1));
 
   /** The option's type: a mapping with the {@link #KEYS}. */
   static final OptionType<OutputSpec> TYPE =
-      OptionType.simple("{format, codec, rowGroupSize}", OutputSpec::parse);
+      OptionType.simple("{format, codec, rowGroupSize, mode, name}", OutputSpec::parse);
 
   /**
    * Reads the option's mapping.
@@ -74,6 +77,7 @@ public record OutputSpec(OutputFormat format, ParquetCodec codec, long rowGroupB
     } catch (IllegalArgumentException e) {
       problems.add("rowGroupSize: " + e.getMessage());
     }
+    OutputMode mode = OutputMode.parse(map, problems);
     if (format != OutputFormat.PARQUET) {
       if (map.get("codec") != null)
         problems.add(
@@ -83,17 +87,20 @@ public record OutputSpec(OutputFormat format, ParquetCodec codec, long rowGroupB
       if (map.get("rowGroupSize") != null) problems.add("rowGroupSize is for Parquet output only");
     }
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
-    return new OutputSpec(format, codec, rowGroup);
+    return new OutputSpec(format, codec, rowGroup, mode);
   }
 
   @Override
   public String toString() {
-    return format == OutputFormat.PARQUET
-        ? "{format: parquet, codec: "
-            + codec.optionValue
-            + ", rowGroupSize: "
-            + ByteSizes.format(rowGroupBytes)
-            + "}"
-        : "{format: " + format.optionValue + "}";
+    String shape =
+        format == OutputFormat.PARQUET
+            ? "{format: parquet, codec: "
+                + codec.optionValue
+                + ", rowGroupSize: "
+                + ByteSizes.format(rowGroupBytes)
+                + "}"
+            : "{format: " + format.optionValue + "}";
+    if (!mode.merge()) return shape;
+    return shape.substring(0, shape.length() - 1) + mode.toString().replace("{", ", ");
   }
 }

@@ -167,8 +167,14 @@ public final class TransformCsvOptions {
   public static final OptionSpec<OutputSpec> OUTPUT =
       OptionSpec.builder("output", OutputSpec.TYPE)
           .description(
-              "{format: csv|jsonl|parquet, codec: zstd|snappy|gzip|none, rowGroupSize: 64m}:"
-                  + " what the output files hold. jsonl: one JSON object per row, typed columns as"
+              "{format: csv|jsonl|parquet, codec: zstd|snappy|gzip|none, rowGroupSize: 64m,"
+                  + " mode: each|merge, name}: what the output files hold, and how many. mode: each"
+                  + " (default) writes one output per input, named after it; merge writes the rows"
+                  + " of all inputs, in order, under one header into one output named name"
+                  + " (default merged.csv, with the format's extension and the compression"
+                  + " suffix); merged inputs must have the same header (else bad input naming the"
+                  + " file and the columns), their rejects go to one <name>.rejects.csv whose"
+                  + " reason names the input, and dedupe spans all inputs. jsonl: one JSON object per row, typed columns as"
                   + " numbers and booleans, nulls as null (.jsonl, compressed by"
                   + " outputCompression). parquet: columns typed from types (int INT32, long"
                   + " INT64, decimal(p,s) DECIMAL, boolean, date DATE, timestamp TIMESTAMP"

@@ -148,11 +148,38 @@ public final class TransformCsvStage implements Stage {
       if (InlineDecompression.compression(context.resolve(data.get(i))) != null)
         names.set(i, InlineDecompression.decompressedName(names.get(i)));
     }
-    OutputNames planned =
-        OutputNames.plan(
-            names, settings.output().format().extension, settings.compression().suffix);
+    OutputMode mode = settings.output().mode();
+    String extension = settings.output().format().extension;
     List<Artifact> outputs = new ArrayList<>();
     long bytesIn = 0;
+    if (mode.merge() && !data.isEmpty()) {
+      OutputNames.Planned p =
+          OutputNames.plan(List.of(mode.mergedName()), extension, settings.compression().suffix)
+              .get(0);
+      List<Path> sources = new ArrayList<>();
+      List<String> inputNames = new ArrayList<>();
+      List<String> relative = ArtifactNames.relativeToCommonParent(data);
+      for (int i = 0; i < data.size(); i++) {
+        Path source = context.resolve(data.get(i));
+        sources.add(source);
+        inputNames.add(relative.get(i));
+        bytesIn += Files.size(source);
+      }
+      Path output =
+          settings.partitionBy() == null
+              ? inside(context, p.output(), mode.mergedName())
+              : context.outputDir().resolve(partFileName(0, settings));
+      CsvFileTransform.FileResult result =
+          transform.transform(
+              sources,
+              inputNames,
+              output,
+              inside(context, p.rejects(), mode.mergedName()),
+              inside(context, p.scratch(), mode.mergedName()));
+      addOutputs(context, result, outputs);
+      names = List.of(); // every input is read
+    }
+    OutputNames planned = OutputNames.plan(names, extension, settings.compression().suffix);
     for (int i = 0; i < names.size(); i++) {
       Artifact artifact = data.get(i);
       Path source = context.resolve(artifact);
@@ -169,13 +196,7 @@ public final class TransformCsvStage implements Stage {
               output,
               inside(context, p.rejects(), names.get(i)),
               inside(context, p.scratch(), names.get(i)));
-      for (PartitionedRowWriter.Written w : result.outputs()) {
-        outputs.add(context.artifact(w.file(), w.rows()));
-      }
-      if (result.rejects() != null) {
-        outputs.add(
-            context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
-      }
+      addOutputs(context, result, outputs);
     }
     transform.checkRejectsAtEnd();
     context.heartbeat(Progress.rows(transform.rowsIn()));
@@ -206,6 +227,18 @@ public final class TransformCsvStage implements Stage {
     return String.format(java.util.Locale.ROOT, "part-%05d", index)
         + (extension == null ? ".csv" : extension)
         + settings.compression().suffix;
+  }
+
+  private static void addOutputs(
+      StageContext context, CsvFileTransform.FileResult result, List<Artifact> outputs)
+      throws java.io.IOException {
+    for (PartitionedRowWriter.Written w : result.outputs()) {
+      outputs.add(context.artifact(w.file(), w.rows()));
+    }
+    if (result.rejects() != null) {
+      outputs.add(
+          context.artifact(result.rejects(), result.rowsRejected()).withKind(Artifact.REJECTS));
+    }
   }
 
   private static Path inside(StageContext context, String name, String input) {

@@ -17,8 +17,36 @@ public final class DownloadOptions {
 
   public static final OptionSpec<String> URL =
       OptionSpec.builder("url", OptionType.STRING)
-          .description("Where to fetch the file: an http, https, file:/// or s3://bucket/key URL")
-          .required()
+          .description(
+              "Where to fetch the file: an http, https, file:/// or s3://bucket/key URL, or an"
+                  + " s3:// or file:// glob (s3://bucket/2026/12/*.csv.gz); give url or urls")
+          .build();
+
+  public static final OptionSpec<List<String>> URLS =
+      OptionSpec.builder("urls", OptionType.STRING_LIST)
+          .description(
+              "Several sources, each written as url is (URLs and s3:// or file:// globs); every"
+                  + " file becomes one artifact, named after its last path segment (a glob's"
+                  + " match: its path below the glob's directory)")
+          .validator(list -> list.isEmpty() ? "must list at least one URL" : null)
+          .build();
+
+  public static final OptionSpec<Long> PARALLELISM =
+      OptionSpec.builder("parallelism", OptionType.INTEGER)
+          .description(
+              "How many files are fetched at once (at most the worker setting"
+                  + " maxDownloadParallelism)")
+          .defaultValue(4L)
+          .validator(n -> n < 1 ? "must be at least 1" : null)
+          .build();
+
+  public static final OptionSpec<Long> MAX_MATCHES =
+      OptionSpec.builder("maxMatches", OptionType.INTEGER)
+          .description(
+              "The most files one glob may match; more is bad input (at most the worker setting"
+                  + " maxDownloadMatches)")
+          .defaultValue(1000L)
+          .validator(n -> n < 1 ? "must be at least 1" : null)
           .build();
 
   public static final OptionSpec<String> SHA256 =
@@ -39,14 +67,57 @@ public final class DownloadOptions {
   /** Worker setting: the largest download, for every scheme. */
   public static final SettingSpec<Long> MAX_BYTES =
       SettingSpec.builder("maxDownloadBytes", OptionType.SIZE)
-          .description("The largest file a download may fetch; a larger one is bad input")
+          .description(
+              "The largest download: one file, or all files of one stage together; more is bad"
+                  + " input")
           .defaultValue(100L << 30)
           .defaultText("100g")
           .validator(b -> b < 1 ? "must be at least 1 byte" : null)
           .build();
 
+  public static final OptionSpec<Boolean> IF_CHANGED =
+      OptionSpec.builder("ifChanged", OptionType.BOOLEAN)
+          .description(
+              "Skip the pipeline (status SKIPPED_UNCHANGED, exit code 0) when every source has"
+                  + " the ETag, Last-Modified date or S3 version id it had in the last successful"
+                  + " run of the same pipeline name (kept in Temporal)")
+          .defaultValue(false)
+          .build();
+
+  public static final OptionSpec<String> LAST_SOURCE_VERSION =
+      OptionSpec.builder("lastSourceVersion", OptionType.STRING)
+          .description(
+              "Set by the pipeline workflow for ifChanged (the version its last successful run"
+                  + " recorded); not written in specs")
+          .build();
+
+  /** Worker setting: the ceiling of {@link #PARALLELISM}. */
+  public static final SettingSpec<Long> MAX_PARALLELISM =
+      SettingSpec.builder("maxDownloadParallelism", OptionType.INTEGER)
+          .description("The most files one download stage fetches at once, whatever it asks for")
+          .defaultValue(16L)
+          .validator(n -> n < 1 ? "must be at least 1" : null)
+          .build();
+
+  /** Worker setting: the ceiling of {@link #MAX_MATCHES}. */
+  public static final SettingSpec<Long> MAX_MATCHES_CEILING =
+      SettingSpec.builder("maxDownloadMatches", OptionType.INTEGER)
+          .description("The most files one glob may match, whatever the spec's maxMatches says")
+          .defaultValue(10_000L)
+          .validator(n -> n < 1 ? "must be at least 1" : null)
+          .build();
+
   /** Every option, in the order docs list them. */
-  public static final List<OptionSpec<?>> ALL = List.of(URL, SHA256, IDLE_TIMEOUT);
+  public static final List<OptionSpec<?>> ALL =
+      List.of(
+          URL,
+          URLS,
+          SHA256,
+          PARALLELISM,
+          MAX_MATCHES,
+          IDLE_TIMEOUT,
+          IF_CHANGED,
+          LAST_SOURCE_VERSION);
 
   /** Every worker setting the stage reads. */
   public static final List<SettingSpec<?>> SETTINGS = settings();
@@ -54,6 +125,8 @@ public final class DownloadOptions {
   private static List<SettingSpec<?>> settings() {
     List<SettingSpec<?>> all = new ArrayList<>();
     all.add(MAX_BYTES);
+    all.add(MAX_PARALLELISM);
+    all.add(MAX_MATCHES_CEILING);
     all.add(AllowedFileRoots.SETTING);
     all.add(HostPolicy.ALLOW);
     all.add(HostPolicy.DENY);

@@ -3,6 +3,7 @@ package dev.locality.activities.stages.download;
 import dev.locality.activities.stages.internal.FileContainment;
 import dev.locality.activities.stages.internal.OpenedFile;
 import dev.locality.activities.stages.internal.Options;
+import dev.locality.activities.stages.internal.SafePaths;
 import dev.locality.activities.stages.internal.Sha256;
 import dev.locality.activities.stages.internal.StreamCopy;
 import dev.locality.activities.stages.net.HostPolicy;
@@ -28,6 +29,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,9 +49,22 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The file is stored under the last segment of the URL's path ({@code sales.csv.gz}), or {@code
- * download} when the path has none. Input artifacts are ignored (all of them: it {@linkplain
- * #consumes consumes} every kind, so none is passed on). Metrics: bytes in = bytes this attempt
- * transferred from the source, bytes out = size of the file.
+ * download} when the path has none.
+ *
+ * <p><b>Many files.</b> {@code urls} lists several sources, and any source may be an {@code s3://}
+ * or {@code file://} glob ({@link SourcePattern}, expanded by {@link S3Glob} and {@link LocalGlob},
+ * at most {@code maxMatches} files each); each file becomes one artifact, named by {@link
+ * DownloadNames} (unique and stable). Up to {@code parallelism} files are fetched at once by {@link
+ * ConcurrentFiles}, each resumable on a retry from its own partial file; {@code maxDownloadBytes}
+ * bounds each file and their sum; the first failure cancels the others and fails the stage.
+ *
+ * <p><b>Incremental runs.</b> With {@code ifChanged: true} the sources' versions are probed first
+ * ({@link SourceVersions}) and reported as the result's {@code sourceVersion}; when they equal
+ * {@code lastSourceVersion} (which the pipeline workflow sets from its last successful run) the
+ * stage fetches nothing and returns no outputs, and the pipeline ends as SKIPPED_UNCHANGED. Input
+ * artifacts are ignored (all of them: it {@linkplain #consumes consumes} every kind, so none is
+ * passed on). Metrics: bytes in = bytes this attempt transferred from the source, bytes out = size
+ * of the file.
  *
  * <p><b>Resuming.</b> Network downloads are written to the attempt's resume directory (see {@link
  * PartialDownload}) and moved into the output directory when complete and verified. A retried
@@ -157,12 +172,7 @@ public final class DownloadStage implements Stage {
 
   @Override
   public List<OptionProblem> validate(StageConfig config) {
-    try {
-      SourceUrl.parse(config.get(DownloadOptions.URL));
-      return List.of();
-    } catch (IllegalArgumentException e) {
-      return List.of(new OptionProblem(DownloadOptions.URL.name(), e.getMessage()));
-    }
+    return DownloadSources.problems(config);
   }
 
   /** Every input: the download ignores them all, rejects included, and passes none on. */
@@ -174,22 +184,94 @@ public final class DownloadStage implements Stage {
   @Override
   public StageResult run(StageInput input, StageContext context) throws Exception {
     StageConfig config = input.config();
-    SourceUrl source;
+    List<SourcePattern> patterns;
     try {
-      source = SourceUrl.parse(Options.read(config, DownloadOptions.URL));
+      patterns = DownloadSources.patterns(config);
+    } catch (DownloadSources.OptionError e) {
+      throw new BadInputException("option '" + e.option + "': " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("option 'url': " + e.getMessage(), e);
+      throw new BadInputException(e.getMessage(), e);
     }
     String expectedSha = Options.read(config, DownloadOptions.SHA256);
     Duration idleTimeout = Options.read(config, DownloadOptions.IDLE_TIMEOUT);
-    Path target = context.outputDir().resolve(source.fileName());
-    DownloadLimit limit = DownloadLimit.of(context, source.toString());
-    return source.kind() == SourceUrl.Kind.FILE
-        ? copyLocal(source, target, expectedSha, limit, context)
-        : fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
+    int parallelism =
+        (int)
+            Math.min(
+                Options.read(config, DownloadOptions.PARALLELISM),
+                context.setting(DownloadOptions.MAX_PARALLELISM));
+    int maxMatches =
+        (int)
+            Math.min(
+                Options.read(config, DownloadOptions.MAX_MATCHES),
+                context.setting(DownloadOptions.MAX_MATCHES_CEILING));
+    List<MatchedSource> sources =
+        DownloadSources.expand(patterns, context, () -> s3Clients.client(context), maxMatches);
+    List<String> names = DownloadNames.plan(sources);
+    String version = null;
+    if (Options.read(config, DownloadOptions.IF_CHANGED)) {
+      version =
+          SourceVersions.of(
+              sources,
+              context,
+              () -> s3Clients.client(context),
+              () -> httpFetcher(context, idleTimeout));
+      String last = Options.read(config, DownloadOptions.LAST_SOURCE_VERSION);
+      if (version == null) {
+        LOG.info("ifChanged: a source tells no ETag, Last-Modified or version; downloading");
+      } else if (version.equals(last)) {
+        LOG.info(
+            "ifChanged: the {} source(s) are unchanged since the last successful run; skipping",
+            sources.size());
+        return StageResult.of(List.of(), StageMetrics.bytes(0, 0)).withSourceVersion(version);
+      }
+    }
+    long[] sizes = sources.stream().mapToLong(MatchedSource::size).toArray();
+    long maxBytes = context.setting(DownloadOptions.MAX_BYTES);
+    DownloadLimit.Total.checkListed(
+        maxBytes, java.util.Arrays.stream(sizes).filter(n -> n > 0).sum(), sources.size());
+    DownloadLimit total = new DownloadLimit(maxBytes, sources.get(0).url().toString());
+    List<ConcurrentFiles.Job<Fetched>> jobs = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      SourceUrl source = sources.get(i).url();
+      Path target =
+          SafePaths.resolveInside(context.outputDir(), names.get(i), "the download of " + source);
+      DownloadLimit limit = total.forFile(source.toString());
+      jobs.add(
+          fileContext ->
+              source.kind() == SourceUrl.Kind.FILE
+                  ? copyLocal(source, target, expectedSha, limit, fileContext)
+                  : fetchRemote(source, target, expectedSha, idleTimeout, limit, fileContext));
+    }
+    if (sources.size() > 1) {
+      LOG.info(
+          "downloading {} files, {} at a time",
+          sources.size(),
+          Math.min(parallelism, sources.size()));
+    }
+    List<Fetched> fetched =
+        new ConcurrentFiles(context, parallelism, idleTimeout.plusSeconds(10)).run(jobs, sizes);
+    List<Artifact> artifacts = new ArrayList<>();
+    long transferred = 0;
+    long bytes = 0;
+    for (Fetched f : fetched) {
+      artifacts.add(f.artifact());
+      transferred += f.transferred();
+      bytes += f.size();
+    }
+    return StageResult.of(artifacts, StageMetrics.bytes(transferred, bytes))
+        .withSourceVersion(version);
   }
 
-  private StageResult fetchRemote(
+  private HttpFetcher httpFetcher(StageContext context, Duration idleTimeout) {
+    HostPolicy hosts = HostPolicy.fromSettings(context);
+    if (resolver != null) hosts = hosts.withResolver(resolver);
+    return new HttpFetcher(sslContext, CONNECT_TIMEOUT, idleTimeout, hosts, LOG);
+  }
+
+  /** One file's outcome: its artifact, the bytes this attempt moved, the file's size. */
+  private record Fetched(Artifact artifact, long transferred, long size) {}
+
+  private Fetched fetchRemote(
       SourceUrl source,
       Path target,
       String expectedSha,
@@ -242,9 +324,9 @@ public final class DownloadStage implements Stage {
       }
       throw mismatch(source, expectedSha, actualSha, size);
     }
+    Files.createDirectories(target.getParent());
     partial.completeTo(target);
-    Artifact artifact = context.artifact(target, -1);
-    return StageResult.of(List.of(artifact), StageMetrics.bytes(transferred, size));
+    return new Fetched(context.artifact(target, -1), transferred, size);
   }
 
   private static BadInputException mismatch(
@@ -261,7 +343,7 @@ public final class DownloadStage implements Stage {
             + " bytes)");
   }
 
-  private StageResult copyLocal(
+  private Fetched copyLocal(
       SourceUrl source, Path target, String expectedSha, DownloadLimit limit, StageContext context)
       throws IOException {
     Path path = source.localPath();
@@ -285,7 +367,7 @@ public final class DownloadStage implements Stage {
     if (expectedSha != null && !expectedSha.toLowerCase(Locale.ROOT).equals(actualSha)) {
       throw mismatch(source, expectedSha, actualSha, bytes);
     }
-    return StageResult.of(List.of(context.artifact(target, -1)), StageMetrics.bytes(bytes, bytes));
+    return new Fetched(context.artifact(target, -1), bytes, bytes);
   }
 
   private static long copy(

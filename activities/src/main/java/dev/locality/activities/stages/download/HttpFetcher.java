@@ -240,6 +240,26 @@ final class HttpFetcher {
     }
   }
 
+  /**
+   * The version of {@code uri} as its server tells it, for incremental runs: a GET (following and
+   * checking redirects as {@link #fetch} does) whose body is dropped unread once the headers are
+   * in; the strong ETag, else {@code Last-Modified: <date>}, else null (the server gives no
+   * validator: the file cannot be compared and is always downloaded).
+   *
+   * @throws BadInputException for a client error, a refused host or a redirect loop
+   * @throws IOException for transient failures
+   */
+  String version(URI uri, Runnable heartbeat) throws IOException, InterruptedException {
+    try (CloseableHttpClient client = newClient();
+        Exchange ex = open(client, uri, 0, null, heartbeat)) {
+      checkStatus(ex.response.getCode(), ex.describe());
+      String etag = strongEtag(ex.response);
+      if (etag != null) return "ETag: " + etag;
+      String modified = header(ex.response, "Last-Modified");
+      return modified == null ? null : "Last-Modified: " + modified;
+    }
+  }
+
   private static long startingAtOrClose(Exchange exchange) throws IOException {
     try {
       return startingAt(exchange, 0);
