@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
  *       and nothing else registered, so a full worker stops polling and new sessions go to workers
  *       with room;
  *   <li>its own <b>unique queue</b> {@code <shared>@<workerId>-<8 hex>} for stage activities,
- *       dispatched by type to the {@link StageRegistry}, {@code maxConcurrentStages} at a time.
+ *       dispatched by type to the {@link StageRegistry}, {@code maxConcurrentStages} at a time;
+ *   <li>the <b>re-attach queue</b> {@code <shared>@<workerId>-reattach} for session leases offered
+ *       back to this worker id after its previous process died (same-host resume: the lease takes
+ *       over the session's files from the work root). Named after the worker id alone, so a process
+ *       restarted with the same id polls the same queue.
  * </ul>
  *
  * <p>With {@code maxSessions == 0} the worker is <b>workflows only</b>: it registers neither the
@@ -274,8 +278,8 @@ public final class LocalityWorker implements AutoCloseable {
               settings.minFreeDiskBytes(),
               settings.diskCheckPeriod(),
               p.leasePolling::holdForLowDisk);
-      if (takesSessions)
-        leaseWorker.registerActivitiesImplementations(
+      if (takesSessions) {
+        MeteredLease lease =
             new MeteredLease(
                 new SessionLeaseActivityImpl(
                     settings.workerId(),
@@ -290,7 +294,19 @@ public final class LocalityWorker implements AutoCloseable {
                 settings.workerId(),
                 p.drain,
                 p.disk,
-                metrics));
+                metrics);
+        leaseWorker.registerActivitiesImplementations(lease);
+        // Same-host resume: sessions this worker id's previous process held are offered back on a
+        // queue named after the worker id alone, which this process polls like the shared one.
+        p.leaseFactory
+            .newWorker(
+                TaskQueues.reattach(settings.sharedQueue(), settings.workerId()),
+                baseOptions()
+                    .setMaxConcurrentActivityExecutionSize(Math.max(1, settings.maxSessions()))
+                    .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
+                    .build())
+            .registerActivitiesImplementations(lease);
+      }
       metrics.gauges(
           p.sessions::size,
           settings.maxSessions(),

@@ -8,7 +8,21 @@ package dev.locality.api.session;
  * @param workerId the worker's id (host name by default)
  * @param host the worker's host name
  * @param taskQueue the worker's unique task queue
+ * @param verifiedStages set only when the worker took over an earlier session's files ({@link
+ *     SessionRequest#reattach()}): how many leading completed stages of the offer it found intact,
+ *     0 to {@code completedStages.size()}; null for an ordinary grant
  */
-public record SessionGrant(String sessionId, String workerId, String host, String taskQueue) {
+public record SessionGrant(
+    String sessionId, String workerId, String host, String taskQueue, Integer verifiedStages) {
   public static final String SIGNAL = "sessionReady";
+
+  /** An ordinary grant: a new, empty session directory. */
+  public SessionGrant(String sessionId, String workerId, String host, String taskQueue) {
+    this(sessionId, workerId, host, taskQueue, null);
+  }
+
+  /** Whether the worker took over an earlier session's files. */
+  public boolean isReattached() {
+    return verifiedStages != null;
+  }
 }

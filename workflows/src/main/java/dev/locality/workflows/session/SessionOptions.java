@@ -1,5 +1,6 @@
 package dev.locality.workflows.session;
 
+import dev.locality.api.session.ReattachOffer;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.stage.Durations;
 import java.time.Duration;
@@ -29,8 +30,12 @@ public final class SessionOptions {
   private final List<String> avoidWorkers;
   private final int maxDeclines;
   private final List<String> stageTypes;
+  private final Duration reattachTimeout;
+  private final ReattachOffer reattach;
 
   private SessionOptions(Builder b) {
+    this.reattachTimeout = b.reattachTimeout;
+    this.reattach = b.reattach;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.creationTimeout = b.creationTimeout;
     this.maxSessionDuration = b.maxSessionDuration;
@@ -51,6 +56,7 @@ public final class SessionOptions {
     Builder b = newBuilder();
     if (s.heartbeatTimeout() != null) b.setHeartbeatTimeout(s.heartbeatTimeout());
     if (s.creationTimeout() != null) b.setCreationTimeout(s.creationTimeout());
+    b.setReattachTimeout(s.reattachWindow());
     return b.build();
   }
 
@@ -98,6 +104,23 @@ public final class SessionOptions {
     return stageTypes;
   }
 
+  /**
+   * Same-host resume: how long a lost session is offered back to its worker id before failing over;
+   * zero (the default) turns it off. Sent in every lease request so the worker keeps the session's
+   * files that long after a crash.
+   */
+  public Duration reattachTimeout() {
+    return reattachTimeout;
+  }
+
+  /**
+   * Set on a re-attach offer only: the lost session whose files the worker is to take over, with
+   * the results of its completed stages. Null for an ordinary session.
+   */
+  public ReattachOffer reattach() {
+    return reattach;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions{heartbeatTimeout="
@@ -121,6 +144,8 @@ public final class SessionOptions {
     private List<String> avoidWorkers = List.of();
     private int maxDeclines = DEFAULT_MAX_DECLINES;
     private List<String> stageTypes = List.of();
+    private Duration reattachTimeout = Duration.ZERO;
+    private ReattachOffer reattach;
 
     private Builder() {}
 
@@ -133,6 +158,20 @@ public final class SessionOptions {
       avoidWorkers = o.avoidWorkers;
       maxDeclines = o.maxDeclines;
       stageTypes = o.stageTypes;
+      reattachTimeout = o.reattachTimeout;
+      reattach = o.reattach;
+    }
+
+    /** Same-host resume window; zero or null turns it off. */
+    public Builder setReattachTimeout(Duration reattachTimeout) {
+      this.reattachTimeout = reattachTimeout == null ? Duration.ZERO : reattachTimeout;
+      return this;
+    }
+
+    /** Makes the session a re-attach offer (see {@link SessionOptions#reattach()}); null: not. */
+    public Builder setReattach(ReattachOffer reattach) {
+      this.reattach = reattach;
+      return this;
     }
 
     public Builder setHeartbeatTimeout(Duration heartbeatTimeout) {
@@ -182,6 +221,9 @@ public final class SessionOptions {
       requirePositive("heartbeatTimeout", heartbeatTimeout);
       requirePositive("creationTimeout", creationTimeout);
       requirePositive("maxSessionDuration", maxSessionDuration);
+      if (reattachTimeout.isNegative()) {
+        throw new IllegalArgumentException("reattachTimeout must be >= 0, was " + reattachTimeout);
+      }
       if (attempt < 1) throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
       if (maxDeclines < 0) {
         throw new IllegalArgumentException("maxDeclines must be >= 0, was " + maxDeclines);

@@ -122,7 +122,16 @@ public final class WorkerSessions {
       SessionLeaseActivity lease =
           Workflow.newActivityStub(
               SessionLeaseActivity.class, leaseOptions(options, Duration.ofMillis(remaining)));
-      SessionRequest request = new SessionRequest(sessionId, options.attempt(), avoid, stageTypes);
+      SessionRequest request =
+          options.reattachTimeout().isZero() && options.reattach() == null
+              ? new SessionRequest(sessionId, options.attempt(), avoid, stageTypes)
+              : new SessionRequest(
+                  sessionId,
+                  options.attempt(),
+                  avoid,
+                  stageTypes,
+                  options.reattachTimeout(),
+                  options.reattach());
       @SuppressWarnings("unchecked")
       Promise<Void>[] held = new Promise[1];
       CancellationScope scope =
@@ -196,9 +205,13 @@ public final class WorkerSessions {
       WorkerSession session, SessionOptions options, UnsupportedStages unsupported) {
     String within = " within " + Durations.format(options.creationTimeout());
     String message =
-        unsupported.isEmpty()
-            ? "no worker with a free session slot" + within
-            : unsupported.describe() + within;
+        options.reattach() != null
+            ? "no process of the worker re-attached session "
+                + options.reattach().previousSessionId()
+                + within
+            : unsupported.isEmpty()
+                ? "no worker with a free session slot" + within
+                : unsupported.describe() + within;
     session.failedBeforeGrant(message);
     return ApplicationFailure.newNonRetryableFailure(message, Failures.NO_WORKER);
   }
