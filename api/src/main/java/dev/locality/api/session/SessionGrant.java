@@ -1,5 +1,8 @@
 package dev.locality.api.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Signal payload a worker's session lease sends to its pipeline once it holds a session slot: from
  * now on, every stage goes to {@code taskQueue}.
@@ -12,6 +15,11 @@ package dev.locality.api.session;
  *     SessionRequest#reattach()}): how many leading completed stages of the offer it found intact,
  *     0 to {@code completedStages.size()}; null for an ordinary grant
  */
+// Absent fields are left out of the JSON (an ordinary lease and grant travel exactly as before the
+// re-attach fields existed, so workers and workflows of either version read them); unknown fields
+// are ignored.
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionGrant(
     String sessionId, String workerId, String host, String taskQueue, Integer verifiedStages) {
   public static final String SIGNAL = "sessionReady";
@@ -21,8 +29,11 @@ public record SessionGrant(
     this(sessionId, workerId, host, taskQueue, null);
   }
 
-  /** Whether the worker took over an earlier session's files. */
-  public boolean isReattached() {
+  /**
+   * Whether the worker took over an earlier session's files. Not named like a getter, so the JSON
+   * payload carries only the record's components.
+   */
+  public boolean tookOverFiles() {
     return verifiedStages != null;
   }
 }

@@ -1,5 +1,7 @@
 package dev.locality.api.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,6 +21,11 @@ import java.util.List;
  * @param reattach set on a re-attach offer only (sent to one worker id's re-attach queue): the
  *     earlier session whose files the worker is to take over; null for an ordinary lease
  */
+// Absent fields are left out of the JSON (an ordinary lease and grant travel exactly as before the
+// re-attach fields existed, so workers and workflows of either version read them); unknown fields
+// are ignored.
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionRequest(
     String sessionId,
     int attempt,

@@ -30,6 +30,8 @@ public final class SpecDocument {
     s.put("creationTimeout", Durations.format(session.creationTimeout()));
     s.put("maxWorkerAttempts", session.maxWorkerAttempts());
     s.put("failoverBackoff", Durations.format(session.failoverBackoff()));
+    if (session.reattachWindow().compareTo(java.time.Duration.ZERO) > 0)
+      s.put("reattachTimeout", Durations.format(session.reattachWindow()));
     ArrayNode stages = doc.putArray("stages");
     for (StageSpec stage : spec.stages()) {
       ObjectNode st = stages.addObject();

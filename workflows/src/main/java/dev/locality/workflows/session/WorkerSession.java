@@ -97,7 +97,7 @@ public final class WorkerSession {
    * resume); see {@link #verifiedStages()}.
    */
   public boolean isReattached() {
-    return grant != null && grant.isReattached();
+    return grant != null && grant.tookOverFiles();
   }
 
   /**

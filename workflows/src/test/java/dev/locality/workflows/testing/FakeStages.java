@@ -16,10 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Test double of the stage dispatcher: any activity type, behaviour driven by the stage's options:
  * {@code rows} (metrics), {@code uri} (an output URI), {@code fail: bad-input | transient}, and
- * {@code dieOn: <workerId>} (kills that worker when the stage starts there), {@code cutOffOn:
- * <workerId>} (the stage runs there, heartbeating, for half a second, then that worker goes silent
- * as if cut off the network mid-stage), {@code holdMs} (works that long, heartbeating, so a cancel
- * or a drain finds it running).
+ * {@code dieOn: <workerId>} (kills that worker when the stage starts there; {@code dieOnQueue:
+ * <unique queue>} kills only that process of a worker id), {@code cutOffOn: <workerId>} (the stage
+ * runs there, heartbeating, for half a second, then that worker goes silent as if cut off the
+ * network mid-stage), {@code holdMs} (works that long, heartbeating, so a cancel or a drain finds
+ * it running).
  */
 public final class FakeStages implements DynamicActivity {
   private final FakeWorker worker;
@@ -41,7 +42,8 @@ public final class FakeStages implements DynamicActivity {
     String type = Activity.getExecutionContext().getInfo().getActivityType();
     invocations.add(invocation);
     Map<String, Object> options = invocation.stage().options();
-    if (worker.workerId().equals(options.get("dieOn"))) {
+    if (worker.workerId().equals(options.get("dieOn"))
+        || worker.taskQueue().equals(options.get("dieOnQueue"))) {
       worker.kill();
       onDeath.run();
     }
