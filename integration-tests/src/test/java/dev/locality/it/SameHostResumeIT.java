@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +253,30 @@ class SameHostResumeIT {
         .untilAsserted(() -> assertThat(sessionFiles(restarted)).isEmpty());
     ItSummary.pass(
         "resume-same-host",
+        ItMode.PROCESSES,
+        "input=%d bytes, killed at %s, kill-to-done-ms=%d"
+            .formatted(big.bytes(), k.progress().describe(big.rowsIn()), killToDone));
+  }
+
+  /**
+   * The same kill without same-host resume ({@code reattachTimeout: 0s}): the other worker runs the
+   * pipeline from the download. Only with {@code -Dresume.it.measure=true}: it is the baseline of
+   * the kill-to-done figure of {@link #aWorkerRestartedWithinTheWindowResumesAfterTheDownload}.
+   */
+  @Test
+  void baselineFailoverWithoutResume() throws Exception {
+    Assumptions.assumeTrue(Boolean.getBoolean("resume.it.measure"), "-Dresume.it.measure=true");
+    long getsBefore = cluster.origin().gets(big.file());
+    Killed k = startAndKillDuringTransform("failover", big, "0s");
+
+    PipelineResult result = pipelines.result(k.workflowId(), Duration.ofSeconds(400));
+    long killToDone = System.currentTimeMillis() - k.atMillis();
+
+    assertThat(result.workerId()).isNotEqualTo(k.victim());
+    assertThat(cluster.origin().gets(big.file()) - getsBefore).isEqualTo(2);
+    assertOutput("failover", big);
+    ItSummary.pass(
+        "resume-baseline-failover",
         ItMode.PROCESSES,
         "input=%d bytes, killed at %s, kill-to-done-ms=%d"
             .formatted(big.bytes(), k.progress().describe(big.rowsIn()), killToDone));
