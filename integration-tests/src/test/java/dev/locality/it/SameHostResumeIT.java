@@ -248,8 +248,9 @@ class SameHostResumeIT {
     assertThat(result.stages().get(1).metrics().rowsOut()).isEqualTo(big.rowsOut());
     assertOutput("same-host", big);
     assertThat(restarted.log()).contains("1 of 1 completed stage(s) intact");
-    await()
+    await() // the session directory is deleted as the lease ends (a walk may race with it)
         .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
         .untilAsserted(() -> assertThat(sessionFiles(restarted)).isEmpty());
     ItSummary.pass(
         "resume-same-host",

@@ -47,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the ending, the session
  * directory is deleted and the session unregistered. Thread-safe: one instance serves every lease
  * of the worker.
+ *
+ * <p>Same-host resume: a request with a re-attach window ({@link
+ * SessionRequest#keepsFilesForReattach()}) gets a {@link ReattachMarker} in its session directory,
+ * touched at every heartbeat, so that after a crash the next process's janitor keeps the files for
+ * the window. The same instance is registered on the worker id's re-attach queue; a request there
+ * ({@link SessionRequest#reattach()} set) takes the lost session's directory over from the dead
+ * process ({@link WorkRoot#adopt}; declines with {@value #LEASE_DECLINED} when this work root has
+ * none), verifies the completed stages' outputs ({@link OutputVerifier}, heartbeating while it
+ * reads) and grants the session with the number of intact leading stages.
  */
 public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   /** Failure type of a declined lease (retryable: the workflow asks again). */
