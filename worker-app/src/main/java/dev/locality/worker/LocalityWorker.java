@@ -54,7 +54,11 @@ import org.slf4j.LoggerFactory;
  *       <b>session leases</b>, with exactly that pool's slots as activity slots and nothing else
  *       registered, so a full pool stops polling and its new sessions go to workers with room;
  *   <li>its own <b>unique queue</b> {@code <shared>@<workerId>-<8 hex>} for stage activities,
- *       dispatched by type to the {@link StageRegistry}, {@code maxConcurrentStages} at a time.
+ *       dispatched by type to the {@link StageRegistry}, {@code maxConcurrentStages} at a time;
+ *   <li>the <b>re-attach queue</b> {@code <shared>@<workerId>-reattach} for session leases offered
+ *       back to this worker id after its previous process died (same-host resume: the lease takes
+ *       over the session's files from the work root). Named after the worker id alone, so a process
+ *       restarted with the same id polls the same queue.
  * </ul>
  *
  * <p>With {@code maxSessions == 0} the worker is <b>workflows only</b>: it registers neither the
@@ -319,6 +323,33 @@ public final class LocalityWorker implements AutoCloseable {
                     p.disk,
                     metrics),
                 slots.inUse()));
+      }
+      if (!settings.pools().isEmpty()) {
+        // Same-host resume: sessions this worker id's previous process held are offered back on a
+        // queue named after the worker id alone, which this process polls next to its pools'.
+        Worker reattachWorker =
+            p.leaseFactory.newWorker(
+                TaskQueues.reattach(settings.sharedQueue(), settings.workerId()),
+                baseOptions()
+                    .setMaxConcurrentActivityExecutionSize(Math.max(1, settings.maxSessions()))
+                    .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
+                    .build());
+        reattachWorker.registerActivitiesImplementations(
+            new MeteredLease(
+                new SessionLeaseActivityImpl(
+                    settings.workerId(),
+                    WorkerConfig.hostName(),
+                    p.uniqueQueue,
+                    p.workRoot,
+                    p.sessions,
+                    client,
+                    p.drain,
+                    new SharedQueuePolling(reattachWorker),
+                    p.catalog.registry().types()::contains),
+                settings.workerId(),
+                p.drain,
+                p.disk,
+                metrics));
       }
       metrics.gauges(
           p.sessions::size,

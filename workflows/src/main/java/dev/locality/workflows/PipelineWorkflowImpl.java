@@ -11,6 +11,7 @@ import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.PipelineStatus;
 import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.api.workflow.StageInvocation;
+import dev.locality.api.workflow.StageRun;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.ArtifactManifest;
 import dev.locality.stage.Leftovers.Leftover;
@@ -33,6 +34,7 @@ import io.temporal.worker.WorkflowImplementationOptions;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -58,6 +60,12 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private final StageLeftovers leftovers = new StageLeftovers();
   private IncrementalRuns incremental;
   private boolean skippedUnchanged;
+
+  /**
+   * Results of the stages completed in the current session, stage 0 first: what a re-attached
+   * worker is asked to verify after the session was lost (same-host resume).
+   */
+  private List<StageResult> sessionResults = new ArrayList<>();
 
   /**
    * Options to register this implementation with. An input that cannot even be decoded (not JSON: a
@@ -102,7 +110,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private PipelineResult run(PipelineSpec spec) {
     WorkflowInfo info = Workflow.getInfo();
     PipelineInfo pipeline = new PipelineInfo(spec.name(), info.getWorkflowId(), info.getRunId());
-    failover = new Failover(sessions, FailoverPolicy.forPipeline(spec));
+    failover =
+        new Failover(sessions, FailoverPolicy.forPipeline(spec), () -> List.copyOf(sessionResults));
     incremental = IncrementalRuns.of(spec);
     WorkerSession session = failover.run(s -> runStages(spec, pipeline, s));
     if (skippedUnchanged) {
@@ -122,15 +131,38 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         skippedUnchanged ? PipelineResult.SKIPPED_UNCHANGED : PipelineResult.COMPLETED);
   }
 
-  /** Runs every stage in {@code session}; returns the session they all ran in. */
+  /**
+   * Runs every stage in {@code session}; returns the session they all ran in. A session re-attached
+   * after its worker restarted ({@link WorkerSession#isReattached()}) skips the leading stages
+   * whose outputs the worker found intact: their results (and runs, as the lost session recorded
+   * them) are kept, and the first stage after them gets the last one's outputs as its inputs.
+   */
   private WorkerSession runStages(PipelineSpec spec, PipelineInfo pipeline, WorkerSession session) {
     List<StageSpec> stages = spec.stages();
+    List<StageRun> earlierRuns = progress.runs();
+    int resumeFrom =
+        session.isReattached()
+            ? Math.min(
+                Math.min(session.verifiedStages(), sessionResults.size()),
+                Math.min(stages.size(), earlierRuns.size()))
+            : 0;
+    sessionResults = new ArrayList<>(sessionResults.subList(0, resumeFrom));
     progress = new StageProgress(stages, session);
     List<Artifact> inputs = List.of();
     ArtifactManifest inputsManifest = null;
     skippedUnchanged = false;
     incremental.start(session);
-    for (int i = 0; i < stages.size(); i++) {
+    for (int i = 0; i < resumeFrom; i++) {
+      progress.resumed(i, earlierRuns.get(i));
+      StageResult kept = sessionResults.get(i);
+      incremental.unchanged(i, stages.get(i), kept.sourceVersion(), kept.outputCount()); // notes it
+      inputs = kept.outputs();
+      inputsManifest = kept.manifest();
+    }
+    if (resumeFrom > 0) {
+      log.info("session {} resumes at stage {}", session.sessionId(), resumeFrom);
+    }
+    for (int i = resumeFrom; i < stages.size(); i++) {
       StageSpec stage = incremental.prepare(i, stages.get(i));
       ActivityStub stub = session.newUntypedActivityStub(StageActivityOptions.of(stage));
       StageInvocation invocation =
@@ -147,6 +179,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         throw e;
       }
       progress.completed(i, result);
+      sessionResults.add(result);
       if (incremental.unchanged(i, stage, result.sourceVersion(), result.outputCount())) {
         skippedUnchanged = true;
         progress.skipRemaining(i + 1);

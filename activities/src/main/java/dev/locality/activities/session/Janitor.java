@@ -1,5 +1,6 @@
 package dev.locality.activities.session;
 
+import dev.locality.activities.resume.ReattachMarker;
 import dev.locality.stage.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * within {@link #UNLOCKED_GRACE} (its owner may be starting, or re-creating a lock file a tmp
  * cleaner removed: live owners touch their marker at every sweep, see {@link
  * WorkRoot#keepAlive()}).
+ *
+ * <p>Same-host resume: inside a dead incarnation, a session directory whose {@link ReattachMarker}
+ * window has not passed is kept (the workflow may still offer it back to a restarted worker with
+ * the same worker id, which then takes it over with {@link WorkRoot#adopt}); the rest of the
+ * incarnation is deleted at once, and the kept directories by the first sweep after their window.
  *
  * <p>Sweeps are serialised; {@link #sweep()} may also be called directly. Thread-safe.
  */
@@ -125,7 +131,11 @@ public final class Janitor implements AutoCloseable {
     for (Path dir : candidates) {
       if (dir.getFileName().toString().equals(workRoot.incarnation())) continue;
       try {
-        if (deleteIfDead(dir)) {
+        boolean dead;
+        synchronized (workRoot.deadIncarnationsMonitor()) {
+          dead = deleteIfDead(dir);
+        }
+        if (dead) {
           deleted.add(dir);
           onDeleted.accept(dir);
           log.info("deleted work directory {} of a stopped worker process", dir);
@@ -142,8 +152,7 @@ public final class Janitor implements AutoCloseable {
     if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
       Instant touched = Files.getLastModifiedTime(dir.resolve(WorkRoot.MARKER_FILE)).toInstant();
       if (touched.isAfter(Instant.now().minus(UNLOCKED_GRACE))) return false;
-      FileTrees.deleteRecursively(dir);
-      return true;
+      return deleteUnlessReattachable(dir);
     }
     FileChannel channel;
     try {
@@ -160,12 +169,48 @@ public final class Janitor implements AutoCloseable {
       }
       if (lock == null) return false;
       try {
-        FileTrees.deleteRecursively(dir);
+        return deleteUnlessReattachable(dir);
       } finally {
         lock.release();
       }
+    }
+  }
+
+  /**
+   * Deletes the dead incarnation {@code dir}, except the session directories a restarted worker may
+   * still re-attach ({@link ReattachMarker#isReattachable}: the pipeline's reattachTimeout has not
+   * passed since the dead process last touched the marker). While one is kept, the incarnation
+   * directory (with its lock file and marker) stays and everything else in it is deleted; a later
+   * sweep deletes the rest once the window has passed.
+   *
+   * @return whether the whole incarnation directory was deleted
+   */
+  private static boolean deleteUnlessReattachable(Path dir) throws IOException {
+    Instant now = Instant.now();
+    List<Path> kept = new ArrayList<>();
+    List<Path> other = new ArrayList<>();
+    try (var children = Files.list(dir)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
+            && ReattachMarker.isReattachable(child, now)) kept.add(child);
+        else other.add(child);
+      }
+    }
+    if (kept.isEmpty()) {
+      FileTrees.deleteRecursively(dir);
       return true;
     }
+    for (Path child : other) {
+      String name = child.getFileName().toString();
+      if (name.equals(WorkRoot.LOCK_FILE) || name.equals(WorkRoot.MARKER_FILE)) continue;
+      FileTrees.deleteRecursively(child);
+    }
+    log.info(
+        "kept {} session director{} of stopped worker process {} for re-attachment",
+        kept.size(),
+        kept.size() == 1 ? "y" : "ies",
+        dir);
+    return false;
   }
 
   /** Stops the periodic sweeps. Idempotent. */

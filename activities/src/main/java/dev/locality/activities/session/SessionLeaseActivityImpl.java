@@ -1,9 +1,12 @@
 package dev.locality.activities.session;
 
+import dev.locality.activities.resume.OutputVerifier;
+import dev.locality.activities.resume.ReattachMarker;
 import dev.locality.api.session.SessionGrant;
 import dev.locality.api.session.SessionLeaseActivity;
 import dev.locality.api.session.SessionRequest;
 import dev.locality.api.workflow.Failures;
+import dev.locality.stage.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -43,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * expires, with a non-retryable {@link Failures#WORKER_SHUTDOWN}. Whatever the ending, the session
  * directory is deleted and the session unregistered. Thread-safe: one instance serves every lease
  * of the worker.
+ *
+ * <p>Same-host resume: a request with a re-attach window ({@link
+ * SessionRequest#keepsFilesForReattach()}) gets a {@link ReattachMarker} in its session directory,
+ * touched at every heartbeat, so that after a crash the next process's janitor keeps the files for
+ * the window. The same instance is registered on the worker id's re-attach queue; a request there
+ * ({@link SessionRequest#reattach()} set) takes the lost session's directory over from the dead
+ * process ({@link WorkRoot#adopt}; declines with {@value #LEASE_DECLINED} when this work root has
+ * none), verifies the completed stages' outputs ({@link OutputVerifier}, heartbeating while it
+ * reads) and grants the session with the number of intact leading stages.
  */
 public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
   /** Failure type of a declined lease (retryable: the workflow asks again). */
@@ -192,11 +205,22 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
               sessionId, info.getWorkflowId(), workRoot.sessionPath(sessionId), Instant.now()));
       if (confirmer != null) sessions.fence(sessionId, fenceWindow(info.getHeartbeatTimeout()));
       try {
-        Path dir = createDir(sessionId);
+        Duration interval = heartbeatInterval(info.getHeartbeatTimeout());
+        Path dir;
+        Integer verified = null;
+        if (request.reattach() != null) {
+          dir = adopt(context, request, interval);
+          verified = verify(context, request, dir, interval);
+        } else {
+          dir = createDir(sessionId);
+        }
+        if (request.keepsFilesForReattach()) {
+          writeReattachMarker(dir, request, info);
+        }
         grants.send(
             info.getWorkflowId(),
             info.getRunId(),
-            new SessionGrant(sessionId, workerId, host, uniqueQueue));
+            new SessionGrant(sessionId, workerId, host, uniqueQueue, verified));
         log.info(
             "session {} opened on worker {} for {} (attempt {}) in {}",
             sessionId,
@@ -204,7 +228,7 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
             info.getWorkflowId(),
             request.attempt(),
             dir);
-        holdUntilClosed(context, heartbeatInterval(info.getHeartbeatTimeout()), sessionId);
+        holdUntilClosed(context, interval, sessionId, request.keepsFilesForReattach() ? dir : null);
       } catch (ActivityNotExistsException finished) {
         // The workflow closed the session and finished before our heartbeat saw the cancel.
         // Nothing is left to report to: skip the completion call, which would only fail with
@@ -266,6 +290,90 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
     }
   }
 
+  /**
+   * Same-host resume: takes over the directory the offer names, left by this worker id's previous
+   * process on this work root; declines (retryable {@value #LEASE_DECLINED}) when it is not here,
+   * so the workflow asks again until its re-attach window ends and then fails over.
+   */
+  private Path adopt(ActivityExecutionContext context, SessionRequest request, Duration interval) {
+    String previous = request.reattach().previousSessionId();
+    Optional<Path> dir;
+    try {
+      dir = workRoot.adopt(previous, request.sessionId());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "worker " + workerId + " could not take over the files of session " + previous, e);
+    }
+    if (dir.isEmpty()) {
+      log.info(
+          "declining re-attach of session {}: worker {} holds no files of it under {}",
+          previous,
+          workerId,
+          workRoot.root());
+      throw ApplicationFailure.newFailure(
+          "worker "
+              + workerId
+              + " declined the re-attach: no files of session "
+              + previous
+              + " under its work root "
+              + workRoot.root(),
+          LEASE_DECLINED);
+    }
+    context.heartbeat(null);
+    log.info(
+        "session {}: took over the files of session {} in {}",
+        request.sessionId(),
+        previous,
+        dir.get());
+    return dir.get();
+  }
+
+  /**
+   * Checks the taken-over outputs ({@link OutputVerifier}), heartbeating the lease at most every
+   * {@code interval} while reading.
+   *
+   * @return how many leading completed stages are intact
+   */
+  private int verify(
+      ActivityExecutionContext context, SessionRequest request, Path dir, Duration interval) {
+    List<StageResult> completed = request.reattach().completedStages();
+    long started = System.nanoTime();
+    long[] lastBeat = {started};
+    OutputVerifier.Verdict verdict =
+        OutputVerifier.verify(
+            dir,
+            completed,
+            () -> {
+              long now = System.nanoTime();
+              if (now - lastBeat[0] >= interval.toNanos()) {
+                context.heartbeat(null);
+                lastBeat[0] = now;
+              }
+            });
+    log.info(
+        "session {}: {} of {} completed stage(s) intact ({} bytes checked in {} ms){}",
+        request.sessionId(),
+        verdict.intactStages(),
+        completed.size(),
+        verdict.bytesRead(),
+        (System.nanoTime() - started) / 1_000_000,
+        verdict.firstDifference() == null ? "" : "; re-running from " + verdict.firstDifference());
+    return verdict.intactStages();
+  }
+
+  private void writeReattachMarker(Path dir, SessionRequest request, ActivityInfo info) {
+    try {
+      ReattachMarker.write(
+          dir, request.reattachWindow(), info.getHeartbeatTimeout(), info.getWorkflowId());
+    } catch (IOException e) {
+      // the session works without it; only its files may be deleted sooner after a crash
+      log.warn(
+          "session {}: could not write its re-attach marker: {}",
+          request.sessionId(),
+          e.toString());
+    }
+  }
+
   private Path createDir(String sessionId) {
     try {
       return workRoot.sessionDir(sessionId);
@@ -277,12 +385,13 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
 
   /** Heartbeats until the session is closed (exception) or the drain expires. */
   private void holdUntilClosed(
-      ActivityExecutionContext context, Duration interval, String sessionId) {
+      ActivityExecutionContext context, Duration interval, String sessionId, Path reattachable) {
     CountDownLatch wake = new CountDownLatch(1);
     try (var onCancel = context.getCancellationToken().onCancel(wake::countDown);
         var onExpire = drain.onExpire(wake::countDown)) {
       while (true) {
         context.heartbeat(null); // throws once the workflow closed the session
+        if (reattachable != null) touchReattachMarker(reattachable);
         if (confirmer != null) confirm(context, interval, sessionId);
         if (drain.isExpired()) throw workerShutdown();
         wake.await(interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -290,6 +399,15 @@ public final class SessionLeaseActivityImpl implements SessionLeaseActivity {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw workerShutdown();
+    }
+  }
+
+  /** This process is alive: a restarted worker's janitor measures the window from here. */
+  private static void touchReattachMarker(Path dir) {
+    try {
+      ReattachMarker.touch(dir);
+    } catch (IOException e) {
+      log.debug("could not touch the re-attach marker in {}: {}", dir, e.toString());
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +58,13 @@ public final class WorkRoot implements AutoCloseable {
   private FileChannel lockChannel;
   private FileLock lock;
   private final List<FileChannel> replacedLocks = new ArrayList<>();
+
+  /**
+   * Held while this process locks another (dead) incarnation: by the janitor's sweep and by {@link
+   * #adopt}. Two descriptors of one lock file in one process would drop each other's POSIX lock on
+   * close, so they never overlap.
+   */
+  private final Object deadIncarnations = new Object();
 
   private WorkRoot(Path root, String incarnation, FileChannel lockChannel, FileLock lock) {
     this.root = root;
@@ -200,6 +208,82 @@ public final class WorkRoot implements AutoCloseable {
   /** Creates (if missing) and returns the session's directory. Idempotent. */
   public Path sessionDir(String sessionId) throws IOException {
     return Files.createDirectories(sessionPath(sessionId));
+  }
+
+  /**
+   * Same-host resume: moves the directory of session {@code previousSessionId}, left in the
+   * incarnation directory of a dead process on this work root (same worker id, restarted), to this
+   * process as the directory of {@code sessionId}. Considers only Locality incarnations ({@link
+   * #isIncarnation}) other than this one, and only while holding the dead incarnation's lock, so no
+   * janitor deletes the directory during the move and a live owner (whose lock is held: the old
+   * process is not dead, e.g. only cut off from the server) never loses it. The move is a rename
+   * within the work root: instant whatever the files' size.
+   *
+   * @return the session's new directory, or empty when no dead incarnation holds the session (the
+   *     files were deleted, the work root is another one, or the owner is alive)
+   * @throws IOException when the directory was found but could not be moved
+   */
+  public Optional<Path> adopt(String previousSessionId, String sessionId) throws IOException {
+    synchronized (deadIncarnations) {
+      return adoptLocked(safeName(previousSessionId), sessionId);
+    }
+  }
+
+  private Optional<Path> adoptLocked(String name, String sessionId) throws IOException {
+    List<Path> incarnations;
+    try (var entries = Files.list(root)) {
+      incarnations =
+          entries
+              .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+              .filter(WorkRoot::isIncarnation)
+              .filter(p -> !p.getFileName().toString().equals(incarnation))
+              .toList();
+    }
+    for (Path dead : incarnations) {
+      Path previous = dead.resolve(name);
+      if (!Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) continue;
+      Optional<Path> moved = moveLocked(dead, previous, sessionPath(sessionId));
+      if (moved.isPresent()) return moved;
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Moves {@code from} (inside incarnation {@code dead}) to {@code to} while holding {@code dead}'s
+   * lock; empty when the lock is held by a live process. A janitor of this JVM holding it briefly
+   * (its sweep) is waited for.
+   */
+  private static Optional<Path> moveLocked(Path dead, Path from, Path to) throws IOException {
+    Path lockFile = dead.resolve(LOCK_FILE);
+    if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = null;
+      for (int tries = 0; lock == null && tries < 50; tries++) {
+        try {
+          lock = channel.tryLock();
+          if (lock == null) return Optional.empty(); // another process holds it: alive
+        } catch (java.nio.channels.OverlappingFileLockException sweepInThisJvm) {
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + lockFile, e);
+          }
+        }
+      }
+      if (lock == null) return Optional.empty();
+      try {
+        if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        return Optional.of(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
+      } finally {
+        lock.release();
+      }
+    }
+  }
+
+  /** The monitor to hold while locking another incarnation's lock file (see {@link #adopt}). */
+  Object deadIncarnationsMonitor() {
+    return deadIncarnations;
   }
 
   /** Deletes the session's directory and everything in it. Idempotent. */

@@ -13,24 +13,62 @@ import java.time.Duration;
  * @param failoverBackoff pause before opening the next session after a session failed
  * @param pool the resource pool whose workers may hold the session ({@link Pools}); null means
  *     {@link Pools#DEFAULT} (and is what specs and recorded checks from before pools carry)
+ * @param reattachTimeout same-host resume: how long, after the session's worker was lost, the
+ *     session is offered back to a worker with the same worker id (restarted on the same work root)
+ *     before failing over to another worker; zero (the default) turns it off. Null counts as zero
  */
 public record SessionSpec(
     Duration heartbeatTimeout,
     Duration creationTimeout,
     int maxWorkerAttempts,
     Duration failoverBackoff,
-    String pool) {
+    String pool,
+    Duration reattachTimeout) {
 
   public static final SessionSpec DEFAULTS =
-      new SessionSpec(Duration.ofSeconds(10), Duration.ofMinutes(5), 3, Duration.ofSeconds(5));
+      new SessionSpec(
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(5),
+          3,
+          Duration.ofSeconds(5),
+          null,
+          Duration.ZERO);
 
-  /** A session spec in the default pool. */
+  /** A session spec in the default pool, without same-host resume. */
   public SessionSpec(
       Duration heartbeatTimeout,
       Duration creationTimeout,
       int maxWorkerAttempts,
       Duration failoverBackoff) {
-    this(heartbeatTimeout, creationTimeout, maxWorkerAttempts, failoverBackoff, null);
+    this(
+        heartbeatTimeout, creationTimeout, maxWorkerAttempts, failoverBackoff, null, Duration.ZERO);
+  }
+
+  /** A session spec in {@code pool} (null: the default pool), without same-host resume. */
+  public SessionSpec(
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
+      int maxWorkerAttempts,
+      Duration failoverBackoff,
+      String pool) {
+    this(
+        heartbeatTimeout, creationTimeout, maxWorkerAttempts, failoverBackoff, pool, Duration.ZERO);
+  }
+
+  /** A session spec in the default pool with this same-host resume window. */
+  public SessionSpec(
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
+      int maxWorkerAttempts,
+      Duration failoverBackoff,
+      Duration reattachTimeout) {
+    this(
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        null,
+        reattachTimeout);
   }
 
   /** The pool, {@link Pools#DEFAULT} when none is named; never null. */
@@ -41,6 +79,16 @@ public record SessionSpec(
   /** This spec with {@code pool} as its pool. */
   public SessionSpec withPool(String pool) {
     return new SessionSpec(
-        heartbeatTimeout, creationTimeout, maxWorkerAttempts, failoverBackoff, pool);
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        pool,
+        reattachTimeout);
+  }
+
+  /** {@link #reattachTimeout()}, never null (zero when off). */
+  public Duration reattachWindow() {
+    return reattachTimeout == null ? Duration.ZERO : reattachTimeout;
   }
 }

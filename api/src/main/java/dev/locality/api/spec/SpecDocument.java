@@ -34,6 +34,8 @@ public final class SpecDocument {
     // the default pool is left out: the document (and its hash) is the same as before pools
     // existed, and workers that predate pools accept it
     if (!session.poolName().equals(Pools.DEFAULT)) s.put("pool", session.pool());
+    if (session.reattachWindow().compareTo(java.time.Duration.ZERO) > 0)
+      s.put("reattachTimeout", Durations.format(session.reattachWindow()));
     ArrayNode stages = doc.putArray("stages");
     for (StageSpec stage : spec.stages()) {
       ObjectNode st = stages.addObject();

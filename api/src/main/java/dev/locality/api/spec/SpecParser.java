@@ -27,7 +27,13 @@ import java.util.Set;
 public final class SpecParser {
   private static final Set<String> TOP_KEYS = Set.of("name", "session", "stages");
   private static final Set<String> SESSION_KEYS =
-      Set.of("heartbeatTimeout", "creationTimeout", "maxWorkerAttempts", "failoverBackoff", "pool");
+      Set.of(
+          "heartbeatTimeout",
+          "creationTimeout",
+          "maxWorkerAttempts",
+          "failoverBackoff",
+          "pool",
+          "reattachTimeout");
   private static final Set<String> TIMEOUT_KEYS =
       Set.of("startToClose", "heartbeat", "scheduleToStart");
   private static final Set<String> STAGE_KEYS = Set.of("type", "timeouts", "retry");
@@ -225,9 +231,19 @@ public final class SpecParser {
       problems.add(Problem.global("session.heartbeatTimeout", "must be at least 1s"));
     if (ct.isZero() || ct.isNegative())
       problems.add(Problem.global("session.creationTimeout", "must be positive"));
+    Duration rt =
+        duration(
+            map.get("reattachTimeout"),
+            d.reattachWindow(),
+            problems,
+            -1,
+            null,
+            "session.reattachTimeout");
     if (fb.isNegative())
       problems.add(Problem.global("session.failoverBackoff", "must not be negative"));
-    return new SessionSpec(hb, ct, attempts, fb, pool(map.get("pool"), problems));
+    if (rt.isNegative())
+      problems.add(Problem.global("session.reattachTimeout", "must not be negative (0 = off)"));
+    return new SessionSpec(hb, ct, attempts, fb, pool(map.get("pool"), problems), rt);
   }
 
   /** The session's pool name, null when not given; problems for anything but a valid name. */

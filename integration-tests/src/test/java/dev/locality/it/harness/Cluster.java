@@ -99,6 +99,27 @@ public final class Cluster implements AutoCloseable {
     return worker;
   }
 
+  /**
+   * Starts worker {@code workerId} again after its process exited (killed): the same worker id,
+   * directory and work root, as systemd restarting a service or a pod coming back on its persistent
+   * volume. Waits until it polls.
+   *
+   * @throws IllegalStateException if its previous process is still alive
+   */
+  public WorkerProcess restartWorker(String workerId, Map<String, String> env) {
+    WorkerProcess worker;
+    synchronized (this) {
+      WorkerProcess previous = worker(workerId);
+      if (previous.isAlive()) {
+        throw new IllegalStateException("worker " + workerId + " is still running");
+      }
+      workers.remove(workerId);
+      worker = launch(workerId, env);
+    }
+    worker.awaitReady(settings.readyTimeout);
+    return worker;
+  }
+
   /** Starts several workers at once (in parallel) and waits until all of them poll. */
   public List<WorkerProcess> startWorkers(Map<String, String> env, String... workerIds) {
     List<WorkerProcess> started = new ArrayList<>();

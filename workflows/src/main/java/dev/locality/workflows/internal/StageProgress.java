@@ -65,6 +65,14 @@ public final class StageProgress {
         result.manifest());
   }
 
+  /**
+   * Stage {@code index} completed in an earlier session whose files this (re-attached) session took
+   * over: its run is kept as that session recorded it (session, worker, times, metrics).
+   */
+  public void resumed(int index, StageRun earlier) {
+    runs.set(index, earlier);
+  }
+
   /** FAILED with the failure's message, or CANCELLED when the session was lost under it. */
   public void ended(int index, RuntimeException failure, boolean sessionLost) {
     String message =

@@ -1,9 +1,13 @@
 package dev.locality.workflows.session;
 
+import dev.locality.api.session.ReattachOffer;
+import dev.locality.api.session.TaskQueues;
 import dev.locality.api.workflow.Failures;
+import dev.locality.stage.StageResult;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +53,18 @@ import org.slf4j.Logger;
  * Failures#WORKER_RESOURCES}, a stage's start-to-close timeout), waits the backoff: a pipeline that
  * keeps failing (or keeps killing its workers) then does not hammer the fleet.
  *
+ * <p><b>Same-host resume.</b> With a positive {@link SessionOptions#reattachTimeout()} and a
+ * failover built with the completed stages ({@link #Failover(WorkerSessions, FailoverPolicy,
+ * Functions.Func)}), a session whose worker was lost is first offered back to that worker id: a
+ * lease request on the id's re-attach queue, bounded by the reattachTimeout (see {@link
+ * #offerBack}). A process restarted with that id on the same work root takes it, moves the lost
+ * session's files into the new session and reports how many completed stages it found intact
+ * ({@link WorkerSession#verifiedStages()}); the body then runs in that session and may skip them. A
+ * re-attached session counts as a session attempt. When no process takes the offer in time, the
+ * failover proceeds as above (backoff rule, avoid list, another worker). Behind the {@code
+ * failover-same-host-resume} version marker, checked once at the start of {@link #run} and only
+ * when the option is on.
+ *
  * <p><b>Versioning.</b> The skip is behind the {@code failover-no-backoff-after-lost-worker}
  * version marker, checked once, as the first thing {@link #run} does, before any session exists:
  * never on the failover path itself. A run started by older code (no marker at that point of its
@@ -81,8 +97,17 @@ public final class Failover {
     FAILED
   }
 
+  /**
+   * {@link Workflow#getVersion} change id: same-host resume (a lost session is first offered back
+   * to its worker id). Checked once per {@link #run}, at its start, and only when the policy's
+   * reattachTimeout is positive: runs without the option record no marker.
+   */
+  static final String SAME_HOST_RESUME = "failover-same-host-resume";
+
   private final WorkerSessions sessions;
   private final FailoverPolicy policy;
+  private final Functions.Func<List<StageResult>> completedStages;
+  private boolean offersSessionsBack;
   private final List<FailedAttempt> failedAttempts = new ArrayList<>();
   private Phase phase = Phase.WAITING_FOR_WORKER;
 
@@ -92,8 +117,22 @@ public final class Failover {
   private boolean skipsBackoffAfterLostWorker;
 
   public Failover(WorkerSessions sessions, FailoverPolicy policy) {
+    this(sessions, policy, null);
+  }
+
+  /**
+   * A failover that supports same-host resume (see "Same-host resume" in the class comment).
+   *
+   * @param completedStages the results of the stages that completed in the current session, stage 0
+   *     first (what a re-attached worker is asked to verify); called when a session was lost
+   */
+  public Failover(
+      WorkerSessions sessions,
+      FailoverPolicy policy,
+      Functions.Func<List<StageResult>> completedStages) {
     this.sessions = sessions;
     this.policy = policy;
+    this.completedStages = completedStages;
   }
 
   /** Shorthand for {@code new Failover(sessions, policy).run(body)}. */
@@ -111,6 +150,10 @@ public final class Failover {
    */
   public <R> R run(Functions.Func1<WorkerSession, R> body) {
     skipsBackoffAfterLostWorker = isNoBackoffAfterLostWorkerOn();
+    offersSessionsBack =
+        completedStages != null
+            && policy.session().reattachTimeout().compareTo(Duration.ZERO) > 0
+            && Workflow.getVersion(SAME_HOST_RESUME, Workflow.DEFAULT_VERSION, 1) >= 1;
     try {
       R result = loop(body);
       phase = Phase.COMPLETED;
@@ -123,6 +166,7 @@ public final class Failover {
 
   private <R> R loop(Functions.Func1<WorkerSession, R> body) {
     Set<String> failedWorkers = new LinkedHashSet<>();
+    WorkerSession reattached = null;
     for (int attempt = 1; ; attempt++) {
       phase = Phase.WAITING_FOR_WORKER;
       SessionOptions options =
@@ -130,10 +174,12 @@ public final class Failover {
               .setAttempt(attempt)
               .setAvoidWorkers(List.copyOf(failedWorkers))
               .build();
-      WorkerSession session = null;
+      WorkerSession session = reattached;
+      reattached = null;
       boolean workerLost = false;
+      WorkerSession lostWorker = null;
       try {
-        session = sessions.open(options);
+        if (session == null) session = sessions.open(options);
         phase = Phase.RUNNING;
         R result = body.apply(session);
         session.close();
@@ -148,6 +194,7 @@ public final class Failover {
             if (session != null) session.fail(verdict.reason());
             if (worker != null) failedWorkers.add(worker);
             workerLost = verdict.workerLost();
+            if (workerLost && worker != null && session.taskQueue() != null) lostWorker = session;
             FailedAttempt failed = new FailedAttempt(attempt, sessionId, worker, verdict.reason());
             failedAttempts.add(failed);
             log.warn("session failed: {}", failed.describe());
@@ -165,7 +212,61 @@ public final class Failover {
       }
       if (attempt >= policy.maxWorkerAttempts()) throw exhausted();
       phase = Phase.FAILING_OVER;
+      if (offersSessionsBack && lostWorker != null) {
+        reattached = offerBack(lostWorker, attempt + 1);
+        if (reattached != null) continue;
+      }
       backOff(workerLost);
+    }
+  }
+
+  /**
+   * Offers the lost session back to its worker id: an ordinary lease request on that id's re-attach
+   * queue ({@link TaskQueues#reattach}), which only processes with that worker id poll, waiting at
+   * most the reattachTimeout for one to take it. The worker that takes it moves the lost session's
+   * files into the new session and grants it with how many completed stages it found intact.
+   *
+   * @return the re-attached session, or null when no process of the worker took the offer in time
+   *     (or every one that did had no files of the session): the caller then fails over as usual
+   */
+  private WorkerSession offerBack(WorkerSession lost, int attempt) {
+    SessionOptions base = policy.session();
+    String shared =
+        base.leaseTaskQueue() != null ? base.leaseTaskQueue() : Workflow.getInfo().getTaskQueue();
+    List<StageResult> completed = completedStages.apply();
+    SessionOptions options =
+        base.toBuilder()
+            .setAttempt(attempt)
+            .setAvoidWorkers(List.of())
+            .setLeaseTaskQueue(TaskQueues.reattach(shared, lost.workerId()))
+            .setCreationTimeout(base.reattachTimeout())
+            .setReattach(new ReattachOffer(lost.sessionId(), completed))
+            .build();
+    log.info(
+        "offering session {} ({} completed stage(s)) back to worker {} for {}",
+        lost.sessionId(),
+        completed.size(),
+        lost.workerId(),
+        base.reattachTimeout());
+    phase = Phase.WAITING_FOR_WORKER;
+    try {
+      WorkerSession session = sessions.open(options);
+      log.info(
+          "worker {} re-attached: {} of {} completed stage(s) intact",
+          lost.workerId(),
+          session.verifiedStages(),
+          completed.size());
+      return session;
+    } catch (ApplicationFailure e) {
+      if (!Failures.NO_WORKER.equals(e.getType()) && !Failures.SESSION_LOST.equals(e.getType())) {
+        throw e;
+      }
+      log.info(
+          "worker {} did not re-attach ({}); failing over",
+          lost.workerId(),
+          e.getOriginalMessage());
+      phase = Phase.FAILING_OVER;
+      return null;
     }
   }
 

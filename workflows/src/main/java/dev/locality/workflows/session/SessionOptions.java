@@ -1,6 +1,7 @@
 package dev.locality.workflows.session;
 
 import dev.locality.api.session.Pools;
+import dev.locality.api.session.ReattachOffer;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.SessionSpec;
 import dev.locality.stage.Durations;
@@ -32,8 +33,12 @@ public final class SessionOptions {
   private final int maxDeclines;
   private final List<String> stageTypes;
   private final String pool;
+  private final Duration reattachTimeout;
+  private final ReattachOffer reattach;
 
   private SessionOptions(Builder b) {
+    this.reattachTimeout = b.reattachTimeout;
+    this.reattach = b.reattach;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.creationTimeout = b.creationTimeout;
     this.maxSessionDuration = b.maxSessionDuration;
@@ -56,6 +61,7 @@ public final class SessionOptions {
     if (s.heartbeatTimeout() != null) b.setHeartbeatTimeout(s.heartbeatTimeout());
     if (s.creationTimeout() != null) b.setCreationTimeout(s.creationTimeout());
     b.setPool(s.poolName());
+    b.setReattachTimeout(s.reattachWindow());
     return b.build();
   }
 
@@ -111,6 +117,23 @@ public final class SessionOptions {
     return pool;
   }
 
+  /**
+   * Same-host resume: how long a lost session is offered back to its worker id before failing over;
+   * zero (the default) turns it off. Sent in every lease request so the worker keeps the session's
+   * files that long after a crash.
+   */
+  public Duration reattachTimeout() {
+    return reattachTimeout;
+  }
+
+  /**
+   * Set on a re-attach offer only: the lost session whose files the worker is to take over, with
+   * the results of its completed stages. Null for an ordinary session.
+   */
+  public ReattachOffer reattach() {
+    return reattach;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions{heartbeatTimeout="
@@ -137,6 +160,8 @@ public final class SessionOptions {
     private int maxDeclines = DEFAULT_MAX_DECLINES;
     private List<String> stageTypes = List.of();
     private String pool = Pools.DEFAULT;
+    private Duration reattachTimeout = Duration.ZERO;
+    private ReattachOffer reattach;
 
     private Builder() {}
 
@@ -150,6 +175,20 @@ public final class SessionOptions {
       maxDeclines = o.maxDeclines;
       stageTypes = o.stageTypes;
       pool = o.pool;
+      reattachTimeout = o.reattachTimeout;
+      reattach = o.reattach;
+    }
+
+    /** Same-host resume window; zero or null turns it off. */
+    public Builder setReattachTimeout(Duration reattachTimeout) {
+      this.reattachTimeout = reattachTimeout == null ? Duration.ZERO : reattachTimeout;
+      return this;
+    }
+
+    /** Makes the session a re-attach offer (see {@link SessionOptions#reattach()}); null: not. */
+    public Builder setReattach(ReattachOffer reattach) {
+      this.reattach = reattach;
+      return this;
     }
 
     public Builder setHeartbeatTimeout(Duration heartbeatTimeout) {
@@ -205,6 +244,9 @@ public final class SessionOptions {
       requirePositive("heartbeatTimeout", heartbeatTimeout);
       requirePositive("creationTimeout", creationTimeout);
       requirePositive("maxSessionDuration", maxSessionDuration);
+      if (reattachTimeout.isNegative()) {
+        throw new IllegalArgumentException("reattachTimeout must be >= 0, was " + reattachTimeout);
+      }
       if (attempt < 1) throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
       if (maxDeclines < 0) {
         throw new IllegalArgumentException("maxDeclines must be >= 0, was " + maxDeclines);

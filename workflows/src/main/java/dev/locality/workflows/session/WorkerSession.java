@@ -92,6 +92,23 @@ public final class WorkerSession {
     return grant == null ? null : grant.workerId();
   }
 
+  /**
+   * Whether the worker took this session over from a lost session of the same worker id (same-host
+   * resume); see {@link #verifiedStages()}.
+   */
+  public boolean isReattached() {
+    return grant != null && grant.tookOverFiles();
+  }
+
+  /**
+   * For a re-attached session: how many leading completed stages of the lost session the worker
+   * found intact on its disk (their outputs are in this session's directory, under the same
+   * relative paths); 0 otherwise.
+   */
+  public int verifiedStages() {
+    return isReattached() ? Math.max(0, grant.verifiedStages()) : 0;
+  }
+
   /** The worker's host name. */
   public String host() {
     return grant == null ? null : grant.host();

@@ -127,7 +127,16 @@ public final class WorkerSessions {
       SessionLeaseActivity lease =
           Workflow.newActivityStub(
               SessionLeaseActivity.class, leaseOptions(options, Duration.ofMillis(remaining)));
-      SessionRequest request = new SessionRequest(sessionId, options.attempt(), avoid, stageTypes);
+      SessionRequest request =
+          options.reattachTimeout().isZero() && options.reattach() == null
+              ? new SessionRequest(sessionId, options.attempt(), avoid, stageTypes)
+              : new SessionRequest(
+                  sessionId,
+                  options.attempt(),
+                  avoid,
+                  stageTypes,
+                  options.reattachTimeout(),
+                  options.reattach());
       @SuppressWarnings("unchecked")
       Promise<Void>[] held = new Promise[1];
       CancellationScope scope =
@@ -201,7 +210,12 @@ public final class WorkerSessions {
       WorkerSession session, SessionOptions options, UnsupportedStages unsupported) {
     String within = " within " + Durations.format(options.creationTimeout());
     String message;
-    if (!unsupported.isEmpty()) message = unsupported.describe() + within;
+    if (options.reattach() != null)
+      message =
+          "no process of the worker re-attached session "
+              + options.reattach().previousSessionId()
+              + within;
+    else if (!unsupported.isEmpty()) message = unsupported.describe() + within;
     else if (options.pool().equals(Pools.DEFAULT))
       message = "no worker with a free session slot" + within;
     else message = "no worker in pool " + options.pool() + " had a free slot" + within;
@@ -222,7 +236,9 @@ public final class WorkerSessions {
             : Workflow.getInfo().getTaskQueue();
     // the default pool's queue is the shared queue itself: what workflows started before pools
     // recorded, so their histories replay unchanged without a version marker
-    String queue = TaskQueues.leaseQueue(shared, options.pool());
+    // (a re-attach offer names its worker id's own queue, whatever the pool)
+    String queue =
+        options.reattach() != null ? shared : TaskQueues.leaseQueue(shared, options.pool());
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)
         .setScheduleToStartTimeout(scheduleToStart)

@@ -57,6 +57,15 @@ class HistoryRecorderTest {
   private static final SessionSpec QUICK_DETECTION =
       new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(10), 3, Duration.ofSeconds(1));
 
+  /** Same-host resume on, with a 3 s window. */
+  private static final SessionSpec RESUMABLE =
+      new SessionSpec(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(10),
+          3,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(3));
+
   private FakeFleet fleet;
   private WorkflowClient client;
 
@@ -77,6 +86,37 @@ class HistoryRecorderTest {
     record(
         HistoryShapes.SUCCESS,
         pipeline(stage("download"), stage("transform-csv", Map.of("rows", 3)), stage("upload")),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void resume() throws Exception {
+    FakeWorker first = fleet.worker("w1", "0001").start();
+    FakeWorker restarted = fleet.worker("w1", "0002").withReattach(1);
+    first.stages().onDeath(restarted::start);
+    record(
+        HistoryShapes.RESUME,
+        pipeline(
+            RESUMABLE,
+            stage("download"),
+            stage("decompress"),
+            stage("transform-csv", Map.of("rows", 3, "dieOnQueue", "locality@w1-0001")),
+            stage("upload")),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void resumeWindowPassed() throws Exception {
+    FakeWorker first = fleet.worker("w1", "0001").start();
+    FakeWorker other = fleet.worker("w2", "0002");
+    first.stages().onDeath(other::start);
+    record(
+        HistoryShapes.RESUME_WINDOW_PASSED,
+        pipeline(
+            RESUMABLE,
+            stage("download"),
+            stage("decompress", Map.of("dieOn", "w1")),
+            stage("transform-csv", Map.of("rows", 3))),
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   }
 

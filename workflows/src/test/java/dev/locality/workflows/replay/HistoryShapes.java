@@ -19,6 +19,12 @@ final class HistoryShapes {
   /** A worker cut off the network mid-stage while its session is open, then another worker. */
   static final String PARTITION = "partition";
 
+  /** Same-host resume: the worker restarts with its id and takes the session back (stage 2). */
+  static final String RESUME = "resume";
+
+  /** Same-host resume on, but no process of the worker id within the window: plain failover. */
+  static final String RESUME_WINDOW_PASSED = "resume-window-passed";
+
   static final String BAD_INPUT = "bad-input";
   static final String TRANSIENT_EXHAUSTED = "transient-exhausted";
   static final String CANCEL = "cancel";
@@ -37,7 +43,9 @@ final class HistoryShapes {
           CANCEL,
           DRAIN,
           NO_WORKER,
-          INVALID_SPEC);
+          INVALID_SPEC,
+          RESUME,
+          RESUME_WINDOW_PASSED);
 
   static final String DIRECTORY = "histories";
 
@@ -46,9 +54,11 @@ final class HistoryShapes {
    * before leases named the stage types; r2-2: before the first failover after a lost worker
    * skipped the backoff (a timer after the failed session); r2-3: without that timer, behind the
    * {@code failover-no-backoff-after-lost-worker} version marker that every run records when its
-   * failover loop starts (r2-3 adds the lost-twice and partition shapes).
+   * failover loop starts (r2-3 adds the lost-twice and partition shapes); r2-4: same-host resume
+   * (the {@code failover-same-host-resume} marker in runs with a reattachTimeout; adds the resume
+   * and resume-window-passed shapes).
    */
-  static final List<String> GENERATIONS = List.of("r2-1", "r2-2", "r2-3");
+  static final List<String> GENERATIONS = List.of("r2-1", "r2-2", "r2-3", "r2-4");
 
   private HistoryShapes() {}
 }

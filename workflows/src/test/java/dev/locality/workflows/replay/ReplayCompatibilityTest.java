@@ -70,6 +70,68 @@ class ReplayCompatibilityTest {
   }
 
   /**
+   * Same-host resume's histories have its shape (so their replays are not vacuous): the {@code
+   * failover-same-host-resume} marker once; the lost session offered back on w1's re-attach queue;
+   * in {@code resume} the first stage scheduled once (the restarted worker verified it), the next
+   * one (found differing) and the crashed one twice; in {@code resume-window-passed} every stage of
+   * the failed-over run again. A run recorded without the option (r2-4/failover) has no such
+   * marker.
+   */
+  @Test
+  void sameHostResumeHistoriesReplayWithTheirShape() throws Exception {
+    WorkflowExecutionHistory resumed = WorkflowExecutionHistory.fromJson(read("r2-4/resume"));
+    assertThat(resumed.getEvents())
+        .filteredOn(e -> isMarker(e, "failover-same-host-resume"))
+        .hasSize(1);
+    assertThat(leaseQueues(resumed)).containsExactly("locality", "locality@w1-reattach");
+    assertThat(scheduled(resumed, "download")).isEqualTo(1);
+    // the restarted worker found stage 0 intact and stage 1 differing: 1 and 2 run again
+    assertThat(scheduled(resumed, "decompress")).isEqualTo(2);
+    assertThat(scheduled(resumed, "transform-csv")).isEqualTo(2);
+    WorkflowReplayer.replayWorkflowExecution(resumed, PipelineWorkflowImpl.class);
+
+    WorkflowExecutionHistory window =
+        WorkflowExecutionHistory.fromJson(read("r2-4/resume-window-passed"));
+    assertThat(leaseQueues(window)).containsExactly("locality", "locality@w1-reattach", "locality");
+    assertThat(scheduled(window, "download")).isEqualTo(2);
+    WorkflowReplayer.replayWorkflowExecution(window, PipelineWorkflowImpl.class);
+
+    WorkflowExecutionHistory plain = WorkflowExecutionHistory.fromJson(read("r2-4/failover"));
+    assertThat(plain.getEvents()).noneMatch(e -> isMarker(e, "failover-same-host-resume"));
+  }
+
+  private static boolean isMarker(HistoryEvent e, String changeId) {
+    return e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+        && e.getMarkerRecordedEventAttributes().getDetailsMap().containsKey("changeId")
+        && e.getMarkerRecordedEventAttributes()
+            .getDetailsMap()
+            .get("changeId")
+            .toString()
+            .contains(changeId);
+  }
+
+  private static List<String> leaseQueues(WorkflowExecutionHistory history) {
+    return history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
+        .filter(a -> a.getActivityType().getName().equals("session-lease"))
+        .map(a -> a.getTaskQueue().getName())
+        .toList();
+  }
+
+  private static long scheduled(WorkflowExecutionHistory history, String activityType) {
+    return history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .filter(
+            e ->
+                e.getActivityTaskScheduledEventAttributes()
+                    .getActivityType()
+                    .getName()
+                    .equals(activityType))
+        .count();
+  }
+
+  /**
    * A worker that picks a run up mid-way (its cache evicted, another worker frozen or cut off)
    * replays the history up to the workflow task it was given and runs that task's code for real.
    * Every such cut of the lost-worker histories, before and after the backoff skip, must replay:
@@ -94,7 +156,13 @@ class ReplayCompatibilityTest {
   }
 
   static Stream<String> lostWorkerHistories() {
-    return Stream.of("r2-2/failover", "r2-3/failover", "r2-3/partition", "r2-3/lost-twice");
+    return Stream.of(
+        "r2-2/failover",
+        "r2-3/failover",
+        "r2-3/partition",
+        "r2-3/lost-twice",
+        "r2-4/resume",
+        "r2-4/resume-window-passed");
   }
 
   private static boolean isBackoffSkipMarker(HistoryEvent e) {

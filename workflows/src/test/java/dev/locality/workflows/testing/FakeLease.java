@@ -59,6 +59,16 @@ public final class FakeLease implements SessionLeaseActivity {
       throw ApplicationFailure.newFailure(
           "worker " + worker.workerId() + " failed this pipeline before", "LeaseDeclined");
     }
+    Integer verified = null;
+    if (request.reattach() != null) {
+      int intact = worker.reattachIntact();
+      if (intact < 0) {
+        declines.incrementAndGet();
+        throw ApplicationFailure.newFailure(
+            "worker " + worker.workerId() + " has no files of the session", "LeaseDeclined");
+      }
+      verified = Math.min(intact, request.reattach().completedStages().size());
+    }
     ActivityInfo info = context.getInfo();
     client
         .newUntypedWorkflowStub(
@@ -69,7 +79,8 @@ public final class FakeLease implements SessionLeaseActivity {
                 request.sessionId(),
                 worker.workerId(),
                 "host-" + worker.workerId(),
-                worker.taskQueue()));
+                worker.taskQueue(),
+                verified));
     while (true) {
       if (worker.isDead()) {
         worker.hangWhileDead();

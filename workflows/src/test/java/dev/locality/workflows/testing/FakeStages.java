@@ -18,10 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code rows} (metrics), {@code uri} (an output URI), {@code sourceVersion} (reported as the
  * stage's source version; no output when it equals {@code lastSourceVersion}, as a download with
  * {@code ifChanged} does), {@code fail: bad-input | transient}, and {@code dieOn: <workerId>}
- * (kills that worker when the stage starts there), {@code cutOffOn: <workerId>} (the stage runs
- * there, heartbeating, for half a second, then that worker goes silent as if cut off the network
- * mid-stage), {@code holdMs} (works that long, heartbeating, so a cancel or a drain finds it
- * running).
+ * (kills that worker when the stage starts there; {@code dieOnQueue: <unique queue>} kills only
+ * that process of a worker id), {@code cutOffOn: <workerId>} (the stage runs there, heartbeating,
+ * for half a second, then that worker goes silent as if cut off the network mid-stage), {@code
+ * holdMs} (works that long, heartbeating, so a cancel or a drain finds it running).
  */
 public final class FakeStages implements DynamicActivity {
   private final FakeWorker worker;
@@ -43,7 +43,8 @@ public final class FakeStages implements DynamicActivity {
     String type = Activity.getExecutionContext().getInfo().getActivityType();
     invocations.add(invocation);
     Map<String, Object> options = invocation.stage().options();
-    if (worker.workerId().equals(options.get("dieOn"))) {
+    if (worker.workerId().equals(options.get("dieOn"))
+        || worker.taskQueue().equals(options.get("dieOnQueue"))) {
       worker.kill();
       onDeath.run();
     }

@@ -31,6 +31,7 @@ public final class FakeWorker implements AutoCloseable {
   private volatile boolean dead;
   private volatile boolean draining;
   private volatile Set<String> missingStages = Set.of();
+  private volatile int reattachIntact = -1;
 
   public FakeWorker(WorkflowClient client, String workerId, String suffix) {
     this(client, workerId, suffix, Pools.DEFAULT);
@@ -76,6 +77,30 @@ public final class FakeWorker implements AutoCloseable {
   public FakeWorker withoutStages(String... types) {
     missingStages = Set.of(types);
     return this;
+  }
+
+  /**
+   * This worker is a restarted process of its worker id that finds the files of its previous
+   * process's sessions: it also polls the id's re-attach queue, and grants a re-attach offer with
+   * {@code intactStages} (at most the offer's completed stages) verified; a negative value makes it
+   * decline offers (no files on its disk). Call before {@link #start}.
+   */
+  public FakeWorker withReattach(int intactStages) {
+    reattachIntact = intactStages;
+    factory
+        .newWorker(
+            TaskQueues.reattach(SHARED_QUEUE, workerId),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(1)
+                .setMaxConcurrentActivityTaskPollers(1)
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
+                .build())
+        .registerActivitiesImplementations(lease);
+    return this;
+  }
+
+  int reattachIntact() {
+    return reattachIntact;
   }
 
   Set<String> missingStages() {
