@@ -154,6 +154,33 @@ public final class LocalityWorker implements AutoCloseable {
     this.resources = p.resources;
   }
 
+  /**
+   * The session lease activity of one lease queue (a pool's, or the re-attach queue), metered;
+   * {@code polling} is that queue's poller, paused when the lease declines.
+   */
+  private static MeteredLease lease(
+      Parts p,
+      WorkerConfig settings,
+      WorkflowClient client,
+      WorkerMetrics metrics,
+      SharedQueuePolling polling) {
+    return new MeteredLease(
+        new SessionLeaseActivityImpl(
+            settings.workerId(),
+            WorkerConfig.hostName(),
+            p.uniqueQueue,
+            p.workRoot,
+            p.sessions,
+            client,
+            p.drain,
+            polling,
+            p.catalog.registry().types()::contains),
+        settings.workerId(),
+        p.drain,
+        p.disk,
+        metrics);
+  }
+
   /** What {@link #start} assembles, in the order it does. */
   private static final class Parts {
     WorkerConfig settings;
@@ -306,23 +333,7 @@ public final class LocalityWorker implements AutoCloseable {
         PoolLeases.Pool slots =
             p.pools.add(pool.getKey(), pool.getValue(), new SharedQueuePolling(leaseWorker));
         leaseWorker.registerActivitiesImplementations(
-            new CountedLease(
-                new MeteredLease(
-                    new SessionLeaseActivityImpl(
-                        settings.workerId(),
-                        WorkerConfig.hostName(),
-                        p.uniqueQueue,
-                        p.workRoot,
-                        p.sessions,
-                        client,
-                        p.drain,
-                        slots.polling(),
-                        p.catalog.registry().types()::contains),
-                    settings.workerId(),
-                    p.drain,
-                    p.disk,
-                    metrics),
-                slots.inUse()));
+            new CountedLease(lease(p, settings, client, metrics, slots.polling()), slots.inUse()));
       }
       if (!settings.pools().isEmpty()) {
         // Same-host resume: sessions this worker id's previous process held are offered back on a
@@ -335,21 +346,7 @@ public final class LocalityWorker implements AutoCloseable {
                     .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
                     .build());
         reattachWorker.registerActivitiesImplementations(
-            new MeteredLease(
-                new SessionLeaseActivityImpl(
-                    settings.workerId(),
-                    WorkerConfig.hostName(),
-                    p.uniqueQueue,
-                    p.workRoot,
-                    p.sessions,
-                    client,
-                    p.drain,
-                    new SharedQueuePolling(reattachWorker),
-                    p.catalog.registry().types()::contains),
-                settings.workerId(),
-                p.drain,
-                p.disk,
-                metrics));
+            lease(p, settings, client, metrics, new SharedQueuePolling(reattachWorker)));
       }
       metrics.gauges(
           p.sessions::size,
