@@ -18,7 +18,9 @@ public final class OptionCheck {
   private OptionCheck() {}
 
   /**
-   * Every problem with {@code raw} as options of {@code stage}.
+   * Every problem with {@code raw} as options of {@code stage}: unknown keys, missing required
+   * options, values that do not parse, and, when every declared option's value parses, the stage's
+   * own cross-option checks ({@link Stage#validate}).
    *
    * @param otherKeys keys the caller handles itself (a spec's {@code timeouts}, {@code retry}),
    *     named in the message for an unknown option so the author sees every choice
@@ -39,22 +41,28 @@ public final class OptionCheck {
                 key, "unknown option (options of " + stage.type() + ": " + known + ")"));
       }
     }
+    boolean valuesParse = true;
     for (OptionSpec<?> option : stage.options()) {
       Object value = options.get(option.name());
       if (value == null) {
-        if (option.required())
+        if (option.required()) {
           problems.add(
               new OptionProblem(
                   option.name(), "required option is missing: " + option.description()));
+          valuesParse = false;
+        }
         continue;
       }
       try {
         option.parse(value);
       } catch (IllegalArgumentException e) {
         problems.add(new OptionProblem(option.name(), e.getMessage()));
+        valuesParse = false;
       }
     }
-    if (problems.isEmpty()) problems.addAll(stage.validate(new StageConfig(options)));
+    // the stage's own checks read parsed values; an unknown key does not stop them, so a typo'd
+    // option is reported together with what its absence breaks (a download without a source)
+    if (valuesParse) problems.addAll(stage.validate(new StageConfig(options)));
     return List.copyOf(problems);
   }
 }
