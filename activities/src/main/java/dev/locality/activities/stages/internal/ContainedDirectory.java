@@ -123,6 +123,20 @@ public final class ContainedDirectory implements Closeable {
     Files.createLink(path.resolve(name(target)), path.resolve(name(existing)));
   }
 
+  /**
+   * Gives the file at {@code existing}, which lies outside this directory, the additional name
+   * {@code target} here, failing when {@code target} exists. Linux's {@code link} does not follow a
+   * symbolic link at {@code existing}; callers check that it is a regular file first anyway.
+   *
+   * @throws FileAlreadyExistsException when {@code target} exists
+   * @throws UnsupportedOperationException when the file system has no hard links; a {@link
+   *     java.nio.file.FileSystemException} when the two are on different file systems
+   */
+  public void linkFrom(Path existing, String target) throws IOException {
+    verifyUnchanged();
+    Files.createLink(path.resolve(name(target)), existing);
+  }
+
   /** Deletes {@code name} when present (a link is deleted, never followed). */
   public void delete(String name) throws IOException {
     if (dir != null) {

@@ -12,10 +12,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +69,12 @@ final class AtomicFileWriter {
 
   private AtomicFileWriter() {}
 
+  /** The source's SHA-256, computed only when it is needed (heartbeating meanwhile). */
+  @FunctionalInterface
+  interface SourceDigest {
+    String sha256() throws IOException;
+  }
+
   /**
    * Copies {@code source} to the file {@code name} in {@code dir}.
    *
@@ -79,32 +92,54 @@ final class AtomicFileWriter {
       LongConsumer progress,
       Runnable beforeCommit)
       throws IOException {
+    return publish(source, dir, name, overwrite, false, null, progress, beforeCommit);
+  }
+
+  /**
+   * Publishes {@code source} as the file {@code name} in {@code dir}, by hard link when {@code
+   * link} is set and possible, else by copy.
+   *
+   * <p><b>By link</b> (no copy): when {@code source} is a regular file (not a symbolic link) on the
+   * target's file system, the temporary name becomes a second name of the source's inode, the
+   * source is forced to disk (heartbeating through {@code progress} every second meanwhile), and
+   * the commit is the same as for a copy. The published file then shares its bytes with the
+   * worker's copy until the session directory is deleted; stages never modify files once written,
+   * so neither changes. A source on another file system, or a file system without hard links, falls
+   * back to the copy.
+   *
+   * @param digest the source's SHA-256, asked only by a linked exclusive commit that finds the
+   *     target present (a copy hashes while it copies); may be null when {@code link} is false
+   */
+  static Outcome publish(
+      Path source,
+      ContainedDirectory dir,
+      String name,
+      boolean overwrite,
+      boolean link,
+      SourceDigest digest,
+      LongConsumer progress,
+      Runnable beforeCommit)
+      throws IOException {
     byte[] random = new byte[6];
     RANDOM.nextBytes(random);
     String temp = "." + name + "." + HexFormat.of().formatHex(random) + ".tmp";
     try {
-      MessageDigest digest = Sha256.newDigest();
-      long bytes;
-      try (InputStream in = Files.newInputStream(source);
-          FileChannel channel = dir.createFile(temp)) {
-        long[] synced = {0};
-        bytes =
-            StreamCopy.copy(
-                in,
-                Channels.newOutputStream(channel),
-                digest,
-                done -> {
-                  if (done - synced[0] >= SYNC_BYTES) {
-                    forceQuietly(channel);
-                    synced[0] = done;
-                  }
-                  progress.accept(done);
-                });
-        channel.force(true);
+      if (link && linked(source, dir, temp, progress)) {
+        beforeCommit.run();
+        if (!overwrite) {
+          long bytes = Files.size(source);
+          return commitExclusively(dir, temp, name, digest::sha256, bytes, progress);
+        }
+        dir.replace(temp, name);
+        return Outcome.WRITTEN;
       }
+      MessageDigest copied = Sha256.newDigest();
+      long bytes = copy(source, dir, temp, copied, progress);
       beforeCommit.run();
-      if (!overwrite)
-        return commitExclusively(dir, temp, name, Sha256.hex(digest), bytes, progress);
+      if (!overwrite) {
+        String sha = Sha256.hex(copied);
+        return commitExclusively(dir, temp, name, () -> sha, bytes, progress);
+      }
       dir.replace(temp, name);
       return Outcome.WRITTEN;
     } finally {
@@ -112,11 +147,92 @@ final class AtomicFileWriter {
     }
   }
 
+  private static long copy(
+      Path source, ContainedDirectory dir, String temp, MessageDigest digest, LongConsumer progress)
+      throws IOException {
+    try (InputStream in = Files.newInputStream(source);
+        FileChannel channel = dir.createFile(temp)) {
+      long[] synced = {0};
+      long bytes =
+          StreamCopy.copy(
+              in,
+              Channels.newOutputStream(channel),
+              digest,
+              done -> {
+                if (done - synced[0] >= SYNC_BYTES) {
+                  forceQuietly(channel);
+                  synced[0] = done;
+                }
+                progress.accept(done);
+              });
+      channel.force(true);
+      return bytes;
+    }
+  }
+
+  /**
+   * Links {@code source} to {@code temp} in {@code dir} and forces it to disk; false (nothing done)
+   * when it is not a regular file or cannot be linked there.
+   */
+  private static boolean linked(
+      Path source, ContainedDirectory dir, String temp, LongConsumer progress) throws IOException {
+    BasicFileAttributes attributes =
+        Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isRegularFile()) return false;
+    try {
+      dir.linkFrom(source, temp);
+    } catch (FileAlreadyExistsException e) {
+      throw e; // a random temporary name taken: something is wrong, do not guess
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      LOG.debug("cannot link {} into {} ({}): copying", source, dir.path(), e.toString());
+      return false;
+    }
+    forceHeartbeating(source, attributes.size(), progress);
+    return true;
+  }
+
+  /**
+   * Forces the file to disk on its own thread while the caller's thread reports progress every
+   * second (a force of many dirty gigabytes takes seconds, longer than a heartbeat may wait).
+   */
+  private static void forceHeartbeating(Path file, long size, LongConsumer progress)
+      throws IOException {
+    CompletableFuture<Void> forced = new CompletableFuture<>();
+    Thread forcer =
+        new Thread(
+            () -> {
+              try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                channel.force(true);
+                forced.complete(null);
+              } catch (Throwable t) {
+                forced.completeExceptionally(t);
+              }
+            },
+            "locality-upload-force");
+    forcer.setDaemon(true);
+    forcer.start();
+    while (true) {
+      try {
+        forced.get(1, TimeUnit.SECONDS);
+        progress.accept(size);
+        return;
+      } catch (TimeoutException e) {
+        progress.accept(0); // a heartbeat: throws when the session is lost or cancelled
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while forcing " + file);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) throw io;
+        throw new IOException("cannot force " + file + " to disk", e.getCause());
+      }
+    }
+  }
+
   private static Outcome commitExclusively(
       ContainedDirectory dir,
       String temp,
       String name,
-      String sha,
+      SourceDigest sha,
       long bytes,
       LongConsumer progress)
       throws IOException {
@@ -135,7 +251,7 @@ final class AtomicFileWriter {
         return Outcome.WRITTEN;
       }
     } catch (FileAlreadyExistsException e) {
-      if (holds(dir, name, sha, bytes, progress)) return Outcome.ALREADY_PRESENT;
+      if (holds(dir, name, sha.sha256(), bytes, progress)) return Outcome.ALREADY_PRESENT;
       throw new BadInputException(
           "target "
               + dir.path().resolve(name).toUri()

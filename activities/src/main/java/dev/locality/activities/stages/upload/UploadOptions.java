@@ -30,6 +30,15 @@ public final class UploadOptions {
           .defaultValue(true)
           .build();
 
+  public static final OptionSpec<Boolean> LINK =
+      OptionSpec.builder("link", OptionType.BOOLEAN)
+          .description(
+              "file:// targets on the worker's file system are published by hard link to the"
+                  + " worker's copy (no second copy of the bytes; the file is forced to disk"
+                  + " first); false always copies. Other file systems and S3 always copy")
+          .defaultValue(true)
+          .build();
+
   /** Worker setting: S3 uploads of at least this many bytes use multipart. */
   public static final SettingSpec<Long> S3_MULTIPART_THRESHOLD =
       SettingSpec.builder("s3MultipartThreshold", OptionType.SIZE)
@@ -49,7 +58,7 @@ public final class UploadOptions {
           .build();
 
   /** Every option, in the order docs list them. */
-  public static final List<OptionSpec<?>> ALL = List.of(TO, OVERWRITE);
+  public static final List<OptionSpec<?>> ALL = List.of(TO, OVERWRITE, LINK);
 
   /** Every worker setting the stage reads. */
   public static final List<SettingSpec<?>> SETTINGS = settings();

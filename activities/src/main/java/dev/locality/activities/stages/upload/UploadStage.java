@@ -55,10 +55,12 @@ import org.slf4j.LoggerFactory;
  * the inputs' total.
  *
  * <p><b>Atomic publication.</b> A file is written to a temporary file in the target directory
- * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter}). An
- * S3 object is written with one checksummed PUT below the multipart threshold, else as a
- * checksummed multipart upload that is aborted on any failure ({@link S3Uploader}); either way
- * readers never see a partial object. Multipart uploads are recorded as the stage's {@link
+ * (created when missing), forced to disk and renamed over the target ({@link AtomicFileWriter});
+ * with {@code link: true} (the default) a target on the worker's own file system gets that
+ * temporary name as a hard link to the worker's copy instead of a copy of its bytes. An S3 object
+ * is written with one checksummed PUT below the multipart threshold, else as a checksummed
+ * multipart upload that is aborted on any failure ({@link S3Uploader}); either way readers never
+ * see a partial object. Multipart uploads are recorded as the stage's {@link
  * StageContext#leftovers()} (kept by the pipeline) until completed or aborted; the next attempt, on
  * this worker or after a failover on another, first aborts those earlier attempts left, and never
  * touches another pipeline's uploads of the same key.
@@ -152,6 +154,7 @@ public final class UploadStage implements Stage {
       throw new BadInputException("option 'to': " + e.getMessage(), e);
     }
     boolean overwrite = Options.read(input.config(), UploadOptions.OVERWRITE);
+    boolean link = Options.read(input.config(), UploadOptions.LINK);
     List<Artifact> artifacts = input.artifacts();
     if (artifacts.isEmpty()) {
       throw new BadInputException("nothing to upload: the previous stage produced no files");
@@ -181,7 +184,7 @@ public final class UploadStage implements Stage {
     long done =
         template.isS3()
             ? publishToS3(template, uploads, overwrite, progress, context)
-            : publishFiles(uploads, overwrite, progress, context);
+            : publishFiles(uploads, overwrite, link, progress, context);
     progress.reportNow(done);
     List<String> uris = uploads.stream().map(u -> template.uri(u.target())).toList();
     return new StageResult(artifacts, StageMetrics.bytes(total, done), uris);
@@ -232,7 +235,11 @@ public final class UploadStage implements Stage {
   }
 
   private long publishFiles(
-      List<Upload> uploads, boolean overwrite, ByteProgress progress, StageContext context)
+      List<Upload> uploads,
+      boolean overwrite,
+      boolean link,
+      ByteProgress progress,
+      StageContext context)
       throws IOException {
     FileContainment files = FileContainment.forUploads(context);
     for (Upload u : uploads) files.check(Path.of(u.target()), what(u)); // before any write
@@ -257,6 +264,8 @@ public final class UploadStage implements Stage {
                   dir,
                   target.getFileName().toString(),
                   overwrite,
+                  link,
+                  () -> sha256(u, progress),
                   fileProgress,
                   fileProgress::fenceCheck);
           if (outcome == AtomicFileWriter.Outcome.ALREADY_PRESENT) {
