@@ -5,6 +5,7 @@ import dev.locality.activities.session.MdcScope;
 import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionRegistry;
 import dev.locality.api.checkpoint.CheckpointActivities;
+import dev.locality.api.checkpoint.CheckpointLayout;
 import dev.locality.api.checkpoint.CheckpointRestore;
 import dev.locality.api.checkpoint.CheckpointSave;
 import dev.locality.api.checkpoint.CheckpointSaved;
@@ -45,7 +46,8 @@ public final class CheckpointActivitiesImpl implements CheckpointActivities {
     Heartbeats TEMPORAL = details -> Activity.getExecutionContext().heartbeat(details);
   }
 
-  public CheckpointActivitiesImpl(String workerId, SessionRegistry sessions, CheckpointStores stores) {
+  public CheckpointActivitiesImpl(
+      String workerId, SessionRegistry sessions, CheckpointStores stores) {
     this(workerId, sessions, stores, Heartbeats.TEMPORAL);
   }
 
@@ -67,7 +69,7 @@ public final class CheckpointActivitiesImpl implements CheckpointActivities {
       Runnable heartbeat = heartbeat(fence);
       CheckpointStore store = stores.open(request.store());
       String key =
-          CheckpointKeys.checkpoint(
+          CheckpointLayout.checkpoint(
               request.pipeline(), request.stageIndex(), request.stageType(), request.sessionId());
       List<CheckpointManifest.Entry> entries = new ArrayList<>();
       long bytes = 0;
@@ -81,7 +83,7 @@ public final class CheckpointActivitiesImpl implements CheckpointActivities {
               output.path() + " has " + size + " bytes, the stage recorded " + output.bytes(),
               Failures.SESSION_LOST);
         }
-        store.put(key + CheckpointKeys.FILES + output.path(), file, sha256, heartbeat, fence);
+        store.put(key + CheckpointLayout.FILES + output.path(), file, sha256, heartbeat, fence);
         entries.add(new CheckpointManifest.Entry(output.path(), size, sha256));
         bytes += size;
         heartbeat.run();
@@ -95,7 +97,7 @@ public final class CheckpointActivitiesImpl implements CheckpointActivities {
               request.stageType(),
               request.sessionId(),
               entries);
-      store.putBytes(key + CheckpointKeys.MANIFEST, manifest.toJson(), fence);
+      store.putBytes(key + CheckpointLayout.MANIFEST, manifest.toJson(), fence);
       log.info(
           "checkpoint of stage {} ({}) saved: {} file(s), {} bytes at {}",
           request.stageIndex(),
@@ -104,7 +106,11 @@ public final class CheckpointActivitiesImpl implements CheckpointActivities {
           bytes,
           store.describe(key));
       return new CheckpointSaved(
-          request.store(), CheckpointKeys.runPrefix(request.pipeline()), key, entries.size(), bytes);
+          request.store(),
+          CheckpointLayout.runPrefix(request.pipeline()),
+          key,
+          entries.size(),
+          bytes);
     } catch (BadInputException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "checkpoint store refused the write: " + e.getMessage(), Failures.BAD_INPUT);

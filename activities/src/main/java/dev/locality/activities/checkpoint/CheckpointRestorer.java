@@ -1,5 +1,6 @@
 package dev.locality.activities.checkpoint;
 
+import dev.locality.api.checkpoint.CheckpointLayout;
 import dev.locality.stage.Artifact;
 import dev.locality.stage.ArtifactManifest;
 import java.io.IOException;
@@ -96,7 +97,7 @@ final class CheckpointRestorer {
   }
 
   private CheckpointManifest readManifest() throws Unusable, IOException {
-    String manifestKey = key + CheckpointKeys.MANIFEST;
+    String manifestKey = key + CheckpointLayout.MANIFEST;
     byte[] json;
     try (InputStream in = store.open(manifestKey)) {
       json = in.readNBytes(16 << 20);
@@ -120,7 +121,7 @@ final class CheckpointRestorer {
     }
     Files.createDirectories(target.getParent());
     Path temp = target.resolveSibling(".restore-" + UUID.randomUUID());
-    String objectKey = key + CheckpointKeys.FILES + entry.path();
+    String objectKey = key + CheckpointLayout.FILES + entry.path();
     MessageDigest sha256 = newDigest();
     long size = 0;
     try {

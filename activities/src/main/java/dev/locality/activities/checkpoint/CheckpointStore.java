@@ -16,8 +16,8 @@ public interface CheckpointStore {
    *
    * @param sha256 the file's expected SHA-256 (hex); stored with the object where the store can
    * @param heartbeat called regularly while bytes move (it may throw to stop the transfer)
-   * @param beforeCommit run immediately before the object is committed; what it throws prevents
-   *     the commit and propagates
+   * @param beforeCommit run immediately before the object is committed; what it throws prevents the
+   *     commit and propagates
    */
   void put(String key, Path file, String sha256, Runnable heartbeat, Runnable beforeCommit)
       throws IOException;

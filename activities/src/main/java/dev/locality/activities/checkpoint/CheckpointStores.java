@@ -45,10 +45,7 @@ public final class CheckpointStores implements AutoCloseable {
       Path dir = Path.of(uri.getPath());
       if (!fileRoots.allows(dir)) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "checkpoint store "
-                + url
-                + " is outside the worker's allowedUploadRoots "
-                + fileRoots,
+            "checkpoint store " + url + " is outside the worker's allowedUploadRoots " + fileRoots,
             Failures.BAD_INPUT);
       }
       return new FileCheckpointStore(dir);

@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A checkpoint store under an S3 prefix ({@code s3://bucket/prefix/}). Files go through the
- * upload stage's {@link S3Uploader} (multipart for large files, the fence check right before the
- * commit, the SHA-256 stored as object metadata); reads are plain streaming GETs. Thread-safe.
+ * A checkpoint store under an S3 prefix ({@code s3://bucket/prefix/}). Files go through the upload
+ * stage's {@link S3Uploader} (multipart for large files, the fence check right before the commit,
+ * the SHA-256 stored as object metadata); reads are plain streaming GETs. Thread-safe.
  */
 final class S3CheckpointStore implements CheckpointStore {
   private static final Logger log = LoggerFactory.getLogger(S3CheckpointStore.class);

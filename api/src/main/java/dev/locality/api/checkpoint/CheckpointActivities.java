@@ -10,12 +10,12 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface(namePrefix = "Checkpoint")
 public interface CheckpointActivities {
   /**
-   * Uploads the outputs of one completed stage from the session directory to the store, each
-   * file streamed with its SHA-256 checked against the recorded one, then writes the checkpoint's
+   * Uploads the outputs of one completed stage from the session directory to the store, each file
+   * streamed with its SHA-256 checked against the recorded one, then writes the checkpoint's
    * manifest object last (the commit point). Fenced: the manifest is written only while the worker
    * still holds the session, so a worker that lost its session never publishes a checkpoint after
-   * the failover. Heartbeats; idempotent (a retry uploads the files again and rewrites the
-   * manifest with the same content).
+   * the failover. Heartbeats; idempotent (a retry uploads the files again and rewrites the manifest
+   * with the same content).
    *
    * @return where the checkpoint is and what it holds
    */

@@ -2,7 +2,6 @@ package dev.locality.api.checkpoint;
 
 import dev.locality.stage.Artifact;
 import dev.locality.stage.ArtifactManifest;
-
 import java.util.List;
 
 /**

@@ -5,8 +5,8 @@ package dev.locality.api.checkpoint;
  *
  * @param store the store URL it is in
  * @param runPrefix the key prefix of the pipeline run's checkpoints under the store
- * @param key the key prefix of this checkpoint under the store (its manifest is {@code
- *     key + "manifest.json"})
+ * @param key the key prefix of this checkpoint under the store (its manifest is {@code key +
+ *     "manifest.json"})
  * @param files how many files it holds
  * @param bytes their total size
  */

@@ -45,9 +45,7 @@ final class CheckpointSpecParser {
     if (session instanceof Map<?, ?> map) {
       Object rawStore = map.get(SESSION_STORE);
       String store =
-          rawStore == null
-              ? null
-              : store(rawStore, problems, -1, null, "session." + SESSION_STORE);
+          rawStore == null ? null : store(rawStore, problems, -1, null, "session." + SESSION_STORE);
       Object after = map.get(SESSION_AFTER);
       if (after != null) {
         List<Integer> named = after(after, stages, problems);

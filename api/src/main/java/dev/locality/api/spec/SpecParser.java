@@ -39,7 +39,8 @@ public final class SpecParser {
           CheckpointSpecParser.SESSION_KEEP);
   private static final Set<String> TIMEOUT_KEYS =
       Set.of("startToClose", "heartbeat", "scheduleToStart");
-  private static final Set<String> STAGE_KEYS = Set.of("type", "timeouts", "retry", CheckpointSpecParser.STAGE_KEY);
+  private static final Set<String> STAGE_KEYS =
+      Set.of("type", "timeouts", "retry", CheckpointSpecParser.STAGE_KEY);
   private static final String NAME_PATTERN = "[a-z0-9-]{1,63}";
 
   private final ObjectMapper yaml;

@@ -1,4 +1,4 @@
-package dev.locality.activities.checkpoint;
+package dev.locality.api.checkpoint;
 
 import dev.locality.stage.PipelineInfo;
 
@@ -12,24 +12,25 @@ import dev.locality.stage.PipelineInfo;
  * </pre>
  *
  * Keyed by run, stage and session, so two runs (or two sessions of one run) never write the same
- * object.
+ * object. Pure string functions: also used by workflow code.
  */
-final class CheckpointKeys {
-  static final String MANIFEST = "manifest.json";
-  static final String FILES = "files/";
+public final class CheckpointLayout {
+  public static final String MANIFEST = "manifest.json";
+  public static final String FILES = "files/";
 
-  private CheckpointKeys() {}
+  private CheckpointLayout() {}
 
-  static String runPrefix(PipelineInfo pipeline) {
+  public static String runPrefix(PipelineInfo pipeline) {
     return segment(pipeline.workflowId()) + "/" + segment(pipeline.runId()) + "/";
   }
 
-  static String checkpoint(PipelineInfo pipeline, int stageIndex, String type, String sessionId) {
+  public static String checkpoint(
+      PipelineInfo pipeline, int stageIndex, String type, String sessionId) {
     return runPrefix(pipeline) + stageIndex + "-" + segment(type) + "/" + segment(sessionId) + "/";
   }
 
   /** A key segment that cannot leave its place: no '/', no leading dot. */
-  static String segment(String value) {
+  public static String segment(String value) {
     String s = String.valueOf(value).replaceAll("[^A-Za-z0-9._=-]", "_");
     return s.startsWith(".") ? "_" + s.substring(1) : s;
   }
