@@ -52,15 +52,17 @@ import software.amazon.awssdk.core.sync.RequestBody;
  *       the expected output.
  * </ul>
  *
- * The input is a CSV of {@code -Dcheckpoint.it.rows} rows (default 1.5M, about 60 MiB), large
- * enough that the transform runs for seconds after the checkpoint is saved. The expected output is
- * computed while the input is written by string concatenation, not the stage's CSV library.
+ * The input is a CSV of {@code -Dcheckpoint.it.rows} rows (default 2M, about 60 MiB) of short rows,
+ * and the filter also matches every city against a regular expression (always true), so that the
+ * transform, whose cost is per row, runs for seconds after the checkpoint (whose cost is per byte)
+ * is saved. The expected output is computed while the input is written by string concatenation, not
+ * the stage's CSV library.
  */
 @org.junit.jupiter.api.parallel.Isolated
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CheckpointIT {
   private static final String BUCKET = "checkpoints";
-  private static final long ROWS = Long.getLong("checkpoint.it.rows", 1_500_000);
+  private static final long ROWS = Long.getLong("checkpoint.it.rows", 2_000_000);
   private static final Map<String, String> ENV = Map.of();
 
   private static ItCluster cluster;
@@ -72,7 +74,7 @@ class CheckpointIT {
   static void start() throws Exception {
     Path data = HarnessPaths.newRunDir("CheckpointIT-data");
     out = HarnessPaths.newRunDir("CheckpointIT-out");
-    input = SameHostResumeIT.generate(data, "input.csv", ROWS, 16);
+    input = SameHostResumeIT.generate(data, "input.csv", ROWS, 8);
     cluster =
         ItClusters.builder()
             .name("CheckpointIT")
@@ -117,7 +119,7 @@ class CheckpointIT {
           - type: transform-csv
             select: [id, city, value]
             rename: {value: amount}
-            filter: "int(amount) %% 10 != 3"
+            filter: "int(amount) %% 10 != 3 && city.matches('^city-[0-9]+$')"
             %s
           - type: upload
             to: file://%s/%s/{file}
@@ -136,9 +138,11 @@ class CheckpointIT {
 
   /**
    * Starts the pipeline, waits until the download's checkpoint is saved while transform-csv runs,
-   * runs {@code beforeKill}, then kills transform-csv's worker (SIGKILL).
+   * kills transform-csv's worker (SIGKILL), then runs {@code afterKill} (while the pipeline is
+   * still detecting the loss: the session's heartbeat timeout is 5 s).
    */
-  private Killed startAndKillAfterTheCheckpoint(String tag, Runnable beforeKill) {
+  private Killed startAndKillAfterTheCheckpoint(
+      String tag, java.util.function.Consumer<String> afterKill) {
     String id = pipelines.start("it-ckpt-" + tag, Pipelines.parse(spec(tag)));
     await()
         .atMost(Duration.ofSeconds(120))
@@ -155,11 +159,11 @@ class CheckpointIT {
         .as(
             "transform-csv still runs when the checkpoint is saved (more rows: -Dcheckpoint.it.rows)")
         .isEqualTo("RUNNING");
-    beforeKill.run();
     String victim = transform.workerId();
     ItWorker worker = cluster.worker(victim);
     worker.kill();
     worker.waitForExit(Duration.ofSeconds(30));
+    afterKill.accept(id);
     return new Killed(id, victim);
   }
 
@@ -170,7 +174,7 @@ class CheckpointIT {
     long getsBefore = cluster.origin().gets(input.file());
     long readsBefore = cluster.s3().reads(BUCKET, "runs/");
     long started = System.currentTimeMillis();
-    Killed k = startAndKillAfterTheCheckpoint("restore", () -> {});
+    Killed k = startAndKillAfterTheCheckpoint("restore", workflowId -> {});
     long killedAt = System.currentTimeMillis();
 
     PipelineResult result = pipelines.result(k.workflowId(), Duration.ofSeconds(180));
@@ -210,7 +214,7 @@ class CheckpointIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(cluster.s3().keys(BUCKET, "runs/"))
+                assertThat(cluster.s3().keys(BUCKET, "runs/" + k.workflowId() + "/"))
                     .as("checkpoints deleted after success")
                     .isEmpty());
     ItSummary.pass(
@@ -223,7 +227,8 @@ class CheckpointIT {
   @Test
   void aCorruptCheckpointIsRedoneFromTheOriginAndSaysSo() throws Exception {
     long getsBefore = cluster.origin().gets(input.file());
-    Killed k = startAndKillAfterTheCheckpoint("corrupt", CheckpointIT::flipOneByteInTheStore);
+    Killed k =
+        startAndKillAfterTheCheckpoint("corrupt", workflowId -> flipOneByteInTheStore(workflowId));
 
     PipelineResult result = pipelines.result(k.workflowId(), Duration.ofSeconds(180));
 
@@ -244,9 +249,9 @@ class CheckpointIT {
   }
 
   /** Flips one byte in the middle of the stored checkpoint file (the manifest stays as written). */
-  private static void flipOneByteInTheStore() {
+  private static void flipOneByteInTheStore(String workflowId) {
     String key =
-        cluster.s3().keys(BUCKET, "runs/").stream()
+        cluster.s3().keys(BUCKET, "runs/" + workflowId + "/").stream()
             .filter(k -> k.endsWith("/" + input.file()))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no checkpointed " + input.file()));
