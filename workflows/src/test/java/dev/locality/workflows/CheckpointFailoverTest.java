@@ -62,8 +62,12 @@ class CheckpointFailoverTest {
   }
 
   private static JsonNode spec() {
+    return spec(QUICK);
+  }
+
+  private static JsonNode spec(SessionSpec session) {
     return pipeline(
-        QUICK,
+        session,
         stage("download"),
         stage("transform-csv", Map.of("rows", 3, "cutOffOn", "w1")),
         stage("upload"));
@@ -124,6 +128,44 @@ class CheckpointFailoverTest {
     assertThat(result.checkpoints().get(1).message()).contains("wrong SHA-256");
     assertThat(scheduled("history-checkpoint-unusable", "download")).isEqualTo(2);
     assertThat(checkpoints.stored()).as("both sessions' checkpoints deleted").isZero();
+  }
+
+  @Test
+  void aFailedSaveDoesNotFailThePipelineAndTheFailoverRedoesTheStages() {
+    checkpoints.storeDown();
+    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w2 = worker("w2", "0002");
+    w1.stages().onDeath(w2::start);
+
+    PipelineResult result =
+        fleet.newPipeline("checkpoint-save-failed", Duration.ofMinutes(2)).run(spec());
+
+    assertThat(types(w2.stages().invocations()))
+        .containsExactly("download", "transform-csv", "upload");
+    assertThat(result.checkpoints())
+        .extracting(CheckpointRecord::event)
+        .containsExactly(CheckpointRecord.FAILED, CheckpointRecord.FAILED);
+    assertThat(result.checkpoints().get(0).message()).contains("Access Denied");
+    assertThat(checkpoints.calls()).doesNotContain("restore on w2");
+  }
+
+  @Test
+  void keptCheckpointsAreNotDeletedAndTheLastStageIsNeverCheckpointed() {
+    worker("w1", "0001").start();
+    SessionSpec keep =
+        new SessionSpec(Duration.ofSeconds(2), Duration.ofSeconds(10), 3, Duration.ofMillis(300))
+            .withCheckpoints(new CheckpointSpec(Map.of(0, STORE, 1, STORE), true));
+
+    PipelineResult result =
+        fleet
+            .newPipeline("checkpoint-keep", Duration.ofMinutes(1))
+            .run(pipeline(keep, stage("download"), stage("upload")));
+
+    assertThat(result.checkpoints())
+        .extracting(CheckpointRecord::stageIndex, CheckpointRecord::event)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, CheckpointRecord.SAVED));
+    assertThat(checkpoints.calls()).containsExactly("save 0 on w1");
+    assertThat(checkpoints.stored()).isEqualTo(1);
   }
 
   @Test

@@ -21,19 +21,10 @@ final class CheckpointActivityOptions {
 
   private CheckpointActivityOptions() {}
 
-  static ActivityOptions save(StageSpec stage) {
-    return of(stage, ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
-  }
-
-  static ActivityOptions restore(StageSpec stage) {
-    return of(stage, ActivityCancellationType.TRY_CANCEL);
-  }
-
-  static ActivityOptions delete() {
-    return of(null, ActivityCancellationType.TRY_CANCEL);
-  }
-
-  private static ActivityOptions of(StageSpec stage, ActivityCancellationType cancellation) {
+  /**
+   * @param stage the checkpointed stage (its timeouts), or null for the defaults (deletion)
+   */
+  static ActivityOptions of(StageSpec stage) {
     StageTimeouts t =
         stage == null || stage.timeouts() == null ? StageTimeouts.DEFAULTS : stage.timeouts();
     return ActivityOptions.newBuilder()
@@ -53,7 +44,7 @@ final class CheckpointActivityOptions {
                     Failures.WORKER_SHUTDOWN,
                     CheckpointActivities.UNUSABLE)
                 .build())
-        .setCancellationType(cancellation)
+        .setCancellationType(ActivityCancellationType.TRY_CANCEL)
         .build();
   }
 

@@ -37,7 +37,7 @@ import org.slf4j.Logger;
  *       #restoreInto} restores the newest usable checkpoint into it and says from which stage to
  *       continue; a checkpoint the worker finds missing, partial or corrupt is recorded ({@link
  *       CheckpointRecord#UNUSABLE}) and the stages are redone from the origin.
- *   <li><b>Clean-up.</b> When the pipeline succeeds, {@link #finish} cancels saves still running
+ *   <li><b>Clean-up.</b> When the pipeline succeeds, {@link #finish} waits for saves still running
  *       and, unless {@code keepCheckpoints}, deletes every checkpoint of the run (best effort).
  * </ul>
  *
@@ -124,7 +124,7 @@ public final class Checkpoints {
     String store = plan.storeOf(index);
     if (!on || store == null || index >= stages.size() - 1) return;
     StageSpec stage = stages.get(index);
-    ActivityStub stub = session.newUntypedActivityStub(CheckpointActivityOptions.save(stage));
+    ActivityStub stub = session.newUntypedActivityStub(CheckpointActivityOptions.of(stage));
     CheckpointSave request =
         new CheckpointSave(
             pipeline,
@@ -165,7 +165,7 @@ public final class Checkpoints {
     Usable checkpoint = latest;
     StageSpec stage = stages.get(checkpoint.index());
     StageResult result = checkpoint.results().get(checkpoint.index());
-    ActivityStub stub = session.newUntypedActivityStub(CheckpointActivityOptions.restore(stage));
+    ActivityStub stub = session.newUntypedActivityStub(CheckpointActivityOptions.of(stage));
     CheckpointRestore request =
         new CheckpointRestore(
             session.sessionId(), checkpoint.saved(), result.outputs(), result.manifest());
@@ -215,22 +215,25 @@ public final class Checkpoints {
   }
 
   /**
-   * After the pipeline succeeded in {@code session}: cancels saves still running (waiting until
-   * their worker stopped them), then deletes the run's checkpoints unless they are kept. Never
-   * fails the pipeline: a failed deletion is logged (the store's lifecycle rule is the safety net).
+   * After the pipeline succeeded in {@code session}: waits for saves still running (usually long
+   * done: they ran beside the later stages), so no write of theirs can land after the deletion,
+   * then deletes the run's checkpoints unless they are kept. Never fails the pipeline: a failed
+   * save or deletion is logged (the store's lifecycle rule is the safety net).
    */
   public void finish(WorkerSession session) {
     if (!on) return;
     account();
-    for (Pending p : pending) p.scope().cancel("the pipeline completed");
-    Workflow.await(
-        () -> pending.stream().allMatch(p -> p.promise().isCompleted()) || session.isLost());
+    if (!pending.isEmpty()) {
+      log.info("waiting for {} checkpoint save(s) to finish", pending.size());
+      Workflow.await(
+          () -> pending.stream().allMatch(p -> p.promise().isCompleted()) || session.isLost());
+    }
     account();
-    abandonPending("the pipeline completed before the save finished");
+    abandonPending("the session was lost before the save finished");
     if (plan.keep() || runPrefixes.isEmpty()) return;
     for (String store : runPrefixes) {
       String[] parts = store.split("\n", 2);
-      ActivityStub stub = session.newUntypedActivityStub(CheckpointActivityOptions.delete());
+      ActivityStub stub = session.newUntypedActivityStub(CheckpointActivityOptions.of(null));
       try {
         int deleted =
             session.execute(

@@ -22,6 +22,7 @@ public final class FakeCheckpoints {
   private final Map<String, CheckpointSave> store = new ConcurrentHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private volatile boolean corrupt;
+  private volatile boolean storeDown;
 
   /** The activities as {@code worker} runs them. */
   public CheckpointActivities on(FakeWorker worker) {
@@ -29,6 +30,10 @@ public final class FakeCheckpoints {
       @Override
       public CheckpointSaved save(CheckpointSave request) {
         calls.add("save " + request.stageIndex() + " on " + worker.workerId());
+        if (storeDown) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "checkpoint store refused the write: Access Denied", "BadInput");
+        }
         String key =
             CheckpointLayout.checkpoint(
                 request.pipeline(), request.stageIndex(), request.stageType(), request.sessionId());
@@ -68,6 +73,11 @@ public final class FakeCheckpoints {
         return before - store.size();
       }
     };
+  }
+
+  /** Every later save fails as a store that refuses writes. */
+  public void storeDown() {
+    storeDown = true;
   }
 
   public void corruptAll() {
