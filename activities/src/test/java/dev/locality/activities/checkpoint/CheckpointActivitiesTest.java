@@ -203,6 +203,55 @@ class CheckpointActivitiesTest {
   }
 
   @Test
+  void aSessionLostWhileItsFilesUploadPublishesNoManifest() throws Exception {
+    String store = fileStore();
+    List<Artifact> outputs = outputs();
+    workerA.fence("s-1", Duration.ofMinutes(1));
+    workerA.confirmLease("s-1");
+    CheckpointActivitiesImpl losing =
+        new CheckpointActivitiesImpl(
+            "w", workerA, stores, details -> workerA.markLost("s-1")); // lost at the first beat
+
+    assertThatThrownBy(() -> losing.save(save(store, outputs)))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> assertThat(e.getType()).isEqualTo(Failures.SESSION_LOST));
+    Path root = Path.of(java.net.URI.create(store));
+    assertThat(regularFilesIn(root).stream().map(p -> p.getFileName().toString()))
+        .doesNotContain("manifest.json");
+  }
+
+  @Test
+  void aStageWithTooManyOutputsForTheHistoryIsCheckpointedWithItsSpilledList() throws Exception {
+    Path stageDir = Files.createDirectories(dirA.resolve("0-download/attempt-1"));
+    List<Artifact> many = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      Path f = stageDir.resolve("part-" + i + ".csv");
+      Files.writeString(f, "id\n" + i + "\n");
+      many.add(Artifact.describe(dirA, f, 1));
+    }
+    String listPath = "0-download/outputs-1.json";
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .writeValue(
+            dirA.resolve(listPath).toFile(),
+            java.util.Map.of("outputs", many, "outputUris", List.of()));
+    long bytes = many.stream().mapToLong(Artifact::bytes).sum();
+    var spilled = new dev.locality.stage.ArtifactManifest(listPath, 101, bytes, 0);
+
+    CheckpointSaved saved =
+        on(workerA)
+            .save(
+                new CheckpointSave(PIPELINE, "s-1", 0, "download", s3Store(), List.of(), spilled));
+    on(workerB).restore(new CheckpointRestore("s-2", saved, List.of(), spilled));
+
+    assertThat(saved.files()).isEqualTo(102);
+    for (Artifact a : many) {
+      assertThat(dirB.resolve(a.path())).hasSameBinaryContentAs(dirA.resolve(a.path()));
+    }
+    assertThat(dirB.resolve(listPath)).hasSameBinaryContentAs(dirA.resolve(listPath));
+  }
+
+  @Test
   void aSessionThatIsNotOpenHereIsLost() {
     assertThatThrownBy(() -> on(workerB).save(save(fileStore(), List.of())))
         .isInstanceOfSatisfying(
