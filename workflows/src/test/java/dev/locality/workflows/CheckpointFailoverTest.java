@@ -169,6 +169,37 @@ class CheckpointFailoverTest {
   }
 
   @Test
+  void withSameHostResumeOnTheCheckpointIsRestoredOnceTheWindowPassedUnanswered() {
+    FakeWorker w1 = worker("w1", "0001").start();
+    FakeWorker w2 = worker("w2", "0002");
+    w1.stages().onDeath(w2::start);
+    SessionSpec resumable =
+        new SessionSpec(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10),
+                3,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(2))
+            .withCheckpoints(new CheckpointSpec(Map.of(0, STORE), false));
+
+    PipelineResult result =
+        fleet
+            .newPipeline("checkpoint-after-resume-window", Duration.ofMinutes(2))
+            .run(spec(resumable));
+
+    assertThat(result.sessions())
+        .extracting(s -> s.workerId(), s -> s.state())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("w1", "FAILED"),
+            org.assertj.core.groups.Tuple.tuple(null, "FAILED"),
+            org.assertj.core.groups.Tuple.tuple("w2", "CLOSED"));
+    assertThat(types(w2.stages().invocations())).containsExactly("transform-csv", "upload");
+    assertThat(result.checkpoints())
+        .extracting(CheckpointRecord::event)
+        .containsExactly(CheckpointRecord.SAVED, CheckpointRecord.RESTORED);
+  }
+
+  @Test
   void withoutCheckpointsNoMarkerIsRecorded() {
     fleet.worker("w1", "0001").start();
     fleet
