@@ -67,7 +67,9 @@ public record CheckpointManifest(
 
   /**
    * Why this manifest does not describe exactly {@code expected} (path, size and SHA-256 of every
-   * file, in any order), or null when it does.
+   * file, in any order), or null when it does. An expected file without a SHA-256 (a stage that
+   * reported none) is matched by path and size; its bytes are still checked against the manifest's
+   * SHA-256, which the save computed.
    */
   public String mismatch(List<Entry> expected) {
     Map<String, Entry> listed = new HashMap<>();
@@ -77,7 +79,8 @@ public record CheckpointManifest(
     for (Entry want : expected) {
       Entry got = listed.remove(want.path());
       if (got == null) problems.add(want.path() + " is missing");
-      else if (got.bytes() != want.bytes() || !String.valueOf(got.sha256()).equals(want.sha256()))
+      else if (got.bytes() != want.bytes()
+          || (want.sha256() != null && !want.sha256().equals(got.sha256())))
         problems.add(want.path() + " differs from the recorded output");
     }
     for (String extra : listed.keySet()) problems.add(extra + " was not an output");

@@ -50,5 +50,10 @@ class CheckpointManifestTest {
     assertThat(of(A).mismatch(List.of(new CheckpointManifest.Entry("0-x/a", 3, "ab"))))
         .isEqualTo("0-x/a differs from the recorded output");
     assertThat(of(A, A).mismatch(List.of(A))).contains("twice");
+    assertThat(of(A).mismatch(List.of(new CheckpointManifest.Entry("0-x/a", 3, null))))
+        .as("a recorded output without a SHA-256 matches by path and size")
+        .isNull();
+    assertThat(of(A).mismatch(List.of(new CheckpointManifest.Entry("0-x/a", 4, null))))
+        .isEqualTo("0-x/a differs from the recorded output");
   }
 }
