@@ -1,5 +1,7 @@
 package dev.locality.worker;
 
+import dev.locality.activities.checkpoint.CheckpointActivitiesImpl;
+import dev.locality.activities.checkpoint.CheckpointStores;
 import dev.locality.activities.dispatch.StageDispatcher;
 import dev.locality.activities.dispatch.WorkflowLeftoverLedger;
 import dev.locality.activities.session.Drain;
@@ -17,6 +19,7 @@ import dev.locality.api.workflow.PipelineWorkflow;
 import dev.locality.stage.ByteSizes;
 import dev.locality.stage.StageRegistry;
 import dev.locality.stage.runtime.ResourceCache;
+import dev.locality.stage.runtime.WorkerSettingValues;
 import dev.locality.workflows.PipelineStateWorkflowImpl;
 import dev.locality.workflows.PipelineWorkflowImpl;
 import dev.locality.workflows.workers.WorkerRegistryWorkflowImpl;
@@ -127,6 +130,7 @@ public final class LocalityWorker implements AutoCloseable {
   private final Janitor janitor;
   private final DiskGuard disk;
   private final SessionRegistry sessions;
+  private final CheckpointStores checkpointStores;
   private final Drain drain;
   private final WorkerFactory pipelineFactory;
   private final WorkerFactory leaseFactory;
@@ -152,6 +156,7 @@ public final class LocalityWorker implements AutoCloseable {
     this.pools = p.pools;
     this.presence = p.presence;
     this.resources = p.resources;
+    this.checkpointStores = p.checkpointStores;
   }
 
   /**
@@ -198,6 +203,7 @@ public final class LocalityWorker implements AutoCloseable {
     WorkerFactory leaseFactory;
     PoolLeases pools;
     WorkerPresence presence;
+    CheckpointStores checkpointStores;
     ResourceCache resources;
   }
 
@@ -298,6 +304,9 @@ public final class LocalityWorker implements AutoCloseable {
                   .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentStages())
                   .build());
       boolean takesSessions = settings.maxSessions() > 0;
+      p.checkpointStores =
+          new CheckpointStores(
+              WorkerSettingValues.check(settings.workerSettings(), catalog.registry().all()));
       if (takesSessions)
         stageWorker.registerActivitiesImplementations(
             new MeteredStages(
@@ -312,7 +321,8 @@ public final class LocalityWorker implements AutoCloseable {
                     p.resources),
                 catalog,
                 metrics),
-            new TemporalPipelineState(client, settings.sharedQueue()));
+            new TemporalPipelineState(client, settings.sharedQueue()),
+            new CheckpointActivitiesImpl(settings.workerId(), p.sessions, p.checkpointStores));
 
       p.leaseFactory = WorkerFactory.newInstance(client);
       p.pools = new PoolLeases();
@@ -380,6 +390,7 @@ public final class LocalityWorker implements AutoCloseable {
       if (p.leaseFactory != null) p.leaseFactory.shutdownNow();
       if (p.pipelineFactory != null) p.pipelineFactory.shutdownNow();
       if (p.resources != null) p.resources.close();
+      if (p.checkpointStores != null) p.checkpointStores.close();
       p.janitor.close();
       try {
         p.workRoot.close();
@@ -574,6 +585,7 @@ public final class LocalityWorker implements AutoCloseable {
     awaitTermination(pipelineFactory);
     presence.close();
     resources.close(); // no stage runs any more: every shared resource is closed now
+    checkpointStores.close();
     disk.close();
     janitor.close();
     try {

@@ -17,6 +17,7 @@ import dev.locality.stage.ArtifactManifest;
 import dev.locality.stage.Leftovers.Leftover;
 import dev.locality.stage.PipelineInfo;
 import dev.locality.stage.StageResult;
+import dev.locality.workflows.checkpoint.Checkpoints;
 import dev.locality.workflows.internal.IncrementalRuns;
 import dev.locality.workflows.internal.StageActivityOptions;
 import dev.locality.workflows.internal.StageLeftovers;
@@ -59,6 +60,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private StageProgress progress = new StageProgress();
   private final StageLeftovers leftovers = new StageLeftovers();
   private IncrementalRuns incremental;
+  private Checkpoints checkpoints;
   private boolean skippedUnchanged;
 
   /**
@@ -113,6 +115,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     failover =
         new Failover(sessions, FailoverPolicy.forPipeline(spec), () -> List.copyOf(sessionResults));
     incremental = IncrementalRuns.of(spec);
+    checkpoints = Checkpoints.start(spec, pipeline);
     WorkerSession session = failover.run(s -> runStages(spec, pipeline, s));
     if (skippedUnchanged) {
       log.info(
@@ -128,24 +131,33 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         progress.runs(),
         sessions.records(),
         progress.outputUris(),
-        skippedUnchanged ? PipelineResult.SKIPPED_UNCHANGED : PipelineResult.COMPLETED);
+        skippedUnchanged ? PipelineResult.SKIPPED_UNCHANGED : PipelineResult.COMPLETED,
+        checkpoints.records());
   }
 
   /**
    * Runs every stage in {@code session}; returns the session they all ran in. A session re-attached
    * after its worker restarted ({@link WorkerSession#isReattached()}) skips the leading stages
    * whose outputs the worker found intact: their results (and runs, as the lost session recorded
-   * them) are kept, and the first stage after them gets the last one's outputs as its inputs.
+   * them) are kept, and the first stage after them gets the last one's outputs as its inputs. A new
+   * session after a failover to another worker first restores the newest usable stage checkpoint
+   * ({@link Checkpoints#restoreInto}) and continues after its stage in the same way.
    */
   private WorkerSession runStages(PipelineSpec spec, PipelineInfo pipeline, WorkerSession session) {
     List<StageSpec> stages = spec.stages();
     List<StageRun> earlierRuns = progress.runs();
+    Checkpoints.Restored restored =
+        session.isReattached() ? null : checkpoints.restoreInto(session);
+    if (restored != null) {
+      sessionResults = new ArrayList<>(restored.results());
+      earlierRuns = restored.runs();
+    }
     int resumeFrom =
         session.isReattached()
             ? Math.min(
                 Math.min(session.verifiedStages(), sessionResults.size()),
                 Math.min(stages.size(), earlierRuns.size()))
-            : 0;
+            : restored != null ? restored.nextStage() : 0;
     sessionResults = new ArrayList<>(sessionResults.subList(0, resumeFrom));
     progress = new StageProgress(stages, session);
     List<Artifact> inputs = List.of();
@@ -160,7 +172,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
       inputsManifest = kept.manifest();
     }
     if (resumeFrom > 0) {
-      log.info("session {} resumes at stage {}", session.sessionId(), resumeFrom);
+      log.info(
+          "session {} resumes at stage {}{}",
+          session.sessionId(),
+          resumeFrom,
+          restored != null ? " from a checkpoint" : "");
     }
     for (int i = resumeFrom; i < stages.size(); i++) {
       StageSpec stage = incremental.prepare(i, stages.get(i));
@@ -183,12 +199,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
       if (incremental.unchanged(i, stage, result.sourceVersion(), result.outputCount())) {
         skippedUnchanged = true;
         progress.skipRemaining(i + 1);
+        checkpoints.finish(session);
         return session;
       }
+      checkpoints.afterStage(i, session, result, sessionResults, progress.runs().subList(0, i + 1));
       inputs = result.outputs();
       inputsManifest = result.manifest();
     }
     incremental.recordSuccess(session);
+    checkpoints.finish(session);
     return session;
   }
 

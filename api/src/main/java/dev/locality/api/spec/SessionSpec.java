@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param reattachTimeout same-host resume: how long, after the session's worker was lost, the
  *     session is offered back to a worker with the same worker id (restarted on the same work root)
  *     before failing over to another worker; zero (the default) turns it off. Null counts as zero
+ * @param checkpoints which stages' outputs are checkpointed for cross-worker failover; null (specs
+ *     and recorded checks from before checkpoints) counts as none
  */
 public record SessionSpec(
     Duration heartbeatTimeout,
@@ -23,7 +25,8 @@ public record SessionSpec(
     int maxWorkerAttempts,
     Duration failoverBackoff,
     String pool,
-    Duration reattachTimeout) {
+    Duration reattachTimeout,
+    CheckpointSpec checkpoints) {
 
   public static final SessionSpec DEFAULTS =
       new SessionSpec(
@@ -32,7 +35,26 @@ public record SessionSpec(
           3,
           Duration.ofSeconds(5),
           null,
-          Duration.ZERO);
+          Duration.ZERO,
+          null);
+
+  /** A session spec without checkpoints. */
+  public SessionSpec(
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
+      int maxWorkerAttempts,
+      Duration failoverBackoff,
+      String pool,
+      Duration reattachTimeout) {
+    this(
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        pool,
+        reattachTimeout,
+        null);
+  }
 
   /** A session spec in the default pool, without same-host resume. */
   public SessionSpec(
@@ -84,7 +106,25 @@ public record SessionSpec(
         maxWorkerAttempts,
         failoverBackoff,
         pool,
-        reattachTimeout);
+        reattachTimeout,
+        checkpoints);
+  }
+
+  /** This spec with {@code checkpoints} as its checkpoints. */
+  public SessionSpec withCheckpoints(CheckpointSpec checkpoints) {
+    return new SessionSpec(
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        pool,
+        reattachTimeout,
+        checkpoints);
+  }
+
+  /** {@link #checkpoints()}, never null ({@link CheckpointSpec#NONE} when none). */
+  public CheckpointSpec checkpointPlan() {
+    return checkpoints == null ? CheckpointSpec.NONE : checkpoints;
   }
 
   /** {@link #reattachTimeout()}, never null (zero when off). */

@@ -36,8 +36,13 @@ public final class SpecDocument {
     if (!session.poolName().equals(Pools.DEFAULT)) s.put("pool", session.pool());
     if (session.reattachWindow().compareTo(java.time.Duration.ZERO) > 0)
       s.put("reattachTimeout", Durations.format(session.reattachWindow()));
+    // checkpoints are written per stage (what session.checkpointAfter expanded to), and only when
+    // there are any: a document without them is the same as before checkpoints existed
+    CheckpointSpec checkpoints = session.checkpointPlan();
+    if (checkpoints.keep()) s.put(CheckpointSpecParser.SESSION_KEEP, true);
     ArrayNode stages = doc.putArray("stages");
-    for (StageSpec stage : spec.stages()) {
+    for (int i = 0; i < spec.stages().size(); i++) {
+      StageSpec stage = spec.stages().get(i);
       ObjectNode st = stages.addObject();
       st.put("type", stage.type());
       if (stage.options() != null)
@@ -48,6 +53,8 @@ public final class SpecDocument {
       timeouts.put("heartbeat", Durations.format(t.heartbeat()));
       timeouts.put("scheduleToStart", Durations.format(t.scheduleToStart()));
       st.putObject("retry").put("maxAttempts", stage.maxAttempts());
+      if (checkpoints.storeOf(i) != null)
+        st.put(CheckpointSpecParser.STAGE_KEY, checkpoints.storeOf(i));
     }
     return doc;
   }

@@ -33,10 +33,14 @@ public final class SpecParser {
           "maxWorkerAttempts",
           "failoverBackoff",
           "pool",
-          "reattachTimeout");
+          "reattachTimeout",
+          CheckpointSpecParser.SESSION_STORE,
+          CheckpointSpecParser.SESSION_AFTER,
+          CheckpointSpecParser.SESSION_KEEP);
   private static final Set<String> TIMEOUT_KEYS =
       Set.of("startToClose", "heartbeat", "scheduleToStart");
-  private static final Set<String> STAGE_KEYS = Set.of("type", "timeouts", "retry");
+  private static final Set<String> STAGE_KEYS =
+      Set.of("type", "timeouts", "retry", CheckpointSpecParser.STAGE_KEY);
   private static final String NAME_PATTERN = "[a-z0-9-]{1,63}";
 
   private final ObjectMapper yaml;
@@ -167,6 +171,9 @@ public final class SpecParser {
     String name = parseName(top.get("name"), problems);
     SessionSpec session = parseSession(top.get("session"), problems);
     List<StageSpec> stages = parseStages(top.get("stages"), problems);
+    CheckpointSpec checkpoints =
+        CheckpointSpecParser.parse(top.get("session"), top.get("stages"), stages, problems);
+    if (checkpoints.any() || checkpoints.keep()) session = session.withCheckpoints(checkpoints);
     PipelineSpec spec = new PipelineSpec(name, session, stages);
     if (registry != null) problems.addAll(new SpecValidator(registry).validateStages(spec));
     if (!problems.isEmpty()) throw new InvalidSpecException(source, problems);
@@ -298,8 +305,7 @@ public final class SpecParser {
     Map<String, Object> options = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String key = String.valueOf(e.getKey());
-      if (!key.equals("type") && !key.equals("timeouts") && !key.equals("retry"))
-        options.put(key, e.getValue());
+      if (!STAGE_KEYS.contains(key)) options.put(key, e.getValue());
     }
     StageTimeouts timeouts = parseTimeouts(index, type, map.get("timeouts"), problems);
     int maxAttempts = StageSpec.DEFAULT_MAX_ATTEMPTS;

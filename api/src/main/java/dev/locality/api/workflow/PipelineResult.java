@@ -14,6 +14,8 @@ import java.util.List;
  * @param status {@value #COMPLETED}, or {@value #SKIPPED_UNCHANGED} when a {@code download} with
  *     {@code ifChanged: true} found its sources as the last successful run of the same name left
  *     them (the stages after it did not run); null in results of older workers (completed)
+ * @param checkpoints what happened to the stage checkpoints of the run (saved, failed, restored,
+ *     unusable), oldest first; empty without checkpoints, null in results of older workers
  */
 public record PipelineResult(
     String name,
@@ -22,9 +24,22 @@ public record PipelineResult(
     List<StageRun> stages,
     List<SessionRecord> sessions,
     List<String> outputUris,
-    String status) {
+    String status,
+    List<CheckpointRecord> checkpoints) {
   public static final String COMPLETED = "COMPLETED";
   public static final String SKIPPED_UNCHANGED = "SKIPPED_UNCHANGED";
+
+  /** A result without checkpoints. */
+  public PipelineResult(
+      String name,
+      String workerId,
+      String taskQueue,
+      List<StageRun> stages,
+      List<SessionRecord> sessions,
+      List<String> outputUris,
+      String status) {
+    this(name, workerId, taskQueue, stages, sessions, outputUris, status, List.of());
+  }
 
   /** A completed run's result. */
   public PipelineResult(

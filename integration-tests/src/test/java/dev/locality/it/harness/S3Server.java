@@ -149,6 +149,21 @@ public final class S3Server implements AutoCloseable {
     return store.commits.getOrDefault(bucket + "/" + key, new AtomicLong()).get();
   }
 
+  /** A client with the test keys, for changing objects behind the workers' back. */
+  public S3Client admin() {
+    return admin;
+  }
+
+  /**
+   * How many object reads (GET) of keys in {@code bucket} starting with {@code prefix} there were.
+   */
+  public long reads(String bucket, String prefix) {
+    return store.reads.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(bucket + "/" + prefix))
+        .mapToLong(e -> e.getValue().get())
+        .sum();
+  }
+
   /** Writes that reached the store, committed or not (a stalled write counts when it arrives). */
   public int writesStarted() {
     return store.writesStarted.get();
@@ -183,6 +198,7 @@ public final class S3Server implements AutoCloseable {
   private static final class CountingStore extends ForwardingBlobStore {
     final Map<String, AtomicLong> commits = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicInteger writesStarted = new AtomicInteger();
+    final Map<String, AtomicLong> reads = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicLong delayMillis = new AtomicLong();
     volatile CountDownLatch onWrite;
 
@@ -207,6 +223,15 @@ public final class S3Server implements AutoCloseable {
     private void committed(String bucket, String key) {
       long n = commits.computeIfAbsent(bucket + "/" + key, k -> new AtomicLong()).incrementAndGet();
       if (n > 1) System.out.println("[s3] commit #" + n + " of " + bucket + "/" + key);
+    }
+
+    @Override
+    public software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> getBlob(
+        software.amazon.awssdk.services.s3.model.GetObjectRequest request) {
+      reads
+          .computeIfAbsent(request.bucket() + "/" + request.key(), k -> new AtomicLong())
+          .incrementAndGet();
+      return delegate().getBlob(request);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.StageRun;
+import java.util.List;
 
 /**
  * Renders a {@link PipelineReport} as one JSON object (one line), the {@code --json} output of
@@ -49,6 +50,10 @@ public final class JsonReport {
     root.set("outputUris", mapper.valueToTree(report.outputUris()));
     root.set("failure", mapper.valueToTree(report.failure()));
     root.set("pendingStages", mapper.valueToTree(report.pending()));
+    root.set(
+        "checkpoints",
+        mapper.valueToTree(
+            result == null || result.checkpoints() == null ? List.of() : result.checkpoints()));
     return root;
   }
 

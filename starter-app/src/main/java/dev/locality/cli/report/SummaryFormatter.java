@@ -1,5 +1,6 @@
 package dev.locality.cli.report;
 
+import dev.locality.api.workflow.CheckpointRecord;
 import dev.locality.api.workflow.PipelineResult;
 import dev.locality.api.workflow.SessionRecord;
 import dev.locality.api.workflow.StageRun;
@@ -23,6 +24,7 @@ public final class SummaryFormatter {
     pending(out, report.pending());
     sessions(out, report.sessions(), report.failovers());
     outputs(out, report.outputUris());
+    checkpoints(out, report.result());
     failureChain(out, report.failure());
     return out.toString();
   }
@@ -157,6 +159,24 @@ public final class SummaryFormatter {
     if (uris.isEmpty()) return;
     out.append("\n  outputs:\n");
     for (String uri : uris) out.append("    ").append(uri).append('\n');
+  }
+
+  /** One line per checkpoint event of a completed run (saved, failed, restored, unusable). */
+  private static void checkpoints(StringBuilder out, PipelineResult result) {
+    if (result == null || result.checkpoints() == null || result.checkpoints().isEmpty()) return;
+    out.append("\n  checkpoints:\n");
+    for (CheckpointRecord c : result.checkpoints()) {
+      out.append("    stage ")
+          .append(c.stageIndex())
+          .append(" (")
+          .append(c.stageType())
+          .append(") ")
+          .append(c.event());
+      if (c.location() != null) out.append(' ').append(c.location());
+      if (c.bytes() > 0) out.append(", ").append(c.bytes()).append(" bytes");
+      if (c.message() != null) out.append(": ").append(c.message());
+      out.append('\n');
+    }
   }
 
   private static void failureChain(StringBuilder out, FailureSummary failure) {
