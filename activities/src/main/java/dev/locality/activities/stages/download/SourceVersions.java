@@ -57,7 +57,7 @@ final class SourceVersions {
     return Sha256.hex(digest);
   }
 
-  private static String validator(
+  static String validator(
       SourceUrl url, StageContext context, Supplier<S3Client> s3, Supplier<HttpFetcher> http)
       throws IOException, InterruptedException {
     switch (url.kind()) {
