@@ -336,7 +336,8 @@ public final class DownloadStage implements Stage {
                               source,
                               context,
                               () -> s3Clients.client(context),
-                              () -> httpFetcher(context, idleTimeout)));
+                              () -> httpFetcher(context, idleTimeout),
+                              true));
               if (!unchanged) LOG.info("cache: {} changed while downloading; not cached", source);
               return new DownloadCache.Fetched(f.size(), f.transferred(), unchanged);
             });
@@ -354,7 +355,8 @@ public final class DownloadStage implements Stage {
         matched.url(),
         context,
         () -> s3Clients.client(context),
-        () -> httpFetcher(context, idleTimeout));
+        () -> httpFetcher(context, idleTimeout),
+        true);
   }
 
   private Fetched fetchRemote(
