@@ -16,6 +16,10 @@ import java.time.Duration;
  * @param reattachTimeout same-host resume: how long, after the session's worker was lost, the
  *     session is offered back to a worker with the same worker id (restarted on the same work root)
  *     before failing over to another worker; zero (the default) turns it off. Null counts as zero
+ * @param localityWait delay scheduling: how long a pipeline whose first stage is a {@code download}
+ *     with {@code cache: true} is offered first to a worker that holds the file in its download
+ *     cache, before any worker may take it; zero turns it off; null means the default, {@link
+ *     #DEFAULT_LOCALITY_WAIT} (and is left out of the spec document)
  */
 public record SessionSpec(
     Duration heartbeatTimeout,
@@ -23,7 +27,11 @@ public record SessionSpec(
     int maxWorkerAttempts,
     Duration failoverBackoff,
     String pool,
-    Duration reattachTimeout) {
+    Duration reattachTimeout,
+    Duration localityWait) {
+
+  /** The default of {@link #localityWait()}. */
+  public static final Duration DEFAULT_LOCALITY_WAIT = Duration.ofSeconds(2);
 
   public static final SessionSpec DEFAULTS =
       new SessionSpec(
@@ -32,7 +40,26 @@ public record SessionSpec(
           3,
           Duration.ofSeconds(5),
           null,
-          Duration.ZERO);
+          Duration.ZERO,
+          null);
+
+  /** A session spec with the default locality wait. */
+  public SessionSpec(
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
+      int maxWorkerAttempts,
+      Duration failoverBackoff,
+      String pool,
+      Duration reattachTimeout) {
+    this(
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        pool,
+        reattachTimeout,
+        null);
+  }
 
   /** A session spec in the default pool, without same-host resume. */
   public SessionSpec(
@@ -84,7 +111,13 @@ public record SessionSpec(
         maxWorkerAttempts,
         failoverBackoff,
         pool,
-        reattachTimeout);
+        reattachTimeout,
+        localityWait);
+  }
+
+  /** {@link #localityWait()}, the default when not given; never null (zero when off). */
+  public Duration localityWaitOrDefault() {
+    return localityWait == null ? DEFAULT_LOCALITY_WAIT : localityWait;
   }
 
   /** {@link #reattachTimeout()}, never null (zero when off). */

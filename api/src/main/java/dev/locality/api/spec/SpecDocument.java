@@ -36,6 +36,9 @@ public final class SpecDocument {
     if (!session.poolName().equals(Pools.DEFAULT)) s.put("pool", session.pool());
     if (session.reattachWindow().compareTo(java.time.Duration.ZERO) > 0)
       s.put("reattachTimeout", Durations.format(session.reattachWindow()));
+    // left out unless given, so documents (and their hashes) stay as before delay scheduling
+    if (session.localityWait() != null)
+      s.put("localityWait", Durations.format(session.localityWait()));
     ArrayNode stages = doc.putArray("stages");
     for (StageSpec stage : spec.stages()) {
       ObjectNode st = stages.addObject();

@@ -14,6 +14,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -81,6 +85,9 @@ public final class DownloadCache implements AutoCloseable {
   private final AtomicLong bytesServed = new AtomicLong();
   private final AtomicLong notCached = new AtomicLong();
 
+  /** URL hash to the number of entries held from it; access order, least recent first. */
+  private final LinkedHashMap<String, Integer> heldUrls = new LinkedHashMap<>(16, 0.75f, true);
+
   /**
    * A cache in {@code dir} (created; everything already in it is deleted) keeping at most {@code
    * maxBytes} of files that no caller is using.
@@ -132,6 +139,18 @@ public final class DownloadCache implements AutoCloseable {
    */
   public Outcome fetch(String key, long expectedSize, Path target, Runnable keepAlive, Fetch fetch)
       throws Exception {
+    return fetch(key, null, expectedSize, target, keepAlive, fetch);
+  }
+
+  /**
+   * As above, remembering {@code urlHash} (see {@link #recentUrlHashes}) for as long as the entry
+   * is held.
+   *
+   * @param urlHash the hash of the URL the entry came from, or null
+   */
+  public Outcome fetch(
+      String key, String urlHash, long expectedSize, Path target, Runnable keepAlive, Fetch fetch)
+      throws Exception {
     if (expectedSize > maxBytes) {
       Fetched f = fetch.fetch();
       notCached.incrementAndGet();
@@ -152,7 +171,14 @@ public final class DownloadCache implements AutoCloseable {
               } catch (IOException | UnsupportedOperationException e) {
                 throw new NotCached(f, e);
               }
-              return LoadedResource.of(new Entry(entry, f.size()), f.size(), () -> delete(entry));
+              held(urlHash, +1);
+              return LoadedResource.of(
+                  new Entry(entry, f.size(), urlHash),
+                  f.size(),
+                  () -> {
+                    held(urlHash, -1);
+                    delete(entry);
+                  });
             })) {
       if (own[0] != null) {
         misses.incrementAndGet();
@@ -166,6 +192,7 @@ public final class DownloadCache implements AutoCloseable {
         return new Outcome(false, f.size(), f.transferred());
       }
       linkOrCopy(entry.file, target, keepAlive);
+      held(entry.urlHash, 0);
       hits.incrementAndGet();
       bytesServed.addAndGet(entry.size);
       return new Outcome(true, entry.size, 0);
@@ -175,6 +202,29 @@ public final class DownloadCache implements AutoCloseable {
         LOG.warn("could not cache a download (it goes on uncached): {}", e.getCause().toString());
       }
       return new Outcome(false, e.fetched.size(), e.fetched.transferred());
+    }
+  }
+
+  /**
+   * Hashes of the URLs whose files the cache holds, most recently used first, at most {@code max}:
+   * what the worker reports to the registry so that pipelines over these URLs are offered to it
+   * first.
+   */
+  public List<String> recentUrlHashes(int max) {
+    synchronized (heldUrls) {
+      List<String> all = new ArrayList<>(heldUrls.keySet());
+      Collections.reverse(all);
+      return List.copyOf(all.subList(0, Math.min(max, all.size())));
+    }
+  }
+
+  /** Counts an entry of {@code urlHash} in ({@code +1}), out ({@code -1}) or as just used (0). */
+  private void held(String urlHash, int change) {
+    if (urlHash == null) return;
+    synchronized (heldUrls) {
+      int count = heldUrls.getOrDefault(urlHash, 0) + change;
+      if (count <= 0) heldUrls.remove(urlHash);
+      else heldUrls.put(urlHash, count); // access order: now the most recent
     }
   }
 
@@ -235,7 +285,7 @@ public final class DownloadCache implements AutoCloseable {
   }
 
   /** One cached file and the size it had when cached. */
-  private record Entry(Path file, long size) {
+  private record Entry(Path file, long size, String urlHash) {
     boolean intact() {
       try {
         return Files.size(file) == size;

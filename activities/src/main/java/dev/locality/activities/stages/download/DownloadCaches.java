@@ -5,6 +5,7 @@ import dev.locality.stage.runtime.ResourceCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,5 +54,12 @@ final class DownloadCaches {
                 throw new UncheckedIOException("cannot create the download cache " + d, e);
               }
             }));
+  }
+
+  /** {@link DownloadCache#recentUrlHashes} of every cache made so far (one on a worker). */
+  List<String> recentUrlHashes(int max) {
+    List<String> all = new java.util.ArrayList<>();
+    for (DownloadCache cache : caches.values()) all.addAll(cache.recentUrlHashes(max));
+    return List.copyOf(all.subList(0, Math.min(max, all.size())));
   }
 }

@@ -323,6 +323,7 @@ public final class DownloadStage implements Stage {
     DownloadCache.Outcome outcome =
         cache.fetch(
             key,
+            CacheKey.urlHash(source.uri().toString()),
             matched.size(),
             target,
             () -> context.heartbeat(Progress.bytes(0, matched.size())),
@@ -346,6 +347,14 @@ public final class DownloadStage implements Stage {
     }
     Artifact artifact = fetched[0] != null ? fetched[0] : context.artifact(target, -1);
     return new Fetched(artifact, outcome.transferred(), outcome.size());
+  }
+
+  /**
+   * Hashes of the URLs this worker's download cache holds, most recently used first, at most {@code
+   * max} (see {@link DownloadCache#recentUrlHashes}); empty when caching is off.
+   */
+  public List<String> cachedUrlHashes(int max) {
+    return caches.recentUrlHashes(max);
   }
 
   private String probe(MatchedSource matched, Duration idleTimeout, StageContext context)
