@@ -224,6 +224,31 @@ class DownloadCacheTest {
     assertThat(Files.readString(entries.get(0))).isEqualTo("hello");
   }
 
+  @Test
+  void theUrlHashIsTheSha256OfTheUrlAsWritten() {
+    // computed with Python's hashlib; the pipeline workflow's LocalityPreference.urlHash too
+    assertThat(CacheKey.urlHash("http://a/b.csv"))
+        .isEqualTo("d1ed8a6fb93b3ce40950c4b2ef5906af73b896b847cd30b043da4fd6033b5913");
+  }
+
+  @Test
+  void heldUrlsAreReportedMostRecentFirstUntilEvicted() throws Exception {
+    DownloadCache cache = new DownloadCache(tmp.resolve("cache"), 250, 50);
+    String hundred = "x".repeat(100);
+    for (String url : List.of("a", "b")) {
+      Path t = target(url);
+      cache.fetch("k-" + url, "hash-" + url, -1, t, () -> {}, writes(t, hundred));
+    }
+    assertThat(cache.recentUrlHashes(10)).containsExactly("hash-b", "hash-a");
+    Path again = target("a2");
+    cache.fetch("k-a", "hash-a", -1, again, () -> {}, writes(again, hundred));
+    assertThat(cache.recentUrlHashes(10)).containsExactly("hash-a", "hash-b");
+    assertThat(cache.recentUrlHashes(1)).containsExactly("hash-a");
+    Path c = target("c");
+    cache.fetch("k-c", "hash-c", -1, c, () -> {}, writes(c, hundred)); // b is evicted
+    assertThat(cache.recentUrlHashes(10)).containsExactly("hash-c", "hash-a");
+  }
+
   private static boolean isRoot() {
     return "root".equals(System.getProperty("user.name"));
   }
