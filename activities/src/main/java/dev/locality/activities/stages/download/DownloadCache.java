@@ -181,6 +181,11 @@ public final class DownloadCache implements AutoCloseable {
                   });
             })) {
       if (own[0] != null) {
+        LOG.info(
+            "cached a download of {} bytes ({} entries, {} bytes held)",
+            own[0].size(),
+            index.size(),
+            index.weightBytes());
         misses.incrementAndGet();
         return new Outcome(false, own[0].size(), own[0].transferred());
       }
