@@ -281,6 +281,12 @@ public final class LocalityWorker implements AutoCloseable {
               settings.resourceCacheMaxBytes(),
               metrics.resourceListener());
       metrics.resourceGauges(p.resources);
+      catalog
+          .registry()
+          .find(DownloadStage.TYPE)
+          .filter(DownloadStage.class::isInstance)
+          .map(DownloadStage.class::cast)
+          .ifPresent(d -> metrics.downloadCacheMeters(d::cacheStats, d::cacheBytes));
 
       p.pipelineFactory = WorkerFactory.newInstance(client);
       // local activities only: an activity poller here would take session leases of the shared

@@ -62,4 +62,23 @@ final class DownloadCaches {
     for (DownloadCache cache : caches.values()) all.addAll(cache.recentUrlHashes(max));
     return List.copyOf(all.subList(0, Math.min(max, all.size())));
   }
+
+  /** The counts of every cache made so far, added up (zeros before the first). */
+  DownloadCache.Stats stats() {
+    long hits = 0, misses = 0, served = 0, evictions = 0, notCached = 0;
+    for (DownloadCache cache : caches.values()) {
+      DownloadCache.Stats s = cache.stats();
+      hits += s.hits();
+      misses += s.misses();
+      served += s.bytesServed();
+      evictions += s.evictions();
+      notCached += s.notCached();
+    }
+    return new DownloadCache.Stats(hits, misses, served, evictions, notCached);
+  }
+
+  /** Bytes held by every cache made so far. */
+  long bytes() {
+    return caches.values().stream().mapToLong(DownloadCache::bytes).sum();
+  }
 }

@@ -357,6 +357,16 @@ public final class DownloadStage implements Stage {
     return caches.recentUrlHashes(max);
   }
 
+  /** The counts of this worker's download cache (zeros while it is off), for the worker metrics. */
+  public DownloadCache.Stats cacheStats() {
+    return caches.stats();
+  }
+
+  /** Bytes this worker's download cache holds now. */
+  public long cacheBytes() {
+    return caches.bytes();
+  }
+
   private String probe(MatchedSource matched, Duration idleTimeout, StageContext context)
       throws IOException, InterruptedException {
     if (matched.version() != null) return matched.version();
