@@ -47,6 +47,20 @@ class DownloadCachedStageTest {
         });
     http.createContext("/untagged.csv", ex -> send(ex, body.get()));
     http.createContext("/other/tagged.csv", ex -> send(ex, body.get()));
+    http.createContext(
+        "/slow.csv",
+        ex -> {
+          ex.getResponseHeaders().add("ETag", "\"slow-1\"");
+          if (!ex.getRequestMethod().equals("HEAD")) {
+            try {
+              Thread.sleep(700); // both sessions ask before the first body is complete
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          send(ex, body.get());
+        });
+    http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     http.start();
   }
 
@@ -148,6 +162,59 @@ class DownloadCachedStageTest {
             .workerSetting("downloadCacheSize", "1m");
     assertThat(runner.runExpectingBadInput()).hasMessageContaining("SHA-256 mismatch");
     assertThat(cacheFiles()).isZero();
+  }
+
+  @Test
+  void twoSessionsAskingAtOnceDownloadOnce() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> download(url("/slow.csv"), null, true));
+      var b = pool.submit(() -> download(url("/slow.csv"), null, true));
+      assertThat(a.get(20, java.util.concurrent.TimeUnit.SECONDS).text("slow.csv"))
+          .isEqualTo(body.get());
+      assertThat(b.get(20, java.util.concurrent.TimeUnit.SECONDS).text("slow.csv"))
+          .isEqualTo(body.get());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bodiesSent).hasValue(1);
+  }
+
+  @Test
+  void anS3ObjectIsCachedByItsEtagAndAChangedObjectIsFetchedAgain() throws Exception {
+    try (dev.locality.activities.stages.s3.S3TestServer s3 =
+        dev.locality.activities.stages.s3.S3TestServer.start()) {
+      s3.createBucket("cache");
+      s3.admin()
+          .putObject(
+              r -> r.bucket("cache").key("d/a.csv"),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("a\n1\n"));
+      java.util.function.Supplier<StageTestRunner.Outcome> run =
+          () -> {
+            StageTestRunner runner =
+                StageTestRunner.of(stage, tmp.resolve("s3-session-" + runs++))
+                    .option("url", "s3://cache/d/a.csv")
+                    .option("cache", true)
+                    .workerSetting("downloadCacheSize", "1m");
+            s3.workerSettings().forEach(runner::workerSetting);
+            try {
+              return runner.run();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      assertThat(run.get().metrics().bytesIn()).isEqualTo(4);
+      var hit = run.get();
+      assertThat(hit.metrics().bytesIn()).isZero();
+      assertThat(hit.text("a.csv")).isEqualTo("a\n1\n");
+      s3.admin()
+          .putObject(
+              r -> r.bucket("cache").key("d/a.csv"),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("a\n2\n"));
+      var changed = run.get();
+      assertThat(changed.metrics().bytesIn()).isEqualTo(4);
+      assertThat(changed.text("a.csv")).isEqualTo("a\n2\n");
+    }
   }
 
   private long cacheFiles() throws IOException {
