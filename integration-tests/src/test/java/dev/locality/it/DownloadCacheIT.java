@@ -25,6 +25,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -195,6 +196,9 @@ class DownloadCacheIT {
     assertThat(cluster.origin().gets(FILE) - getsBefore).as("bodies the origin sent").isOne();
     assertThat(heads() - headsBefore).as("one revalidation per later pipeline").isEqualTo(later);
     assertThat(cluster.worker(holder).log()).contains("taken from the worker's cache");
+    assertThat(cachedFiles(cluster.worker(holder).workRoot()))
+        .as("one entry in the holder's cache")
+        .hasSize(1);
     ItSummary.pass(
         "download-cache-locality",
         ItMode.PROCESSES,
@@ -223,6 +227,22 @@ class DownloadCacheIT {
         "download-cache-holder-killed",
         ItMode.PROCESSES,
         "ran on %s after the 2s locality wait, %d ms in all".formatted(other, afterKillMs));
-    cluster.restartWorker(holder, ENV);
+    // the dead process's cache (in its incarnation directory) is deleted by the janitor of the
+    // next process on that work root, at its start
+    WorkerProcess restarted = cluster.restartWorker(holder, ENV);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(cachedFiles(restarted.workRoot())).isEmpty());
+  }
+
+  /** Files in any incarnation's download cache under {@code workRoot}. */
+  private static List<Path> cachedFiles(Path workRoot) throws java.io.IOException {
+    try (var files = Files.walk(workRoot)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> f.toString().contains("/.download-cache/"))
+          .toList();
+    }
   }
 }
