@@ -66,6 +66,14 @@ import org.slf4j.LoggerFactory;
  * passed on). Metrics: bytes in = bytes this attempt transferred from the source, bytes out = size
  * of the file.
  *
+ * <p><b>Cache.</b> With {@code cache: true} and the worker's cache on ({@code --cache-size}, worker
+ * setting {@link DownloadOptions#CACHE_SIZE}) each http(s) or S3 file goes through the worker's
+ * {@link DownloadCache}: keyed by {@link CacheKey} (the URL and its validator, asked first with a
+ * HEAD, or the given SHA-256), handed over by hard link on a hit (bytes in 0), downloaded as below
+ * and then cached on a miss. Sources without a validator or SHA-256, {@code file:} URLs and files
+ * larger than the cache are not cached. The worker reports the hashes of the URLs it holds ({@link
+ * #cachedUrlHashes}) so that pipelines over them are offered to it first.
+ *
  * <p><b>Resuming.</b> Network downloads are written to the attempt's resume directory (see {@link
  * PartialDownload}) and moved into the output directory when complete and verified. A retried
  * attempt on the same worker continues after the bytes the previous one received: over HTTP with
