@@ -73,4 +73,29 @@ class DownloadCacheWiringTest {
     WorkerReport report = new WorkerReport("w", "host", "v", "q", List.of(), 0, false, many);
     assertThat(report.cachedUrls()).hasSize(WorkerReport.MAX_CACHED_URLS).startsWith("h0", "h1");
   }
+
+  @Test
+  void aPreferredLeaseDeclinesWhenThePoolIsFullAndTakesItOtherwise() {
+    java.util.concurrent.atomic.AtomicInteger inUse =
+        new java.util.concurrent.atomic.AtomicInteger();
+    PoolLeases.Pool pool = new PoolLeases.Pool("default", 2, null, inUse);
+    java.util.List<String> held = new java.util.ArrayList<>();
+    PreferredLease lease = new PreferredLease(r -> held.add(r.sessionId()), pool);
+    dev.locality.api.session.SessionRequest request =
+        new dev.locality.api.session.SessionRequest("s1", 1, List.of(), List.of());
+
+    inUse.set(2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> lease.hold(request))
+        .isInstanceOfSatisfying(
+            io.temporal.failure.ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(dev.locality.api.workflow.Failures.LEASE_DECLINED);
+              assertThat(f.getOriginalMessage()).contains("no free slot in pool default");
+            });
+    assertThat(held).isEmpty();
+
+    inUse.set(1);
+    lease.hold(request);
+    assertThat(held).containsExactly("s1");
+  }
 }
