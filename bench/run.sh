@@ -25,7 +25,7 @@ java_cmd="${JAVA:-java}"
 s3proxy_version="4.1.0"
 duckdb_version="1.4.4.0"
 
-sections="limit,duckdb,pipeline,kill,noaffinity,small" # Options.ALL_SECTIONS
+sections="limit,duckdb,pipeline,kill,noaffinity,small,cache" # Options.ALL_SECTIONS
 prev=""
 for arg in "$@"; do
   case "$arg" in

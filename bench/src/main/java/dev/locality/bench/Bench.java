@@ -78,6 +78,7 @@ public final class Bench {
         run.set("kill", new KillSection(ctx).run(r, run.get("pipeline")));
       if (o.sections.contains("noaffinity"))
         run.set("noAffinity", new NoAffinitySection(ctx).run(r));
+      if (o.sections.contains("cache")) run.set("cache", new CacheSection(ctx).run(r));
       String mismatch = Summary.rowsMismatch(run);
       if (mismatch != null) log("!!! %s", mismatch);
       ResultsWriter.write(results, o, started); // partial results survive a later failure

@@ -292,6 +292,7 @@ final class MarkdownReport {
                 stage / base));
       }
     }
+    cacheTable(md, results);
     md.append("\n**Targets**:\n\n| target | measured | met |\n|---|---:|:---:|\n");
     results
         .get("summary")
@@ -306,6 +307,50 @@ final class MarkdownReport {
                         t.get("value").asDouble(),
                         t.get("met").asBoolean() ? "yes" : "**no**")));
     return md.toString();
+  }
+
+  /** Section cache, one line per run and variant: origin bytes, requests, wall time, workers. */
+  private static void cacheTable(StringBuilder md, JsonNode results) {
+    boolean header = false;
+    for (JsonNode run : results.get("runs")) {
+      JsonNode cache = run.get("cache");
+      if (cache == null) continue;
+      if (!header) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "\n**Download cache** (%d pipelines over one %,d-byte input on 2 workers, %d in"
+                    + " flight):\n\n| run | cache | wall s | origin bytes sent | inputs' worth"
+                    + " | GETs | HEADs | pipelines per worker |\n|---|---|---:|---:|---:|---:|---:|---|\n",
+                cache.get("pipelines").asInt(),
+                cache.get("inputBytes").asLong(),
+                cache.get("inFlight").asInt()));
+        header = true;
+      }
+      for (String variant : List.of("off", "on")) {
+        JsonNode v = cache.get(variant);
+        java.util.Map<String, Integer> perWorker = new java.util.TreeMap<>();
+        v.get("workers").forEach(w -> perWorker.merge(w.asText(), 1, Integer::sum));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %d | %s | %.2f | %,d | %.2f | %d | %d | %s |\n",
+                run.get("run").asInt(),
+                variant,
+                v.get("wallMillis").asLong() / 1000.0,
+                v.get("originBodyBytes").asLong(),
+                v.get("inputsServedByOrigin").asDouble(),
+                v.get("originGets").asLong(),
+                v.get("originHeads").asLong(),
+                perWorker));
+      }
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | off / on | %.2f× | | | | | |\n",
+              run.get("run").asInt(),
+              cache.get("speedup").asDouble()));
+    }
   }
 
   /** The first run's DuckDB section, {@code null} when it did not run. */

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Command-line options of the harness (bench/run.sh passes the jar paths; bench/README.md). */
 final class Options {
   static final List<String> ALL_SECTIONS =
-      List.of("limit", "duckdb", "pipeline", "kill", "noaffinity", "small");
+      List.of("limit", "duckdb", "pipeline", "kill", "noaffinity", "small", "cache");
 
   Path root = Path.of(".").toAbsolutePath().normalize();
   Path cliJar;

@@ -19,6 +19,19 @@ import java.util.concurrent.Executors;
 final class Origin {
   private final Path dataDir;
   private final HttpServer server;
+  private final java.util.concurrent.atomic.AtomicLong bodyBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong gets =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong heads =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** What the origin served so far: body bytes sent, GET and HEAD requests answered. */
+  record Counts(long bodyBytes, long gets, long heads) {}
+
+  Counts counts() {
+    return new Counts(bodyBytes.get(), gets.get(), heads.get());
+  }
 
   private Origin(Path dataDir, HttpServer server) {
     this.dataDir = dataDir;
@@ -63,14 +76,21 @@ final class Origin {
         .getResponseHeaders()
         .set("ETag", "\"" + size + "-" + Files.getLastModifiedTime(file).toMillis() + "\"");
     if (exchange.getRequestMethod().equals("HEAD")) {
+      heads.incrementAndGet();
       exchange.getResponseHeaders().set("Content-Length", "" + size);
       exchange.sendResponseHeaders(200, -1);
       return;
     }
+    gets.incrementAndGet();
     exchange.sendResponseHeaders(200, size);
     try (InputStream in = Files.newInputStream(file);
         OutputStream body = exchange.getResponseBody()) {
-      in.transferTo(body);
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        body.write(buffer, 0, n);
+        bodyBytes.addAndGet(n);
+      }
     } catch (IOException e) {
       // client went away (a killed worker)
     }

@@ -66,6 +66,13 @@ final class Specs {
     return s;
   }
 
+  static Map<String, Object> stage(
+      String type, String key, Object value, String key2, Object value2) {
+    Map<String, Object> s = stage(type, key, value);
+    s.put(key2, value2);
+    return s;
+  }
+
   /** Writes {@code WORK/spec-NAME.json} and returns its path. */
   Path write(String name, List<Map<String, Object>> stages, String heartbeat) throws IOException {
     Map<String, Object> spec = new LinkedHashMap<>();

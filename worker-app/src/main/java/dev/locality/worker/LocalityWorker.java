@@ -10,6 +10,7 @@ import dev.locality.activities.session.OpenSession;
 import dev.locality.activities.session.SessionLeaseActivityImpl;
 import dev.locality.activities.session.SessionRegistry;
 import dev.locality.activities.session.WorkRoot;
+import dev.locality.activities.stages.download.DownloadStage;
 import dev.locality.activities.state.TemporalPipelineState;
 import dev.locality.api.session.TaskQueues;
 import dev.locality.api.spec.SpecParser;
@@ -286,10 +287,20 @@ public final class LocalityWorker implements AutoCloseable {
               settings.resourceCacheMaxBytes(),
               metrics.resourceListener());
       metrics.resourceGauges(p.resources);
+      catalog
+          .registry()
+          .find(DownloadStage.TYPE)
+          .filter(DownloadStage.class::isInstance)
+          .map(DownloadStage.class::cast)
+          .ifPresent(d -> metrics.downloadCacheMeters(d::cacheStats, d::cacheBytes));
 
       p.pipelineFactory = WorkerFactory.newInstance(client);
+      // local activities only: an activity poller here would take session leases of the shared
+      // queue (the default pool's lease queue)
       Worker workflowWorker =
-          p.pipelineFactory.newWorker(settings.sharedQueue(), baseOptions().build());
+          p.pipelineFactory.newWorker(
+              settings.sharedQueue(), baseOptions().setLocalActivityWorkerOnly(true).build());
+      workflowWorker.registerActivitiesImplementations(new RegistryLocalityHints(client));
       SpecParser specParser = new SpecParser(catalog.registry());
       workflowWorker.registerWorkflowImplementationFactory(
           PipelineWorkflow.class,
@@ -344,6 +355,22 @@ public final class LocalityWorker implements AutoCloseable {
             p.pools.add(pool.getKey(), pool.getValue(), new SharedQueuePolling(leaseWorker));
         leaseWorker.registerActivitiesImplementations(
             new CountedLease(lease(p, settings, client, metrics, slots.polling()), slots.inUse()));
+        // Delay scheduling: sessions offered to this worker id because it holds their input in
+        // its download cache, within the pool's slots.
+        Worker preferredWorker =
+            p.leaseFactory.newWorker(
+                TaskQueues.leaseQueue(
+                    TaskQueues.preferred(settings.sharedQueue(), settings.workerId()),
+                    pool.getKey()),
+                baseOptions()
+                    .setMaxConcurrentActivityExecutionSize(pool.getValue())
+                    .setMaxConcurrentActivityTaskPollers(LEASE_POLLERS)
+                    .build());
+        preferredWorker.registerActivitiesImplementations(
+            new PreferredLease(
+                new CountedLease(
+                    lease(p, settings, client, metrics, slots.polling()), slots.inUse()),
+                slots));
       }
       if (!settings.pools().isEmpty()) {
         // Same-host resume: sessions this worker id's previous process held are offered back on a
@@ -373,7 +400,11 @@ public final class LocalityWorker implements AutoCloseable {
       String uniqueQueue = p.uniqueQueue;
       p.presence =
           new WorkerPresence(
-                  client, settings.sharedQueue(), () -> report(settings, uniqueQueue, pools, false))
+                  client,
+                  settings.sharedQueue(),
+                  () ->
+                      report(settings, uniqueQueue, pools, false)
+                          .withCachedUrls(cachedUrls(catalog)))
               .start();
       log.info(
           "worker {} started{}: shared queue {}, pools {}, unique queue {}, work dir {}",
@@ -415,6 +446,20 @@ public final class LocalityWorker implements AutoCloseable {
         reports,
         System.currentTimeMillis(),
         stopping);
+  }
+
+  /**
+   * Hashes of the URLs the built-in download stage holds in this worker's download cache, most
+   * recently used first (what the worker reports for delay scheduling); empty when the cache is off
+   * or the stage is not the built-in one.
+   */
+  static List<String> cachedUrls(StageCatalog catalog) {
+    return catalog
+        .registry()
+        .find(DownloadStage.TYPE)
+        .filter(DownloadStage.class::isInstance)
+        .map(s -> ((DownloadStage) s).cachedUrlHashes(WorkerReport.MAX_CACHED_URLS))
+        .orElse(List.of());
   }
 
   /** This worker's pools as it reports them now: slots and slots in use per pool. */

@@ -1,5 +1,6 @@
 package dev.locality.worker;
 
+import dev.locality.activities.stages.download.DownloadOptions;
 import dev.locality.activities.stages.internal.AllowedFileRoots;
 import dev.locality.activities.stages.net.HostPolicy;
 import dev.locality.api.session.TaskQueues;
@@ -50,6 +51,7 @@ final class WorkerConfiguration {
   static final String ALLOWED_FILE_ROOTS = "--allowed-file-roots";
   static final String ALLOWED_UPLOAD_ROOTS = "--allowed-upload-roots";
   static final String DOWNLOAD_ALLOW_HOSTS = "--download-allow-hosts";
+  static final String CACHE_SIZE = "--cache-size";
   static final String DOWNLOAD_DENY_HOSTS = "--download-deny-hosts";
   static final String SETTING = "--setting";
 
@@ -77,7 +79,8 @@ final class WorkerConfiguration {
           ALLOWED_FILE_ROOTS,
           ALLOWED_UPLOAD_ROOTS,
           DOWNLOAD_ALLOW_HOSTS,
-          DOWNLOAD_DENY_HOSTS);
+          DOWNLOAD_DENY_HOSTS,
+          CACHE_SIZE);
 
   /** A metrics port value meaning "no HTTP endpoint". */
   static final int METRICS_OFF = -1;
@@ -256,6 +259,7 @@ final class WorkerConfiguration {
       dedicated(ALLOWED_UPLOAD_ROOTS, AllowedFileRoots.UPLOAD_SETTING.name(), workerSettings);
       dedicated(DOWNLOAD_ALLOW_HOSTS, HostPolicy.ALLOW.name(), workerSettings);
       dedicated(DOWNLOAD_DENY_HOSTS, HostPolicy.DENY.name(), workerSettings);
+      dedicated(CACHE_SIZE, DownloadOptions.CACHE_SIZE.name(), workerSettings);
       if (!problems.isEmpty()) return null;
       try {
         return WorkerConfig.newBuilder()

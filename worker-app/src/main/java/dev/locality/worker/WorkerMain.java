@@ -227,6 +227,15 @@ public final class WorkerMain implements Callable<Integer> {
   String allowedUploadRoots;
 
   @Option(
+      names = WorkerConfiguration.CACHE_SIZE,
+      paramLabel = "SIZE",
+      description =
+          "Bytes of downloaded files kept for downloads with cache: true, least recently used out"
+              + " first (worker setting downloadCacheSize), e.g. 20g. Env LOCALITY_CACHE_SIZE."
+              + " Default: 0 (off).")
+  String cacheSize;
+
+  @Option(
       names = WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS,
       paramLabel = "LIST",
       description =
@@ -317,6 +326,7 @@ public final class WorkerMain implements Callable<Integer> {
     put(flags, WorkerConfiguration.ALLOWED_UPLOAD_ROOTS, allowedUploadRoots);
     put(flags, WorkerConfiguration.DOWNLOAD_ALLOW_HOSTS, downloadAllowHosts);
     put(flags, WorkerConfiguration.DOWNLOAD_DENY_HOSTS, downloadDenyHosts);
+    put(flags, WorkerConfiguration.CACHE_SIZE, cacheSize);
     return flags;
   }
 

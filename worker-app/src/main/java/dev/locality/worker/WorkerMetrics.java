@@ -1,5 +1,6 @@
 package dev.locality.worker;
 
+import dev.locality.activities.stages.download.DownloadCache;
 import dev.locality.stage.StageMetrics;
 import dev.locality.stage.runtime.ResourceCache;
 import io.micrometer.core.instrument.Counter;
@@ -165,6 +166,46 @@ final class WorkerMetrics {
         "Weight budget of the shared stage resources",
         "bytes",
         cache::maxBytes);
+  }
+
+  /**
+   * The download cache's counts ({@code download} with {@code cache: true}), read from {@code
+   * stats} (zero while the cache is off): hits, misses, bytes handed out from the cache instead of
+   * downloaded, evictions, downloads not cached (best effort), and the bytes held now.
+   */
+  void downloadCacheMeters(
+      java.util.function.Supplier<DownloadCache.Stats> stats, LongSupplier bytesHeld) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "locality.download.cache.hits", stats, s -> s.get().hits())
+        .description("Downloads taken from the worker's download cache")
+        .tags(tags)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "locality.download.cache.misses", stats, s -> s.get().misses())
+        .description("Cached downloads fetched from their source and then cached")
+        .tags(tags)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "locality.download.cache.served", stats, s -> s.get().bytesServed())
+        .description("Bytes handed to sessions from the download cache")
+        .baseUnit("bytes")
+        .tags(tags)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "locality.download.cache.evictions", stats, s -> s.get().evictions())
+        .description("Download cache entries evicted (least recently used first)")
+        .tags(tags)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "locality.download.cache.uncached", stats, s -> s.get().notCached())
+        .description("Downloads with cache: true that could not be cached (best effort)")
+        .tags(tags)
+        .register(registry);
+    gauge(
+        "locality.download.cache.bytes",
+        "Bytes of files the download cache holds now",
+        "bytes",
+        bytesHeld::getAsLong);
   }
 
   /**

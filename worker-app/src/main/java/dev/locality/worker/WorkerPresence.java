@@ -89,7 +89,8 @@ final class WorkerPresence implements AutoCloseable {
         r.uniqueQueue(),
         r.pools(),
         r.reportedAtMillis(),
-        stopping);
+        stopping,
+        r.cachedUrls());
   }
 
   private void send(WorkerReport r) {

@@ -24,6 +24,7 @@ import dev.locality.workflows.internal.StageLeftovers;
 import dev.locality.workflows.internal.StageProgress;
 import dev.locality.workflows.session.Failover;
 import dev.locality.workflows.session.FailoverPolicy;
+import dev.locality.workflows.session.LocalityPreference;
 import dev.locality.workflows.session.WorkerSession;
 import dev.locality.workflows.session.WorkerSessions;
 import dev.locality.workflows.spec.WorkflowSpecReader;
@@ -113,7 +114,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     WorkflowInfo info = Workflow.getInfo();
     PipelineInfo pipeline = new PipelineInfo(spec.name(), info.getWorkflowId(), info.getRunId());
     failover =
-        new Failover(sessions, FailoverPolicy.forPipeline(spec), () -> List.copyOf(sessionResults));
+        new Failover(sessions, FailoverPolicy.forPipeline(spec), () -> List.copyOf(sessionResults))
+            .preferLocality(LocalityPreference.of(spec));
     incremental = IncrementalRuns.of(spec);
     checkpoints = Checkpoints.start(spec, pipeline);
     WorkerSession session = failover.run(s -> runStages(spec, pipeline, s));

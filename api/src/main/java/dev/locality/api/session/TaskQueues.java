@@ -35,4 +35,14 @@ public final class TaskQueues {
   public static String reattach(String sharedQueue, String workerId) {
     return sharedQueue + "@" + workerId + "-reattach";
   }
+
+  /**
+   * {@code <shared>@<workerId>-prefer}: the queue on which a new session is offered first to a
+   * worker id that holds the pipeline's input in its download cache (delay scheduling). Like the
+   * shared queue it is split by pool ({@link #leaseQueue}{@code (preferred(shared, id), pool)});
+   * every process with that worker id polls it per pool, within that pool's slots.
+   */
+  public static String preferred(String sharedQueue, String workerId) {
+    return sharedQueue + "@" + workerId + "-prefer";
+  }
 }

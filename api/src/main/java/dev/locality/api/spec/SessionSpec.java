@@ -18,6 +18,10 @@ import java.time.Duration;
  *     before failing over to another worker; zero (the default) turns it off. Null counts as zero
  * @param checkpoints which stages' outputs are checkpointed for cross-worker failover; null (specs
  *     and recorded checks from before checkpoints) counts as none
+ * @param localityWait delay scheduling: how long a pipeline whose first stage is a {@code download}
+ *     with {@code cache: true} is offered first to a worker that holds the file in its download
+ *     cache, before any worker may take it; zero turns it off; null means the default, {@link
+ *     #DEFAULT_LOCALITY_WAIT} (and is left out of the spec document)
  */
 public record SessionSpec(
     Duration heartbeatTimeout,
@@ -26,7 +30,11 @@ public record SessionSpec(
     Duration failoverBackoff,
     String pool,
     Duration reattachTimeout,
-    CheckpointSpec checkpoints) {
+    CheckpointSpec checkpoints,
+    Duration localityWait) {
+
+  /** The default of {@link #localityWait()}. */
+  public static final Duration DEFAULT_LOCALITY_WAIT = Duration.ofSeconds(2);
 
   public static final SessionSpec DEFAULTS =
       new SessionSpec(
@@ -36,9 +44,10 @@ public record SessionSpec(
           Duration.ofSeconds(5),
           null,
           Duration.ZERO,
+          null,
           null);
 
-  /** A session spec without checkpoints. */
+  /** A session spec without checkpoints, with the default locality wait. */
   public SessionSpec(
       Duration heartbeatTimeout,
       Duration creationTimeout,
@@ -53,7 +62,48 @@ public record SessionSpec(
         failoverBackoff,
         pool,
         reattachTimeout,
+        null,
         null);
+  }
+
+  /** A session spec with these checkpoints and the default locality wait. */
+  public SessionSpec(
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
+      int maxWorkerAttempts,
+      Duration failoverBackoff,
+      String pool,
+      Duration reattachTimeout,
+      CheckpointSpec checkpoints) {
+    this(
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        pool,
+        reattachTimeout,
+        checkpoints,
+        null);
+  }
+
+  /** A session spec without checkpoints, with this locality wait (null: the default). */
+  public SessionSpec(
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
+      int maxWorkerAttempts,
+      Duration failoverBackoff,
+      String pool,
+      Duration reattachTimeout,
+      Duration localityWait) {
+    this(
+        heartbeatTimeout,
+        creationTimeout,
+        maxWorkerAttempts,
+        failoverBackoff,
+        pool,
+        reattachTimeout,
+        null,
+        localityWait);
   }
 
   /** A session spec in the default pool, without same-host resume. */
@@ -107,7 +157,8 @@ public record SessionSpec(
         failoverBackoff,
         pool,
         reattachTimeout,
-        checkpoints);
+        checkpoints,
+        localityWait);
   }
 
   /** This spec with {@code checkpoints} as its checkpoints. */
@@ -119,12 +170,18 @@ public record SessionSpec(
         failoverBackoff,
         pool,
         reattachTimeout,
-        checkpoints);
+        checkpoints,
+        localityWait);
   }
 
   /** {@link #checkpoints()}, never null ({@link CheckpointSpec#NONE} when none). */
   public CheckpointSpec checkpointPlan() {
     return checkpoints == null ? CheckpointSpec.NONE : checkpoints;
+  }
+
+  /** {@link #localityWait()}, the default when not given; never null (zero when off). */
+  public Duration localityWaitOrDefault() {
+    return localityWait == null ? DEFAULT_LOCALITY_WAIT : localityWait;
   }
 
   /** {@link #reattachTimeout()}, never null (zero when off). */

@@ -40,6 +40,9 @@ public final class SpecDocument {
     // there are any: a document without them is the same as before checkpoints existed
     CheckpointSpec checkpoints = session.checkpointPlan();
     if (checkpoints.keep()) s.put(CheckpointSpecParser.SESSION_KEEP, true);
+    // left out unless given, so documents (and their hashes) stay as before delay scheduling
+    if (session.localityWait() != null)
+      s.put("localityWait", Durations.format(session.localityWait()));
     ArrayNode stages = doc.putArray("stages");
     for (int i = 0; i < spec.stages().size(); i++) {
       StageSpec stage = spec.stages().get(i);

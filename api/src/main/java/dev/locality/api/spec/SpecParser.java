@@ -36,7 +36,8 @@ public final class SpecParser {
           "reattachTimeout",
           CheckpointSpecParser.SESSION_STORE,
           CheckpointSpecParser.SESSION_AFTER,
-          CheckpointSpecParser.SESSION_KEEP);
+          CheckpointSpecParser.SESSION_KEEP,
+          "localityWait");
   private static final Set<String> TIMEOUT_KEYS =
       Set.of("startToClose", "heartbeat", "scheduleToStart");
   private static final Set<String> STAGE_KEYS =
@@ -250,7 +251,20 @@ public final class SpecParser {
       problems.add(Problem.global("session.failoverBackoff", "must not be negative"));
     if (rt.isNegative())
       problems.add(Problem.global("session.reattachTimeout", "must not be negative (0 = off)"));
-    return new SessionSpec(hb, ct, attempts, fb, pool(map.get("pool"), problems), rt);
+    Duration lw = null;
+    if (map.get("localityWait") != null) {
+      lw =
+          duration(
+              map.get("localityWait"),
+              SessionSpec.DEFAULT_LOCALITY_WAIT,
+              problems,
+              -1,
+              null,
+              "session.localityWait");
+      if (lw.isNegative())
+        problems.add(Problem.global("session.localityWait", "must not be negative (0 = off)"));
+    }
+    return new SessionSpec(hb, ct, attempts, fb, pool(map.get("pool"), problems), rt, lw);
   }
 
   /** The session's pool name, null when not given; problems for anything but a valid name. */

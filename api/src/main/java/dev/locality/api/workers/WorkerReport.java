@@ -14,6 +14,9 @@ import java.util.List;
  * @param reportedAtMillis the worker's clock when it sent the report (informational: the registry
  *     judges liveness by when it received reports, on the server's clock)
  * @param stopping true in the reports of a worker that is shutting down (draining), and its last
+ * @param cachedUrls hashes of the URLs the worker holds in its download cache ({@code download}
+ *     with {@code cache: true}), most recently used first, at most {@link #MAX_CACHED_URLS}: the
+ *     pipeline workflow offers a new session for such a URL to this worker first
  */
 public record WorkerReport(
     String workerId,
@@ -22,8 +25,35 @@ public record WorkerReport(
     String uniqueQueue,
     List<PoolReport> pools,
     long reportedAtMillis,
-    boolean stopping) {
+    boolean stopping,
+    List<String> cachedUrls) {
+
+  /** The most URL hashes a report carries (the most recently used first). */
+  public static final int MAX_CACHED_URLS = 256;
+
   public WorkerReport {
     pools = pools == null ? List.of() : List.copyOf(pools);
+    cachedUrls =
+        cachedUrls == null
+            ? List.of()
+            : List.copyOf(cachedUrls.subList(0, Math.min(cachedUrls.size(), MAX_CACHED_URLS)));
+  }
+
+  /** A report without download cache hints (workers from before the cache). */
+  public WorkerReport(
+      String workerId,
+      String host,
+      String version,
+      String uniqueQueue,
+      List<PoolReport> pools,
+      long reportedAtMillis,
+      boolean stopping) {
+    this(workerId, host, version, uniqueQueue, pools, reportedAtMillis, stopping, List.of());
+  }
+
+  /** This report with {@code cachedUrls} as its cache hints. */
+  public WorkerReport withCachedUrls(List<String> cachedUrls) {
+    return new WorkerReport(
+        workerId, host, version, uniqueQueue, pools, reportedAtMillis, stopping, cachedUrls);
   }
 }

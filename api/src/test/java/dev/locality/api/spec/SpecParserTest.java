@@ -234,6 +234,42 @@ class SpecParserTest {
   }
 
   @Test
+  void localityWaitDefaultsTo2sIsKeptWhenGivenAndMustNotBeNegative() {
+    PipelineSpec plain = parser.parse("name: p\nstages: [{type: fetch, url: u}]", null);
+    assertThat(plain.session().localityWait()).isNull();
+    assertThat(plain.session().localityWaitOrDefault()).isEqualTo(Duration.ofSeconds(2));
+    // left out of the document unless given: documents (and hashes) as before
+    assertThat(SpecDocument.of(plain).path("session").has("localityWait")).isFalse();
+
+    PipelineSpec off =
+        parser.parse("name: p\nsession: {localityWait: 0s}\nstages: [{type: fetch, url: u}]", null);
+    assertThat(off.session().localityWaitOrDefault()).isZero();
+    PipelineSpec five =
+        parser.parse("name: p\nsession: {localityWait: 5s}\nstages: [{type: fetch, url: u}]", null);
+    assertThat(
+            parser
+                .fromTree(SpecDocument.toTree(SpecDocument.of(five)), null)
+                .session()
+                .localityWait())
+        .isEqualTo(Duration.ofSeconds(5));
+
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    "name: p\nsession: {localityWait: -1s}\nstages: [{type: fetch, url: u}]",
+                    "p.yaml"))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        p -> {
+                          assertThat(p.key()).isEqualTo("session.localityWait");
+                          assertThat(p.message()).contains("-1s");
+                        }));
+  }
+
+  @Test
   void anInvalidPoolNameIsRefusedNamingTheValueAndTheRule() {
     for (String bad :
         List.of("GPU", "gpu pool", "-gpu", "gpu/x", "gpu@1", "\"\"", "x".repeat(64))) {

@@ -110,6 +110,7 @@ public final class Failover {
   private boolean offersSessionsBack;
   private final List<FailedAttempt> failedAttempts = new ArrayList<>();
   private Phase phase = Phase.WAITING_FOR_WORKER;
+  private LocalityPreference locality;
 
   /**
    * Whether this run may skip the backoff after a lost worker; decided when {@link #run} starts.
@@ -148,6 +149,16 @@ public final class Failover {
    *
    * @return what the body returned in the session that succeeded
    */
+  /**
+   * Offers the first session to a worker that holds the pipeline's input in its download cache
+   * before any worker may take it (delay scheduling, see {@link LocalityPreference}). Call before
+   * {@link #run}.
+   */
+  public Failover preferLocality(LocalityPreference locality) {
+    this.locality = locality;
+    return this;
+  }
+
   public <R> R run(Functions.Func1<WorkerSession, R> body) {
     skipsBackoffAfterLostWorker = isNoBackoffAfterLostWorkerOn();
     offersSessionsBack =
@@ -179,6 +190,8 @@ public final class Failover {
       boolean workerLost = false;
       WorkerSession lostWorker = null;
       try {
+        if (session == null && attempt == 1 && locality != null)
+          session = locality.open(sessions, options);
         if (session == null) session = sessions.open(options);
         phase = Phase.RUNNING;
         R result = body.apply(session);

@@ -35,10 +35,12 @@ public final class SessionOptions {
   private final String pool;
   private final Duration reattachTimeout;
   private final ReattachOffer reattach;
+  private final Duration localityWait;
 
   private SessionOptions(Builder b) {
     this.reattachTimeout = b.reattachTimeout;
     this.reattach = b.reattach;
+    this.localityWait = b.localityWait;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.creationTimeout = b.creationTimeout;
     this.maxSessionDuration = b.maxSessionDuration;
@@ -62,6 +64,7 @@ public final class SessionOptions {
     if (s.creationTimeout() != null) b.setCreationTimeout(s.creationTimeout());
     b.setPool(s.poolName());
     b.setReattachTimeout(s.reattachWindow());
+    b.setLocalityWait(s.localityWaitOrDefault());
     return b.build();
   }
 
@@ -127,6 +130,14 @@ public final class SessionOptions {
   }
 
   /**
+   * Delay scheduling: how long the first session of a pipeline whose input a worker holds in its
+   * download cache is offered to that worker alone ({@link LocalityPreference}); zero: never.
+   */
+  public Duration localityWait() {
+    return localityWait;
+  }
+
+  /**
    * Set on a re-attach offer only: the lost session whose files the worker is to take over, with
    * the results of its completed stages. Null for an ordinary session.
    */
@@ -162,6 +173,7 @@ public final class SessionOptions {
     private String pool = Pools.DEFAULT;
     private Duration reattachTimeout = Duration.ZERO;
     private ReattachOffer reattach;
+    private Duration localityWait = Duration.ZERO;
 
     private Builder() {}
 
@@ -177,9 +189,16 @@ public final class SessionOptions {
       pool = o.pool;
       reattachTimeout = o.reattachTimeout;
       reattach = o.reattach;
+      localityWait = o.localityWait;
     }
 
     /** Same-host resume window; zero or null turns it off. */
+    /** See {@link SessionOptions#localityWait()}; null: zero. */
+    public Builder setLocalityWait(Duration localityWait) {
+      this.localityWait = localityWait == null ? Duration.ZERO : localityWait;
+      return this;
+    }
+
     public Builder setReattachTimeout(Duration reattachTimeout) {
       this.reattachTimeout = reattachTimeout == null ? Duration.ZERO : reattachTimeout;
       return this;

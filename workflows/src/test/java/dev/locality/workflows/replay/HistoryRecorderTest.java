@@ -159,6 +159,41 @@ class HistoryRecorderTest {
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   }
 
+  /** Delay scheduling on, with a 3 s wait. */
+  private static final SessionSpec LOCALITY_WAIT =
+      new SessionSpec(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(10),
+          3,
+          Duration.ofSeconds(1),
+          null,
+          Duration.ZERO,
+          Duration.ofSeconds(3));
+
+  private static final Map<String, Object> CACHED_DOWNLOAD =
+      Map.of("url", "http://origin.example/big.csv", "cache", true);
+
+  @Test
+  void locality() throws Exception {
+    fleet.worker("w1", "0001").start();
+    fleet.worker("w2", "0002").withPreferredQueue().start();
+    fleet.hints().answer("w2");
+    record(
+        HistoryShapes.LOCALITY,
+        pipeline(LOCALITY_WAIT, stage("download", CACHED_DOWNLOAD), stage("upload")),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  @Test
+  void localityWaitPassed() throws Exception {
+    fleet.worker("w1", "0001").start();
+    fleet.hints().answer("w2"); // w2 never polls
+    record(
+        HistoryShapes.LOCALITY_WAIT_PASSED,
+        pipeline(LOCALITY_WAIT, stage("download", CACHED_DOWNLOAD), stage("upload")),
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
   @Test
   void badInput() throws Exception {
     fleet.worker("w1", "0001").start();

@@ -25,6 +25,12 @@ final class HistoryShapes {
   /** Same-host resume on, but no process of the worker id within the window: plain failover. */
   static final String RESUME_WINDOW_PASSED = "resume-window-passed";
 
+  /** Delay scheduling: the worker holding the cached input takes the session on its own queue. */
+  static final String LOCALITY = "locality";
+
+  /** Delay scheduling: the holder does not take it within the locality wait; any worker does. */
+  static final String LOCALITY_WAIT_PASSED = "locality-wait-passed";
+
   static final String BAD_INPUT = "bad-input";
   static final String TRANSIENT_EXHAUSTED = "transient-exhausted";
   static final String CANCEL = "cancel";
@@ -45,7 +51,9 @@ final class HistoryShapes {
           NO_WORKER,
           INVALID_SPEC,
           RESUME,
-          RESUME_WINDOW_PASSED);
+          RESUME_WINDOW_PASSED,
+          LOCALITY,
+          LOCALITY_WAIT_PASSED);
 
   static final String DIRECTORY = "histories";
 
@@ -56,9 +64,11 @@ final class HistoryShapes {
    * {@code failover-no-backoff-after-lost-worker} version marker that every run records when its
    * failover loop starts (r2-3 adds the lost-twice and partition shapes); r2-4: same-host resume
    * (the {@code failover-same-host-resume} marker in runs with a reattachTimeout; adds the resume
-   * and resume-window-passed shapes).
+   * and resume-window-passed shapes); r2-5-locality: delay scheduling (the {@code locality-wait-1}
+   * marker and the registry hint's local activity marker in runs whose first stage is a cached
+   * download; adds the locality and locality-wait-passed shapes).
    */
-  static final List<String> GENERATIONS = List.of("r2-1", "r2-2", "r2-3", "r2-4");
+  static final List<String> GENERATIONS = List.of("r2-1", "r2-2", "r2-3", "r2-4", "r2-5-locality");
 
   private HistoryShapes() {}
 }

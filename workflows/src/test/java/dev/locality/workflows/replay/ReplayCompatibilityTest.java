@@ -100,6 +100,31 @@ class ReplayCompatibilityTest {
     assertThat(plain.getEvents()).noneMatch(e -> isMarker(e, "failover-same-host-resume"));
   }
 
+  /**
+   * Delay scheduling's histories have its shape: the {@code locality-wait-1} marker once; in {@code
+   * locality} the only lease on w2's preferred queue; in {@code locality-wait-passed} the preferred
+   * offer, then the shared queue. Runs without a cached download (r2-5-locality/success) have no
+   * such marker.
+   */
+  @Test
+  void delaySchedulingHistoriesReplayWithTheirShape() throws Exception {
+    WorkflowExecutionHistory near =
+        WorkflowExecutionHistory.fromJson(read("r2-5-locality/locality"));
+    assertThat(near.getEvents()).filteredOn(e -> isMarker(e, "locality-wait-1")).hasSize(1);
+    assertThat(leaseQueues(near)).containsExactly("locality@w2-prefer");
+    WorkflowReplayer.replayWorkflowExecution(near, PipelineWorkflowImpl.class);
+
+    WorkflowExecutionHistory far =
+        WorkflowExecutionHistory.fromJson(read("r2-5-locality/locality-wait-passed"));
+    assertThat(far.getEvents()).filteredOn(e -> isMarker(e, "locality-wait-1")).hasSize(1);
+    assertThat(leaseQueues(far)).containsExactly("locality@w2-prefer", "locality");
+    WorkflowReplayer.replayWorkflowExecution(far, PipelineWorkflowImpl.class);
+
+    WorkflowExecutionHistory plain =
+        WorkflowExecutionHistory.fromJson(read("r2-5-locality/success"));
+    assertThat(plain.getEvents()).noneMatch(e -> isMarker(e, "locality-wait-1"));
+  }
+
   private static boolean isMarker(HistoryEvent e, String changeId) {
     return e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
         && e.getMarkerRecordedEventAttributes().getDetailsMap().containsKey("changeId")

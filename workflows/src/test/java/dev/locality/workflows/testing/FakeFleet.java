@@ -20,8 +20,16 @@ public final class FakeFleet implements AutoCloseable {
   private final TestWorkflowEnvironment env;
   private final List<FakeWorker> workers = new ArrayList<>();
 
-  private FakeFleet(TestWorkflowEnvironment env) {
+  private final FakeLocalityHints hints;
+
+  private FakeFleet(TestWorkflowEnvironment env, FakeLocalityHints hints) {
     this.env = env;
+    this.hints = hints;
+  }
+
+  /** What the workflows learn about which worker holds a cached URL. */
+  public FakeLocalityHints hints() {
+    return hints;
   }
 
   /** With Temporal's default options (time skipping on). */
@@ -31,14 +39,20 @@ public final class FakeFleet implements AutoCloseable {
 
   public static FakeFleet start(TestEnvironmentOptions options) {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options);
-    Worker workflows = env.newWorker(FakeWorker.SHARED_QUEUE);
+    FakeLocalityHints hints = new FakeLocalityHints();
+    // local activities only, as on a real worker: an activity poller would take session leases
+    Worker workflows =
+        env.newWorker(
+            FakeWorker.SHARED_QUEUE,
+            io.temporal.worker.WorkerOptions.newBuilder().setLocalActivityWorkerOnly(true).build());
+    workflows.registerActivitiesImplementations(hints);
     workflows.registerWorkflowImplementationFactory(
         PipelineWorkflow.class,
         () -> new PipelineWorkflowImpl(),
         PipelineWorkflowImpl.implementationOptions());
     workflows.registerWorkflowImplementationTypes(PipelineStateWorkflowImpl.class);
     env.start();
-    return new FakeFleet(env);
+    return new FakeFleet(env, hints);
   }
 
   public WorkflowClient client() {

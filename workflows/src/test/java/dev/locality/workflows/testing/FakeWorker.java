@@ -21,6 +21,7 @@ public final class FakeWorker implements AutoCloseable {
   public static final String SHARED_QUEUE = TaskQueues.DEFAULT_SHARED;
 
   private final String workerId;
+  private final String pool;
   private final String taskQueue;
   private final WorkerFactory factory;
   private final Worker leaseWorker;
@@ -40,6 +41,7 @@ public final class FakeWorker implements AutoCloseable {
   /** A fake worker whose lease polls the queue of resource pool {@code pool}. */
   public FakeWorker(WorkflowClient client, String workerId, String suffix, String pool) {
     this.workerId = workerId;
+    this.pool = pool;
     this.taskQueue = TaskQueues.unique(SHARED_QUEUE, workerId, suffix);
     this.factory = WorkerFactory.newInstance(client);
     this.lease = new FakeLease(client, this);
@@ -90,6 +92,23 @@ public final class FakeWorker implements AutoCloseable {
     factory
         .newWorker(
             TaskQueues.reattach(SHARED_QUEUE, workerId),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(1)
+                .setMaxConcurrentActivityTaskPollers(1)
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
+                .build())
+        .registerActivitiesImplementations(lease);
+    return this;
+  }
+
+  /**
+   * This worker also polls its id's preferred queue of its pool (delay scheduling: sessions offered
+   * to it because it holds the input), granting as on the shared queue. Call before {@link #start}.
+   */
+  public FakeWorker withPreferredQueue() {
+    factory
+        .newWorker(
+            TaskQueues.leaseQueue(TaskQueues.preferred(SHARED_QUEUE, workerId), pool),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(1)
                 .setMaxConcurrentActivityTaskPollers(1)

@@ -91,6 +91,28 @@ public final class DownloadOptions {
                   + " recorded); not written in specs")
           .build();
 
+  public static final OptionSpec<Boolean> CACHE =
+      OptionSpec.builder("cache", OptionType.BOOLEAN)
+          .description(
+              "Keep the file in the worker's download cache (worker option --cache-size) and take"
+                  + " it from there when the source still has the same ETag, Last-Modified date or"
+                  + " S3 version (or the same sha256); a new pipeline is offered first to a worker"
+                  + " that holds it (session.localityWait)")
+          .defaultValue(false)
+          .build();
+
+  /** Worker setting: the download cache's budget; 0 turns it off. */
+  public static final SettingSpec<Long> CACHE_SIZE =
+      SettingSpec.builder("downloadCacheSize", OptionType.SIZE)
+          .description(
+              "The most bytes of downloaded files the worker keeps for downloads with cache: true"
+                  + " (least recently used out first; files in use are kept); 0 turns the cache"
+                  + " off. Worker option --cache-size")
+          .defaultValue(0L)
+          .defaultText("0")
+          .validator(b -> b < 0 ? "must be 0 or more" : null)
+          .build();
+
   /** Worker setting: the ceiling of {@link #PARALLELISM}. */
   public static final SettingSpec<Long> MAX_PARALLELISM =
       SettingSpec.builder("maxDownloadParallelism", OptionType.INTEGER)
@@ -117,6 +139,7 @@ public final class DownloadOptions {
           MAX_MATCHES,
           IDLE_TIMEOUT,
           IF_CHANGED,
+          CACHE,
           LAST_SOURCE_VERSION);
 
   /** Every worker setting the stage reads. */
@@ -127,6 +150,7 @@ public final class DownloadOptions {
     all.add(MAX_BYTES);
     all.add(MAX_PARALLELISM);
     all.add(MAX_MATCHES_CEILING);
+    all.add(CACHE_SIZE);
     all.add(AllowedFileRoots.SETTING);
     all.add(HostPolicy.ALLOW);
     all.add(HostPolicy.DENY);

@@ -66,6 +66,14 @@ import org.slf4j.LoggerFactory;
  * passed on). Metrics: bytes in = bytes this attempt transferred from the source, bytes out = size
  * of the file.
  *
+ * <p><b>Cache.</b> With {@code cache: true} and the worker's cache on ({@code --cache-size}, worker
+ * setting {@link DownloadOptions#CACHE_SIZE}) each http(s) or S3 file goes through the worker's
+ * {@link DownloadCache}: keyed by {@link CacheKey} (the URL and its validator, asked first with a
+ * HEAD, or the given SHA-256), handed over by hard link on a hit (bytes in 0), downloaded as below
+ * and then cached on a miss. Sources without a validator or SHA-256, {@code file:} URLs and files
+ * larger than the cache are not cached. The worker reports the hashes of the URLs it holds ({@link
+ * #cachedUrlHashes}) so that pipelines over them are offered to it first.
+ *
  * <p><b>Resuming.</b> Network downloads are written to the attempt's resume directory (see {@link
  * PartialDownload}) and moved into the output directory when complete and verified. A retried
  * attempt on the same worker continues after the bytes the previous one received: over HTTP with
@@ -120,6 +128,7 @@ public final class DownloadStage implements Stage {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   private final S3Clients s3Clients = new S3Clients();
+  private final DownloadCaches caches;
   private final SSLContext sslContext;
   private final HostPolicy.Resolver resolver;
 
@@ -145,8 +154,19 @@ public final class DownloadStage implements Stage {
    * @param resolver null for the system's DNS
    */
   DownloadStage(SSLContext sslContext, HostPolicy.Resolver resolver) {
+    this(sslContext, resolver, new DownloadCaches());
+  }
+
+  /** A stage whose download cache is in {@code cacheDir} (tests of the cache). */
+  static DownloadStage cachingIn(Path cacheDir) {
+    return new DownloadStage(null, null, new DownloadCaches(cacheDir));
+  }
+
+  private DownloadStage(
+      SSLContext sslContext, HostPolicy.Resolver resolver, DownloadCaches caches) {
     this.sslContext = sslContext;
     this.resolver = resolver;
+    this.caches = caches;
   }
 
   @Override
@@ -231,8 +251,13 @@ public final class DownloadStage implements Stage {
         maxBytes, java.util.Arrays.stream(sizes).filter(n -> n > 0).sum(), sources.size());
     DownloadLimit total = new DownloadLimit(maxBytes, sources.get(0).url().toString());
     List<ConcurrentFiles.Job<Fetched>> jobs = new ArrayList<>();
+    java.util.Optional<DownloadCache> cache =
+        Options.read(config, DownloadOptions.CACHE)
+            ? caches.of(context)
+            : java.util.Optional.empty();
     for (int i = 0; i < sources.size(); i++) {
-      SourceUrl source = sources.get(i).url();
+      MatchedSource matched = sources.get(i);
+      SourceUrl source = matched.url();
       Path target =
           SafePaths.resolveInside(context.outputDir(), names.get(i), "the download of " + source);
       DownloadLimit limit = total.forFile(source.toString());
@@ -240,7 +265,16 @@ public final class DownloadStage implements Stage {
           fileContext ->
               source.kind() == SourceUrl.Kind.FILE
                   ? copyLocal(source, target, expectedSha, limit, fileContext)
-                  : fetchRemote(source, target, expectedSha, idleTimeout, limit, fileContext));
+                  : cache.isPresent()
+                      ? fetchCached(
+                          cache.get(),
+                          matched,
+                          target,
+                          expectedSha,
+                          idleTimeout,
+                          limit,
+                          fileContext)
+                      : fetchRemote(source, target, expectedSha, idleTimeout, limit, fileContext));
     }
     if (sources.size() > 1) {
       LOG.info(
@@ -270,6 +304,87 @@ public final class DownloadStage implements Stage {
 
   /** One file's outcome: its artifact, the bytes this attempt moved, the file's size. */
   private record Fetched(Artifact artifact, long transferred, long size) {}
+
+  /**
+   * {@link #fetchRemote} through the worker's {@link DownloadCache}: the source's validator is
+   * probed first (not when a SHA-256 is given, which is the key itself); a source without one is
+   * downloaded uncached. After a miss the validator is probed again and the file is cached only
+   * when it did not change meanwhile.
+   */
+  private Fetched fetchCached(
+      DownloadCache cache,
+      MatchedSource matched,
+      Path target,
+      String expectedSha,
+      Duration idleTimeout,
+      DownloadLimit limit,
+      StageContext context)
+      throws Exception {
+    SourceUrl source = matched.url();
+    String validator = expectedSha == null ? probe(matched, idleTimeout, context) : null;
+    String key = CacheKey.of(source, validator, expectedSha);
+    if (key == null) {
+      LOG.info("cache: {} tells no ETag or Last-Modified; downloading uncached", source);
+      return fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
+    }
+    Artifact[] fetched = new Artifact[1];
+    DownloadCache.Outcome outcome =
+        cache.fetch(
+            key,
+            CacheKey.urlHash(source.uri().toString()),
+            matched.size(),
+            target,
+            () -> context.heartbeat(Progress.bytes(0, matched.size())),
+            () -> {
+              Fetched f = fetchRemote(source, target, expectedSha, idleTimeout, limit, context);
+              fetched[0] = f.artifact();
+              boolean unchanged =
+                  validator == null
+                      || validator.equals(
+                          SourceVersions.validator(
+                              source,
+                              context,
+                              () -> s3Clients.client(context),
+                              () -> httpFetcher(context, idleTimeout),
+                              true));
+              if (!unchanged) LOG.info("cache: {} changed while downloading; not cached", source);
+              return new DownloadCache.Fetched(f.size(), f.transferred(), unchanged);
+            });
+    if (outcome.hit()) {
+      LOG.info("cache: {} ({} bytes) taken from the worker's cache", source, outcome.size());
+    }
+    Artifact artifact = fetched[0] != null ? fetched[0] : context.artifact(target, -1);
+    return new Fetched(artifact, outcome.transferred(), outcome.size());
+  }
+
+  /**
+   * Hashes of the URLs this worker's download cache holds, most recently used first, at most {@code
+   * max} (see {@link DownloadCache#recentUrlHashes}); empty when caching is off.
+   */
+  public List<String> cachedUrlHashes(int max) {
+    return caches.recentUrlHashes(max);
+  }
+
+  /** The counts of this worker's download cache (zeros while it is off), for the worker metrics. */
+  public DownloadCache.Stats cacheStats() {
+    return caches.stats();
+  }
+
+  /** Bytes this worker's download cache holds now. */
+  public long cacheBytes() {
+    return caches.bytes();
+  }
+
+  private String probe(MatchedSource matched, Duration idleTimeout, StageContext context)
+      throws IOException, InterruptedException {
+    if (matched.version() != null) return matched.version();
+    return SourceVersions.validator(
+        matched.url(),
+        context,
+        () -> s3Clients.client(context),
+        () -> httpFetcher(context, idleTimeout),
+        true);
+  }
 
   private Fetched fetchRemote(
       SourceUrl source,

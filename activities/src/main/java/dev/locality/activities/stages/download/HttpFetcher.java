@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpHead;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -250,13 +252,40 @@ final class HttpFetcher {
    * @throws IOException for transient failures
    */
   String version(URI uri, Runnable heartbeat) throws IOException, InterruptedException {
+    return version(uri, heartbeat, false);
+  }
+
+  /**
+   * The version of {@code uri} as {@link #version} tells it, asked with a HEAD request so that no
+   * byte of the body is sent (the download cache's revalidation); a server that refuses HEAD (405
+   * or 501) is asked with a GET as {@link #version} does.
+   */
+  String versionByHead(URI uri, Runnable heartbeat) throws IOException, InterruptedException {
+    try {
+      return version(uri, heartbeat, true);
+    } catch (HeadRefused e) {
+      return version(uri, heartbeat, false);
+    }
+  }
+
+  private String version(URI uri, Runnable heartbeat, boolean head)
+      throws IOException, InterruptedException {
     try (CloseableHttpClient client = newClient();
-        Exchange ex = open(client, uri, 0, null, heartbeat)) {
-      checkStatus(ex.response.getCode(), ex.describe());
+        Exchange ex = open(client, uri, 0, null, heartbeat, head)) {
+      int status = ex.response.getCode();
+      if (head && (status == 405 || status == 501)) throw new HeadRefused();
+      checkStatus(status, ex.describe());
       String etag = strongEtag(ex.response);
       if (etag != null) return "ETag: " + etag;
       String modified = header(ex.response, "Last-Modified");
       return modified == null ? null : "Last-Modified: " + modified;
+    }
+  }
+
+  /** The server does not answer HEAD requests. */
+  private static final class HeadRefused extends IOException {
+    HeadRefused() {
+      super("HEAD refused");
     }
   }
 
@@ -310,6 +339,18 @@ final class HttpFetcher {
   private Exchange open(
       CloseableHttpClient client, URI start, long offset, String validator, Runnable heartbeat)
       throws IOException, InterruptedException {
+    return open(client, start, offset, validator, heartbeat, false);
+  }
+
+  /** As above, with a HEAD request when {@code head}. */
+  private Exchange open(
+      CloseableHttpClient client,
+      URI start,
+      long offset,
+      String validator,
+      Runnable heartbeat,
+      boolean head)
+      throws IOException, InterruptedException {
     List<URI> chain = new ArrayList<>();
     URI uri = start;
     while (true) {
@@ -318,7 +359,7 @@ final class HttpFetcher {
       if (host != null && AddressRange.looksLikeAddress(host)) {
         hosts.check(host, RedactedUrl.of(uri)); // no DNS: the literal is what is connected to
       }
-      Exchange exchange = send(client, uri, start, offset, validator, heartbeat);
+      Exchange exchange = send(client, uri, start, offset, validator, heartbeat, head);
       int status = exchange.response.getCode();
       if (!isRedirect(status)) return exchange;
       exchange.close();
@@ -349,11 +390,12 @@ final class HttpFetcher {
       URI start,
       long offset,
       String validator,
-      Runnable heartbeat)
+      Runnable heartbeat,
+      boolean head)
       throws IOException, InterruptedException {
-    HttpGet request;
+    HttpUriRequestBase request;
     try {
-      request = new HttpGet(withoutUserInfo(uri));
+      request = head ? new HttpHead(withoutUserInfo(uri)) : new HttpGet(withoutUserInfo(uri));
     } catch (IllegalArgumentException e) {
       throw new BadInputException(
           "cannot request "
@@ -598,7 +640,8 @@ final class HttpFetcher {
   }
 
   /** One response, its request and the URL it came from. */
-  private record Exchange(URI start, URI uri, HttpGet request, ClassicHttpResponse response)
+  private record Exchange(
+      URI start, URI uri, HttpUriRequestBase request, ClassicHttpResponse response)
       implements AutoCloseable {
     /** The URL, redacted, and where the redirects started. */
     String describe() {

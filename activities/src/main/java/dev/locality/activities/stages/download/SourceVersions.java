@@ -57,8 +57,23 @@ final class SourceVersions {
     return Sha256.hex(digest);
   }
 
-  private static String validator(
+  static String validator(
       SourceUrl url, StageContext context, Supplier<S3Client> s3, Supplier<HttpFetcher> http)
+      throws IOException, InterruptedException {
+    return validator(url, context, s3, http, false);
+  }
+
+  /**
+   * The validator of one source, as the version uses it; over http(s) asked with a HEAD request
+   * when {@code byHead} (the download cache's revalidation, which must not make the origin send the
+   * body).
+   */
+  static String validator(
+      SourceUrl url,
+      StageContext context,
+      Supplier<S3Client> s3,
+      Supplier<HttpFetcher> http,
+      boolean byHead)
       throws IOException, InterruptedException {
     switch (url.kind()) {
       case S3 -> {
@@ -87,7 +102,10 @@ final class SourceVersions {
         }
       }
       default -> {
-        return http.get().version(url.uri(), () -> context.heartbeat(Progress.bytes(0, -1)));
+        Runnable heartbeat = () -> context.heartbeat(Progress.bytes(0, -1));
+        return byHead
+            ? http.get().versionByHead(url.uri(), heartbeat)
+            : http.get().version(url.uri(), heartbeat);
       }
     }
   }
