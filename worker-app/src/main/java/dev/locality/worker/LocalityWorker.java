@@ -354,7 +354,8 @@ public final class LocalityWorker implements AutoCloseable {
         PoolLeases.Pool slots =
             p.pools.add(pool.getKey(), pool.getValue(), new SharedQueuePolling(leaseWorker));
         leaseWorker.registerActivitiesImplementations(
-            new CountedLease(lease(p, settings, client, metrics, slots.polling()), slots.inUse()));
+            new CountedLease(
+                lease(p, settings, client, metrics, slots.polling()), slots, settings.workerId()));
         // Delay scheduling: sessions offered to this worker id because it holds their input in
         // its download cache, within the pool's slots.
         Worker preferredWorker =
@@ -369,7 +370,9 @@ public final class LocalityWorker implements AutoCloseable {
         preferredWorker.registerActivitiesImplementations(
             new PreferredLease(
                 new CountedLease(
-                    lease(p, settings, client, metrics, slots.polling()), slots.inUse()),
+                    lease(p, settings, client, metrics, slots.polling()),
+                    slots,
+                    settings.workerId()),
                 slots));
       }
       if (!settings.pools().isEmpty()) {

@@ -20,6 +20,25 @@ final class PoolLeases {
     int freeSlots() {
       return Math.max(0, slots - inUse.get());
     }
+
+    /**
+     * Takes a slot for a lease that starts, from whichever queue it came (the pool's queue or this
+     * worker's preferred queue, each a Temporal worker with its own activity slots): returns false
+     * (nothing taken) when every slot of the pool is in use already. The pool's queue stops polling
+     * while the pool is full, so a session taken from the preferred queue keeps the pool within its
+     * slots; only a poll already in flight at that moment can still deliver, and its lease is then
+     * told false here and declines.
+     */
+    synchronized boolean enter() {
+      if (inUse.get() >= slots) return false;
+      polling.holdWhileFull(inUse.incrementAndGet() >= slots);
+      return true;
+    }
+
+    /** Gives back the slot {@link #enter} took. */
+    synchronized void leave() {
+      polling.holdWhileFull(inUse.decrementAndGet() >= slots);
+    }
   }
 
   private final Map<String, Pool> pools = new LinkedHashMap<>();
