@@ -34,7 +34,7 @@ class OptionsTest {
     assertThat(o.sizeText).isEqualTo("1GB");
     assertThat(o.runs).isEqualTo(3);
     assertThat(o.sections)
-        .containsExactly("limit", "duckdb", "pipeline", "kill", "noaffinity", "small");
+        .containsExactly("limit", "duckdb", "pipeline", "kill", "noaffinity", "small", "cache");
     assertThat(o.smallCount).isEqualTo(200);
     assertThat(o.smallSequential).isEqualTo(20);
     assertThat(o.smallConcurrency).isEqualTo(8);

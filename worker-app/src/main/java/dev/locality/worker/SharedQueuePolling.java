@@ -26,6 +26,7 @@ final class SharedQueuePolling implements SharedQueuePause {
 
   SharedQueuePolling(Worker leaseWorker) {
     this.leaseWorker = leaseWorker;
+    this.resumeAtNanos = System.nanoTime(); // no pause yet; nanoTime's origin may be negative
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -38,7 +39,8 @@ final class SharedQueuePolling implements SharedQueuePause {
   @Override
   public synchronized void pauseFor(Duration duration) {
     if (stopped) return;
-    resumeAtNanos = Math.max(resumeAtNanos, System.nanoTime() + duration.toNanos());
+    long until = System.nanoTime() + duration.toNanos();
+    if (until - resumeAtNanos > 0) resumeAtNanos = until; // nanoTime values compare by difference
     leaseWorker.suspendPolling();
     scheduler.schedule(this::resumeIfDue, duration.toNanos(), TimeUnit.NANOSECONDS);
   }
