@@ -59,9 +59,15 @@ final class CelRowFilter {
   private final RowResolver resolver;
   private final boolean boolResult;
   private final CompiledExpr compiled;
+  private final int[] fieldsUsed;
 
   private CelRowFilter(
-      CelRuntime.Program program, RowResolver resolver, boolean boolResult, CompiledExpr compiled) {
+      CelRuntime.Program program,
+      RowResolver resolver,
+      boolean boolResult,
+      CompiledExpr compiled,
+      int[] fieldsUsed) {
+    this.fieldsUsed = fieldsUsed;
     this.program = program;
     this.resolver = resolver;
     this.boolResult = boolResult;
@@ -180,7 +186,8 @@ final class CelRowFilter {
           CelEnvironments.program(ast, usePlanner),
           new RowResolver(Map.copyOf(indexes)),
           boolResult,
-          compiled);
+          compiled,
+          fieldsUsed(ast, indexes));
     } catch (Exception e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -215,6 +222,33 @@ final class CelRowFilter {
   Object eval(Object[] row) throws CelEvaluationException {
     resolver.row = row;
     return program.eval(resolver);
+  }
+
+  /**
+   * The row elements the expression reads: those of the column variables it names (elements it does
+   * not name are never looked at, so a caller may leave them unset).
+   */
+  int[] fieldsUsed() {
+    return fieldsUsed.clone();
+  }
+
+  private static int[] fieldsUsed(CelAbstractSyntaxTree ast, Map<String, Integer> indexes) {
+    // identifiers, and the names the checker resolved (a qualified name like a.b is a select)
+    java.util.stream.Stream<String> idents =
+        CelNavigableAst.fromAst(ast)
+            .getRoot()
+            .allNodes()
+            .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT)
+            .map(node -> node.expr().ident().name());
+    java.util.stream.Stream<String> resolved =
+        ast.getReferenceMap().values().stream().map(reference -> reference.name());
+    return java.util.stream.Stream.concat(idents, resolved)
+        .map(indexes::get)
+        .filter(java.util.Objects::nonNull)
+        .mapToInt(Integer::intValue)
+        .distinct()
+        .sorted()
+        .toArray();
   }
 
   boolean boolResult() {

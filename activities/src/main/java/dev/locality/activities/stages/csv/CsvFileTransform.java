@@ -66,6 +66,7 @@ final class CsvFileTransform {
   private long rowsRejected;
   private long bytesOut;
   private long rereads;
+  private long byteLaneReads;
   private long parquetBufferBytes = 64L << 20;
   private int maxOpenPartitions = 32;
   private List<PartitionedRowWriter.Written> written = List.of();
@@ -312,6 +313,10 @@ final class CsvFileTransform {
       Path scratch,
       CsvEngine engine)
       throws IOException {
+    if (readsBytes(engine, sources.size())) {
+      readBytes(sources.get(0), names.get(0), output, rejectsPath);
+      return;
+    }
     long lineOffset = settings.skipLines();
     long fileOutStart = rowsOut;
     String name = names.get(0);
@@ -424,6 +429,170 @@ final class CsvFileTransform {
     }
   }
 
+  /**
+   * Whether {@code engine} reads this stage's input on the byte lane ({@link #readBytes}): the fast
+   * engine, one UTF-8 input in an ASCII dialect FastCSV reads, CSV printed in the minimal quote
+   * mode with an ASCII delimiter, and every output value an input field as it is (no trim, types,
+   * derive, dedupe or partitions: the filter, select, rename and null mapping are the lane's).
+   */
+  private boolean readsBytes(CsvEngine engine, int sources) {
+    var in = settings.inputFormat();
+    var out = settings.outputFormat();
+    if (engine != CsvEngine.FAST
+        || sources != 1
+        || !engine.readsFast(in)
+        || !engine.writesFast(out)
+        || settings.nonNumericQuoting()
+        || settings.output().format() != OutputFormat.CSV
+        || !StandardCharsets.UTF_8.equals(settings.encoding())) {
+      return false;
+    }
+    char delimiter = in.getDelimiterString().charAt(0);
+    char quote = in.getQuoteCharacter();
+    return delimiter < 0x80
+        && quote < 0x80
+        && delimiter != quote
+        && delimiter != '\r'
+        && delimiter != '\n'
+        && quote != '\r'
+        && quote != '\n'
+        && out.getDelimiterString().charAt(0) < 0x80
+        && settings.types().isEmpty()
+        && !settings.trimAll()
+        && settings.trim().isEmpty()
+        && settings.derive().isEmpty()
+        && settings.dedupe() == null
+        && settings.partitionBy() == null;
+  }
+
+  /**
+   * The byte lane: reads {@code source} with a {@link ByteRecordScanner} and prints with a {@link
+   * ByteCsvWriter} on the calling thread, decoding only the fields the filter reads (and the fields
+   * of a rejected row, for the rejects file). Gives the rows, rejects and bytes that {@link
+   * RowProcessor} and {@link MinimalRowWriter} give for the same options; what the scanner refuses
+   * is read again with Commons CSV by {@link #readWithFallback}.
+   */
+  private void readBytes(Path source, String name, Path output, Path rejectsPath)
+      throws IOException {
+    var in = settings.inputFormat();
+    var out = settings.outputFormat();
+    long fileOutStart = rowsOut;
+    byteLaneReads++;
+    InputStream bytes = inputs.open(source, name);
+    ByteRecordScanner records;
+    try {
+      records =
+          new ByteRecordScanner(
+              bytes,
+              in.getDelimiterString().charAt(0),
+              in.getQuoteCharacter(),
+              maxRecordBytes,
+              settings.skipLines());
+    } catch (IOException | RuntimeException | Error e) {
+      bytes.close();
+      throw e;
+    }
+    try (records;
+        RejectsFile rejects = new RejectsFile(rejectsPath)) {
+      List<String> header = settings.header();
+      if (header == null) {
+        if (!records.next()) {
+          throw new BadInputException(
+              "empty file: "
+                  + name
+                  + " has no header row"
+                  + (settings.skipLines() > 0
+                      ? " after skipping " + settings.skipLines() + " lines"
+                      : ""));
+        }
+        header = normalHeader(List.of(records.texts()));
+        checkUniqueNames(header, name);
+      }
+      RowProcessor rows = RowProcessor.of(header, settings, name);
+      int[] sources = rows.sourceIndexes();
+      CelRowFilter filter = rows.filter();
+      int[] used = filter == null ? new int[0] : filter.fieldsUsed();
+      Object[] values = new Object[header.size()];
+      boolean emptyAsNull = settings.emptyAsNull();
+      byte[] nullValue =
+          settings.nullValue() == null
+              ? null
+              : settings.nullValue().getBytes(StandardCharsets.UTF_8);
+      written = List.of();
+      try (ByteCsvWriter writer =
+          new ByteCsvWriter(
+              settings.compression().wrap(outputFiles.create(output)),
+              out.getDelimiterString().charAt(0),
+              out.getNullString(),
+              out.getRecordSeparator())) {
+        if (settings.outputHeader()) writer.textRow(rows.outputNames());
+        int width = header.size();
+        while (records.next()) {
+          rowsIn++;
+          if ((rowsIn & 0xFF) == 0) progress.accept(rowsIn);
+          if (records.fields() != width) {
+            reject(
+                rejects,
+                name,
+                false,
+                records.line(),
+                fieldCountReason(records.fields(), width),
+                records.texts());
+            continue;
+          }
+          if (filter != null) {
+            for (int f : used) {
+              values[f] = isNull(records, f, emptyAsNull, nullValue) ? null : records.text(f);
+            }
+            String problem = null;
+            boolean keep = false;
+            try {
+              keep = filter.test(values);
+            } catch (dev.cel.runtime.CelEvaluationException e) {
+              problem = "filter: " + e.getMessage();
+            }
+            if (problem != null) {
+              reject(rejects, name, false, records.line(), problem, records.texts());
+              continue;
+            }
+            if (!keep) {
+              rowsFiltered++;
+              continue;
+            }
+          }
+          byte[] line = records.buffer();
+          for (int i = 0; i < sources.length; i++) {
+            int f = sources[i];
+            if (isNull(records, f, emptyAsNull, nullValue)) {
+              writer.nullValue(i == 0);
+            } else if (records.hasDoubledQuotes(f)) {
+              writer.value(records.unescaped(f), i == 0);
+            } else {
+              writer.value(line, records.start(f), records.end(f), i == 0);
+            }
+          }
+          writer.endRow();
+          rowsOut++;
+        }
+      }
+      written = List.of(new PartitionedRowWriter.Written(output, rowsOut - fileOutStart));
+    }
+  }
+
+  /** Whether field {@code f} is null: empty with {@code emptyAsNull}, or the null value. */
+  private static boolean isNull(
+      ByteRecordScanner records, int f, boolean emptyAsNull, byte[] nullValue) {
+    int start = records.start(f);
+    int length = records.end(f) - start;
+    if (emptyAsNull && length == 0) return true;
+    if (nullValue == null) return false;
+    if (records.hasDoubledQuotes(f)) {
+      return java.util.Arrays.equals(records.unescaped(f), nullValue);
+    }
+    return java.util.Arrays.equals(
+        records.buffer(), start, start + length, nullValue, 0, nullValue.length);
+  }
+
   /** Deletes every partition's file named as {@code output} (one input's part files). */
   private static void deletePartFiles(Path output) throws IOException {
     String part = output.getFileName().toString();
@@ -519,6 +688,11 @@ final class CsvFileTransform {
   /** Files read again with Commons CSV because FastCSV refused them. */
   long rereads() {
     return rereads;
+  }
+
+  /** Reads on the byte lane (a read the scanner refused counts, and is also a reread). */
+  long byteLaneReads() {
+    return byteLaneReads;
   }
 
   /**

@@ -155,6 +155,23 @@ final class RowProcessor {
     return new OutputColumns(outputNames, outputTypes);
   }
 
+  /** For each output column taken from the input, its field index (derived ones follow them). */
+  int[] sourceIndexes() {
+    return plan.sourceIndexes();
+  }
+
+  /** The filter, or null without one; its row is indexed by input field. */
+  CelRowFilter filter() {
+    return filter;
+  }
+
+  /** Whether every output value is an input field as it is: no trim, types or derived columns. */
+  boolean passesFieldsThrough() {
+    if (!derived.isEmpty()) return false;
+    for (int i = 0; i < trim.length; i++) if (trim[i] || types[i] != null) return false;
+    return true;
+  }
+
   /** Whether rows are deduplicated. */
   boolean dedupes() {
     return keyIndexes != null;

@@ -1,0 +1,351 @@
+package dev.locality.activities.stages.csv;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Finds the records and fields of UTF-8 CSV in its bytes, without decoding them: a field is a range
+ * of the scanner's buffer, decoded only when asked ({@link #text}). It reads the dialect FastCSV
+ * reads for {@link CsvEngine#FAST} (RFC 4180: a field that starts with the quote is quoted, a
+ * doubled quote inside is one quote, CR, LF and CRLF end a record; any single-byte ASCII delimiter
+ * and quote, no escape, no comments), skips empty lines and numbers records the way {@link
+ * FastRecordReader} does, so that rejects name the same lines.
+ *
+ * <p>Anything FastCSV would refuse or that needs the reference's judgement it refuses with {@link
+ * FastCsvRefusedException}, so that the file is read again with Commons CSV, whose result (rows or
+ * message) is then the stage's: text after a closing quote, an unclosed quote, a record heavier
+ * than the limit (weighed as {@link RecordSizeGuard} does: its bytes plus {@value
+ * RecordSizeGuard#FIELD_WEIGHT} per field), bytes that are not UTF-8 ({@link Utf8Bytes}) and NUL. A
+ * byte order mark at the start is dropped and {@code skipLines} lines (LF-terminated) skipped, as
+ * {@link CsvFileTransform} does for text.
+ *
+ * <p>Memory: the buffer holds one record and what was read after it; it grows for a record up to
+ * the weight limit, no further. Not thread-safe; closing it closes the stream.
+ */
+final class ByteRecordScanner implements Closeable {
+  private static final int INITIAL_BUFFER = 256 * 1024;
+  private static final int MIN_READ = 64 * 1024;
+  private static final byte CR = '\r';
+  private static final byte LF = '\n';
+
+  private final InputStream in;
+  private final byte delimiter;
+  private final byte quote;
+  private final long maxWeight;
+  private final long lineOffset;
+
+  /** Which bytes end an unquoted field: the delimiter, CR and LF. */
+  private final boolean[] ends = new boolean[256];
+
+  private byte[] buf = new byte[INITIAL_BUFFER];
+  private int pos;
+  private int limit;
+  private boolean eof;
+
+  /** The physical line at {@link #pos}, from 1 after the skipped lines. */
+  private long nextLine = 1;
+
+  private int[] starts = new int[16];
+  private int[] stops = new int[16];
+  private boolean[] doubled = new boolean[16];
+  private int count;
+  private long line;
+
+  /** Where the record being parsed would end, and the lines it spans (set by {@link #parse}). */
+  private int parsedEnd;
+
+  private int parsedBody;
+  private long parsedLines;
+
+  /**
+   * Opens the scanner at the start of {@code in}: drops a byte order mark, skips {@code skipLines}
+   * lines.
+   *
+   * @param maxWeight the heaviest record accepted (worker setting {@code maxCsvFieldBytes})
+   * @throws FastCsvRefusedException when the skipped lines are not clean UTF-8
+   */
+  ByteRecordScanner(InputStream in, char delimiter, char quote, long maxWeight, long skipLines)
+      throws IOException {
+    if (delimiter >= 0x80 || quote >= 0x80) {
+      throw new IllegalArgumentException("the delimiter and quote must be ASCII");
+    }
+    this.in = in;
+    this.delimiter = (byte) delimiter;
+    this.quote = (byte) quote;
+    this.maxWeight = maxWeight;
+    this.lineOffset = skipLines;
+    ends[delimiter] = true;
+    ends[CR] = true;
+    ends[LF] = true;
+    while (!eof && limit - pos < 3) fill();
+    if (limit - pos >= 3
+        && buf[pos] == (byte) 0xEF
+        && buf[pos + 1] == (byte) 0xBB
+        && buf[pos + 2] == (byte) 0xBF) {
+      pos += 3;
+    }
+    skip(skipLines);
+  }
+
+  /** Skips {@code lines} LF-terminated lines (or to the end), checking that they are clean text. */
+  private void skip(long lines) throws IOException {
+    long skipped = 0;
+    int i = pos;
+    while (skipped < lines) {
+      if (i == limit) {
+        if (eof) break;
+        int scanned = i - pos;
+        fill();
+        i = pos + scanned;
+        if (scanned > maxWeight) throw refused("a skipped line over the size limit");
+        continue;
+      }
+      if (buf[i++] == LF) {
+        skipped++;
+        if (!Utf8Bytes.isCleanText(buf, pos, i)) throw refused("skipped lines not clean UTF-8");
+        pos = i;
+      }
+    }
+    if (!Utf8Bytes.isCleanText(buf, pos, i)) throw refused("skipped lines not clean UTF-8");
+    pos = i;
+  }
+
+  /**
+   * Moves to the next record, past empty lines.
+   *
+   * @return false at the end of the input
+   * @throws FastCsvRefusedException for what the reference must judge (see the class comment)
+   */
+  boolean next() throws IOException {
+    long firstEmpty = -1;
+    while (true) {
+      if (pos == limit) {
+        if (eof) return false;
+        fill();
+        continue;
+      }
+      byte first = buf[pos];
+      if (first == LF || first == CR) {
+        if (first == CR && pos + 1 == limit && !eof) {
+          fill();
+          continue;
+        }
+        if (firstEmpty < 0) firstEmpty = lineOffset + nextLine;
+        pos += first == CR && pos + 1 < limit && buf[pos + 1] == LF ? 2 : 1;
+        nextLine++;
+        continue;
+      }
+      if (!parse()) {
+        if (weight(limit - pos, count) > maxWeight) throw refused("a record over the size limit");
+        fill();
+        continue;
+      }
+      if (weight(parsedBody - pos, count) > maxWeight) {
+        throw refused("a record over the size limit");
+      }
+      if (!Utf8Bytes.isCleanText(buf, pos, parsedBody)) {
+        throw refused("bytes that are not clean UTF-8, or a NUL");
+      }
+      long start = lineOffset + nextLine;
+      line = firstEmpty < 0 ? start : firstEmpty;
+      nextLine += parsedLines;
+      pos = parsedEnd;
+      return true;
+    }
+  }
+
+  private static long weight(long bytes, int fields) {
+    return bytes + (long) RecordSizeGuard.FIELD_WEIGHT * Math.max(1, fields);
+  }
+
+  /**
+   * Parses the record at {@link #pos} into the field arrays.
+   *
+   * @return false when the buffer ends before the record does and more input may follow
+   */
+  private boolean parse() {
+    final byte[] b = buf;
+    final int end = limit;
+    final byte q = quote;
+    final byte d = delimiter;
+    final boolean[] stop = ends;
+    int i = pos;
+    int f = 0;
+    long lines = 0;
+    while (true) {
+      if (f == starts.length) grow();
+      if (i < end && b[i] == q) {
+        int s = ++i;
+        boolean dbl = false;
+        while (true) {
+          if (i >= end) {
+            if (eof) throw refused("an unclosed quote");
+            count = f;
+            return false;
+          }
+          byte c = b[i];
+          if (c == q) {
+            if (i + 1 >= end && !eof) {
+              count = f;
+              return false;
+            }
+            if (i + 1 < end && b[i + 1] == q) {
+              dbl = true;
+              i += 2;
+              continue;
+            }
+            starts[f] = s;
+            stops[f] = i;
+            doubled[f] = dbl;
+            f++;
+            i++;
+            break;
+          }
+          if (c == CR) {
+            if (i + 1 >= end && !eof) {
+              count = f;
+              return false;
+            }
+            lines++;
+            i += i + 1 < end && b[i + 1] == LF ? 2 : 1;
+          } else {
+            if (c == LF) lines++;
+            i++;
+          }
+        }
+        if (i >= end) return finish(f, i, i, lines); // eof: a closing quote ends the input
+        byte after = b[i];
+        if (after == d) {
+          i++;
+          continue;
+        }
+        if (after != CR && after != LF) throw refused("text after a closing quote");
+      } else {
+        int s = i;
+        while (i < end && !stop[b[i] & 0xFF]) i++;
+        if (i >= end && !eof) {
+          count = f;
+          return false;
+        }
+        starts[f] = s;
+        stops[f] = i;
+        doubled[f] = false;
+        f++;
+        if (i >= end) return finish(f, i, i, lines);
+        if (b[i] == d) {
+          i++;
+          continue;
+        }
+      }
+      // a line break ends the record
+      if (b[i] == CR) {
+        if (i + 1 >= end && !eof) {
+          count = f;
+          return false;
+        }
+        return finish(f, i, i + 1 < end && b[i + 1] == LF ? i + 2 : i + 1, lines + 1);
+      }
+      return finish(f, i, i + 1, lines + 1);
+    }
+  }
+
+  private boolean finish(int fields, int body, int next, long lines) {
+    count = fields;
+    parsedBody = body;
+    parsedEnd = next;
+    parsedLines = lines;
+    return true;
+  }
+
+  private void grow() {
+    int n = starts.length * 2;
+    starts = Arrays.copyOf(starts, n);
+    stops = Arrays.copyOf(stops, n);
+    doubled = Arrays.copyOf(doubled, n);
+  }
+
+  /** Reads more input after what is buffered, moving the unread part to the front first. */
+  private void fill() throws IOException {
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, limit - pos);
+      limit -= pos;
+      pos = 0;
+    }
+    if (buf.length - limit < MIN_READ) {
+      buf = Arrays.copyOf(buf, buf.length * 2);
+    }
+    int n = in.read(buf, limit, buf.length - limit);
+    if (n < 0) eof = true;
+    else limit += n;
+  }
+
+  private static FastCsvRefusedException refused(String why) {
+    return new FastCsvRefusedException(why);
+  }
+
+  /** The fields of the current record. */
+  int fields() {
+    return count;
+  }
+
+  /** The line the current record starts on (or the first empty line before it). */
+  long line() {
+    return line;
+  }
+
+  /** The buffer the current record's fields are in; valid until {@link #next}. */
+  byte[] buffer() {
+    return buf;
+  }
+
+  /** Where field {@code f}'s bytes start in {@link #buffer()} (inside its quotes). */
+  int start(int f) {
+    return starts[f];
+  }
+
+  /** Where field {@code f}'s bytes end (exclusive; before a closing quote). */
+  int end(int f) {
+    return stops[f];
+  }
+
+  /** Whether field {@code f} is quoted and holds a doubled quote, so its bytes are not its text. */
+  boolean hasDoubledQuotes(int f) {
+    return doubled[f];
+  }
+
+  /** Field {@code f}'s value: its bytes decoded, doubled quotes as one. */
+  String text(int f) {
+    int s = starts[f];
+    int e = stops[f];
+    if (!doubled[f]) return new String(buf, s, e - s, StandardCharsets.UTF_8);
+    return new String(unescaped(f), StandardCharsets.UTF_8);
+  }
+
+  /** Field {@code f}'s value as UTF-8 bytes, doubled quotes as one. */
+  byte[] unescaped(int f) {
+    int s = starts[f];
+    int e = stops[f];
+    byte[] out = new byte[e - s];
+    int n = 0;
+    for (int i = s; i < e; i++) {
+      out[n++] = buf[i];
+      if (buf[i] == quote) i++; // the second of a doubled quote
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** Every field's value. */
+  String[] texts() {
+    String[] values = new String[count];
+    for (int f = 0; f < count; f++) values[f] = text(f);
+    return values;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
