@@ -27,6 +27,9 @@ final class ByteCsvWriter implements Closeable {
   /** Which bytes force quotes anywhere in a value: the quote, CR, LF and the delimiter. */
   private final boolean[] special = new boolean[256];
 
+  /** Skips the bytes that are not special in words. */
+  private final ByteSearch search;
+
   private final byte[] buf = new byte[BUFFER];
   private int pos;
 
@@ -44,6 +47,7 @@ final class ByteCsvWriter implements Closeable {
     special['\r'] = true;
     special['\n'] = true;
     special[delimiter] = true;
+    search = new ByteSearch(new byte[] {QUOTE, '\r', '\n', (byte) delimiter}, false);
   }
 
   /** Prints a row of text values (the header). */
@@ -58,6 +62,19 @@ final class ByteCsvWriter implements Closeable {
 
   /** Prints the value held by {@code bytes[from, to)}, after a delimiter unless it is the first. */
   void value(byte[] bytes, int from, int to, boolean first) throws IOException {
+    print(bytes, from, to, first, false);
+  }
+
+  /**
+   * {@link #value(byte[], int, int, boolean)} for a value known to hold no quote, CR, LF or
+   * delimiter (only its first and last bytes are looked at).
+   */
+  void cleanValue(byte[] bytes, int from, int to, boolean first) throws IOException {
+    print(bytes, from, to, first, true);
+  }
+
+  private void print(byte[] bytes, int from, int to, boolean first, boolean clean)
+      throws IOException {
     if (!first) put(delimiter);
     int len = to - from;
     if (len == 0) {
@@ -67,19 +84,13 @@ final class ByteCsvWriter implements Closeable {
       }
       return;
     }
-    if (needsQuotes(bytes, from, to)) {
+    if (clean
+        ? (bytes[from] & 0xFF) <= '#' || (bytes[to - 1] & 0xFF) <= ' '
+        : needsQuotes(bytes, from, to)) {
       quoted(bytes, from, to);
       return;
     }
-    if (len > buf.length - pos) {
-      flush();
-      if (len > buf.length) {
-        out.write(bytes, from, len);
-        return;
-      }
-    }
-    System.arraycopy(bytes, from, buf, pos, len);
-    pos += len;
+    copy(bytes, from, to);
   }
 
   /** Prints a whole byte array as a value. */
@@ -102,19 +113,38 @@ final class ByteCsvWriter implements Closeable {
     if ((bytes[from] & 0xFF) <= '#' || (bytes[to - 1] & 0xFF) <= ' ') return true;
     boolean[] s = special;
     for (int i = from; i < to; i++) {
-      if (s[bytes[i] & 0xFF]) return true;
+      i = search.skip(bytes, i, to);
+      if (i < to && s[bytes[i] & 0xFF]) return true;
     }
     return false;
   }
 
+  /** Prints the value in quotes, doubling the quotes inside; runs without quotes are copied. */
   private void quoted(byte[] bytes, int from, int to) throws IOException {
     put(QUOTE);
+    int run = from;
     for (int i = from; i < to; i++) {
-      byte b = bytes[i];
-      if (b == QUOTE) put(QUOTE);
-      put(b);
+      if (bytes[i] == QUOTE) {
+        copy(bytes, run, i + 1);
+        put(QUOTE);
+        run = i + 1;
+      }
     }
+    copy(bytes, run, to);
     put(QUOTE);
+  }
+
+  private void copy(byte[] bytes, int from, int to) throws IOException {
+    int len = to - from;
+    if (len > buf.length - pos) {
+      flush();
+      if (len > buf.length) {
+        out.write(bytes, from, len);
+        return;
+      }
+    }
+    System.arraycopy(bytes, from, buf, pos, len);
+    pos += len;
   }
 
   private void put(byte b) throws IOException {

@@ -37,8 +37,28 @@ final class ByteRecordScanner implements Closeable {
   private final long maxWeight;
   private final long lineOffset;
 
-  /** Which bytes end an unquoted field: the delimiter, CR and LF. */
-  private final boolean[] ends = new boolean[256];
+  /** What a byte means in an unquoted field: one of the classes below. */
+  private final byte[] unquoted = new byte[256];
+
+  /** What a byte means in a quoted field: one of the classes below. */
+  private final byte[] quoted = new byte[256];
+
+  /** What {@link #nextRole} skips plain bytes with, for each table. */
+  private final ByteSearch unquotedSearch;
+
+  private final ByteSearch quotedSearch;
+
+  /** A byte with no role. */
+  private static final byte PLAIN = 0;
+
+  /** The delimiter, CR or LF: the end of an unquoted field; the quote, CR or LF in a quoted one. */
+  private static final byte STOP = 1;
+
+  /** A byte that makes the value need quotes when printed (see {@link #isClean}). */
+  private static final byte DIRTY = 2;
+
+  /** A byte above ASCII, or NUL: the record's bytes must be checked as UTF-8. */
+  private static final byte CHECK = 3;
 
   private byte[] buf = new byte[INITIAL_BUFFER];
   private int pos;
@@ -51,6 +71,8 @@ final class ByteRecordScanner implements Closeable {
   private int[] starts = new int[16];
   private int[] stops = new int[16];
   private boolean[] doubled = new boolean[16];
+  private boolean[] clean = new boolean[16];
+  private boolean checkText;
   private int count;
   private long line;
 
@@ -64,22 +86,42 @@ final class ByteRecordScanner implements Closeable {
    * Opens the scanner at the start of {@code in}: drops a byte order mark, skips {@code skipLines}
    * lines.
    *
+   * @param outputDelimiter the delimiter of the output, for {@link #isClean}
    * @param maxWeight the heaviest record accepted (worker setting {@code maxCsvFieldBytes})
    * @throws FastCsvRefusedException when the skipped lines are not clean UTF-8
    */
-  ByteRecordScanner(InputStream in, char delimiter, char quote, long maxWeight, long skipLines)
+  ByteRecordScanner(
+      InputStream in,
+      char delimiter,
+      char quote,
+      char outputDelimiter,
+      long maxWeight,
+      long skipLines)
       throws IOException {
-    if (delimiter >= 0x80 || quote >= 0x80) {
-      throw new IllegalArgumentException("the delimiter and quote must be ASCII");
+    if (delimiter >= 0x80 || quote >= 0x80 || outputDelimiter >= 0x80) {
+      throw new IllegalArgumentException("the delimiters and the quote must be ASCII");
     }
     this.in = in;
     this.delimiter = (byte) delimiter;
     this.quote = (byte) quote;
     this.maxWeight = maxWeight;
     this.lineOffset = skipLines;
-    ends[delimiter] = true;
-    ends[CR] = true;
-    ends[LF] = true;
+    for (int b = 0x80; b < 256; b++) {
+      unquoted[b] = CHECK;
+      quoted[b] = CHECK;
+    }
+    unquoted[0] = CHECK;
+    quoted[0] = CHECK;
+    unquoted['"'] = DIRTY;
+    unquoted[outputDelimiter] = DIRTY;
+    unquoted[delimiter] = STOP;
+    unquoted[CR] = STOP;
+    unquoted[LF] = STOP;
+    quoted[quote] = STOP;
+    quoted[CR] = STOP;
+    quoted[LF] = STOP;
+    unquotedSearch = search(unquoted);
+    quotedSearch = search(quoted);
     while (!eof && limit - pos < 3) fill();
     if (limit - pos >= 3
         && buf[pos] == (byte) 0xEF
@@ -146,7 +188,7 @@ final class ByteRecordScanner implements Closeable {
       if (weight(parsedBody - pos, count) > maxWeight) {
         throw refused("a record over the size limit");
       }
-      if (!Utf8Bytes.isCleanText(buf, pos, parsedBody)) {
+      if (checkText && !Utf8Bytes.isCleanText(buf, pos, parsedBody)) {
         throw refused("bytes that are not clean UTF-8, or a NUL");
       }
       long start = lineOffset + nextLine;
@@ -171,20 +213,29 @@ final class ByteRecordScanner implements Closeable {
     final int end = limit;
     final byte q = quote;
     final byte d = delimiter;
-    final boolean[] stop = ends;
+    final byte[] inUnquoted = unquoted;
+    final byte[] inQuoted = quoted;
     int i = pos;
     int f = 0;
     long lines = 0;
+    boolean check = false;
     while (true) {
       if (f == starts.length) grow();
       if (i < end && b[i] == q) {
         int s = ++i;
         boolean dbl = false;
         while (true) {
+          i = nextRole(b, i, end, inQuoted, quotedSearch);
+          byte role = i < end ? inQuoted[b[i] & 0xFF] : PLAIN;
           if (i >= end) {
             if (eof) throw refused("an unclosed quote");
             count = f;
             return false;
+          }
+          if (role == CHECK) {
+            check = true;
+            i++;
+            continue;
           }
           byte c = b[i];
           if (c == q) {
@@ -200,6 +251,7 @@ final class ByteRecordScanner implements Closeable {
             starts[f] = s;
             stops[f] = i;
             doubled[f] = dbl;
+            clean[f] = false;
             f++;
             i++;
             break;
@@ -212,11 +264,11 @@ final class ByteRecordScanner implements Closeable {
             lines++;
             i += i + 1 < end && b[i + 1] == LF ? 2 : 1;
           } else {
-            if (c == LF) lines++;
+            lines++; // LF
             i++;
           }
         }
-        if (i >= end) return finish(f, i, i, lines); // eof: a closing quote ends the input
+        if (i >= end) return finish(f, i, i, lines, check); // eof after the closing quote
         byte after = b[i];
         if (after == d) {
           i++;
@@ -225,7 +277,15 @@ final class ByteRecordScanner implements Closeable {
         if (after != CR && after != LF) throw refused("text after a closing quote");
       } else {
         int s = i;
-        while (i < end && !stop[b[i] & 0xFF]) i++;
+        boolean plain = true;
+        while (true) {
+          i = nextRole(b, i, end, inUnquoted, unquotedSearch);
+          byte role = i < end ? inUnquoted[b[i] & 0xFF] : PLAIN;
+          if (i >= end || role == STOP) break;
+          if (role == CHECK) check = true;
+          else plain = false;
+          i++;
+        }
         if (i >= end && !eof) {
           count = f;
           return false;
@@ -233,8 +293,9 @@ final class ByteRecordScanner implements Closeable {
         starts[f] = s;
         stops[f] = i;
         doubled[f] = false;
+        clean[f] = plain;
         f++;
-        if (i >= end) return finish(f, i, i, lines);
+        if (i >= end) return finish(f, i, i, lines, check);
         if (b[i] == d) {
           i++;
           continue;
@@ -246,13 +307,34 @@ final class ByteRecordScanner implements Closeable {
           count = f;
           return false;
         }
-        return finish(f, i, i + 1 < end && b[i + 1] == LF ? i + 2 : i + 1, lines + 1);
+        return finish(f, i, i + 1 < end && b[i + 1] == LF ? i + 2 : i + 1, lines + 1, check);
       }
-      return finish(f, i, i + 1, lines + 1);
+      return finish(f, i, i + 1, lines + 1, check);
     }
   }
 
-  private boolean finish(int fields, int body, int next, long lines) {
+  /**
+   * The index of the first byte from {@code i} whose role in {@code table} is not {@link #PLAIN},
+   * or {@code end}: words of plain bytes are skipped by {@code search}.
+   */
+  private static int nextRole(byte[] b, int i, int end, byte[] table, ByteSearch search) {
+    while (true) {
+      i = search.skip(b, i, end);
+      if (i >= end) return end;
+      if (table[b[i] & 0xFF] != PLAIN) return i;
+      i++;
+    }
+  }
+
+  /** What finds the bytes with a role in {@code table} (all of them are found, and a few more). */
+  private static ByteSearch search(byte[] table) {
+    java.io.ByteArrayOutputStream roles = new java.io.ByteArrayOutputStream();
+    for (int c = 0; c < 0x80; c++) if (table[c] != PLAIN) roles.write(c);
+    return new ByteSearch(roles.toByteArray(), true);
+  }
+
+  private boolean finish(int fields, int body, int next, long lines, boolean check) {
+    checkText = check;
     count = fields;
     parsedBody = body;
     parsedEnd = next;
@@ -265,6 +347,7 @@ final class ByteRecordScanner implements Closeable {
     starts = Arrays.copyOf(starts, n);
     stops = Arrays.copyOf(stops, n);
     doubled = Arrays.copyOf(doubled, n);
+    clean = Arrays.copyOf(clean, n);
   }
 
   /** Reads more input after what is buffered, moving the unread part to the front first. */
@@ -314,6 +397,14 @@ final class ByteRecordScanner implements Closeable {
   /** Whether field {@code f} is quoted and holds a doubled quote, so its bytes are not its text. */
   boolean hasDoubledQuotes(int f) {
     return doubled[f];
+  }
+
+  /**
+   * Whether field {@code f} is unquoted and holds no {@code "}, output delimiter, CR or LF, so that
+   * only its first and last bytes decide whether it needs quotes when printed.
+   */
+  boolean isClean(int f) {
+    return clean[f];
   }
 
   /** Field {@code f}'s value: its bytes decoded, doubled quotes as one. */

@@ -486,6 +486,7 @@ final class CsvFileTransform {
               bytes,
               in.getDelimiterString().charAt(0),
               in.getQuoteCharacter(),
+              out.getDelimiterString().charAt(0),
               maxRecordBytes,
               settings.skipLines());
     } catch (IOException | RuntimeException | Error e) {
@@ -565,6 +566,8 @@ final class CsvFileTransform {
             int f = sources[i];
             if (isNull(records, f, emptyAsNull, nullValue)) {
               writer.nullValue(i == 0);
+            } else if (records.isClean(f)) {
+              writer.cleanValue(line, records.start(f), records.end(f), i == 0);
             } else if (records.hasDoubledQuotes(f)) {
               writer.value(records.unescaped(f), i == 0);
             } else {

@@ -11,10 +11,12 @@ import java.nio.ByteOrder;
  * decoder accepts. Eight bytes are checked at a time while they are ASCII. Stateless.
  */
 final class Utf8Bytes {
-  private static final VarHandle LONGS =
+  /** Little-endian longs over a byte array (any index: plain reads may be unaligned). */
+  static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long HIGH_BITS = 0x8080808080808080L;
-  private static final long ONES = 0x0101010101010101L;
+
+  static final long HIGH_BITS = 0x8080808080808080L;
+  static final long ONES = 0x0101010101010101L;
 
   private Utf8Bytes() {}
 
