@@ -61,7 +61,9 @@ class LargePipelineTest {
     // the cap while 2 GiB stream through (measured on a 2-core machine: 18 MiB after GC,
     // 170 MiB before GC, 256 MiB committed), so buffering a file, or
     // anything that grows with the input, fails here long before it would run out of memory.
-    assertThat(gc.pauses()).as("collections logged").isGreaterThan(10);
+    // The byte lane allocates little per row (4 collections for the 2 GiB, where the FastCSV path
+    // needed dozens), so there are few but always some: the young generation fills many times.
+    assertThat(gc.pauses()).as("collections logged").isGreaterThanOrEqualTo(2);
     assertThat(gc.peakAfterMiB()).as("largest heap left after a GC, MiB").isLessThan(64);
   }
 }

@@ -68,6 +68,11 @@ final class ByteRecordScanner implements Closeable {
   /** The physical line at {@link #pos}, from 1 after the skipped lines. */
   private long nextLine = 1;
 
+  private static final int SHARED_MAX = 32;
+  private static final int SHARED_SLOTS = 256;
+  private final byte[][] sharedBytes = new byte[SHARED_SLOTS][];
+  private final String[] sharedTexts = new String[SHARED_SLOTS];
+
   private int[] starts = new int[16];
   private int[] stops = new int[16];
   private boolean[] doubled = new boolean[16];
@@ -413,6 +418,27 @@ final class ByteRecordScanner implements Closeable {
     int e = stops[f];
     if (!doubled[f]) return new String(buf, s, e - s, StandardCharsets.UTF_8);
     return new String(unescaped(f), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@link #text}, decoded once for a short value seen before: a small cache by content (values of
+   * at most {@value #SHARED_MAX} bytes) returns the same String for the same bytes, so a column of
+   * few distinct values (a status, a country) costs no decoding and no garbage per row.
+   */
+  String sharedText(int f) {
+    int s = starts[f];
+    int e = stops[f];
+    int length = e - s;
+    if (doubled[f] || length > SHARED_MAX) return text(f);
+    int hash = length;
+    for (int i = s; i < e; i++) hash = 31 * hash + buf[i];
+    int slot = (hash ^ (hash >>> 11)) & (SHARED_SLOTS - 1);
+    byte[] key = sharedBytes[slot];
+    if (key != null && Arrays.equals(key, 0, key.length, buf, s, e)) return sharedTexts[slot];
+    String value = new String(buf, s, length, StandardCharsets.UTF_8);
+    sharedBytes[slot] = Arrays.copyOfRange(buf, s, e);
+    sharedTexts[slot] = value;
+    return value;
   }
 
   /** Field {@code f}'s value as UTF-8 bytes, doubled quotes as one. */

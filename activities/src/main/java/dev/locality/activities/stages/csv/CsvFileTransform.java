@@ -543,7 +543,7 @@ final class CsvFileTransform {
           }
           if (filter != null) {
             for (int f : used) {
-              values[f] = isNull(records, f, emptyAsNull, nullValue) ? null : records.text(f);
+              values[f] = isNull(records, f, emptyAsNull, nullValue) ? null : records.sharedText(f);
             }
             String problem = null;
             boolean keep = false;
