@@ -93,6 +93,15 @@ final class ByteCsvWriter implements Closeable {
     copy(bytes, from, to);
   }
 
+  /**
+   * Prints {@code bytes[from, to)} as they are, after a delimiter unless they start the row: values
+   * and delimiters the caller has checked print this way.
+   */
+  void raw(byte[] bytes, int from, int to, boolean first) throws IOException {
+    if (!first) put(delimiter);
+    copy(bytes, from, to);
+  }
+
   /** Prints a whole byte array as a value. */
   void value(byte[] bytes, boolean first) throws IOException {
     value(bytes, 0, bytes.length, first);

@@ -510,15 +510,17 @@ final class CsvFileTransform {
         checkUniqueNames(header, name);
       }
       RowProcessor rows = RowProcessor.of(header, settings, name);
-      int[] sources = rows.sourceIndexes();
       CelRowFilter filter = rows.filter();
       int[] used = filter == null ? new int[0] : filter.fieldsUsed();
       Object[] values = new Object[header.size()];
-      boolean emptyAsNull = settings.emptyAsNull();
-      byte[] nullValue =
-          settings.nullValue() == null
-              ? null
-              : settings.nullValue().getBytes(StandardCharsets.UTF_8);
+      ByteFieldPrinter fields =
+          new ByteFieldPrinter(
+              rows.sourceIndexes(),
+              in.getDelimiterString().equals(out.getDelimiterString()),
+              settings.emptyAsNull(),
+              settings.nullValue() == null
+                  ? null
+                  : settings.nullValue().getBytes(StandardCharsets.UTF_8));
       written = List.of();
       try (ByteCsvWriter writer =
           new ByteCsvWriter(
@@ -543,7 +545,7 @@ final class CsvFileTransform {
           }
           if (filter != null) {
             for (int f : used) {
-              values[f] = isNull(records, f, emptyAsNull, nullValue) ? null : records.sharedText(f);
+              values[f] = fields.isNull(records, f) ? null : records.sharedText(f);
             }
             String problem = null;
             boolean keep = false;
@@ -561,39 +563,12 @@ final class CsvFileTransform {
               continue;
             }
           }
-          byte[] line = records.buffer();
-          for (int i = 0; i < sources.length; i++) {
-            int f = sources[i];
-            if (isNull(records, f, emptyAsNull, nullValue)) {
-              writer.nullValue(i == 0);
-            } else if (records.isClean(f)) {
-              writer.cleanValue(line, records.start(f), records.end(f), i == 0);
-            } else if (records.hasDoubledQuotes(f)) {
-              writer.value(records.unescaped(f), i == 0);
-            } else {
-              writer.value(line, records.start(f), records.end(f), i == 0);
-            }
-          }
-          writer.endRow();
+          fields.print(records, writer);
           rowsOut++;
         }
       }
       written = List.of(new PartitionedRowWriter.Written(output, rowsOut - fileOutStart));
     }
-  }
-
-  /** Whether field {@code f} is null: empty with {@code emptyAsNull}, or the null value. */
-  private static boolean isNull(
-      ByteRecordScanner records, int f, boolean emptyAsNull, byte[] nullValue) {
-    int start = records.start(f);
-    int length = records.end(f) - start;
-    if (emptyAsNull && length == 0) return true;
-    if (nullValue == null) return false;
-    if (records.hasDoubledQuotes(f)) {
-      return java.util.Arrays.equals(records.unescaped(f), nullValue);
-    }
-    return java.util.Arrays.equals(
-        records.buffer(), start, start + length, nullValue, 0, nullValue.length);
   }
 
   /** Deletes every partition's file named as {@code output} (one input's part files). */

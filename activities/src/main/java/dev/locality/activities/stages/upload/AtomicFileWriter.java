@@ -76,26 +76,6 @@ final class AtomicFileWriter {
   }
 
   /**
-   * Copies {@code source} to the file {@code name} in {@code dir}.
-   *
-   * @param overwrite whether an existing target is replaced
-   * @param progress called with bytes copied so far (also while hashing an existing target)
-   * @param beforeCommit the fence check, run once immediately before the commit; an exception it
-   *     throws prevents the commit and propagates unchanged
-   * @throws BadInputException without overwrite, when the target exists with other content
-   */
-  static Outcome publish(
-      Path source,
-      ContainedDirectory dir,
-      String name,
-      boolean overwrite,
-      LongConsumer progress,
-      Runnable beforeCommit)
-      throws IOException {
-    return publish(source, dir, name, overwrite, false, null, progress, beforeCommit);
-  }
-
-  /**
    * Publishes {@code source} as the file {@code name} in {@code dir}, by hard link when {@code
    * link} is set and possible, else by copy.
    *
@@ -107,8 +87,18 @@ final class AtomicFileWriter {
    * so neither changes. A source on another file system, or a file system without hard links, falls
    * back to the copy.
    *
+   * <p><b>By copy</b>: the bytes go to a temporary name in {@code dir}, are forced to disk, and are
+   * renamed over the target ({@code overwrite}) or linked to it exclusively (a target already
+   * present with the same content is {@link Outcome#ALREADY_PRESENT}; with other content, bad
+   * input).
+   *
+   * @param overwrite whether an existing target is replaced
    * @param digest the source's SHA-256, asked only by a linked exclusive commit that finds the
    *     target present (a copy hashes while it copies); may be null when {@code link} is false
+   * @param progress called with bytes copied so far (also while hashing an existing target)
+   * @param beforeCommit the fence check, run once immediately before the commit; an exception it
+   *     throws prevents the commit and propagates unchanged
+   * @throws BadInputException without overwrite, when the target exists with other content
    */
   static Outcome publish(
       Path source,
