@@ -50,7 +50,9 @@ final class KillSection {
           transformMillis = s.get("execMillis").asLong();
       }
     }
-    if (transformMillis < 0) transformMillis = (long) (ctx.csvBytes() / (30 * MIB) * 1000);
+    // without the pipeline section in this run: the byte lane's rate on a 2-core machine (the kill
+    // then lands half-way through transform-csv, not after the pipeline ended)
+    if (transformMillis < 0) transformMillis = (long) (ctx.csvBytes() / (150 * MIB) * 1000);
     long killAfter = Math.max(200, transformMillis / 2);
     String id = "bench-kill-r" + r + "-" + System.currentTimeMillis();
     CliRun cli = CliRun.start(ctx, spec, id, queue);
