@@ -524,7 +524,7 @@ final class CsvFileTransform {
       written = List.of();
       try (ByteCsvWriter writer =
           new ByteCsvWriter(
-              settings.compression().wrap(outputFiles.create(output)),
+              bytesTo(output),
               out.getDelimiterString().charAt(0),
               out.getNullString(),
               out.getRecordSeparator())) {
@@ -869,15 +869,19 @@ final class CsvFileTransform {
     }
   }
 
-  private BufferedWriter writer(Path target) throws IOException {
+  /** The output file's stream, compressed as configured (closed again if that fails). */
+  private OutputStream bytesTo(Path target) throws IOException {
     OutputStream file = outputFiles.create(target);
     try {
-      return new BufferedWriter(
-          new OutputStreamWriter(settings.compression().wrap(file), StandardCharsets.UTF_8),
-          Buffers.SIZE);
+      return settings.compression().wrap(file);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
     }
+  }
+
+  private BufferedWriter writer(Path target) throws IOException {
+    return new BufferedWriter(
+        new OutputStreamWriter(bytesTo(target), StandardCharsets.UTF_8), Buffers.SIZE);
   }
 }
