@@ -19,7 +19,11 @@ import org.apache.commons.csv.QuoteMode;
 enum CsvEngine {
   /** Commons CSV for reading and printing everything. */
   COMMONS,
-  /** FastCSV and {@link MinimalRowWriter} where they are exact, Commons CSV for the rest. */
+  /**
+   * FastCSV and {@link MinimalRowWriter} where they are exact (and, for a pass-through transform of
+   * UTF-8 CSV, {@link ByteRecordScanner} and {@link ByteCsvWriter}: see {@code
+   * CsvFileTransform#readBytes}), Commons CSV for the rest.
+   */
   FAST;
 
   /** Whether this engine reads {@code format} with FastCSV. */

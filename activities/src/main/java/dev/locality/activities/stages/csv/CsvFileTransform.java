@@ -27,9 +27,11 @@ import org.slf4j.Logger;
  * lines, header, encoding), the per-row steps of {@link RowProcessor}, dedupe, output and rejects.
  * Keeps the counts across files (the {@code maxRejects} budget is for the whole stage). Streams row
  * by row; only dedupe keeps state per row (bounded, see {@link DuplicateFilter}). Parses and prints
- * with a {@link CsvEngine}, {@link CsvEngine#FAST} unless told otherwise; a file the fast engine
- * refuses is read again from its start with {@link CsvEngine#COMMONS} (its counts rewound, its
- * output and rejects written anew), so every result is the reference's. Not thread-safe.
+ * with a {@link CsvEngine}, {@link CsvEngine#FAST} unless told otherwise; the fast engine reads a
+ * pass-through transform of UTF-8 CSV on the byte lane ({@link #readBytes}: no row is decoded) and
+ * everything else with FastCSV. A file the fast engine refuses is read again from its start with
+ * {@link CsvEngine#COMMONS} (its counts rewound, its output and rejects written anew), so every
+ * result is the reference's. Not thread-safe.
  */
 final class CsvFileTransform {
   /** Kept for callers that print CSV like the stage's default output. */
