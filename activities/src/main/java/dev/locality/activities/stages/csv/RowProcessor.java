@@ -165,13 +165,6 @@ final class RowProcessor {
     return filter;
   }
 
-  /** Whether every output value is an input field as it is: no trim, types or derived columns. */
-  boolean passesFieldsThrough() {
-    if (!derived.isEmpty()) return false;
-    for (int i = 0; i < trim.length; i++) if (trim[i] || types[i] != null) return false;
-    return true;
-  }
-
   /** Whether rows are deduplicated. */
   boolean dedupes() {
     return keyIndexes != null;
