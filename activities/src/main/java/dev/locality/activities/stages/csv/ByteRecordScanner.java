@@ -234,8 +234,7 @@ final class ByteRecordScanner implements Closeable {
           byte role = i < end ? inQuoted[b[i] & 0xFF] : PLAIN;
           if (i >= end) {
             if (eof) throw refused("an unclosed quote");
-            count = f;
-            return false;
+            return needMore(f);
           }
           if (role == CHECK) {
             check = true;
@@ -245,8 +244,7 @@ final class ByteRecordScanner implements Closeable {
           byte c = b[i];
           if (c == q) {
             if (i + 1 >= end && !eof) {
-              count = f;
-              return false;
+              return needMore(f);
             }
             if (i + 1 < end && b[i + 1] == q) {
               dbl = true;
@@ -263,8 +261,7 @@ final class ByteRecordScanner implements Closeable {
           }
           if (c == CR) {
             if (i + 1 >= end && !eof) {
-              count = f;
-              return false;
+              return needMore(f);
             }
             lines++;
             i += i + 1 < end && b[i + 1] == LF ? 2 : 1;
@@ -292,8 +289,7 @@ final class ByteRecordScanner implements Closeable {
           i++;
         }
         if (i >= end && !eof) {
-          count = f;
-          return false;
+          return needMore(f);
         }
         starts[f] = s;
         stops[f] = i;
@@ -309,8 +305,7 @@ final class ByteRecordScanner implements Closeable {
       // a line break ends the record
       if (b[i] == CR) {
         if (i + 1 >= end && !eof) {
-          count = f;
-          return false;
+          return needMore(f);
         }
         return finish(f, i, i + 1 < end && b[i + 1] == LF ? i + 2 : i + 1, lines + 1, check);
       }
@@ -336,6 +331,12 @@ final class ByteRecordScanner implements Closeable {
     java.io.ByteArrayOutputStream roles = new java.io.ByteArrayOutputStream();
     for (int c = 0; c < 0x80; c++) if (table[c] != PLAIN) roles.write(c);
     return new ByteSearch(roles.toByteArray(), true);
+  }
+
+  /** The record goes on past the buffered bytes: its {@code fields} so far, and false. */
+  private boolean needMore(int fields) {
+    count = fields;
+    return false;
   }
 
   private boolean finish(int fields, int body, int next, long lines, boolean check) {

@@ -319,7 +319,6 @@ final class CsvFileTransform {
       readBytes(sources.get(0), names.get(0), output, rejectsPath);
       return;
     }
-    long lineOffset = settings.skipLines();
     long fileOutStart = rowsOut;
     String name = names.get(0);
     MergedRecordReader merged =
@@ -336,18 +335,7 @@ final class CsvFileTransform {
     try (RecordReader records = merged != null ? merged : open(engine, sources.get(0), name);
         RejectsFile rejects = new RejectsFile(rejectsPath)) {
       List<String> header = settings.header();
-      if (header == null) {
-        String[] headerRecord = records.next();
-        if (headerRecord == null) {
-          throw new BadInputException(
-              "empty file: "
-                  + name
-                  + " has no header row"
-                  + (lineOffset > 0 ? " after skipping " + lineOffset + " lines" : ""));
-        }
-        header = normalHeader(List.of(headerRecord.clone()));
-        checkUniqueNames(header, name);
-      }
+      if (header == null) header = headerOf(records.next(), name);
       RowProcessor rows = RowProcessor.of(header, settings, name);
       PartitionedRowWriter partitions = partitioned(engine, output, rows, name);
       written = List.of();
@@ -498,22 +486,9 @@ final class CsvFileTransform {
     try (records;
         RejectsFile rejects = new RejectsFile(rejectsPath)) {
       List<String> header = settings.header();
-      if (header == null) {
-        if (!records.next()) {
-          throw new BadInputException(
-              "empty file: "
-                  + name
-                  + " has no header row"
-                  + (settings.skipLines() > 0
-                      ? " after skipping " + settings.skipLines() + " lines"
-                      : ""));
-        }
-        header = normalHeader(List.of(records.texts()));
-        checkUniqueNames(header, name);
-      }
+      if (header == null) header = headerOf(records.next() ? records.texts() : null, name);
       RowProcessor rows = RowProcessor.of(header, settings, name);
-      CelRowFilter filter = rows.filter();
-      int[] used = filter == null ? new int[0] : filter.fieldsUsed();
+      int[] used = rows.filterFields();
       Object[] values = new Object[header.size()];
       ByteFieldPrinter fields =
           new ByteFieldPrinter(
@@ -545,19 +520,15 @@ final class CsvFileTransform {
                 records.texts());
             continue;
           }
-          if (filter != null) {
+          if (rows.filters()) {
             for (int f : used) {
               values[f] = fields.isNull(records, f) ? null : records.sharedText(f);
             }
-            String problem = null;
-            boolean keep = false;
+            boolean keep;
             try {
-              keep = filter.test(values);
-            } catch (dev.cel.runtime.CelEvaluationException e) {
-              problem = "filter: " + e.getMessage();
-            }
-            if (problem != null) {
-              reject(rejects, name, false, records.line(), problem, records.texts());
+              keep = rows.keeps(values);
+            } catch (RowProcessor.Rejected e) {
+              reject(rejects, name, false, records.line(), e.getMessage(), records.texts());
               continue;
             }
             if (!keep) {
@@ -727,6 +698,26 @@ final class CsvFileTransform {
 
   private static String fieldCountReason(int fields, int headerFields) {
     return "has " + fields + " field" + (fields == 1 ? "" : "s") + ", header has " + headerFields;
+  }
+
+  /**
+   * The column names of a file from its first record: normalized, and checked to be unique.
+   *
+   * @param record the first record, or null when the file has none
+   * @throws BadInputException when there is no record, or a name occurs twice
+   */
+  private List<String> headerOf(String[] record, String name) {
+    if (record == null) {
+      long skipped = settings.skipLines();
+      throw new BadInputException(
+          "empty file: "
+              + name
+              + " has no header row"
+              + (skipped > 0 ? " after skipping " + skipped + " lines" : ""));
+    }
+    List<String> header = normalHeader(List.of(record.clone()));
+    checkUniqueNames(header, name);
+    return header;
   }
 
   /** A header row as column names: trimmed when every column is. */

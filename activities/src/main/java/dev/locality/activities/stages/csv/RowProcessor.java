@@ -160,9 +160,32 @@ final class RowProcessor {
     return plan.sourceIndexes();
   }
 
-  /** The filter, or null without one; its row is indexed by input field. */
-  CelRowFilter filter() {
-    return filter;
+  /**
+   * The input fields the filter reads (none without a filter): a caller of {@link #keeps} need only
+   * set these elements.
+   */
+  int[] filterFields() {
+    return filter == null ? new int[0] : filter.fieldsUsed();
+  }
+
+  /** Whether there is a filter. */
+  boolean filters() {
+    return filter != null;
+  }
+
+  /**
+   * Whether the filter keeps a row of values indexed by input field (nulls as null); true without a
+   * filter.
+   *
+   * @throws Rejected with the reason when the filter fails on the row
+   */
+  boolean keeps(Object[] values) throws Rejected {
+    if (filter == null) return true;
+    try {
+      return filter.test(values);
+    } catch (CelEvaluationException e) {
+      throw new Rejected("filter: " + e.getMessage());
+    }
   }
 
   /** Whether rows are deduplicated. */
@@ -205,13 +228,7 @@ final class RowProcessor {
         }
       }
     }
-    if (filter != null) {
-      try {
-        if (!filter.test(values)) return null;
-      } catch (CelEvaluationException e) {
-        throw new Rejected("filter: " + e.getMessage());
-      }
-    }
+    if (!keeps(values)) return null;
     int[] sources = plan.sourceIndexes();
     String[] out = new String[sources.length + derived.size()];
     for (int i = 0; i < sources.length; i++) out[i] = text[sources[i]];
